@@ -1,0 +1,40 @@
+"""vpccost: what AWS inter-VPC network traffic costs under VPC peering, Transit Gateway, PrivateLink,
+NAT/internet and VPC sharing, and which design is cheapest.
+
+    >>> import vpccost
+    >>> result = vpccost.compare("examples/multi-account/traffic.csv", "examples/multi-account/topology.yaml")
+    >>> result.cheapest.design  # doctest: +SKIP
+"""
+
+from __future__ import annotations
+
+from importlib.metadata import PackageNotFoundError, version
+
+try:
+    __version__ = version("vpccost")
+except PackageNotFoundError:  # running from a source tree that is not installed
+    __version__ = "0.0.0"
+
+from vpccost.catalog import Catalog, load_pricing
+from vpccost.compare import Comparison, compare
+from vpccost.engine import DesignResult, LineItem
+from vpccost.errors import InputError, MissingPriceError, VpccostError
+from vpccost.topology import Topology, load_topology
+from vpccost.traffic import Traffic, load_traffic
+
+__all__ = [
+    "Catalog",
+    "Comparison",
+    "DesignResult",
+    "InputError",
+    "LineItem",
+    "MissingPriceError",
+    "Topology",
+    "Traffic",
+    "VpccostError",
+    "__version__",
+    "compare",
+    "load_pricing",
+    "load_topology",
+    "load_traffic",
+]

@@ -1,0 +1,217 @@
+"""The `vpccost` command line: a thin layer that parses options, calls the library, and renders results.
+
+Exit codes: 0 success, 2 bad input (the message names the file, line or row, and field), 1 unexpected
+error. Results go to stdout or `--output FILE` (written whole, or not at all); progress, warnings and errors
+go to stderr.
+"""
+
+from __future__ import annotations
+
+import io
+import json
+import os
+import sys
+import tempfile
+from enum import StrEnum
+from pathlib import Path
+from typing import Annotated, Any
+
+import typer
+from rich.console import Console
+
+from vpccost.catalog import Catalog, Snapshot, load_pricing
+from vpccost.compare import compare as compare_designs
+from vpccost.errors import InputError, VpccostError
+from vpccost.outputs import _price_entry, comparison_document, line_items_csv
+from vpccost.table import render_comparison, render_pricing
+from vpccost.topology import Topology
+from vpccost.traffic import TrafficRow
+
+app = typer.Typer(
+    name="vpccost",
+    help="What AWS inter-VPC network traffic costs under peering, Transit Gateway, PrivateLink, NAT and VPC "
+    "sharing, and which design is cheapest.",
+    no_args_is_help=True,
+    add_completion=False,
+    pretty_exceptions_enable=False,
+)
+pricing_app = typer.Typer(help="Inspect the price snapshot.", no_args_is_help=True)
+app.add_typer(pricing_app, name="pricing")
+
+stderr = Console(stderr=True)
+
+
+class OutputFormat(StrEnum):
+    table = "table"
+    json = "json"
+    csv = "csv"
+
+
+class SchemaName(StrEnum):
+    topology = "topology"
+    traffic = "traffic"
+    pricing = "pricing"
+
+
+TopologyOption = Annotated[
+    Path | None, typer.Option("--topology", "-t", help="Topology file (YAML or JSON): accounts, VPCs, CIDRs, AZs.")
+]
+PricingOption = Annotated[
+    Path | None,
+    typer.Option("--pricing", help="Price snapshot folder or prices.json (default: the newest bundled snapshot)."),
+]
+OverridesOption = Annotated[
+    Path | None,
+    typer.Option("--overrides", help="Overrides file (YAML or JSON) that sets or scales prices."),
+]
+OutputOption = Annotated[
+    Path | None, typer.Option("--output", "-o", help="Write the result to this file instead of stdout.")
+]
+
+
+@app.command(
+    epilog="Example: vpccost compare examples/multi-account/traffic.csv "
+    "--topology examples/multi-account/topology.yaml --format json"
+)
+def compare(
+    traffic: Annotated[Path, typer.Argument(help="Traffic file (CSV or Parquet): src, dst, gb or bytes, …")],
+    topology: TopologyOption = None,
+    pricing: PricingOption = None,
+    overrides: OverridesOption = None,
+    designs: Annotated[
+        str | None,
+        typer.Option(
+            help="Comma-separated designs to price (default: nat,peering,transit-gateway,privatelink,sharing)."
+        ),
+    ] = None,
+    hours: Annotated[
+        str, typer.Option(help="Length of the period the traffic covers [hours]; 730 is a month.")
+    ] = "730",
+    nat_per_vpc: Annotated[
+        bool, typer.Option("--nat-per-vpc", help="One NAT gateway per VPC instead of one per AZ.")
+    ] = False,
+    free_tier: Annotated[
+        bool, typer.Option("--free-tier", help="Apply the 100 GB/month free internet egress allowance.")
+    ] = False,
+    output_format: Annotated[
+        OutputFormat | None,
+        typer.Option("--format", "-f", help="table (default), json, or csv (line items); inferred from --output."),
+    ] = None,
+    output: OutputOption = None,
+) -> None:
+    """Price the traffic under every design and rank them, cheapest feasible first."""
+    chosen = _format(output_format, output)
+    result = _run(
+        lambda: compare_designs(
+            traffic,
+            topology,
+            pricing=pricing,
+            overrides=overrides,
+            designs=[name.strip() for name in designs.split(",") if name.strip()] if designs else None,
+            hours=hours,
+            nat_per_vpc=nat_per_vpc,
+            free_tier=free_tier,
+        )
+    )
+    for warning in result.warnings:
+        stderr.print(f"warning: {warning}", style="yellow", markup=False)
+    if chosen is OutputFormat.json:
+        _emit(json.dumps(comparison_document(result), indent=2) + "\n", output)
+    elif chosen is OutputFormat.csv:
+        _emit(line_items_csv(result), output)
+    else:
+        _emit_table(lambda console: render_comparison(result, console), output)
+
+
+@pricing_app.command(
+    "show",
+    epilog="Example: vpccost pricing show --region us-east-2",
+)
+def pricing_show(
+    region: Annotated[str | None, typer.Option(help="Only this region's prices.")] = None,
+    pricing: PricingOption = None,
+    overrides: OverridesOption = None,
+    output_format: Annotated[
+        OutputFormat | None, typer.Option("--format", "-f", help="table (default) or json.")
+    ] = None,
+    output: OutputOption = None,
+) -> None:
+    """List the prices of the snapshot, with their usage types and provenance."""
+    chosen = _format(output_format, output)
+    catalog: Catalog = _run(lambda: load_pricing(pricing, overrides=overrides))
+    if chosen is OutputFormat.json:
+        document = {
+            "snapshot": catalog.name,
+            "currency": catalog.currency,
+            "entries": [_price_entry(entry) for entry in catalog.entries(region)],
+        }
+        _emit(json.dumps(document, indent=2) + "\n", output)
+    elif chosen is OutputFormat.csv:
+        raise typer.BadParameter("pricing show writes table or json", param_hint="--format")
+    else:
+        _emit_table(lambda console: render_pricing(catalog, console, region), output)
+
+
+@app.command(epilog="Example: vpccost schema topology > topology.schema.json")
+def schema(
+    name: Annotated[SchemaName, typer.Argument(help="topology, traffic (one row of a traffic file), or pricing.")],
+) -> None:
+    """Print the JSON Schema of an input file."""
+    models: dict[SchemaName, Any] = {
+        SchemaName.topology: Topology,
+        SchemaName.traffic: TrafficRow,
+        SchemaName.pricing: Snapshot,
+    }
+    typer.echo(json.dumps(models[name].model_json_schema(), indent=2))
+
+
+def _format(chosen: OutputFormat | None, output: Path | None) -> OutputFormat:
+    if chosen is not None:
+        return chosen
+    if output is not None and output.suffix.lower().lstrip(".") in {"json", "csv"}:
+        return OutputFormat(output.suffix.lower().lstrip("."))
+    return OutputFormat.table
+
+
+def _run(action: Any) -> Any:
+    """Run a library call; bad input exits 2 with its message, any other failure exits 1."""
+    try:
+        return action()
+    except InputError as error:
+        stderr.print(f"error: {error}", style="red", markup=False, highlight=False)
+        raise typer.Exit(2) from None
+    except VpccostError as error:
+        stderr.print(f"error: {error}", style="red", markup=False, highlight=False)
+        raise typer.Exit(1) from None
+
+
+def _emit(text: str, output: Path | None) -> None:
+    """Write the whole text to `output` atomically (a temporary file renamed into place), or to stdout."""
+    if output is None:
+        sys.stdout.write(text)
+        return
+    directory = output.parent if str(output.parent) else Path(".")
+    try:
+        with tempfile.NamedTemporaryFile("w", encoding="utf-8", dir=directory, delete=False, suffix=".tmp") as handle:
+            handle.write(text)
+        os.replace(handle.name, output)
+    except OSError as error:
+        stderr.print(f"error: cannot write {output}: {error.strerror}", style="red", markup=False)
+        raise typer.Exit(2) from None
+
+
+def _emit_table(render: Any, output: Path | None) -> None:
+    if output is None:
+        render(Console(soft_wrap=False))
+        return
+    buffer = io.StringIO()
+    render(Console(file=buffer, width=160, color_system=None))
+    _emit(buffer.getvalue(), output)
+
+
+def main() -> None:
+    app()
+
+
+if __name__ == "__main__":
+    main()

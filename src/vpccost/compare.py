@@ -1,0 +1,149 @@
+"""Compare designs: price every design for the same traffic and rank them."""
+
+from __future__ import annotations
+
+from collections.abc import Sequence
+from dataclasses import dataclass
+from decimal import Decimal
+from pathlib import Path
+
+import pandas as pd
+
+from vpccost.catalog import Catalog, PriceEntry, apply_overrides_file, load_pricing
+from vpccost.designs import DESIGNS
+from vpccost.engine import DesignResult, price
+from vpccost.errors import InputError
+from vpccost.estate import Estate, build_estate
+from vpccost.service_access import ServiceAccess, service_access
+from vpccost.topology import Topology, load_topology
+from vpccost.traffic import Traffic, label_column_warnings, load_traffic
+from vpccost.usage import Options
+
+TrafficInput = Traffic | pd.DataFrame | str | Path
+TopologyInput = Topology | str | Path | None
+PricingInput = Catalog | str | Path | None
+
+
+@dataclass
+class Comparison:
+    """Every requested design priced for the same traffic, the service-access comparison beside them,
+    and the assumptions the estimate made."""
+
+    catalog: Catalog
+    options: Options
+    estate: Estate
+    designs: list[DesignResult]
+    service_access: list[ServiceAccess]
+    assumptions: list[str]
+    warnings: list[str]
+
+    @property
+    def ranked(self) -> list[DesignResult]:
+        """Priced feasible designs cheapest first, then infeasible priced ones, then unpriced ones."""
+
+        def key(result: DesignResult) -> tuple[int, Decimal, str]:
+            total = result.total_usd
+            group = 0 if result.priced and result.feasible else 1 if result.priced else 2
+            return (group, total if total is not None else Decimal(0), result.design)
+
+        return sorted(self.designs, key=key)
+
+    @property
+    def cheapest(self) -> DesignResult | None:
+        """The cheapest design that is priced and feasible."""
+        best = self.ranked[0] if self.designs else None
+        return best if best is not None and best.priced and best.feasible else None
+
+    def design(self, name: str) -> DesignResult:
+        for result in self.designs:
+            if result.design == name:
+                return result
+        raise KeyError(name)
+
+    @property
+    def prices_used(self) -> list[PriceEntry]:
+        seen: dict[tuple[str, str, str | None], PriceEntry] = {}
+        for result in self.designs:
+            for entry in result.prices_used:
+                seen.setdefault(entry.key, entry)
+        return sorted(seen.values(), key=lambda e: (e.region, e.item, e.to_region or ""))
+
+    def to_frame(self) -> pd.DataFrame:
+        """Line items of every design, one row each, with exact Decimal quantities and money."""
+        from vpccost.outputs import line_items_frame
+
+        return line_items_frame(self)
+
+    def to_dict(self) -> dict[str, object]:
+        """The JSON document of `vpccost compare --format json`."""
+        from vpccost.outputs import comparison_document
+
+        return comparison_document(self)
+
+
+def compare(
+    traffic: TrafficInput,
+    topology: TopologyInput = None,
+    *,
+    pricing: PricingInput = None,
+    overrides: str | Path | None = None,
+    designs: Sequence[str] | None = None,
+    hours: Decimal | int | str = 730,
+    nat_per_vpc: bool = False,
+    free_tier: bool = False,
+) -> Comparison:
+    """Price `designs` (all five by default) for `traffic` over a period of `hours` [h]."""
+    period_hours = _period_hours(hours)
+    names = list(designs) if designs else list(DESIGNS)
+    unknown = [name for name in names if name not in DESIGNS]
+    if unknown:
+        raise InputError(f"unknown design {', '.join(unknown)}; choose from {', '.join(DESIGNS)}", field="designs")
+    catalog = _catalog(pricing, overrides)
+    loaded_topology = load_topology(topology) if isinstance(topology, str | Path) else topology
+    loaded_traffic = traffic if isinstance(traffic, Traffic) else load_traffic(traffic)
+    estate = build_estate(loaded_traffic, loaded_topology)
+    options = Options(period_hours=period_hours, nat_per_vpc=nat_per_vpc)
+    results = [
+        price(DESIGNS[name](estate, options), catalog, period_hours=period_hours, free_tier=free_tier) for name in names
+    ]
+    return Comparison(
+        catalog=catalog,
+        options=options,
+        estate=estate,
+        designs=results,
+        service_access=service_access(estate, catalog, options),
+        assumptions=_assumptions(estate, results, period_hours, catalog),
+        warnings=label_column_warnings(loaded_traffic),
+    )
+
+
+def _catalog(pricing: PricingInput, overrides: str | Path | None) -> Catalog:
+    if isinstance(pricing, Catalog):
+        return pricing if overrides is None else apply_overrides_file(pricing, overrides)
+    return load_pricing(pricing, overrides=overrides)
+
+
+def _period_hours(hours: Decimal | int | str) -> Decimal:
+    try:
+        value = Decimal(str(hours))
+    except ArithmeticError:
+        raise InputError(f"'{hours}' is not a number of hours", field="hours") from None
+    if not value.is_finite() or value <= 0:
+        raise InputError(f"the period must be a positive number of hours, not '{hours}'", field="hours")
+    return value
+
+
+def _assumptions(estate: Estate, results: list[DesignResult], period_hours: Decimal, catalog: Catalog) -> list[str]:
+    notes = [
+        f"Period: {period_hours} hours (730 = one month); monthly tier bounds scale by hours/730.",
+        "Volumes are GB of 2^30 bytes per period; tiers apply to each usage type's total per region across "
+        "accounts, then are allocated to payer accounts pro rata.",
+    ]
+    notes += estate.assumptions
+    for result in results:
+        notes += [note for note in result.assumptions if note not in notes]
+    unverified = sorted({entry.label for result in results for entry in result.prices_used if not entry.verified})
+    if unverified:
+        notes.append(f"Prices not verified (see pricing show): {', '.join(unverified)}.")
+    notes.append(f"Prices: snapshot {catalog.name}, on-demand list prices in {catalog.currency}.")
+    return notes

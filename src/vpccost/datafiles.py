@@ -1,0 +1,78 @@
+"""Reading YAML and JSON input files so that validation errors can name the line they come from."""
+
+from __future__ import annotations
+
+import json
+from pathlib import Path
+from typing import Any, TypeVar
+
+import yaml
+from pydantic import BaseModel, ValidationError
+
+from vpccost.errors import InputError
+
+Model = TypeVar("Model", bound=BaseModel)
+
+
+def read_document(path: Path) -> tuple[Any, yaml.Node | None]:
+    """The parsed document and its YAML node tree (JSON is read as YAML for line numbers)."""
+    try:
+        text = path.read_text(encoding="utf-8")
+    except OSError as error:
+        raise InputError(f"cannot read the file: {error.strerror}", source=str(path)) from None
+    if not text.strip():
+        raise InputError("the file is empty", source=str(path))
+    try:
+        data = json.loads(text) if path.suffix.lower() == ".json" else yaml.safe_load(text)
+    except json.JSONDecodeError as error:
+        raise InputError(f"not valid JSON: {error.msg}", source=str(path), line=error.lineno) from None
+    except yaml.YAMLError as error:
+        mark = getattr(error, "problem_mark", None)
+        line = None if mark is None else mark.line + 1
+        raise InputError(f"not valid YAML: {getattr(error, 'problem', error)}", source=str(path), line=line) from None
+    try:
+        nodes = yaml.compose(text)
+    except yaml.YAMLError:
+        nodes = None
+    return data, nodes
+
+
+def validate_document(model: type[Model], path: Path) -> Model:
+    """Parse and validate a YAML/JSON file into `model`; the first problem becomes an `InputError`
+    naming the file, the line and the field."""
+    data, nodes = read_document(path)
+    try:
+        return model.model_validate(data)
+    except ValidationError as error:
+        raise validation_error(error, str(path), nodes) from None
+
+
+def validation_error(error: ValidationError, source: str, nodes: yaml.Node | None = None) -> InputError:
+    first = error.errors()[0]
+    location = [part for part in first["loc"] if part != "__root__"]
+    field = "".join(f"[{part}]" if isinstance(part, int) else f".{part}" for part in location).lstrip(".")
+    message = first["msg"].removeprefix("Value error, ")
+    if message.startswith("vpcs[") and location == ["vpcs"]:
+        # a list-level check names the entry it found: point at that entry's line
+        index_text, _, message = message.partition(": ")
+        location = ["vpcs", int(index_text[len("vpcs[") : -1])]
+        field = f"vpcs[{location[1]}].id"
+    return InputError(message, source=source, line=_line_of(nodes, location), field=field or None)
+
+
+def _line_of(node: yaml.Node | None, location: list[int | str]) -> int | None:
+    """The 1-based line of the node at `location` in a YAML node tree, or of its nearest parent."""
+    if node is None:
+        return None
+    line: int = node.start_mark.line + 1
+    for part in location:
+        child: yaml.Node | None = None
+        if isinstance(node, yaml.SequenceNode) and isinstance(part, int) and part < len(node.value):
+            child = node.value[part]
+        elif isinstance(node, yaml.MappingNode):
+            child = next((value for key, value in node.value if key.value == part), None)
+        if child is None:
+            break
+        node = child
+        line = node.start_mark.line + 1
+    return line

@@ -1,0 +1,308 @@
+"""Paths every design shares: traffic inside one VPC, and traffic between a VPC and the internet or an
+AWS service (through a NAT gateway, an interface endpoint, or an internet gateway).
+
+Rules (DESIGN.md): a row's path is set by its initiator; NAT gateways and interface endpoints process the
+bytes of a connection in both directions on the initiator's side; IPv6 internet traffic leaves through an
+egress-only internet gateway with no NAT charge; a VPC with NAT traffic has a NAT gateway (and its public
+IPv4 address) in each of its AZs, or one per VPC with `nat_per_vpc`, when cross-AZ transfer to it applies.
+"""
+
+from __future__ import annotations
+
+from collections.abc import Callable, Sequence
+from dataclasses import dataclass
+from decimal import Decimal
+
+import numpy as np
+
+from vpccost.estate import INTERNET, NONE, SERVICE, VPC
+from vpccost.units import exact_arithmetic, format_decimal
+from vpccost.usage import UsageBuilder
+
+NAT_GATEWAY = "NAT gateway"
+INTERFACE_ENDPOINT = "Interface endpoint"
+
+
+def vpc_to_vpc(b: UsageBuilder) -> np.ndarray:
+    """Flows between two different VPCs."""
+    f = b.flows
+    return (f.src.kind == VPC) & (f.dst.kind == VPC) & (f.src.vpc != f.dst.vpc)
+
+
+def crosses_az(b: UsageBuilder, rows: np.ndarray) -> np.ndarray:
+    """Flows whose two sides are in different AZs. A side without an AZ counts as crossing: the estimate
+    then errs high, and says so."""
+    f = b.flows
+    unknown = (f.src.az == NONE) | (f.dst.az == NONE)
+    if (rows & unknown).any():
+        gb = format_decimal(_gb(b, rows & unknown))
+        b.assume(f"{gb} GB of VPC-to-VPC traffic without an AZ on both sides is priced as crossing AZs.")
+    return rows & (unknown | (f.src.az != f.dst.az))
+
+
+def meter_sender_and_receiver(
+    b: UsageBuilder, rows: np.ndarray, *, component: str, item_out: str, item_in: str
+) -> None:
+    """Cross-AZ transfer: the sender pays `item_out` and the receiver `item_in`, each on the full volume,
+    metered on their own VPCs (the VPC they sit in, resource-wise) and accounts."""
+    f = b.flows
+    ids = b.vpc_ids
+    b.per_gb(
+        f"{component} out", item_out, rows, region=f.src.region, payer=f.src.account, resource=f.src.vpc,
+        resource_names=ids,
+    )  # fmt: skip
+    b.per_gb(
+        f"{component} in", item_in, rows, region=f.dst.region, payer=f.dst.account, resource=f.dst.vpc,
+        resource_names=ids,
+    )  # fmt: skip
+
+
+def meter_intra_vpc(b: UsageBuilder) -> None:
+    """Rows inside one VPC that cross AZs pay regional transfer each way, identically in every design."""
+    f = b.flows
+    inside = (f.src.kind == VPC) & (f.dst.kind == VPC) & (f.src.vpc == f.dst.vpc)
+    meter_sender_and_receiver(
+        b,
+        crosses_az(b, inside),
+        component="Cross-AZ data transfer within a VPC",
+        item_out="data_transfer_regional_bytes",
+        item_in="data_transfer_regional_bytes",
+    )
+
+
+def meter_inter_region(b: UsageBuilder, rows: np.ndarray, *, component: str, payer: np.ndarray) -> None:
+    """Inter-region transfer at the sending region's rate to the receiving region; receiving is free."""
+    f = b.flows
+    crossing = rows & (f.src.region != f.dst.region) & (f.src.region != NONE) & (f.dst.region != NONE)
+    sender_vpc = np.where(f.src.kind == VPC, f.src.vpc, f.dst.vpc)
+    b.per_gb(
+        component,
+        "data_transfer_inter_region_bytes",
+        crossing,
+        region=f.src.region,
+        to_region=f.dst.region,
+        payer=payer,
+        resource=sender_vpc,
+        resource_names=b.vpc_ids,
+    )
+
+
+@dataclass(frozen=True)
+class NatHomes:
+    """Where NAT gateways live: per VPC (`home` = VPC code) or per shared VPC (`home` = region code)."""
+
+    home: np.ndarray  # per flow: the home of the NAT gateway the flow would use
+    names: Sequence[str]  # resource name of each home's NAT gateway
+    owner: np.ndarray  # per home: account code that owns (pays for) the NAT gateway
+    region: np.ndarray  # per home: region code
+    azs: Sequence[tuple[str, ...]]  # per home: its AZs
+
+
+def nat_in_own_vpc(b: UsageBuilder, vpc_side: np.ndarray) -> NatHomes:
+    """NAT gateways in the VPC of `vpc_side` (per-flow VPC codes)."""
+    return NatHomes(
+        home=vpc_side,
+        names=b.vpc_resources("nat-gateway"),
+        owner=b.vpc_owner,
+        region=b.vpc_region,
+        azs=[vpc.azs for vpc in b.estate.vpcs],
+    )
+
+
+class NatGateways:
+    """Meters NAT processing for the flows sent through it, then the gateways those flows need."""
+
+    def __init__(self, b: UsageBuilder) -> None:
+        self.b = b
+        self.used: dict[tuple[str, int], tuple[NatHomes, int]] = {}
+
+    def process(
+        self, rows: np.ndarray, homes: NatHomes, *, workload_az: np.ndarray, workload_account: np.ndarray
+    ) -> None:
+        """The NAT gateway at each flow's home processes its bytes (both directions of a connection)."""
+        b = self.b
+        if not rows.any():
+            return
+        region = homes.region[homes.home]
+        payer = homes.owner[homes.home]
+        b.per_gb(
+            f"Data processed ({NAT_GATEWAY})", "nat_gateway_bytes", rows, region=region, payer=payer,
+            resource=homes.home, resource_names=homes.names,
+        )  # fmt: skip
+        for home in np.unique(homes.home[rows]).tolist():
+            self.used.setdefault((homes.names[home], home), (homes, home))
+        if b.options.nat_per_vpc:
+            self._cross_az_to_single_nat(rows, homes, workload_az, workload_account)
+
+    def _cross_az_to_single_nat(
+        self, rows: np.ndarray, homes: NatHomes, workload_az: np.ndarray, workload_account: np.ndarray
+    ) -> None:
+        """With one NAT gateway per VPC (in its first AZ), flows from other AZs cross AZs to reach it: the
+        workload's side and the NAT gateway's side each pay regional transfer on the full volume."""
+        b = self.b
+        nat_az = np.array([b.estate.azs.index(azs[0]) if azs[0] in b.estate.azs else NONE for azs in homes.azs])
+        crossing = rows & ((workload_az == NONE) | (workload_az != nat_az[homes.home]))
+        if (rows & (workload_az == NONE)).any():
+            b.assume("With one NAT gateway per VPC, traffic whose AZ is not known is priced as crossing AZs to it.")
+        region = homes.region[homes.home]
+        for side, payer in (("workload side", workload_account), ("NAT gateway side", homes.owner[homes.home])):
+            b.per_gb(
+                f"Cross-AZ data transfer to the {NAT_GATEWAY} ({side})", "data_transfer_regional_bytes", crossing,
+                region=region, payer=payer, resource=homes.home, resource_names=homes.names,
+            )  # fmt: skip
+
+    def meter_gateways(self) -> None:
+        """One NAT gateway (and its public IPv4 address) per AZ of each home with NAT traffic, or one per
+        home with `nat_per_vpc`."""
+        b = self.b
+        for name, (homes, home) in sorted(self.used.items()):
+            count = 1 if b.options.nat_per_vpc else len(homes.azs[home])
+            region = b.estate.regions[homes.region[home]]
+            payer = b.estate.accounts[homes.owner[home]]
+            b.hourly(NAT_GATEWAY, "nat_gateway_hours", region=region, payer=payer, resource=name[0], count=count)
+            b.hourly(
+                f"Public IPv4 address ({NAT_GATEWAY})", "public_ipv4_in_use_hours", region=region, payer=payer,
+                resource=name[0], count=count,
+            )  # fmt: skip
+        if self.used:
+            layout = "one NAT gateway per VPC" if b.options.nat_per_vpc else "a NAT gateway in each AZ of a VPC"
+            b.assume(f"NAT layout: {layout} that sends traffic through NAT, each with a public IPv4 address.")
+
+
+class InterfaceEndpoints:
+    """Interface endpoints: one per (consumer VPC, target) in every AZ of the consumer VPC, processing the
+    bytes of its connections in both directions, paid by the consumer VPC's owner."""
+
+    def __init__(self, b: UsageBuilder) -> None:
+        self.b = b
+        self.endpoints: set[tuple[int, str]] = set()
+
+    def process(
+        self, rows: np.ndarray, consumer_vpc: np.ndarray, target: np.ndarray, target_names: Sequence[str]
+    ) -> None:
+        b = self.b
+        if not rows.any():
+            return
+        pairs = np.unique(np.stack([consumer_vpc[rows], target[rows]]), axis=1)
+        names = [f"{b.vpc_ids[vpc]}/vpce:{target_names[t]}" for vpc, t in pairs.T.tolist()]
+        pair_code = {(int(vpc), int(t)): code for code, (vpc, t) in enumerate(pairs.T.tolist())}
+        per_flow = np.full(len(b.flows), NONE, dtype=np.int64)
+        selected = np.flatnonzero(rows)
+        per_flow[selected] = [
+            pair_code[(int(v), int(t))] for v, t in zip(consumer_vpc[selected], target[selected], strict=True)
+        ]
+        b.per_gb(
+            f"Data processed ({INTERFACE_ENDPOINT})", "vpc_endpoint_bytes", rows, region=b.vpc_region[consumer_vpc],
+            payer=b.vpc_owner[consumer_vpc], resource=per_flow, resource_names=names,
+        )  # fmt: skip
+        self.endpoints.update((int(vpc), name) for (vpc, _), name in zip(pairs.T.tolist(), names, strict=True))
+
+    def meter_endpoints(self) -> None:
+        b = self.b
+        for vpc, name in sorted(self.endpoints, key=lambda pair: pair[1]):
+            info = b.estate.vpcs[vpc]
+            b.hourly(
+                f"{INTERFACE_ENDPOINT} (per AZ)", "vpc_endpoint_hours", region=info.region, payer=info.account,
+                resource=name, count=len(info.azs),
+            )  # fmt: skip
+        per_vpc: dict[int, int] = {}
+        for vpc, _ in self.endpoints:
+            per_vpc[vpc] = per_vpc.get(vpc, 0) + 1
+        for vpc, count in sorted(per_vpc.items()):
+            if count > INTERFACE_ENDPOINTS_PER_VPC_DEFAULT:
+                b.quota_increase(
+                    f"{b.estate.vpcs[vpc].label} needs {count} interface endpoints "
+                    f"(default quota {INTERFACE_ENDPOINTS_PER_VPC_DEFAULT} per VPC, adjustable)"
+                )
+
+
+INTERFACE_ENDPOINTS_PER_VPC_DEFAULT = 50
+
+
+def meter_outside(
+    b: UsageBuilder,
+    nat: NatGateways,
+    nat_homes: Callable[[np.ndarray], NatHomes],
+    *,
+    endpoints: InterfaceEndpoints | None = None,
+) -> None:
+    """Traffic between a VPC and the internet or an AWS service.
+
+    - Initiated by the VPC over IPv4: through the NAT gateway `nat_homes(vpc)` gives — or, when `endpoints` is given
+      (the PrivateLink design), through an interface endpoint for a named AWS service in the same region.
+    - Initiated from outside: in through the internet gateway (and a public load balancer), no NAT charge.
+    - Transfer: internet egress (tiered) on bytes the VPC sends to the internet; nothing between a VPC and
+      a named service in its region; regional transfer on the VPC's side for AWS public addresses
+      (`aws:ec2`, `aws:amazon`) in its region; the sender's inter-region rate for services elsewhere.
+    """
+    f = b.flows
+    src_is_vpc = f.src.kind == VPC
+    outside_kind = np.where(src_is_vpc, f.dst.kind, f.src.kind)
+    rows = (src_is_vpc ^ (f.dst.kind == VPC)) & (outside_kind != VPC)
+    if not rows.any():
+        return
+    vpc_side = np.where(src_is_vpc, f.src.vpc, f.dst.vpc)
+    vpc_account = np.where(src_is_vpc, f.src.account, f.dst.account)
+    vpc_az = np.where(src_is_vpc, f.src.az, f.dst.az)
+    vpc_region = b.vpc_region[vpc_side]
+    service = np.where(src_is_vpc, f.dst.service, f.src.service)
+    service_region = np.where(src_is_vpc, f.dst.region, f.src.region)
+    vpc_initiated = rows & (src_is_vpc == f.src_initiates)
+    is_service = rows & (outside_kind == SERVICE)
+    public_address = is_service & b.estate.is_public_address(service)
+    same_region = is_service & (service_region == vpc_region)
+
+    via_endpoint = np.zeros(len(f), dtype=bool)
+    if endpoints is not None:
+        via_endpoint = vpc_initiated & same_region & ~public_address
+        endpoints.process(via_endpoint, vpc_side, service, [f"{name}" for name in b.estate.services])
+    via_nat = vpc_initiated & ~via_endpoint & ~f.ipv6
+    nat.process(via_nat, nat_homes(vpc_side), workload_az=vpc_az, workload_account=vpc_account)
+
+    internet_egress = rows & src_is_vpc & (f.dst.kind == INTERNET)
+    b.per_gb(
+        "Data transfer out to the internet", "data_transfer_internet_out_bytes", internet_egress, region=vpc_region,
+        payer=vpc_account, resource=vpc_side, resource_names=b.vpc_ids,
+    )  # fmt: skip
+    b.per_gb(
+        "Data transfer to AWS public addresses (same region)", "data_transfer_regional_bytes",
+        public_address & same_region, region=vpc_region, payer=vpc_account, resource=vpc_side,
+        resource_names=b.vpc_ids,
+    )  # fmt: skip
+    meter_inter_region(
+        b, is_service & ~same_region, component="Inter-region data transfer (AWS service)", payer=vpc_account
+    )
+
+
+def communicating_pairs(b: UsageBuilder, rows: np.ndarray) -> list[tuple[int, int]]:
+    """Unordered VPC pairs (lower code first) that exchange the selected flows."""
+    f = b.flows
+    low = np.minimum(f.src.vpc[rows], f.dst.vpc[rows])
+    high = np.maximum(f.src.vpc[rows], f.dst.vpc[rows])
+    if low.size == 0:
+        return []
+    pairs = np.unique(np.stack([low, high]), axis=1)
+    return [(int(x), int(y)) for x, y in pairs.T.tolist()]
+
+
+def report_overlaps(b: UsageBuilder, pairs: list[tuple[int, int]], *, design_phrase: str) -> None:
+    """Overlapping CIDRs between two VPCs that exchange traffic cannot be routed: a feasibility problem."""
+    vpcs = b.estate.vpcs
+    for x, y in pairs:
+        overlaps = [
+            f"{a} / {c}"
+            for a in vpcs[x].networks
+            for c in vpcs[y].networks
+            if a.version == c.version and a.overlaps(c)  # type: ignore[arg-type]
+        ]
+        if overlaps:
+            b.problem(
+                f"{vpcs[x].label} and {vpcs[y].label} have overlapping CIDRs ({', '.join(overlaps)}) "
+                f"and exchange traffic: {design_phrase} cannot route between them"
+            )
+
+
+def _gb(b: UsageBuilder, rows: np.ndarray) -> Decimal:
+    """The exact GB of the selected flows."""
+    with exact_arithmetic():
+        return Decimal(int(b.flows.volume[rows].sum())) * b.estate.gb_per_unit

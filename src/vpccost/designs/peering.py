@@ -1,0 +1,85 @@
+"""VPC peering: one peering connection per communicating VPC pair (peering is not transitive: no hub).
+
+Metered: nothing per hour; within a region, traffic that crosses AZs pays $/GB out at the sender and in at
+the receiver (same AZ ID is free); across regions, the sender pays its region's inter-region rate.
+AWS services and the internet go through each VPC's NAT gateways.
+Feasibility: no overlapping CIDRs between peers; at most 125 active peerings per VPC (over 50 needs a quota
+increase); each peer CIDR is a route, at most 1,000 per route table (over 50 needs a quota increase).
+"""
+
+from __future__ import annotations
+
+from collections import Counter
+
+from vpccost.designs.common import (
+    NatGateways,
+    communicating_pairs,
+    crosses_az,
+    meter_inter_region,
+    meter_intra_vpc,
+    meter_outside,
+    meter_sender_and_receiver,
+    nat_in_own_vpc,
+    report_overlaps,
+    vpc_to_vpc,
+)
+from vpccost.estate import Estate
+from vpccost.usage import DesignUsage, Options, UsageBuilder
+
+NAME = "peering"
+
+PEERINGS_PER_VPC_DEFAULT = 50
+PEERINGS_PER_VPC_MAX = 125
+ROUTES_PER_TABLE_DEFAULT = 50
+ROUTES_PER_TABLE_MAX = 1000
+
+
+def usage(estate: Estate, options: Options) -> DesignUsage:
+    b = UsageBuilder(NAME, estate, options)
+    f = b.flows
+    meter_intra_vpc(b)
+    between = vpc_to_vpc(b)
+    same_region = between & (f.src.region == f.dst.region)
+    meter_sender_and_receiver(
+        b,
+        crosses_az(b, same_region),
+        component="Cross-AZ data transfer over VPC peering",
+        item_out="vpc_peering_out_bytes",
+        item_in="vpc_peering_in_bytes",
+    )
+    meter_inter_region(b, between, component="Inter-region data transfer over VPC peering", payer=f.src.account)
+    nat = NatGateways(b)
+    meter_outside(b, nat, lambda vpc: nat_in_own_vpc(b, vpc))
+    nat.meter_gateways()
+    pairs = communicating_pairs(b, between)
+    report_overlaps(b, pairs, design_phrase="VPC peering")
+    _check_quotas(b, pairs)
+    return b.usage
+
+
+def _check_quotas(b: UsageBuilder, pairs: list[tuple[int, int]]) -> None:
+    vpcs = b.estate.vpcs
+    peers = Counter(code for pair in pairs for code in pair)
+    routes: Counter[int] = Counter()
+    for x, y in pairs:
+        # each peer's CIDR blocks need a route in the other's route table (one when the CIDRs are not known)
+        routes[x] += max(1, len(vpcs[y].networks))
+        routes[y] += max(1, len(vpcs[x].networks))
+    for code, count in sorted(peers.items()):
+        label = vpcs[code].label
+        if count > PEERINGS_PER_VPC_MAX:
+            b.problem(f"{label} needs {count} peering connections; at most {PEERINGS_PER_VPC_MAX} per VPC")
+        elif count > PEERINGS_PER_VPC_DEFAULT:
+            b.quota_increase(
+                f"{label}: {count} active peering connections (default quota {PEERINGS_PER_VPC_DEFAULT}, "
+                f"maximum {PEERINGS_PER_VPC_MAX})"
+            )
+    for code, count in sorted(routes.items()):
+        label = vpcs[code].label
+        if count > ROUTES_PER_TABLE_MAX:
+            b.problem(f"{label} needs {count} peering routes in a route table; at most {ROUTES_PER_TABLE_MAX}")
+        elif count > ROUTES_PER_TABLE_DEFAULT:
+            b.quota_increase(
+                f"{label}: {count} peering routes per route table (default quota {ROUTES_PER_TABLE_DEFAULT}, "
+                f"maximum {ROUTES_PER_TABLE_MAX})"
+            )

@@ -1,0 +1,63 @@
+"""PrivateLink: for each VPC pair, the responding side publishes an endpoint service behind a Network
+Load Balancer, and the initiator's VPC holds an interface endpoint to it in each of its AZs. AWS services
+in the VPC's region are reached through interface endpoints too; the internet, AWS public addresses and
+services in other regions through NAT gateways.
+
+Metered: interface endpoints per AZ-hour and their data processing (bytes in both directions, tiered over
+all interface endpoints in the region), paid by the consumer; one NLB per provider VPC per hour, and its
+NLCU-hours (1 GB processed per NLCU-hour, traffic assumed spread evenly over the period, so NLCU-hours
+equal the GB processed), paid by the provider; across regions the sender's inter-region rate.
+Cross-AZ through PrivateLink is free. Overlapping CIDRs do not matter.
+"""
+
+from __future__ import annotations
+
+import numpy as np
+
+from vpccost.designs.common import (
+    InterfaceEndpoints,
+    NatGateways,
+    meter_inter_region,
+    meter_intra_vpc,
+    meter_outside,
+    nat_in_own_vpc,
+    vpc_to_vpc,
+)
+from vpccost.estate import Estate
+from vpccost.usage import DesignUsage, Options, UsageBuilder
+
+NAME = "privatelink"
+
+
+def usage(estate: Estate, options: Options) -> DesignUsage:
+    b = UsageBuilder(NAME, estate, options)
+    f = b.flows
+    meter_intra_vpc(b)
+    between = vpc_to_vpc(b)
+    consumer = f.initiator("vpc")
+    provider = f.responder("vpc")
+    endpoints = InterfaceEndpoints(b)
+    endpoints.process(between, consumer, provider, b.vpc_ids)
+    b.per_gb(
+        "Network Load Balancer capacity (NLCU-hours)",
+        "nlb_nlcu_hours",
+        between,
+        region=b.vpc_region[provider],
+        payer=b.vpc_owner[provider],
+        resource=provider,
+        resource_names=b.vpc_resources("nlb"),
+    )
+    for code in np.unique(provider[between]).tolist():
+        vpc = estate.vpcs[code]
+        b.hourly("Network Load Balancer", "nlb_hours", region=vpc.region, payer=vpc.account, resource=f"{vpc.id}/nlb")
+    if between.any():
+        b.assume(
+            "privatelink design: NLCU-hours equal the GB each NLB processes (1 GB per NLCU-hour, traffic spread "
+            "evenly over the period; connection counts assumed not to dominate)."
+        )
+    meter_inter_region(b, between, component="Inter-region data transfer (PrivateLink)", payer=f.src.account)
+    nat = NatGateways(b)
+    meter_outside(b, nat, lambda vpc: nat_in_own_vpc(b, vpc), endpoints=endpoints)
+    endpoints.meter_endpoints()
+    nat.meter_gateways()
+    return b.usage

@@ -1,0 +1,102 @@
+"""VPC sharing: one shared VPC per region, owned by the network account, holds every workload of that
+region; workloads keep their accounts and AZs. Shared VPCs in different regions are peered.
+
+Metered: traffic between workloads of one region is traffic inside one VPC (regional transfer each way
+when it crosses AZs, paid by the sending and the receiving workload's account); across regions the
+sender's inter-region rate over the peering, paid by the sending workload's account; AWS services and the
+internet through the shared VPC's NAT gateways — one in each AZ the region's workloads use — paid by the
+network account. Sharing itself is free. Over 100 participant accounts in one shared VPC needs a quota
+increase.
+"""
+
+from __future__ import annotations
+
+from collections import defaultdict
+
+import numpy as np
+
+from vpccost.designs.common import (
+    NatGateways,
+    NatHomes,
+    crosses_az,
+    meter_inter_region,
+    meter_intra_vpc,
+    meter_outside,
+    meter_sender_and_receiver,
+    vpc_to_vpc,
+)
+from vpccost.estate import Estate
+from vpccost.usage import DesignUsage, Options, UsageBuilder
+
+NAME = "sharing"
+
+PARTICIPANTS_PER_SHARED_VPC_DEFAULT = 100
+
+
+def usage(estate: Estate, options: Options) -> DesignUsage:
+    b = UsageBuilder(NAME, estate, options)
+    f = b.flows
+    meter_intra_vpc(b)
+    between = vpc_to_vpc(b)
+    meter_sender_and_receiver(
+        b,
+        crosses_az(b, between & (f.src.region == f.dst.region)),
+        component="Cross-AZ data transfer within the shared VPC",
+        item_out="data_transfer_regional_bytes",
+        item_in="data_transfer_regional_bytes",
+    )
+    meter_inter_region(b, between, component="Inter-region data transfer over shared-VPC peering", payer=f.src.account)
+    homes = _shared_vpc_nat_homes(b)
+    nat = NatGateways(b)
+    meter_outside(b, nat, lambda vpc: NatHomes(b.vpc_region[vpc], homes.names, homes.owner, homes.region, homes.azs))
+    nat.meter_gateways()
+    _check_participants(b)
+    _note_overlaps(b)
+    return b.usage
+
+
+def _shared_vpc_nat_homes(b: UsageBuilder) -> NatHomes:
+    """One shared VPC per region (indexed by region code), spanning every AZ its workloads use."""
+    estate = b.estate
+    azs: dict[str, set[str]] = defaultdict(set)
+    for vpc in estate.vpcs:
+        azs[vpc.region].update(vpc.azs)
+    regions = range(len(estate.regions))
+    return NatHomes(
+        home=np.zeros(0, dtype=np.int32),
+        names=[f"shared-vpc-{region}/nat-gateway" for region in estate.regions],
+        owner=np.full(len(estate.regions), estate.network_account, dtype=np.int32),
+        region=np.arange(len(estate.regions), dtype=np.int32),
+        azs=[tuple(sorted(azs[estate.regions[code]])) for code in regions],
+    )
+
+
+def _check_participants(b: UsageBuilder) -> None:
+    estate = b.estate
+    participants: dict[str, set[str]] = defaultdict(set)
+    for side in (b.flows.src, b.flows.dst):
+        for region, account in set(zip(side.region.tolist(), side.account.tolist(), strict=True)):
+            if account >= 0:
+                participants[estate.regions[region]].add(estate.accounts[account])
+    for region, accounts in sorted(participants.items()):
+        if len(accounts) > PARTICIPANTS_PER_SHARED_VPC_DEFAULT:
+            b.quota_increase(
+                f"shared VPC in {region}: {len(accounts)} participant accounts "
+                f"(default quota {PARTICIPANTS_PER_SHARED_VPC_DEFAULT}, adjustable)"
+            )
+
+
+def _note_overlaps(b: UsageBuilder) -> None:
+    """VPCs merged into one shared VPC need distinct addresses: overlapping ones must be re-addressed."""
+    by_region: dict[str, list[int]] = defaultdict(list)
+    for code, vpc in enumerate(b.estate.vpcs):
+        by_region[vpc.region].append(code)
+    for codes in by_region.values():
+        for i, x in enumerate(codes):
+            for y in codes[i + 1 :]:
+                first, second = b.estate.vpcs[x], b.estate.vpcs[y]
+                if any(n.version == m.version and n.overlaps(m) for n in first.networks for m in second.networks):  # type: ignore[arg-type]
+                    b.assume(
+                        f"sharing design: {first.label} and {second.label} overlap; their subnets need new "
+                        "addresses in the shared VPC."
+                    )

@@ -1,0 +1,104 @@
+"""Transit Gateway: one TGW per region owned by the network account, every VPC with inter-VPC traffic
+attached, and a TGW peering between each pair of regions that exchange traffic.
+
+Metered: each VPC attachment per hour (paid by the VPC's owner); data processing on every byte a VPC
+sends into the TGW (paid by the sending attachment's owner), whichever side opened the connection; bytes
+arriving over a peering attachment are not processed again; cross-AZ through the TGW is free; across
+regions the sending region's inter-region rate applies once, and each side's peering attachment is billed
+per hour to its TGW's owner. AWS services and the internet go through each VPC's NAT gateways.
+Feasibility: no routing between overlapping CIDRs; at most 5,000 attachments per TGW; over 50 peering
+attachments per TGW needs a quota increase.
+"""
+
+from __future__ import annotations
+
+import numpy as np
+
+from vpccost.designs.common import (
+    NatGateways,
+    communicating_pairs,
+    meter_inter_region,
+    meter_intra_vpc,
+    meter_outside,
+    nat_in_own_vpc,
+    report_overlaps,
+    vpc_to_vpc,
+)
+from vpccost.estate import Estate
+from vpccost.usage import DesignUsage, Options, UsageBuilder
+
+NAME = "transit-gateway"
+
+ATTACHMENTS_PER_TGW_MAX = 5000
+PEERING_ATTACHMENTS_PER_TGW_DEFAULT = 50
+
+
+def usage(estate: Estate, options: Options) -> DesignUsage:
+    b = UsageBuilder(NAME, estate, options)
+    f = b.flows
+    meter_intra_vpc(b)
+    between = vpc_to_vpc(b)
+    b.per_gb(
+        "Data processed (Transit gateway)",
+        "transit_gateway_bytes",
+        between,
+        region=f.src.region,
+        payer=b.vpc_owner[f.src.vpc],
+        resource=f.src.vpc,
+        resource_names=b.vpc_resources("tgw-attachment"),
+    )
+    network_account = np.full(len(f), estate.network_account, dtype=np.int32)
+    meter_inter_region(b, between, component="Inter-region data transfer over TGW peering", payer=network_account)
+    if (between & (f.src.region != f.dst.region)).any():
+        b.assume("Inter-region transfer over TGW peering is billed to the transit gateways' owner (network account).")
+    _meter_attachments(b, between)
+    nat = NatGateways(b)
+    meter_outside(b, nat, lambda vpc: nat_in_own_vpc(b, vpc))
+    nat.meter_gateways()
+    report_overlaps(b, communicating_pairs(b, between), design_phrase="a transit gateway")
+    return b.usage
+
+
+def _meter_attachments(b: UsageBuilder, between: np.ndarray) -> None:
+    f = b.flows
+    estate = b.estate
+    attached = np.unique(np.concatenate([f.src.vpc[between], f.dst.vpc[between]])).tolist()
+    per_region: dict[str, int] = {}
+    for code in attached:
+        vpc = estate.vpcs[code]
+        per_region[vpc.region] = per_region.get(vpc.region, 0) + 1
+        b.hourly(
+            "Transit gateway attachment (VPC)",
+            "transit_gateway_attachment_hours",
+            region=vpc.region,
+            payer=vpc.account,
+            resource=f"{vpc.id}/tgw-attachment",
+        )
+    network_account = estate.accounts[estate.network_account]
+    region_pairs = sorted(
+        {
+            tuple(sorted((estate.regions[s], estate.regions[d])))
+            for s, d in zip(f.src.region[between].tolist(), f.dst.region[between].tolist(), strict=True)
+            if s != d
+        }
+    )
+    peerings: dict[str, int] = {}
+    for first, second in region_pairs:
+        for region, other in ((first, second), (second, first)):
+            peerings[region] = peerings.get(region, 0) + 1
+            b.hourly(
+                "Transit gateway attachment (peering)",
+                "transit_gateway_peering_hours",
+                region=region,
+                payer=network_account,
+                resource=f"tgw-{region}/peering-{other}",
+            )
+    for region, count in sorted(per_region.items()):
+        if count > ATTACHMENTS_PER_TGW_MAX:
+            b.problem(f"{count} VPC attachments on the {region} transit gateway; at most {ATTACHMENTS_PER_TGW_MAX}")
+    for region, count in sorted(peerings.items()):
+        if count > PEERING_ATTACHMENTS_PER_TGW_DEFAULT:
+            b.quota_increase(
+                f"{count} peering attachments on the {region} transit gateway "
+                f"(default quota {PEERING_ATTACHMENTS_PER_TGW_DEFAULT}, adjustable)"
+            )

@@ -1,0 +1,223 @@
+"""The engine: metered usage -> priced line items.
+
+Usage is aggregated per (item, region, to_region) across every payer account (consolidated billing)
+before tiers apply; each tier's quantity is then allocated to the meters pro rata. Money is exact: a line
+item's cost is its quantity times its rate, and a design's total is the exact sum of its line items.
+"""
+
+from __future__ import annotations
+
+import decimal
+from collections import defaultdict
+from dataclasses import dataclass, field
+from decimal import Decimal
+
+from vpccost.catalog import Catalog, PriceEntry, split_into_tiers
+from vpccost.errors import MissingPriceError
+from vpccost.units import HOURS_PER_MONTH, exact_arithmetic
+from vpccost.usage import DesignUsage, Meter
+
+INTERNET_EGRESS_ITEM = "data_transfer_internet_out_bytes"
+INTERNET_EGRESS_FREE_GB_PER_MONTH = Decimal(100)
+"""AWS's free internet egress, 100 GB/month aggregated over all regions (PRICING-FACTS §1, C2)."""
+
+ALLOCATION_QUANTUM_EXPONENT = -12
+"""Pro-rata shares of a tier are rounded to 1e-12 of a unit (or finer, to the tier quantity's own digits),
+with the remainder given to the largest fractions, so the shares add up exactly."""
+
+
+@dataclass(frozen=True)
+class LineItem:
+    design: str
+    component: str
+    service_code: str
+    usage_type: str
+    region: str
+    resource: str
+    payer_account: str
+    quantity: Decimal
+    unit: str
+    rate_usd: Decimal
+    cost_usd: Decimal
+    price_verified: bool
+
+
+@dataclass
+class DesignResult:
+    design: str
+    line_items: list[LineItem]
+    problems: list[str]
+    quota_increases: list[str]
+    assumptions: list[str]
+    missing_prices: list[str]
+    prices_used: list[PriceEntry] = field(default_factory=list)
+
+    @property
+    def priced(self) -> bool:
+        return not self.missing_prices
+
+    @property
+    def feasible(self) -> bool:
+        return not self.problems
+
+    @property
+    def total_usd(self) -> Decimal | None:
+        """The exact sum of the line items, or None when a price is missing."""
+        if not self.priced:
+            return None
+        with exact_arithmetic():
+            return sum((item.cost_usd for item in self.line_items), Decimal(0))
+
+
+def price(usage: DesignUsage, catalog: Catalog, *, period_hours: Decimal, free_tier: bool = False) -> DesignResult:
+    """Price a design's usage with the catalog. Missing prices are collected, not raised."""
+    groups: dict[tuple[str, str, str | None], list[Meter]] = defaultdict(list)
+    for meter in _merged(usage.meters):
+        groups[(meter.item, meter.region, meter.to_region)].append(meter)
+    entries: dict[tuple[str, str, str | None], PriceEntry] = {}
+    missing: list[str] = []
+    for key in groups:
+        try:
+            entries[key] = catalog.get(*key)
+        except MissingPriceError as error:
+            missing.append(str(error))
+    allowance = _free_allowance(groups, entries, period_hours) if free_tier else {}
+    line_items: list[LineItem] = []
+    for key, meters in groups.items():
+        entry = entries.get(key)
+        if entry is not None:
+            free_gb = allowance.get(key, Decimal(0))
+            prefixes = catalog.snapshot.usage_type_prefixes
+            line_items.extend(_line_items(usage.design, entry, meters, period_hours, free_gb, prefixes))
+    line_items.sort(key=lambda item: (item.region, item.component, item.resource, item.payer_account))
+    assumptions = list(usage.assumptions)
+    if free_tier and allowance:
+        assumptions.append(
+            f"Free tier: {INTERNET_EGRESS_FREE_GB_PER_MONTH} GB/month of internet egress, applied to the regions "
+            "with the highest first-tier price first, before tiers."
+        )
+    return DesignResult(
+        design=usage.design,
+        line_items=line_items,
+        problems=list(usage.problems),
+        quota_increases=list(usage.quota_increases),
+        assumptions=assumptions,
+        missing_prices=sorted(set(missing)),
+        prices_used=sorted(entries.values(), key=lambda e: (e.region, e.item, e.to_region or "")),
+    )
+
+
+def _merged(meters: list[Meter]) -> list[Meter]:
+    """One meter per (component, item, region, to_region, payer, resource): paths that meter the same
+    thing for the same resource (NAT processing of VPC and internet traffic) become one line."""
+    merged: dict[tuple[str, str, str, str | None, str, str], Decimal] = {}
+    with exact_arithmetic():
+        for m in meters:
+            key = (m.component, m.item, m.region, m.to_region, m.payer_account, m.resource)
+            merged[key] = merged.get(key, Decimal(0)) + m.quantity
+    return [Meter(c, i, r, t, p, res, quantity) for (c, i, r, t, p, res), quantity in merged.items()]
+
+
+def _line_items(
+    design: str,
+    entry: PriceEntry,
+    meters: list[Meter],
+    period_hours: Decimal,
+    free_gb: Decimal,
+    prefixes: dict[str, str],
+) -> list[LineItem]:
+    with exact_arithmetic():
+        total = sum((meter.quantity for meter in meters), Decimal(0))
+    charges = [(_free_label(), free_gb, Decimal(0))] if free_gb else []
+    charges += [(c.label, c.quantity, c.price_usd) for c in split_into_tiers(entry, total - free_gb, period_hours)]
+    weights = [meter.quantity for meter in meters]
+    items = []
+    for label, tier_quantity, rate in charges:
+        shares = allocate(tier_quantity, weights)
+        for meter, quantity in zip(meters, shares, strict=True):
+            if quantity == 0 and (len(charges) > 1 or total > 0):
+                continue
+            component = meter.component
+            if meter.to_region:
+                component = f"{component} (to {meter.to_region})"
+            if label:
+                component = f"{component} ({label})"
+            with exact_arithmetic():
+                cost = quantity * rate
+            items.append(
+                LineItem(
+                    design=design,
+                    component=component,
+                    service_code=entry.service_code,
+                    usage_type=_usage_type(entry, meter.to_region, prefixes),
+                    region=meter.region,
+                    resource=meter.resource,
+                    payer_account=meter.payer_account,
+                    quantity=quantity,
+                    unit=entry.unit,
+                    rate_usd=rate,
+                    cost_usd=cost,
+                    price_verified=entry.verified,
+                )
+            )
+    return items
+
+
+def _free_label() -> str:
+    return f"free tier, {INTERNET_EGRESS_FREE_GB_PER_MONTH} GB/month across regions"
+
+
+def _usage_type(entry: PriceEntry, to_region: str | None, prefixes: dict[str, str]) -> str:
+    """An inter-region entry for 'any other region' names its destination with '*': fill in the
+    destination's usage-type prefix from the snapshot (or its region code when the snapshot lacks it)."""
+    if to_region is None or "*" not in entry.usage_type:
+        return entry.usage_type
+    return entry.usage_type.replace("*", prefixes.get(to_region, to_region))
+
+
+def _free_allowance(
+    groups: dict[tuple[str, str, str | None], list[Meter]],
+    entries: dict[tuple[str, str, str | None], PriceEntry],
+    period_hours: Decimal,
+) -> dict[tuple[str, str, str | None], Decimal]:
+    """Spread the account-wide free internet egress over regions, highest first-tier price first."""
+    with exact_arithmetic():
+        remaining = INTERNET_EGRESS_FREE_GB_PER_MONTH * period_hours
+    remaining = (remaining / HOURS_PER_MONTH).quantize(Decimal("1E-12"), rounding=decimal.ROUND_FLOOR)
+    egress = [key for key in groups if key[0] == INTERNET_EGRESS_ITEM and key in entries]
+    egress.sort(key=lambda key: (-entries[key].flat_price_usd, key[1]))
+    allowance = {}
+    for key in egress:
+        with exact_arithmetic():
+            total = sum((meter.quantity for meter in groups[key]), Decimal(0))
+            used = min(total, remaining)
+            remaining -= used
+        if used:
+            allowance[key] = used
+    return allowance
+
+
+def allocate(amount: Decimal, weights: list[Decimal]) -> list[Decimal]:
+    """Split `amount` over `weights` pro rata, so that the parts add up to `amount` exactly.
+
+    When `amount` equals the sum of the weights (the usual case: a single tier), the parts are the
+    weights themselves. Otherwise each part is rounded down to the quantum (1e-12, or finer when `amount`
+    has more digits) and the leftover quanta go to the largest remainders, ties to the earlier weight."""
+    with exact_arithmetic():
+        weight_sum = sum(weights, Decimal(0))
+    if amount == weight_sum:
+        return list(weights)
+    if weight_sum == 0:
+        raise ValueError("cannot allocate a non-zero amount over zero weights")
+    exponent = amount.as_tuple().exponent
+    assert isinstance(exponent, int)
+    quantum = Decimal(1).scaleb(min(ALLOCATION_QUANTUM_EXPONENT, exponent))
+    with decimal.localcontext(decimal.Context(prec=120)):
+        raw = [amount * weight / weight_sum for weight in weights]
+    parts = [value.quantize(quantum, rounding=decimal.ROUND_FLOOR) for value in raw]
+    with exact_arithmetic():
+        leftover = int((amount - sum(parts, Decimal(0))) / quantum)
+        by_remainder = sorted(range(len(parts)), key=lambda i: (-(raw[i] - parts[i]), i))
+        for index in by_remainder[:leftover]:
+            parts[index] += quantum
+    return parts

@@ -1,0 +1,396 @@
+"""The estate: topology and traffic resolved into one model that every design reads.
+
+Each traffic row becomes a flow between two sides (a VPC, the internet, or an AWS service) with its
+region, account, AZ and initiator resolved. Flows are stored column-wise as integer codes into the tables
+below, so designs can meter hundreds of thousands of flows with array operations.
+"""
+
+from __future__ import annotations
+
+from collections import Counter, defaultdict
+from dataclasses import dataclass, field
+from decimal import Decimal
+from typing import Final
+
+import numpy as np
+import pandas as pd
+
+from vpccost.errors import InputError
+from vpccost.regions import az_id_region
+from vpccost.topology import Network, Topology, Vpc, parse_network
+from vpccost.traffic import PUBLIC_ADDRESS_SERVICES, Endpoint, Traffic, parse_endpoint
+
+VPC: Final = 0
+INTERNET: Final = 1
+SERVICE: Final = 2
+NONE: Final = -1
+
+DEFAULT_AZ_COUNT = 2
+UNKNOWN_ACCOUNT = "unknown"
+
+
+@dataclass(frozen=True)
+class VpcInfo:
+    id: str
+    name: str | None
+    account: str
+    region: str
+    azs: tuple[str, ...]
+    azs_from: str
+    """Where the AZ list comes from: 'topology', 'traffic', or 'default' (assumed)."""
+    networks: tuple[Network, ...]
+
+    @property
+    def label(self) -> str:
+        return f"{self.id} ({self.name})" if self.name and self.name != self.id else self.id
+
+
+@dataclass
+class Side:
+    """One side of every flow, column-wise."""
+
+    kind: np.ndarray  # VPC, INTERNET or SERVICE
+    vpc: np.ndarray  # code into Estate.vpcs, NONE unless kind == VPC
+    service: np.ndarray  # code into Estate.services, NONE unless kind == SERVICE
+    region: np.ndarray  # code into Estate.regions, NONE for the internet
+    account: np.ndarray  # code into Estate.accounts (the workload's account), NONE unless kind == VPC
+    az: np.ndarray  # code into Estate.azs, NONE when not known
+
+    def take(self, positions: np.ndarray) -> Side:
+        return Side(*(getattr(self, name)[positions] for name in ("kind", "vpc", "service", "region", "account", "az")))
+
+
+@dataclass
+class Flows:
+    src: Side
+    dst: Side
+    src_initiates: np.ndarray  # bool: the src side opened the connection
+    ipv6: np.ndarray  # bool
+    volume: np.ndarray  # whole volume units (see Traffic)
+
+    def __len__(self) -> int:
+        return len(self.volume)
+
+    def initiator(self, attribute: str) -> np.ndarray:
+        """An attribute of the initiating side of each flow."""
+        return np.where(self.src_initiates, getattr(self.src, attribute), getattr(self.dst, attribute))
+
+    def responder(self, attribute: str) -> np.ndarray:
+        return np.where(self.src_initiates, getattr(self.dst, attribute), getattr(self.src, attribute))
+
+
+@dataclass
+class Estate:
+    vpcs: list[VpcInfo]
+    regions: list[str]
+    accounts: list[str]
+    services: list[str]
+    azs: list[str]
+    network_account: int
+    flows: Flows
+    gb_per_unit: Decimal
+    traffic: Traffic
+    assumptions: list[str] = field(default_factory=list)
+
+    def vpc_attribute(self, attribute: str) -> np.ndarray:
+        """`attribute` of every VPC as codes (region, account) or values (AZ count), indexable by VPC code."""
+        if attribute == "region":
+            return np.array([self.regions.index(vpc.region) for vpc in self.vpcs], dtype=np.int32)
+        if attribute == "account":
+            return np.array([self.accounts.index(vpc.account) for vpc in self.vpcs], dtype=np.int32)
+        if attribute == "az_count":
+            return np.array([len(vpc.azs) for vpc in self.vpcs], dtype=np.int64)
+        raise KeyError(attribute)
+
+    def is_public_address(self, service_codes: np.ndarray) -> np.ndarray:
+        public = np.array([name in PUBLIC_ADDRESS_SERVICES for name in self.services] + [False], dtype=bool)
+        return public[service_codes]  # NONE (-1) picks the trailing False
+
+
+class _Codes:
+    """A growing table of distinct strings and their integer codes."""
+
+    def __init__(self, values: list[str] | None = None) -> None:
+        self.values: list[str] = []
+        self.index: dict[str, int] = {}
+        for value in values or []:
+            self.code(value)
+
+    def code(self, value: str) -> int:
+        found = self.index.get(value)
+        if found is None:
+            found = self.index[value] = len(self.values)
+            self.values.append(value)
+        return found
+
+
+def build_estate(traffic: Traffic, topology: Topology | None = None) -> Estate:
+    """Resolve every row's endpoints, regions, accounts and AZs. Raises `InputError` naming the row when a
+    VPC is not in the topology, a region is unknown or contradictory, or an AZ is in the wrong region."""
+    return _Resolver(traffic, topology).estate()
+
+
+class _Resolver:
+    def __init__(self, traffic: Traffic, topology: Topology | None) -> None:
+        self.traffic = traffic
+        self.topology = topology
+        self.rows = traffic.rows
+        self.row_word = traffic.row_word
+        self.regions = _Codes()
+        self.accounts = _Codes()
+        self.services = _Codes()
+        self.azs = _Codes()
+        self.vpc_codes = _Codes()
+        self.assumptions: list[str] = []
+
+    def fail(self, position: int, column: str, message: str) -> InputError:
+        number = int(self.rows["_line"].iloc[position])
+        return InputError(message, source=self.traffic.source, field=column, **{self.row_word: number})  # type: ignore[arg-type]
+
+    def estate(self) -> Estate:
+        endpoints = {
+            side: self.rows[side].map(self._parsed_endpoints(self.rows[side], side)) for side in ("src", "dst")
+        }
+        kinds = {
+            side: endpoints[side].map(lambda e: {"vpc": VPC, "internet": INTERNET, "service": SERVICE}[e.kind])
+            for side in endpoints
+        }
+        vpc_refs = {
+            side: np.where(kinds[side].to_numpy() == VPC, self.rows[side].to_numpy(), "") for side in ("src", "dst")
+        }
+        vpcs = self._resolve_vpcs(vpc_refs)
+        region_of_vpc = np.array([self.regions.code(vpc.region) for vpc in vpcs] + [NONE], dtype=np.int32)
+        account_of_vpc = np.array([self.accounts.code(vpc.account) for vpc in vpcs] + [NONE], dtype=np.int32)
+        vpc = {side: self._vpc_code_column(vpc_refs[side]) for side in ("src", "dst")}
+        sides = {}
+        for side, other in (("src", "dst"), ("dst", "src")):
+            sides[side] = self._side(
+                side,
+                kinds[side].to_numpy(dtype=np.int8),
+                endpoints[side],
+                vpc[side],
+                region_of_vpc[vpc[side]],
+                region_of_vpc[vpc[other]],
+                account_of_vpc[vpc[side]],
+                vpcs,
+            )
+        flows = Flows(
+            src=sides["src"],
+            dst=sides["dst"],
+            src_initiates=(self.rows["initiator"] == "src").to_numpy(),
+            ipv6=(self.rows["ip_version"] == 6).to_numpy(),
+            volume=self.rows["volume"].to_numpy(),
+        )
+        vpcs = self._with_azs(vpcs, flows)
+        topology_account = self.topology.default_network_account if self.topology else None
+        network_account = topology_account or _most_common([v.account for v in vpcs]) or UNKNOWN_ACCOUNT
+        return Estate(
+            vpcs=vpcs,
+            regions=self.regions.values,
+            accounts=self.accounts.values + ([] if network_account in self.accounts.index else [network_account]),
+            services=self.services.values,
+            azs=self.azs.values,
+            network_account=self.accounts.code(network_account),
+            flows=flows,
+            gb_per_unit=self.traffic.gb_per_unit,
+            traffic=self.traffic,
+            assumptions=self.assumptions,
+        )
+
+    def _parsed_endpoints(self, column: pd.Series, name: str) -> dict[str, Endpoint]:
+        parsed = {}
+        for value in column.drop_duplicates():
+            parsed[value] = parse_endpoint(value)  # already validated by load_traffic
+        return parsed
+
+    def _resolve_vpcs(self, refs: dict[str, np.ndarray]) -> list[VpcInfo]:
+        """The VPCs the traffic names, in first-seen order, with their owner and region."""
+        if self.topology is not None:
+            return self._vpcs_from_topology(refs)
+        return self._vpcs_from_traffic(refs)
+
+    def _vpcs_from_topology(self, refs: dict[str, np.ndarray]) -> list[VpcInfo]:
+        assert self.topology is not None
+        vpcs: list[VpcInfo] = []
+        self.reference_to_code: dict[str, int] = {}
+        for side in ("src", "dst"):
+            column = pd.Series(refs[side])
+            for position in np.flatnonzero(~column.duplicated().to_numpy()):
+                reference = str(column.iloc[position])
+                if not reference or reference in self.reference_to_code:
+                    continue
+                found = self.topology.find(reference)
+                if found is None:
+                    raise self.fail(int(position), side, f"VPC '{reference}' is not in the topology")
+                if isinstance(found, list):
+                    ids = ", ".join(vpc.id for vpc in found)
+                    raise self.fail(int(position), side, f"VPC name '{reference}' is ambiguous ({ids}): use the id")
+                code = self.vpc_codes.code(found.id)
+                if code == len(vpcs):
+                    vpcs.append(_info_from_topology(found))
+                self.reference_to_code[reference] = code
+        for side in ("src", "dst"):
+            self._check_row_regions(side, refs[side], vpcs)
+        return vpcs
+
+    def _check_row_regions(self, side: str, refs: np.ndarray, vpcs: list[VpcInfo]) -> None:
+        column = f"{side}_region"
+        given = self.rows[column].to_numpy()
+        pairs = pd.DataFrame({"ref": refs, "region": given})
+        for position in np.flatnonzero(~pairs.duplicated().to_numpy()):
+            reference, region = str(refs[position]), str(given[position])
+            if reference and region:
+                vpc = vpcs[self.reference_to_code[reference]]
+                if vpc.region != region:
+                    raise self.fail(int(position), column, f"VPC {vpc.label} is in {vpc.region}, not {region}")
+
+    def _vpcs_from_traffic(self, refs: dict[str, np.ndarray]) -> list[VpcInfo]:
+        """Without a topology, a VPC is known by its reference; its region and owner come from the rows."""
+        regions: dict[str, str] = {}
+        accounts: dict[str, Counter[str]] = defaultdict(Counter)
+        first_position: dict[str, tuple[int, str]] = {}
+        for side in ("src", "dst"):
+            frame = pd.DataFrame(
+                {"ref": refs[side], "region": self.rows[f"{side}_region"], "account": self.rows[f"{side}_account"]}
+            )
+            for position in np.flatnonzero(~frame.duplicated().to_numpy()):
+                reference, region, account = (str(value) for value in frame.iloc[position])
+                if not reference:
+                    continue
+                first_position.setdefault(reference, (int(position), side))
+                if region:
+                    known = regions.setdefault(reference, region)
+                    if known != region:
+                        raise self.fail(
+                            int(position), f"{side}_region", f"VPC '{reference}' is given in {known} and in {region}"
+                        )
+                if account:
+                    accounts[reference][account] += 1
+        vpcs: list[VpcInfo] = []
+        self.reference_to_code = {}
+        inferred_owner = False
+        for reference, (position, side) in sorted(first_position.items(), key=lambda item: item[1]):
+            if reference not in regions:
+                raise self.fail(
+                    position,
+                    f"{side}_region",
+                    f"the region of VPC '{reference}' is not known: add a {side}_region column or a topology",
+                )
+            owner = _most_common(list(accounts[reference].elements())) or UNKNOWN_ACCOUNT
+            inferred_owner |= owner == UNKNOWN_ACCOUNT or len(accounts[reference]) > 1
+            self.reference_to_code[reference] = self.vpc_codes.code(reference)
+            vpcs.append(VpcInfo(reference, None, owner, regions[reference], (), "default", ()))
+        if inferred_owner:
+            self.assumptions.append(
+                "Without a topology, a VPC's owner is the account most often given for it in the traffic "
+                f"('{UNKNOWN_ACCOUNT}' when none is given)."
+            )
+        return vpcs
+
+    def _vpc_code_column(self, refs: np.ndarray) -> np.ndarray:
+        lookup = {"": NONE, **self.reference_to_code}
+        return pd.Series(refs).map(lookup).to_numpy(dtype=np.int32)
+
+    def _side(
+        self,
+        side: str,
+        kind: np.ndarray,
+        endpoints: pd.Series,
+        vpc: np.ndarray,
+        vpc_region: np.ndarray,
+        other_vpc_region: np.ndarray,
+        vpc_account: np.ndarray,
+        vpcs: list[VpcInfo],
+    ) -> Side:
+        is_service = kind == SERVICE
+        service_names = endpoints.map(lambda e: e.name if e.kind == "service" else "")
+        service = np.where(is_service, service_names.map(lambda n: self.services.code(n) if n else NONE), NONE)
+        # a service's region: '@region' in the endpoint, else the row's region column, else the VPC's region
+        named_region = endpoints.map(lambda e: e.region or "")
+        column_region = self.rows[f"{side}_region"]
+        service_region_text = named_region.where(named_region != "", column_region).to_numpy()
+        service_region = np.array(
+            [self.regions.code(text) if text else NONE for text in service_region_text], dtype=np.int32
+        )
+        service_region = np.where(service_region == NONE, other_vpc_region, service_region)
+        region = np.where(kind == VPC, vpc_region, np.where(is_service, service_region, NONE)).astype(np.int32)
+        given_account = self.rows[f"{side}_account"].to_numpy()
+        row_account = np.array([self.accounts.code(text) if text else NONE for text in given_account], dtype=np.int32)
+        account = np.where(kind == VPC, np.where(row_account == NONE, vpc_account, row_account), NONE).astype(np.int32)
+        az = self._az_codes(side, kind, region)
+        return Side(kind, vpc.astype(np.int32), service.astype(np.int32), region, account, az)
+
+    def _az_codes(self, side: str, kind: np.ndarray, region: np.ndarray) -> np.ndarray:
+        column = f"{side}_az"
+        texts = self.rows[column].to_numpy()
+        frame = pd.DataFrame({"az": texts, "region": region, "kind": kind})
+        for position in np.flatnonzero(~frame.duplicated().to_numpy()):
+            az, region_code, side_kind = texts[position], region[position], kind[position]
+            if not az or side_kind != VPC:
+                continue
+            az_region = az_id_region(az)
+            vpc_region = self.regions.values[region_code]
+            if az_region is None:
+                raise self.fail(int(position), column, f"'{az}' is not an AZ ID (AZ IDs look like use1-az1)")
+            if az_region != vpc_region:
+                raise self.fail(int(position), column, f"AZ ID '{az}' belongs to {az_region}, not to {vpc_region}")
+        codes = np.array([self.azs.code(text) if text else NONE for text in texts], dtype=np.int32)
+        return np.where(kind == VPC, codes, NONE).astype(np.int32)
+
+    def _with_azs(self, vpcs: list[VpcInfo], flows: Flows) -> list[VpcInfo]:
+        """Fill in AZs: the topology's, else those seen in the traffic, else two (stated as an assumption)."""
+        seen: dict[int, set[str]] = defaultdict(set)
+        for side in (flows.src, flows.dst):
+            known = (side.kind == VPC) & (side.az != NONE)
+            for vpc_code, az_code in set(zip(side.vpc[known].tolist(), side.az[known].tolist(), strict=True)):
+                seen[vpc_code].add(self.azs.values[az_code])
+        resolved = []
+        defaulted = []
+        for code, vpc in enumerate(vpcs):
+            if vpc.azs_from == "topology":
+                resolved.append(vpc)
+            elif seen[code]:
+                resolved.append(_replace(vpc, azs=tuple(sorted(seen[code])), azs_from="traffic"))
+            else:
+                defaulted.append(vpc.label)
+                placeholder = tuple(f"(AZ {n + 1})" for n in range(DEFAULT_AZ_COUNT))
+                resolved.append(_replace(vpc, azs=placeholder, azs_from="default"))
+        from_traffic = [vpc.label for vpc in resolved if vpc.azs_from == "traffic"]
+        if from_traffic:
+            self.assumptions.append(
+                f"AZs taken from the traffic rows for {_some(from_traffic)} (no AZ list in a topology)."
+            )
+        if defaulted:
+            self.assumptions.append(f"{DEFAULT_AZ_COUNT} AZs assumed for {_some(defaulted)} (no AZ known).")
+        return resolved
+
+
+def _replace(vpc: VpcInfo, **changes: object) -> VpcInfo:
+    from dataclasses import replace
+
+    return replace(vpc, **changes)  # type: ignore[arg-type]
+
+
+def _info_from_topology(vpc: Vpc) -> VpcInfo:
+    zones = tuple(vpc.zone_ids)
+    return VpcInfo(
+        id=vpc.id,
+        name=vpc.name,
+        account=vpc.account,
+        region=vpc.region,
+        azs=zones,
+        azs_from="topology" if zones else "default",
+        networks=tuple(parse_network(cidr) for cidr in vpc.cidrs),
+    )
+
+
+def _most_common(values: list[str]) -> str | None:
+    counts = Counter(values)
+    if not counts:
+        return None
+    return min(counts, key=lambda value: (-counts[value], value))
+
+
+def _some(labels: list[str], limit: int = 5) -> str:
+    shown = ", ".join(labels[:limit])
+    return f"{shown} and {len(labels) - limit} more" if len(labels) > limit else shown

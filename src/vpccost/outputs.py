@@ -1,0 +1,172 @@
+"""Outputs of a comparison: the JSON document, tidy DataFrames, and CSV.
+
+Money and quantities stay exact decimals: JSON carries them as strings (as the AWS Cost Explorer API
+returns amounts), DataFrames as `Decimal` objects, CSV as plain decimal text. Text that came from user data
+is neutralised in CSV so a spreadsheet never reads it as a formula.
+"""
+
+from __future__ import annotations
+
+import dataclasses
+from decimal import Decimal
+from typing import TYPE_CHECKING, Any
+
+import pandas as pd
+
+from vpccost import __version__
+from vpccost.catalog import PriceEntry
+from vpccost.engine import LineItem
+from vpccost.service_access import ServiceAccess
+from vpccost.units import format_decimal, format_usd
+
+if TYPE_CHECKING:
+    from vpccost.compare import Comparison
+
+LINE_ITEM_FIELDS = tuple(field.name for field in dataclasses.fields(LineItem))
+MONEY_FIELDS = frozenset({"rate_usd", "cost_usd"})
+FORMULA_STARTS = ("=", "+", "-", "@", "\t", "\r")
+
+
+def comparison_document(comparison: Comparison) -> dict[str, Any]:
+    """The `--format json` document (DESIGN.md, Interfaces)."""
+    cheapest = comparison.cheapest
+    return {
+        "vpccost_version": __version__,
+        "pricing": {
+            "snapshot": comparison.catalog.name,
+            "currency": comparison.catalog.currency,
+            "prices_used": [_price_entry(entry) for entry in comparison.prices_used],
+        },
+        "period_hours": format_decimal(comparison.options.period_hours),
+        "assumptions": comparison.assumptions,
+        "designs": [
+            {
+                "design": result.design,
+                "priced": result.priced,
+                "feasible": result.feasible,
+                "problems": result.problems,
+                "quota_increases": result.quota_increases,
+                "missing_prices": result.missing_prices,
+                "total_usd": None if result.total_usd is None else format_usd(result.total_usd),
+                "line_items": [_line_item(item) for item in result.line_items],
+            }
+            for result in comparison.designs
+        ],
+        "service_access": [_service_access(row) for row in comparison.service_access],
+        "recommendation": _recommendation(comparison, cheapest),
+    }
+
+
+def _line_item(item: LineItem) -> dict[str, Any]:
+    document: dict[str, Any] = {}
+    for name in LINE_ITEM_FIELDS:
+        value = getattr(item, name)
+        if isinstance(value, Decimal):
+            value = format_usd(value) if name in MONEY_FIELDS else format_decimal(value)
+        document[name] = value
+    return document
+
+
+def _price_entry(entry: PriceEntry) -> dict[str, Any]:
+    return {
+        "item": entry.item,
+        "region": entry.region,
+        "to_region": entry.to_region,
+        "service_code": entry.service_code,
+        "usage_type": entry.usage_type,
+        "unit": entry.unit,
+        "tiers": [
+            {
+                "begin": format_decimal(tier.begin),
+                "end": None if tier.end is None else format_decimal(tier.end),
+                "price_usd": format_decimal(tier.price_usd),
+            }
+            for tier in entry.tiers
+        ],
+        "sku": entry.sku,
+        "source": entry.source,
+        "evidence": entry.evidence,
+        "verified": entry.verified,
+    }
+
+
+def _service_access(row: ServiceAccess) -> dict[str, Any]:
+    def money(value: Decimal | None) -> str | None:
+        return None if value is None else format_usd(value)
+
+    return {
+        "vpc": row.vpc,
+        "vpc_name": row.vpc_name,
+        "region": row.region,
+        "service": row.service,
+        "gb": format_decimal(row.gb),
+        "nat_usd": money(row.nat_usd),
+        "gateway_endpoint_usd": money(row.gateway_endpoint_usd),
+        "interface_endpoint_usd": money(row.interface_endpoint_usd),
+        "cheapest": row.cheapest,
+        "breakeven_gb": None if row.breakeven_gb is None else format_decimal(row.breakeven_gb),
+        "nat_needed_for_other_traffic": row.nat_needed_for_other_traffic,
+        "notes": list(row.notes),
+    }
+
+
+def _recommendation(comparison: Comparison, cheapest: Any) -> dict[str, Any]:
+    if cheapest is None:
+        return {"design": None, "total_usd": None, "reason": "no design is both priced and feasible"}
+    others = [
+        result
+        for result in comparison.ranked
+        if result is not cheapest and result.priced and result.feasible and result.total_usd is not None
+    ]
+    savings = {result.design: format_usd(result.total_usd - cheapest.total_usd) for result in others}
+    reason = f"{cheapest.design} is the cheapest design that is priced and feasible"
+    if others:
+        reason += f"; next is {others[0].design} at {format_usd(others[0].total_usd)} USD"
+    return {
+        "design": cheapest.design,
+        "total_usd": format_usd(cheapest.total_usd),
+        "saving_vs_usd": savings,
+        "reason": reason,
+    }
+
+
+def line_items_frame(comparison: Comparison) -> pd.DataFrame:
+    """Every design's line items, one row each; quantities and money are exact `Decimal`s."""
+    rows = [dataclasses.asdict(item) for result in comparison.designs for item in result.line_items]
+    return pd.DataFrame(rows, columns=list(LINE_ITEM_FIELDS))
+
+
+def designs_frame(comparison: Comparison) -> pd.DataFrame:
+    """One row per design: rank, total (exact Decimal or None), feasibility and problems."""
+    rows = [
+        {
+            "rank": rank,
+            "design": result.design,
+            "total_usd": result.total_usd,
+            "priced": result.priced,
+            "feasible": result.feasible,
+            "problems": "; ".join(result.problems),
+            "quota_increases": "; ".join(result.quota_increases),
+            "missing_prices": "; ".join(result.missing_prices),
+        }
+        for rank, result in enumerate(comparison.ranked, start=1)
+    ]
+    return pd.DataFrame(rows)
+
+
+def neutralize_formula(text: str) -> str:
+    """Prefix text that a spreadsheet would read as a formula with an apostrophe."""
+    return f"'{text}" if text.startswith(FORMULA_STARTS) else text
+
+
+def line_items_csv(comparison: Comparison) -> str:
+    """Line items as CSV: exact decimals as plain text, user-derived text neutralised."""
+    frame = line_items_frame(comparison)
+    for column in frame.columns:
+        if column in MONEY_FIELDS:
+            frame[column] = frame[column].map(format_usd)
+        elif column == "quantity":
+            frame[column] = frame[column].map(format_decimal)
+        elif frame[column].dtype == object:
+            frame[column] = frame[column].map(lambda value: neutralize_formula(str(value)))
+    return frame.to_csv(index=False, lineterminator="\n")

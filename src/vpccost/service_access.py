@@ -1,0 +1,168 @@
+"""AWS-service access: for each VPC and AWS service it calls in its own region, what the traffic costs
+through a NAT gateway, a gateway endpoint (S3, DynamoDB: free) or an interface endpoint, and the volume
+at which an interface endpoint starts to pay for itself.
+
+Only traffic the VPC initiates over IPv4 is counted: that is what a NAT gateway would process. Prices come
+from the same catalog as the designs. Each comparison is marginal: a NAT gateway's hours count against the
+NAT option only when this service is the VPC's only traffic through NAT (then an endpoint removes the
+gateways); otherwise the gateways stay and only their per-GB processing is at stake.
+"""
+
+from __future__ import annotations
+
+import decimal
+from dataclasses import dataclass
+from decimal import Decimal
+
+import numpy as np
+import pandas as pd
+
+from vpccost.catalog import Catalog, split_into_tiers
+from vpccost.errors import MissingPriceError
+from vpccost.estate import SERVICE, VPC, Estate
+from vpccost.traffic import GATEWAY_ENDPOINT_SERVICES
+from vpccost.units import exact_arithmetic
+from vpccost.usage import Options
+
+BREAKEVEN_QUANTUM_GB = Decimal("0.01")
+
+
+@dataclass(frozen=True)
+class ServiceAccess:
+    vpc: str
+    vpc_name: str | None
+    region: str
+    service: str
+    gb: Decimal
+    nat_needed_for_other_traffic: bool
+    nat_usd: Decimal | None
+    gateway_endpoint_usd: Decimal | None
+    interface_endpoint_usd: Decimal | None
+    cheapest: str | None
+    breakeven_gb: Decimal | None
+    """Monthly volume above which an interface endpoint costs less than the NAT gateway (rounded up to
+    0.01 GB); None when it never does; 0 when it always does."""
+    notes: tuple[str, ...]
+
+
+def service_access(estate: Estate, catalog: Catalog, options: Options) -> list[ServiceAccess]:
+    f = estate.flows
+    src_is_vpc = f.src.kind == VPC
+    one_vpc_side = src_is_vpc ^ (f.dst.kind == VPC)
+    vpc = np.where(src_is_vpc, f.src.vpc, f.dst.vpc)
+    outside_kind = np.where(src_is_vpc, f.dst.kind, f.src.kind)
+    service = np.where(src_is_vpc, f.dst.service, f.src.service)
+    service_region = np.where(src_is_vpc, f.dst.region, f.src.region)
+    vpc_region = np.where(src_is_vpc, f.src.region, f.dst.region)
+    nat_traffic = one_vpc_side & (src_is_vpc == f.src_initiates) & ~f.ipv6
+    candidates = (
+        nat_traffic & (outside_kind == SERVICE) & (service_region == vpc_region) & ~estate.is_public_address(service)
+    )
+    # the internet, AWS public addresses and services in other regions keep needing a NAT gateway
+    vpcs_with_other_nat = set(np.unique(vpc[nat_traffic & ~candidates]).tolist())
+    if not candidates.any():
+        return []
+    volumes = (
+        pd.DataFrame({"vpc": vpc[candidates], "service": service[candidates], "volume": f.volume[candidates]})
+        .groupby(["vpc", "service"], sort=True)["volume"]
+        .sum()
+    )
+    services_per_vpc = volumes.groupby(level="vpc").size()
+    results = []
+    for (vpc_code, service_code), units in volumes.items():  # type: ignore[misc]
+        info = estate.vpcs[vpc_code]
+        with exact_arithmetic():
+            gb = Decimal(int(units)) * estate.gb_per_unit
+        results.append(
+            _compare_options(
+                catalog,
+                options,
+                vpc=info.id,
+                vpc_name=info.name,
+                region=info.region,
+                az_count=len(info.azs),
+                service=estate.services[service_code],
+                gb=gb,
+                nat_needed=vpc_code in vpcs_with_other_nat or services_per_vpc[vpc_code] > 1,
+            )
+        )
+    return results
+
+
+def _compare_options(
+    catalog: Catalog,
+    options: Options,
+    *,
+    vpc: str,
+    vpc_name: str | None,
+    region: str,
+    az_count: int,
+    service: str,
+    gb: Decimal,
+    nat_needed: bool,
+) -> ServiceAccess:
+    hours = options.period_hours
+    nat_gateways = 1 if options.nat_per_vpc else az_count
+    notes: list[str] = []
+    nat_usd = nat_rate = nat_fixed = None
+    try:
+        nat_rate = catalog.get("nat_gateway_bytes", region).flat_price_usd
+        with exact_arithmetic():
+            nat_fixed = Decimal(0)
+            if not nat_needed:
+                hourly = catalog.get("nat_gateway_hours", region).flat_price_usd
+                ipv4 = catalog.get("public_ipv4_in_use_hours", region).flat_price_usd
+                nat_fixed = nat_gateways * hours * (hourly + ipv4)
+            nat_usd = nat_fixed + gb * nat_rate
+    except MissingPriceError as error:
+        notes.append(f"NAT gateway not priced: {error.key}")
+    endpoint_usd = endpoint_rate = endpoint_fixed = None
+    try:
+        endpoint_hours = catalog.get("vpc_endpoint_hours", region)
+        endpoint_bytes = catalog.get("vpc_endpoint_bytes", region)
+        with exact_arithmetic():
+            endpoint_fixed = az_count * hours * endpoint_hours.flat_price_usd
+            processing = sum(
+                (c.quantity * c.price_usd for c in split_into_tiers(endpoint_bytes, gb, hours)), Decimal(0)
+            )
+            endpoint_usd = endpoint_fixed + processing
+        endpoint_rate = endpoint_bytes.flat_price_usd
+    except MissingPriceError as error:
+        notes.append(f"interface endpoint not priced: {error.key}")
+    gateway_usd = Decimal(0) if service in GATEWAY_ENDPOINT_SERVICES else None
+    options_usd = {"nat": nat_usd, "gateway_endpoint": gateway_usd, "interface_endpoint": endpoint_usd}
+    priced = {name: cost for name, cost in options_usd.items() if cost is not None}
+    cheapest = min(priced, key=lambda name: (priced[name], name)) if priced else None
+    breakeven = None
+    if None not in (nat_rate, nat_fixed, endpoint_rate, endpoint_fixed):
+        breakeven = _breakeven_gb(nat_rate, nat_fixed, endpoint_rate, endpoint_fixed)  # type: ignore[arg-type]
+    if not nat_needed:
+        notes.append("NAT gateway hours counted against NAT: this is the VPC's only traffic through NAT")
+    return ServiceAccess(
+        vpc=vpc,
+        vpc_name=vpc_name,
+        region=region,
+        service=service,
+        gb=gb,
+        nat_needed_for_other_traffic=nat_needed,
+        nat_usd=nat_usd,
+        gateway_endpoint_usd=gateway_usd,
+        interface_endpoint_usd=endpoint_usd,
+        cheapest=cheapest,
+        breakeven_gb=breakeven,
+        notes=tuple(notes),
+    )
+
+
+def _breakeven_gb(
+    nat_rate: Decimal, nat_fixed: Decimal, endpoint_rate: Decimal, endpoint_fixed: Decimal
+) -> Decimal | None:
+    """Where endpoint_fixed + endpoint_rate * g = nat_fixed + nat_rate * g (first processing tier),
+    rounded up to 0.01 GB."""
+    if endpoint_fixed <= nat_fixed:
+        return Decimal(0) if endpoint_rate <= nat_rate else None
+    if nat_rate <= endpoint_rate:
+        return None
+    with decimal.localcontext(decimal.Context(prec=60)):
+        exact = (endpoint_fixed - nat_fixed) / (nat_rate - endpoint_rate)
+    return exact.quantize(BREAKEVEN_QUANTUM_GB, rounding=decimal.ROUND_CEILING)

@@ -1,0 +1,135 @@
+"""The terminal rendering of a comparison: designs ranked, the biggest line items, service access, and
+the assumptions. Amounts are rounded to the cent for reading (half up); the JSON keeps them exact."""
+
+from __future__ import annotations
+
+from decimal import Decimal
+from typing import TYPE_CHECKING
+
+from rich import box
+from rich.console import Console, Group
+from rich.markup import escape
+from rich.table import Table
+from rich.text import Text
+
+from vpccost.catalog import Catalog
+from vpccost.units import format_decimal, to_cents
+
+if TYPE_CHECKING:
+    from vpccost.compare import Comparison
+
+TOP_LINE_ITEMS = 5
+SERVICE_ACCESS_ROWS = 15
+
+
+def usd(amount: Decimal | None) -> str:
+    return "—" if amount is None else f"${to_cents(amount):,.2f}"
+
+
+def render_comparison(comparison: Comparison, console: Console) -> None:
+    console.print(_designs_table(comparison))
+    for result in comparison.ranked:
+        if result.line_items:
+            console.print(_top_items(comparison, result.design))
+    if comparison.service_access:
+        console.print(_service_access_table(comparison))
+    console.print(Group(Text("Assumptions", style="bold"), *(Text(f"• {note}") for note in comparison.assumptions)))
+    for warning in comparison.warnings:
+        console.print(Text(f"warning: {warning}", style="yellow"))
+
+
+def _designs_table(comparison: Comparison) -> Table:
+    hours = format_decimal(comparison.options.period_hours)
+    table = Table(
+        title=f"Designs ranked — {hours} h, prices {comparison.catalog.name}",
+        box=box.SIMPLE_HEAVY,
+        title_justify="left",
+    )
+    table.add_column("#", justify="right")
+    table.add_column("design")
+    table.add_column("total", justify="right")
+    table.add_column("vs cheapest", justify="right")
+    table.add_column("status")
+    cheapest = comparison.cheapest
+    for rank, result in enumerate(comparison.ranked, start=1):
+        marker = " ★ cheapest" if result is cheapest else ""
+        delta = ""
+        if cheapest is not None and result.total_usd is not None and result is not cheapest:
+            delta = f"+{usd(result.total_usd - cheapest.total_usd)}" if cheapest.total_usd is not None else ""
+        if not result.priced:
+            status = "not priced: " + "; ".join(message.split(";")[0] for message in result.missing_prices)
+        elif not result.feasible:
+            status = "infeasible: " + "; ".join(result.problems)
+        else:
+            status = "feasible" + (
+                f" (quota increases: {len(result.quota_increases)})" if result.quota_increases else ""
+            )
+        table.add_row(str(rank), f"{result.design}{marker}", usd(result.total_usd), delta, escape(status))
+    return table
+
+
+def _top_items(comparison: Comparison, design: str) -> Table:
+    result = comparison.design(design)
+    items = sorted(result.line_items, key=lambda item: -item.cost_usd)[:TOP_LINE_ITEMS]
+    table = Table(
+        title=f"{design}: biggest line items ({len(result.line_items)} in all)",
+        box=box.SIMPLE,
+        title_justify="left",
+    )
+    for column, justify in (("component", "left"), ("resource", "left"), ("usage type", "left"), ("quantity", "right"),
+                            ("rate", "right"), ("cost", "right")):  # fmt: skip
+        table.add_column(column, justify=justify)  # type: ignore[arg-type]
+    for item in items:
+        table.add_row(
+            escape(item.component),
+            escape(item.resource),
+            item.usage_type,
+            f"{format_decimal(item.quantity.quantize(Decimal('0.001')))} {item.unit}",
+            f"${format_decimal(item.rate_usd)}",
+            usd(item.cost_usd),
+        )
+    return table
+
+
+def _service_access_table(comparison: Comparison) -> Table:
+    rows = sorted(comparison.service_access, key=lambda row: -(row.nat_usd or Decimal(0)))[:SERVICE_ACCESS_ROWS]
+    table = Table(
+        title="AWS-service access per VPC: NAT gateway vs gateway endpoint vs interface endpoint",
+        box=box.SIMPLE,
+        title_justify="left",
+    )
+    for column in ("VPC", "service", "GB", "NAT", "gateway ep.", "interface ep.", "cheapest", "break-even GB"):
+        table.add_column(column, justify="left" if column in {"VPC", "service", "cheapest"} else "right")
+    for row in rows:
+        breakeven = "never" if row.breakeven_gb is None else format_decimal(row.breakeven_gb)
+        table.add_row(
+            escape(row.vpc_name or row.vpc),
+            row.service,
+            format_decimal(row.gb),
+            usd(row.nat_usd),
+            usd(row.gateway_endpoint_usd),
+            usd(row.interface_endpoint_usd),
+            (row.cheapest or "—").replace("_", " "),
+            breakeven,
+        )
+    return table
+
+
+def render_pricing(catalog: Catalog, console: Console, region: str | None = None) -> None:
+    table = Table(title=f"Price snapshot {catalog.name}", box=box.SIMPLE, title_justify="left")
+    for column in ("region", "item", "usage type", "unit", "price (USD)", "evidence", "verified", "source"):
+        table.add_column(column)
+    for entry in catalog.entries(region):
+        tiers = " / ".join(format_decimal(tier.price_usd) for tier in entry.tiers)
+        item = entry.item + (f" → {entry.to_region}" if entry.to_region else "")
+        table.add_row(
+            entry.region,
+            item,
+            entry.usage_type,
+            entry.unit,
+            tiers,
+            entry.evidence,
+            "yes" if entry.verified else "NO",
+            escape(entry.source),
+        )
+    console.print(table)

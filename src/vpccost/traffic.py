@@ -1,0 +1,315 @@
+"""Traffic: rows of directional volume over one period, from CSV, Parquet or a pandas DataFrame.
+
+Volumes are kept exact. Each row's volume becomes a whole number of a *volume unit* — one byte when the
+input gives `bytes`, 10^-k GB when it gives `gb` with at most k decimals — so that sums are exact integer
+sums however many rows there are; a unit count times `gb_per_unit` is the exact GB.
+"""
+
+from __future__ import annotations
+
+import difflib
+import re
+from dataclasses import dataclass
+from decimal import Decimal, InvalidOperation
+from pathlib import Path
+from typing import Literal, Protocol
+
+import numpy as np
+import pandas as pd
+from pydantic import BaseModel, ConfigDict, Field
+
+from vpccost.errors import InputError
+from vpccost.regions import is_region
+from vpccost.units import GB_PER_BYTE
+
+INTERNET = "internet"
+SERVICE_PREFIX = "aws:"
+PUBLIC_ADDRESS_SERVICES = frozenset({"ec2", "amazon"})
+"""`aws:ec2` and `aws:amazon` are AWS public addresses that are not a named service: no endpoint reaches them."""
+
+GATEWAY_ENDPOINT_SERVICES = frozenset({"s3", "dynamodb"})
+
+_SERVICE = re.compile(r"^aws:(?P<service>[a-z0-9][a-z0-9.\-]*)(@(?P<region>[a-z0-9\-]+))?$")
+
+
+class TrafficRow(BaseModel):
+    """One row of a traffic file. Columns not named here are labels (team, application…) carried into
+    reports. Give `gb` or `bytes`."""
+
+    model_config = ConfigDict(extra="allow")
+
+    src: str = Field(description="VPC id or name, 'internet', or 'aws:<service>[@<region>]'")
+    dst: str = Field(description="VPC id or name, 'internet', or 'aws:<service>[@<region>]'")
+    gb: Decimal | None = Field(default=None, ge=0, description="Volume over the period [GB of 2^30 bytes]")
+    bytes: int | None = Field(default=None, ge=0, description="Volume over the period [bytes]")
+    src_region: str | None = Field(default=None, description="Region of the src VPC (when no topology)")
+    dst_region: str | None = Field(default=None, description="Region of the dst VPC or service")
+    src_az: str | None = Field(default=None, description="AZ ID of the src side, e.g. use1-az1")
+    dst_az: str | None = Field(default=None, description="AZ ID of the dst side")
+    src_account: str | None = Field(default=None, description="Account of the src workload")
+    dst_account: str | None = Field(default=None, description="Account of the dst workload")
+    initiator: Literal["src", "dst"] = Field(default="src", description="Which side opened the connection")
+    ip_version: Literal[4, 6] = Field(default=4, description="4 or 6")
+
+
+KNOWN_COLUMNS: tuple[str, ...] = tuple(TrafficRow.model_fields)
+OPTIONAL_TEXT_COLUMNS = ("src_region", "dst_region", "src_az", "dst_az", "src_account", "dst_account")
+KEY_COLUMNS = ("src", "dst", *OPTIONAL_TEXT_COLUMNS, "initiator", "ip_version")
+
+
+class _Fail(Protocol):
+    """Makes the InputError for a row position and column."""
+
+    def __call__(self, position: int, column: str, message: str) -> InputError: ...
+
+
+@dataclass(frozen=True)
+class Endpoint:
+    """One side of a row: a VPC (by reference, resolved against the topology later), the internet, or an
+    AWS service (with its region, when the row names one)."""
+
+    kind: Literal["vpc", "internet", "service"]
+    name: str
+    region: str | None = None
+
+    @property
+    def is_public_address(self) -> bool:
+        return self.kind == "service" and self.name in PUBLIC_ADDRESS_SERVICES
+
+
+def parse_endpoint(text: str) -> Endpoint:
+    """`internet`, `aws:<service>[@<region>]`, or a VPC reference. Raises ValueError on a malformed one."""
+    value = text.strip()
+    if not value:
+        raise ValueError("is empty")
+    if value.lower() == INTERNET:
+        return Endpoint("internet", INTERNET)
+    if value.lower().startswith(SERVICE_PREFIX):
+        match = _SERVICE.match(value.lower())
+        if match is None:
+            raise ValueError(f"'{value}' is not 'aws:<service>' or 'aws:<service>@<region>'")
+        region = match.group("region")
+        if region is not None and not is_region(region):
+            raise ValueError(f"'{region}' in '{value}' is not an AWS region code")
+        return Endpoint("service", match.group("service"), region)
+    return Endpoint("vpc", value)
+
+
+@dataclass
+class Traffic:
+    """Validated traffic rows (rows with the same key summed).
+
+    `rows` holds the key columns as strings ('' where not given), `initiator`, `ip_version`, the label
+    columns, and `volume` in whole volume units; `gb_per_unit` converts units to GB exactly."""
+
+    rows: pd.DataFrame
+    gb_per_unit: Decimal
+    labels: tuple[str, ...]
+    source: str
+    row_word: Literal["line", "row"]
+    """How errors count rows: file lines (CSV), or rows (Parquet from 1, DataFrames by position)."""
+
+    @property
+    def total_gb(self) -> Decimal:
+        return Decimal(int(self.rows["volume"].sum())) * self.gb_per_unit
+
+    def gb(self) -> pd.Series:
+        """Each row's exact volume in GB, as Decimal objects."""
+        return self.rows["volume"].map(lambda units: Decimal(int(units)) * self.gb_per_unit)
+
+    def to_frame(self) -> pd.DataFrame:
+        frame = self.rows.drop(columns=["volume", "_line"]).copy()
+        frame["gb"] = self.gb()
+        return frame
+
+
+def load_traffic(source: str | Path | pd.DataFrame, *, name: str | None = None) -> Traffic:
+    """Read traffic from a CSV or Parquet file, or a DataFrame, and validate it. Errors name the file,
+    the line (files) or row (DataFrames), and the column."""
+    if isinstance(source, pd.DataFrame):
+        return _validate(source.copy(), name or "DataFrame", line_offset=0, row_word="row")
+    path = Path(source)
+    label = name or str(path)
+    frame = _read_file(path, label)
+    is_csv = path.suffix.lower() not in {".parquet", ".pq"}
+    # CSV: the header is line 1, so data row i (0-based) is line i + 2; Parquet rows are numbered from 1
+    return _validate(frame, label, line_offset=2 if is_csv else 1, row_word="line" if is_csv else "row")
+
+
+def _read_file(path: Path, label: str) -> pd.DataFrame:
+    if not path.is_file():
+        raise InputError("no such file", source=label)
+    if path.stat().st_size == 0:
+        raise InputError("the file is empty (a traffic file needs at least a header line)", source=label)
+    if path.suffix.lower() in {".parquet", ".pq"}:
+        try:
+            return pd.read_parquet(path)
+        except Exception as error:  # pyarrow raises many types for a damaged file
+            raise InputError(f"cannot read Parquet: {error}", source=label) from None
+    try:
+        return pd.read_csv(path, dtype=str, keep_default_na=False, skipinitialspace=True, comment=None)
+    except pd.errors.EmptyDataError:
+        raise InputError("the file is empty (a traffic file needs at least a header line)", source=label) from None
+    except (pd.errors.ParserError, UnicodeDecodeError) as error:
+        raise InputError(f"cannot parse CSV: {error}", source=label) from None
+
+
+def _validate(frame: pd.DataFrame, source: str, *, line_offset: int, row_word: Literal["line", "row"]) -> Traffic:
+    frame.columns = [str(column).strip() for column in frame.columns]
+    _check_columns(frame, source)
+    if row_word == "row" and not isinstance(frame.index, pd.RangeIndex):
+        frame = frame.reset_index(drop=True)
+
+    def fail(position: int, column: str, message: str) -> InputError:
+        number = position + line_offset
+        return InputError(message, source=source, field=column, **{row_word: number})  # type: ignore[arg-type]
+
+    rows = pd.DataFrame(index=frame.index)
+    for column in ("src", "dst"):
+        rows[column] = _text_column(frame[column])
+        for value, position in _first_positions(rows[column]).items():
+            try:
+                parse_endpoint(value)
+            except ValueError as error:
+                raise fail(position, column, f"endpoint {error}") from None
+    for column in OPTIONAL_TEXT_COLUMNS:
+        rows[column] = _text_column(frame[column]) if column in frame.columns else ""
+    for column in ("src_region", "dst_region"):
+        for value, position in _first_positions(rows[column]).items():
+            if value and not is_region(value):
+                raise fail(position, column, f"'{value}' is not an AWS region code (e.g. us-east-1)")
+    rows["initiator"] = _choice_column(frame, "initiator", {"src", "dst"}, "src", fail)
+    rows["ip_version"] = _choice_column(frame, "ip_version", {"4", "6"}, "4", fail).astype("int8")
+    labels = tuple(column for column in frame.columns if column not in KNOWN_COLUMNS)
+    for column in labels:
+        rows[column] = _text_column(frame[column])
+    volume, gb_per_unit = _volume_units(frame, fail)
+    rows["volume"] = volume
+    rows["_line"] = np.arange(len(rows), dtype=np.int64) + line_offset
+    both_ends_outside = _both_ends_outside_vpcs(rows)
+    if both_ends_outside is not None:
+        raise fail(both_ends_outside, "dst", "at least one side of a row must be a VPC")
+    return Traffic(
+        rows=_sum_same_keys(rows, labels),
+        gb_per_unit=gb_per_unit,
+        labels=labels,
+        source=source,
+        row_word=row_word,
+    )
+
+
+def _check_columns(frame: pd.DataFrame, source: str) -> None:
+    columns = list(frame.columns)
+    for required in ("src", "dst"):
+        if required not in columns:
+            raise InputError(f"missing required column '{required}'", source=source, field=required)
+    if "gb" not in columns and "bytes" not in columns:
+        raise InputError("missing the volume column: give 'gb' or 'bytes'", source=source, field="gb")
+    if "gb" in columns and "bytes" in columns:
+        raise InputError("give the volume as 'gb' or as 'bytes', not both", source=source, field="bytes")
+    if len(set(columns)) != len(columns):
+        duplicate = next(column for column in columns if columns.count(column) > 1)
+        raise InputError("the column appears twice", source=source, field=duplicate)
+
+
+def label_column_warnings(traffic: Traffic) -> list[str]:
+    """Label columns whose name is close to a known column: probably a typo."""
+    warnings = []
+    for label in traffic.labels:
+        close = difflib.get_close_matches(label, KNOWN_COLUMNS, n=1, cutoff=0.8)
+        if close:
+            warnings.append(f"column '{label}' is read as a label; did you mean '{close[0]}'?")
+    return warnings
+
+
+def _text_column(series: pd.Series) -> pd.Series:
+    return series.fillna("").astype(str).str.strip()
+
+
+def _first_positions(series: pd.Series) -> dict[str, int]:
+    """Each distinct value and the position of its first row: checks run once per distinct value."""
+    first = series.drop_duplicates()
+    return {str(value): int(series.index.get_loc(index)) for index, value in first.items()}  # type: ignore[arg-type]
+
+
+def _choice_column(frame: pd.DataFrame, column: str, allowed: set[str], default: str, fail: _Fail) -> pd.Series:
+    if column not in frame.columns:
+        return pd.Series(default, index=frame.index)
+    values = _text_column(frame[column]).str.lower().replace({"": default, "4.0": "4", "6.0": "6"})
+    bad = ~values.isin(allowed)
+    if bad.any():
+        position = int(np.flatnonzero(bad.to_numpy())[0])
+        choices = " or ".join(sorted(allowed))
+        raise fail(position, column, f"'{frame[column].iloc[position]}' is not {choices}")
+    return values
+
+
+_PLAIN_DECIMAL = re.compile(r"^\d+(\.\d*)?$|^\.\d+$")
+_MAX_EXACT_INT64_DIGITS = 18
+
+
+def _volume_units(frame: pd.DataFrame, fail: _Fail) -> tuple[np.ndarray, Decimal]:
+    """Volumes as whole units (int64 when sums cannot overflow, Python ints otherwise) and GB per unit."""
+    if "bytes" in frame.columns:
+        texts = _volume_texts(frame["bytes"], "bytes", fail)
+        integral = texts.str.fullmatch(r"\d+")
+        if not integral.all():
+            position = int(np.flatnonzero(~integral.to_numpy())[0])
+            raise fail(position, "bytes", f"'{frame['bytes'].iloc[position]}' is not a whole number of bytes")
+        return _as_units(texts.tolist(), 0), GB_PER_BYTE
+    texts = _volume_texts(frame["gb"], "gb", fail)
+    whole, _, fraction = texts.str.partition(".").T.to_numpy()
+    decimals = max((len(part) for part in fraction), default=0)
+    scaled = [f"{w or '0'}{f.ljust(decimals, '0')}" for w, f in zip(whole, fraction, strict=True)]
+    return _as_units(scaled, decimals), Decimal(1).scaleb(-decimals)
+
+
+def _volume_texts(series: pd.Series, column: str, fail: _Fail) -> pd.Series:
+    """Volumes as plain non-negative decimal strings. Numbers read as floats (a DataFrame or Parquet
+    column) are taken at their shortest decimal form, which is the number as written."""
+    if series.dtype.kind == "f":
+        texts = series.map(lambda value: "" if pd.isna(value) else repr(float(value)))
+    else:
+        texts = series.map(lambda value: "" if value is None or value is pd.NA else str(value)).str.strip()
+    plain = texts.str.fullmatch(_PLAIN_DECIMAL)
+    if plain.all():
+        return texts
+    converted = texts.copy()
+    for position in np.flatnonzero(~plain.to_numpy()):
+        text = texts.iloc[position]
+        try:
+            value = Decimal(text)
+        except InvalidOperation:
+            raise fail(int(position), column, f"'{text}' is not a number" if text else "no volume given") from None
+        if not value.is_finite():
+            raise fail(int(position), column, f"'{text}' is not a finite number")
+        if value < 0:
+            raise fail(int(position), column, f"negative volume '{text}'")
+        converted.iloc[position] = format(value, "f")
+    return converted
+
+
+def _as_units(digits: list[str], decimals: int) -> np.ndarray:
+    longest = max((len(text) for text in digits), default=0)
+    if longest <= _MAX_EXACT_INT64_DIGITS and len(digits) < 10 ** (_MAX_EXACT_INT64_DIGITS - longest + 1):
+        # every value < 10^longest and their sum < 2^63: int64 arithmetic is exact
+        return np.array(digits, dtype=np.int64) if digits else np.zeros(0, dtype=np.int64)
+    return np.array([int(text) for text in digits], dtype=object)
+
+
+def _both_ends_outside_vpcs(rows: pd.DataFrame) -> int | None:
+    outside = _outside_vpc(rows["src"]) & _outside_vpc(rows["dst"])
+    return int(np.flatnonzero(outside.to_numpy())[0]) if outside.any() else None
+
+
+def _outside_vpc(series: pd.Series) -> pd.Series:
+    lowered = series.str.lower()
+    return (lowered == INTERNET) | lowered.str.startswith(SERVICE_PREFIX)
+
+
+def _sum_same_keys(rows: pd.DataFrame, labels: tuple[str, ...]) -> pd.DataFrame:
+    keys = [*KEY_COLUMNS, *labels]
+    if rows.empty:
+        return rows.reset_index(drop=True)
+    grouped = rows.groupby(keys, sort=False, dropna=False).agg(volume=("volume", "sum"), _line=("_line", "min"))
+    return grouped.reset_index()

@@ -1,0 +1,56 @@
+"""Units and exact arithmetic shared by every module.
+
+Money and quantities are `decimal.Decimal` end to end. Arithmetic that must be exact runs inside
+`exact_arithmetic()`, which raises instead of rounding silently; rounding happens only where a rule says so
+(presentation, pro-rata allocation), and that rule is named where it happens.
+"""
+
+from __future__ import annotations
+
+import decimal
+from collections.abc import Iterator
+from contextlib import contextmanager
+from decimal import Decimal
+
+BYTES_PER_GB = 2**30
+"""AWS meters data transfer in GB of 2^30 bytes (PRICING-FACTS §6)."""
+
+HOURS_PER_MONTH = Decimal(730)
+"""AWS's own convention for a month: 8,760 hours / 12."""
+
+GB_PER_BYTE = Decimal(1) / Decimal(BYTES_PER_GB)
+"""Exactly 2^-30 (a finite decimal: 9.31322574615478515625E-10)."""
+
+CENT = Decimal("0.01")
+
+_EXACT = decimal.Context(
+    prec=200,
+    rounding=decimal.ROUND_HALF_EVEN,
+    traps=[decimal.Inexact, decimal.InvalidOperation, decimal.DivisionByZero, decimal.Overflow],
+)
+
+
+@contextmanager
+def exact_arithmetic() -> Iterator[decimal.Context]:
+    """Run the block with a decimal context that refuses to round: any inexact result raises."""
+    with decimal.localcontext(_EXACT) as context:
+        yield context
+
+
+def to_cents(amount_usd: Decimal) -> Decimal:
+    """Round money for presentation: to the cent, half up (as AWS invoices present amounts)."""
+    return amount_usd.quantize(CENT, rounding=decimal.ROUND_HALF_UP)
+
+
+def format_decimal(value: Decimal) -> str:
+    """An exact decimal as a plain string, never in exponent notation, without trailing zeros."""
+    if value == 0:
+        return "0"
+    return format(value.normalize(), "f")
+
+
+def format_usd(amount_usd: Decimal) -> str:
+    """An exact money amount as a string with at least two decimals (`"28.00"`, `"0.045"`)."""
+    text = format_decimal(amount_usd)
+    whole, _, fraction = text.partition(".")
+    return f"{whole}.{fraction.ljust(2, '0')}"

@@ -1,0 +1,128 @@
+"""Metered usage: what a design consumes, before any price is looked up.
+
+A design turns flows into `Meter`s — a quantity of one priced item (a catalog item name, never a price)
+in one region, for one payer account and one resource. The engine prices them.
+"""
+
+from __future__ import annotations
+
+from collections.abc import Sequence
+from dataclasses import dataclass, field
+from decimal import Decimal
+
+import numpy as np
+import pandas as pd
+
+from vpccost.estate import NONE, Estate
+from vpccost.units import exact_arithmetic
+
+
+@dataclass(frozen=True)
+class Meter:
+    component: str
+    """Human name of what is consumed: `NAT gateway`, `Data processed (NAT gateway)`."""
+    item: str
+    """Catalog item whose price applies: `nat_gateway_bytes`."""
+    region: str
+    to_region: str | None
+    payer_account: str
+    resource: str
+    quantity: Decimal
+    """In the item's unit: GB for bytes items, hours (or resource-hours) for hourly items."""
+
+
+@dataclass(frozen=True)
+class Options:
+    period_hours: Decimal = Decimal(730)
+    nat_per_vpc: bool = False
+
+
+@dataclass
+class DesignUsage:
+    """Everything a design needs, and why it may not be buildable."""
+
+    design: str
+    meters: list[Meter] = field(default_factory=list)
+    problems: list[str] = field(default_factory=list)
+    quota_increases: list[str] = field(default_factory=list)
+    assumptions: list[str] = field(default_factory=list)
+
+
+class UsageBuilder:
+    """Collects a design's meters from masked flows, summing volumes exactly per meter key."""
+
+    def __init__(self, design: str, estate: Estate, options: Options) -> None:
+        self.estate = estate
+        self.flows = estate.flows
+        self.options = options
+        self.usage = DesignUsage(design)
+        self.vpc_region = estate.vpc_attribute("region")
+        self.vpc_owner = estate.vpc_attribute("account")
+        self.vpc_ids = [vpc.id for vpc in estate.vpcs]
+
+    @property
+    def hours(self) -> Decimal:
+        return self.options.period_hours
+
+    def vpc_resources(self, suffix: str) -> list[str]:
+        """Resource names for something each VPC holds, indexed by VPC code (`vpc-0a1b/nat-gateway`)."""
+        return [f"{vpc_id}/{suffix}" for vpc_id in self.vpc_ids]
+
+    def per_gb(
+        self,
+        component: str,
+        item: str,
+        rows: np.ndarray,
+        *,
+        region: np.ndarray,
+        payer: np.ndarray,
+        resource: np.ndarray,
+        resource_names: Sequence[str],
+        to_region: np.ndarray | None = None,
+    ) -> None:
+        """Meter the full volume of the selected flows, summed per (region, to_region, payer, resource).
+
+        `region`, `payer` (account codes), `resource` (codes into `resource_names`) and `to_region` are
+        per-flow arrays over all flows; only the rows selected by the boolean mask `rows` count."""
+        if not rows.any():
+            return
+        keys = pd.DataFrame(
+            {
+                "region": region[rows],
+                "to_region": to_region[rows] if to_region is not None else NONE,
+                "payer": payer[rows],
+                "resource": resource[rows],
+                "volume": self.flows.volume[rows],
+            }
+        )
+        sums = keys.groupby(["region", "to_region", "payer", "resource"], sort=True)["volume"].sum()
+        regions, accounts = self.estate.regions, self.estate.accounts
+        with exact_arithmetic():
+            for (region_code, to_code, payer_code, resource_code), units in sums.items():  # type: ignore[misc]
+                self.usage.meters.append(
+                    Meter(
+                        component=component,
+                        item=item,
+                        region=regions[region_code],
+                        to_region=regions[to_code] if to_code != NONE else None,
+                        payer_account=accounts[payer_code],
+                        resource=resource_names[resource_code],
+                        quantity=Decimal(int(units)) * self.estate.gb_per_unit,
+                    )
+                )
+
+    def hourly(self, component: str, item: str, *, region: str, payer: str, resource: str, count: int = 1) -> None:
+        """Meter `count` of a resource billed per hour (per AZ-hour when `count` is its AZs) for the period."""
+        with exact_arithmetic():
+            quantity = Decimal(count) * self.hours
+        self.usage.meters.append(Meter(component, item, region, None, payer, resource, quantity))
+
+    def problem(self, text: str) -> None:
+        self.usage.problems.append(text)
+
+    def quota_increase(self, text: str) -> None:
+        self.usage.quota_increases.append(text)
+
+    def assume(self, text: str) -> None:
+        if text not in self.usage.assumptions:
+            self.usage.assumptions.append(text)
