@@ -128,7 +128,7 @@ def _line_items(
 ) -> list[LineItem]:
     with exact_arithmetic():
         total = sum((meter.quantity for meter in meters), Decimal(0))
-    charges = [(_free_label(), free_gb, Decimal(0))] if free_gb else []
+    charges: list[tuple[str | None, Decimal, Decimal]] = [(_free_label(), free_gb, Decimal(0))] if free_gb else []
     charges += [(c.label, c.quantity, c.price_usd) for c in split_into_tiers(entry, total - free_gb, period_hours)]
     weights = [meter.quantity for meter in meters]
     items = []

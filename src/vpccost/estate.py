@@ -73,10 +73,12 @@ class Flows:
 
     def initiator(self, attribute: str) -> np.ndarray:
         """An attribute of the initiating side of each flow."""
-        return np.where(self.src_initiates, getattr(self.src, attribute), getattr(self.dst, attribute))
+        chosen: np.ndarray = np.where(self.src_initiates, getattr(self.src, attribute), getattr(self.dst, attribute))
+        return chosen
 
     def responder(self, attribute: str) -> np.ndarray:
-        return np.where(self.src_initiates, getattr(self.dst, attribute), getattr(self.src, attribute))
+        chosen: np.ndarray = np.where(self.src_initiates, getattr(self.dst, attribute), getattr(self.src, attribute))
+        return chosen
 
 
 @dataclass
@@ -104,7 +106,8 @@ class Estate:
 
     def is_public_address(self, service_codes: np.ndarray) -> np.ndarray:
         public = np.array([name in PUBLIC_ADDRESS_SERVICES for name in self.services] + [False], dtype=bool)
-        return public[service_codes]  # NONE (-1) picks the trailing False
+        chosen: np.ndarray = public[service_codes]  # NONE (-1) picks the trailing False
+        return chosen
 
 
 class _Codes:
@@ -145,7 +148,7 @@ class _Resolver:
 
     def fail(self, position: int, column: str, message: str) -> InputError:
         number = int(self.rows["_line"].iloc[position])
-        return InputError(message, source=self.traffic.source, field=column, **{self.row_word: number})  # type: ignore[arg-type]
+        return InputError(message, source=self.traffic.source, field=column, **{self.row_word: number})
 
     def estate(self) -> Estate:
         endpoints = {
@@ -269,10 +272,10 @@ class _Resolver:
         vpcs: list[VpcInfo] = []
         self.reference_to_code = {}
         inferred_owner = False
-        for reference, (position, side) in sorted(first_position.items(), key=lambda item: item[1]):
+        for reference, (first, side) in sorted(first_position.items(), key=lambda item: item[1]):
             if reference not in regions:
                 raise self.fail(
-                    position,
+                    first,
                     f"{side}_region",
                     f"the region of VPC '{reference}' is not known: add a {side}_region column or a topology",
                 )

@@ -15,7 +15,7 @@ import pandas as pd
 
 from vpccost import __version__
 from vpccost.catalog import PriceEntry
-from vpccost.engine import LineItem
+from vpccost.engine import DesignResult, LineItem
 from vpccost.service_access import ServiceAccess
 from vpccost.units import format_decimal, format_usd
 
@@ -110,21 +110,24 @@ def _service_access(row: ServiceAccess) -> dict[str, Any]:
     }
 
 
-def _recommendation(comparison: Comparison, cheapest: Any) -> dict[str, Any]:
-    if cheapest is None:
+def _recommendation(comparison: Comparison, cheapest: DesignResult | None) -> dict[str, Any]:
+    if cheapest is None or cheapest.total_usd is None:
         return {"design": None, "total_usd": None, "reason": "no design is both priced and feasible"}
+    best_usd = cheapest.total_usd
     others = [
         result
         for result in comparison.ranked
         if result is not cheapest and result.priced and result.feasible and result.total_usd is not None
     ]
-    savings = {result.design: format_usd(result.total_usd - cheapest.total_usd) for result in others}
+    savings = {
+        result.design: format_usd(result.total_usd - best_usd) for result in others if result.total_usd is not None
+    }
     reason = f"{cheapest.design} is the cheapest design that is priced and feasible"
     if others:
-        reason += f"; next is {others[0].design} at {format_usd(others[0].total_usd)} USD"
+        reason += f"; next is {others[0].design} at {savings[others[0].design]} USD more"
     return {
         "design": cheapest.design,
-        "total_usd": format_usd(cheapest.total_usd),
+        "total_usd": format_usd(best_usd),
         "saving_vs_usd": savings,
         "reason": reason,
     }

@@ -69,7 +69,8 @@ def service_access(estate: Estate, catalog: Catalog, options: Options) -> list[S
     )
     services_per_vpc = volumes.groupby(level="vpc").size()
     results = []
-    for (vpc_code, service_code), units in volumes.items():  # type: ignore[misc]
+    for key, units in volumes.items():
+        vpc_code, service_code = (int(code) for code in key)  # type: ignore[attr-defined]
         info = estate.vpcs[vpc_code]
         with exact_arithmetic():
             gb = Decimal(int(units)) * estate.gb_per_unit

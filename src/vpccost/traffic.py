@@ -162,7 +162,7 @@ def _validate(frame: pd.DataFrame, source: str, *, line_offset: int, row_word: L
 
     def fail(position: int, column: str, message: str) -> InputError:
         number = position + line_offset
-        return InputError(message, source=source, field=column, **{row_word: number})  # type: ignore[arg-type]
+        return InputError(message, source=source, field=column, **{row_word: number})
 
     rows = pd.DataFrame(index=frame.index)
     for column in ("src", "dst"):
@@ -285,7 +285,7 @@ def _volume_texts(series: pd.Series, column: str, fail: _Fail) -> pd.Series:
             raise fail(int(position), column, f"'{text}' is not a finite number")
         if value < 0:
             raise fail(int(position), column, f"negative volume '{text}'")
-        converted.iloc[position] = format(value, "f")
+        converted.iloc[int(position)] = format(value, "f")
     return converted
 
 

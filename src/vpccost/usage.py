@@ -98,7 +98,8 @@ class UsageBuilder:
         sums = keys.groupby(["region", "to_region", "payer", "resource"], sort=True)["volume"].sum()
         regions, accounts = self.estate.regions, self.estate.accounts
         with exact_arithmetic():
-            for (region_code, to_code, payer_code, resource_code), units in sums.items():  # type: ignore[misc]
+            for key, units in sums.items():
+                region_code, to_code, payer_code, resource_code = (int(code) for code in key)  # type: ignore[attr-defined]
                 self.usage.meters.append(
                     Meter(
                         component=component,

@@ -26,7 +26,8 @@ INTERFACE_ENDPOINT = "Interface endpoint"
 def vpc_to_vpc(b: UsageBuilder) -> np.ndarray:
     """Flows between two different VPCs."""
     f = b.flows
-    return (f.src.kind == VPC) & (f.dst.kind == VPC) & (f.src.vpc != f.dst.vpc)
+    rows: np.ndarray = (f.src.kind == VPC) & (f.dst.kind == VPC) & (f.src.vpc != f.dst.vpc)
+    return rows
 
 
 def crosses_az(b: UsageBuilder, rows: np.ndarray) -> np.ndarray:
@@ -37,7 +38,8 @@ def crosses_az(b: UsageBuilder, rows: np.ndarray) -> np.ndarray:
     if (rows & unknown).any():
         gb = format_decimal(_gb(b, rows & unknown))
         b.assume(f"{gb} GB of VPC-to-VPC traffic without an AZ on both sides is priced as crossing AZs.")
-    return rows & (unknown | (f.src.az != f.dst.az))
+    crossing: np.ndarray = rows & (unknown | (f.src.az != f.dst.az))
+    return crossing
 
 
 def meter_sender_and_receiver(
@@ -290,10 +292,7 @@ def report_overlaps(b: UsageBuilder, pairs: list[tuple[int, int]], *, design_phr
     vpcs = b.estate.vpcs
     for x, y in pairs:
         overlaps = [
-            f"{a} / {c}"
-            for a in vpcs[x].networks
-            for c in vpcs[y].networks
-            if a.version == c.version and a.overlaps(c)  # type: ignore[arg-type]
+            f"{a} / {c}" for a in vpcs[x].networks for c in vpcs[y].networks if a.version == c.version and a.overlaps(c)
         ]
         if overlaps:
             b.problem(

@@ -95,7 +95,7 @@ def _note_overlaps(b: UsageBuilder) -> None:
         for i, x in enumerate(codes):
             for y in codes[i + 1 :]:
                 first, second = b.estate.vpcs[x], b.estate.vpcs[y]
-                if any(n.version == m.version and n.overlaps(m) for n in first.networks for m in second.networks):  # type: ignore[arg-type]
+                if any(n.version == m.version and n.overlaps(m) for n in first.networks for m in second.networks):
                     b.assume(
                         f"sharing design: {first.label} and {second.label} overlap; their subnets need new "
                         "addresses in the shared VPC."
