@@ -20,7 +20,7 @@ from pydantic import BaseModel, BeforeValidator, ConfigDict, Field, model_valida
 
 from vpccost.datafiles import validate_document
 from vpccost.errors import InputError, MissingPriceError
-from vpccost.units import HOURS_PER_MONTH, exact_arithmetic, format_decimal
+from vpccost.units import HOURS_PER_MONTH, exact_arithmetic, format_decimal, rounding_arithmetic
 
 ANY_REGION = "*"
 
@@ -212,6 +212,23 @@ class Catalog:
             raise MissingPriceError(item, region, to_region, self.name)
         return entry
 
+    def cost(
+        self,
+        item: str,
+        region: str,
+        quantity: Decimal,
+        *,
+        to_region: str | None = None,
+        period_hours: Decimal = HOURS_PER_MONTH,
+    ) -> Decimal:
+        """What `quantity` (in the item's unit, over `period_hours`) of `item` costs in `region`, tiers applied."""
+        entry = self.get(item, region, to_region)
+        with exact_arithmetic():
+            return sum(
+                (charge.quantity * charge.price_usd for charge in split_into_tiers(entry, quantity, period_hours)),
+                Decimal(0),
+            )
+
     def with_overrides(self, overrides: Iterable[Override], *, source: str) -> Catalog:
         """A new catalog with the overrides applied in order; each changed entry names `source`."""
         entries = dict(self._entries)
@@ -300,7 +317,8 @@ def tier_scale(entry: PriceEntry, period_hours: Decimal) -> Decimal:
         if entry.tier_period == "hour":
             return period_hours
     # Monthly bounds scale by hours/730, which need not be a finite decimal: rounded to 1e-12 here.
-    return (period_hours / HOURS_PER_MONTH).quantize(Decimal("1E-12"))
+    with rounding_arithmetic():
+        return (period_hours / HOURS_PER_MONTH).quantize(Decimal("1E-12")).normalize()
 
 
 def split_into_tiers(entry: PriceEntry, quantity: Decimal, period_hours: Decimal) -> list[TierCharge]:

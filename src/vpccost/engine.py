@@ -14,7 +14,7 @@ from decimal import Decimal
 
 from vpccost.catalog import Catalog, PriceEntry, split_into_tiers
 from vpccost.errors import MissingPriceError
-from vpccost.units import HOURS_PER_MONTH, exact_arithmetic
+from vpccost.units import HOURS_PER_MONTH, exact_arithmetic, rounding_arithmetic
 from vpccost.usage import DesignUsage, Meter
 
 INTERNET_EGRESS_ITEM = "data_transfer_internet_out_bytes"
@@ -83,13 +83,14 @@ def price(usage: DesignUsage, catalog: Catalog, *, period_hours: Decimal, free_t
             missing.append(str(error))
     allowance = _free_allowance(groups, entries, period_hours) if free_tier else {}
     line_items: list[LineItem] = []
-    for key, meters in groups.items():
+    # groups in a stable order (region, then item); within a group, tiers in order, then resources
+    for key, meters in sorted(groups.items(), key=lambda group: (group[0][1], group[0][0], group[0][2] or "")):
+        meters.sort(key=lambda meter: (meter.component, meter.resource, meter.payer_account))
         entry = entries.get(key)
         if entry is not None:
             free_gb = allowance.get(key, Decimal(0))
             prefixes = catalog.snapshot.usage_type_prefixes
             line_items.extend(_line_items(usage.design, entry, meters, period_hours, free_gb, prefixes))
-    line_items.sort(key=lambda item: (item.region, item.component, item.resource, item.payer_account))
     assumptions = list(usage.assumptions)
     if free_tier and allowance:
         assumptions.append(
@@ -135,7 +136,7 @@ def _line_items(
     for label, tier_quantity, rate in charges:
         shares = allocate(tier_quantity, weights)
         for meter, quantity in zip(meters, shares, strict=True):
-            if quantity == 0 and (len(charges) > 1 or total > 0):
+            if quantity == 0:
                 continue
             component = meter.component
             if meter.to_region:
@@ -181,9 +182,9 @@ def _free_allowance(
     period_hours: Decimal,
 ) -> dict[tuple[str, str, str | None], Decimal]:
     """Spread the account-wide free internet egress over regions, highest first-tier price first."""
-    with exact_arithmetic():
-        remaining = INTERNET_EGRESS_FREE_GB_PER_MONTH * period_hours
-    remaining = (remaining / HOURS_PER_MONTH).quantize(Decimal("1E-12"), rounding=decimal.ROUND_FLOOR)
+    with rounding_arithmetic():
+        scaled = INTERNET_EGRESS_FREE_GB_PER_MONTH * period_hours / HOURS_PER_MONTH
+        remaining = scaled.quantize(Decimal("1E-12"), rounding=decimal.ROUND_FLOOR)
     egress = [key for key in groups if key[0] == INTERNET_EGRESS_ITEM and key in entries]
     egress.sort(key=lambda key: (-entries[key].flat_price_usd, key[1]))
     allowance = {}
@@ -212,9 +213,9 @@ def allocate(amount: Decimal, weights: list[Decimal]) -> list[Decimal]:
     exponent = amount.as_tuple().exponent
     assert isinstance(exponent, int)
     quantum = Decimal(1).scaleb(min(ALLOCATION_QUANTUM_EXPONENT, exponent))
-    with decimal.localcontext(decimal.Context(prec=120)):
+    with rounding_arithmetic():
         raw = [amount * weight / weight_sum for weight in weights]
-    parts = [value.quantize(quantum, rounding=decimal.ROUND_FLOOR) for value in raw]
+        parts = [value.quantize(quantum, rounding=decimal.ROUND_FLOOR) for value in raw]
     with exact_arithmetic():
         leftover = int((amount - sum(parts, Decimal(0))) / quantum)
         by_remainder = sorted(range(len(parts)), key=lambda i: (-(raw[i] - parts[i]), i))

@@ -21,7 +21,7 @@ from vpccost.catalog import Catalog, split_into_tiers
 from vpccost.errors import MissingPriceError
 from vpccost.estate import SERVICE, VPC, Estate
 from vpccost.traffic import GATEWAY_ENDPOINT_SERVICES
-from vpccost.units import exact_arithmetic
+from vpccost.units import exact_arithmetic, rounding_arithmetic
 from vpccost.usage import Options
 
 BREAKEVEN_QUANTUM_GB = Decimal("0.01")
@@ -164,6 +164,6 @@ def _breakeven_gb(
         return Decimal(0) if endpoint_rate <= nat_rate else None
     if nat_rate <= endpoint_rate:
         return None
-    with decimal.localcontext(decimal.Context(prec=60)):
-        exact = (endpoint_fixed - nat_fixed) / (nat_rate - endpoint_rate)
-    return exact.quantize(BREAKEVEN_QUANTUM_GB, rounding=decimal.ROUND_CEILING)
+    with rounding_arithmetic():
+        volume = (endpoint_fixed - nat_fixed) / (nat_rate - endpoint_rate)
+        return volume.quantize(BREAKEVEN_QUANTUM_GB, rounding=decimal.ROUND_CEILING)

@@ -37,6 +37,17 @@ def exact_arithmetic() -> Iterator[decimal.Context]:
         yield context
 
 
+_ROUNDING = decimal.Context(prec=80, rounding=decimal.ROUND_HALF_EVEN, traps=[decimal.InvalidOperation])
+
+
+@contextmanager
+def rounding_arithmetic() -> Iterator[decimal.Context]:
+    """Run the block where a stated rule rounds (pro-rata shares, scaled tier bounds, break-even volumes):
+    80 significant digits, and the caller quantizes explicitly."""
+    with decimal.localcontext(_ROUNDING) as context:
+        yield context
+
+
 def to_cents(amount_usd: Decimal) -> Decimal:
     """Round money for presentation: to the cent, half up (as AWS invoices present amounts)."""
     return amount_usd.quantize(CENT, rounding=decimal.ROUND_HALF_UP)

@@ -1,0 +1,79 @@
+"""Shared fixtures: small estates written to temporary files, and the CLI run in-process."""
+
+from __future__ import annotations
+
+import json
+from collections.abc import Callable, Iterable
+from decimal import Decimal
+from pathlib import Path
+from typing import Any
+
+import pytest
+import yaml
+from typer.testing import CliRunner
+
+from vpccost.cli import app
+
+REPO = Path(__file__).resolve().parents[1]
+EXAMPLES = REPO / "examples"
+
+
+def pytest_addoption(parser: pytest.Parser) -> None:
+    parser.addoption("--update-golden", action="store_true", help="Rewrite the golden files from current output.")
+
+
+@pytest.fixture
+def update_golden(request: pytest.FixtureRequest) -> bool:
+    return bool(request.config.getoption("--update-golden"))
+
+
+def vpc(
+    vpc_id: str,
+    *,
+    account: str = "111111111111",
+    region: str = "us-east-1",
+    azs: Iterable[str] = ("use1-az1",),
+    cidrs: Iterable[str] = (),
+    name: str | None = None,
+) -> dict[str, Any]:
+    entry: dict[str, Any] = {"id": vpc_id, "account": account, "region": region, "azs": list(azs), "cidrs": list(cidrs)}
+    if name:
+        entry["name"] = name
+    return entry
+
+
+WriteEstate = Callable[..., tuple[Path, Path]]
+
+
+@pytest.fixture
+def write_estate(tmp_path: Path) -> WriteEstate:
+    """Write a topology (list of VPC dicts) and traffic rows (CSV text after the header) to files."""
+
+    def write(vpcs: list[dict[str, Any]], rows: str, *, network_account: str | None = None) -> tuple[Path, Path]:
+        topology: dict[str, Any] = {"vpcs": vpcs}
+        if network_account:
+            topology["network_account"] = network_account
+        topology_path = tmp_path / "topology.yaml"
+        topology_path.write_text(yaml.safe_dump(topology, sort_keys=False))
+        traffic_path = tmp_path / "traffic.csv"
+        traffic_path.write_text(rows.strip() + "\n")
+        return traffic_path, topology_path
+
+    return write
+
+
+def run_cli(*args: str | Path) -> Any:
+    """Run `vpccost ARGS` in-process; the result has exit_code, stdout and stderr."""
+    return CliRunner().invoke(app, [str(arg) for arg in args])
+
+
+def run_json(*args: str | Path) -> dict[str, Any]:
+    result = run_cli(*args, "--format", "json")
+    assert result.exit_code == 0, result.stderr
+    document: dict[str, Any] = json.loads(result.stdout)
+    return document
+
+
+def cents(value: Decimal | str | None) -> Decimal:
+    assert value is not None
+    return Decimal(value).quantize(Decimal("0.01"))
