@@ -9,6 +9,7 @@ them, and where the number came from. A price that is not there is a `MissingPri
 from __future__ import annotations
 
 import fnmatch
+import functools
 from collections.abc import Iterable, Iterator
 from dataclasses import dataclass
 from decimal import Decimal
@@ -366,9 +367,15 @@ def load_pricing(snapshot: str | Path | None = None, *, overrides: str | Path | 
     path = Path(snapshot) if snapshot is not None else bundled_snapshot_dir()
     if path.is_dir():
         path = path / "prices.json"
-    parsed = validate_document(Snapshot, path)
+    parsed = _parsed_snapshot(path.resolve(), path.stat().st_mtime_ns if path.is_file() else 0)
     catalog = Catalog(parsed, name=f"{parsed.provider}/{parsed.date}")
     return catalog if overrides is None else apply_overrides_file(catalog, overrides)
+
+
+@functools.lru_cache(maxsize=8)
+def _parsed_snapshot(path: Path, mtime_ns: int) -> Snapshot:
+    """Snapshots are read once per process (per file version): they are immutable data."""
+    return validate_document(Snapshot, path)
 
 
 def apply_overrides_file(catalog: Catalog, overrides: str | Path) -> Catalog:

@@ -38,7 +38,9 @@ app = typer.Typer(
 pricing_app = typer.Typer(help="Inspect the price snapshot.", no_args_is_help=True)
 app.add_typer(pricing_app, name="pricing")
 
-stderr = Console(stderr=True)
+
+TABLE_WIDTH_OFF_TERMINAL = 200
+"""Tables written to a pipe or a file are laid out this wide, so that nothing is cut."""
 
 
 class OutputFormat(StrEnum):
@@ -114,7 +116,7 @@ def compare(
         )
     )
     for warning in result.warnings:
-        stderr.print(f"warning: {warning}", style="yellow", markup=False)
+        typer.echo(f"warning: {warning}", err=True)
     if chosen is OutputFormat.json:
         _emit(json.dumps(comparison_document(result), indent=2) + "\n", output)
     elif chosen is OutputFormat.csv:
@@ -178,10 +180,10 @@ def _run(action: Any) -> Any:
     try:
         return action()
     except InputError as error:
-        stderr.print(f"error: {error}", style="red", markup=False, highlight=False)
+        typer.echo(f"error: {error}", err=True)
         raise typer.Exit(2) from None
     except VpccostError as error:
-        stderr.print(f"error: {error}", style="red", markup=False, highlight=False)
+        typer.echo(f"error: {error}", err=True)
         raise typer.Exit(1) from None
 
 
@@ -196,21 +198,31 @@ def _emit(text: str, output: Path | None) -> None:
             handle.write(text)
         os.replace(handle.name, output)
     except OSError as error:
-        stderr.print(f"error: cannot write {output}: {error.strerror}", style="red", markup=False)
+        typer.echo(f"error: cannot write {output}: {error.strerror}", err=True)
         raise typer.Exit(2) from None
 
 
 def _emit_table(render: Any, output: Path | None) -> None:
     if output is None:
-        render(Console(soft_wrap=False))
+        console = Console(soft_wrap=False)
+        if not console.is_terminal:
+            console = Console(width=TABLE_WIDTH_OFF_TERMINAL, color_system=None)
+        render(console)
         return
     buffer = io.StringIO()
-    render(Console(file=buffer, width=160, color_system=None))
+    render(Console(file=buffer, width=TABLE_WIDTH_OFF_TERMINAL, color_system=None))
     _emit(buffer.getvalue(), output)
 
 
 def main() -> None:
-    app()
+    """Entry point: an unexpected failure exits 1 with a one-line message (VPCCOST_DEBUG=1 shows the trace)."""
+    try:
+        app()
+    except Exception as error:
+        if os.environ.get("VPCCOST_DEBUG"):
+            raise
+        typer.echo(f"error: unexpected {type(error).__name__}: {error} (set VPCCOST_DEBUG=1 for details)", err=True)
+        sys.exit(1)
 
 
 if __name__ == "__main__":

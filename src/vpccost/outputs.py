@@ -170,6 +170,6 @@ def line_items_csv(comparison: Comparison) -> str:
             frame[column] = frame[column].map(format_usd)
         elif column == "quantity":
             frame[column] = frame[column].map(format_decimal)
-        elif frame[column].dtype == object:
+        elif column != "price_verified":
             frame[column] = frame[column].map(lambda value: neutralize_formula(str(value)))
     return frame.to_csv(index=False, lineterminator="\n")

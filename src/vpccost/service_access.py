@@ -84,7 +84,7 @@ def service_access(estate: Estate, catalog: Catalog, options: Options) -> list[S
                 az_count=len(info.azs),
                 service=estate.services[service_code],
                 gb=gb,
-                nat_needed=vpc_code in vpcs_with_other_nat or services_per_vpc[vpc_code] > 1,
+                nat_needed=vpc_code in vpcs_with_other_nat or bool(services_per_vpc[vpc_code] > 1),
             )
         )
     return results

@@ -118,7 +118,7 @@ def _service_access_table(comparison: Comparison) -> Table:
 def render_pricing(catalog: Catalog, console: Console, region: str | None = None) -> None:
     table = Table(title=f"Price snapshot {catalog.name}", box=box.SIMPLE, title_justify="left")
     for column in ("region", "item", "usage type", "unit", "price (USD)", "evidence", "verified", "source"):
-        table.add_column(column)
+        table.add_column(column, overflow="fold")
     for entry in catalog.entries(region):
         tiers = " / ".join(format_decimal(tier.price_usd) for tier in entry.tiers)
         item = entry.item + (f" → {entry.to_region}" if entry.to_region else "")

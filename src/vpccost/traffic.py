@@ -258,10 +258,13 @@ def _volume_units(frame: pd.DataFrame, fail: _Fail) -> tuple[np.ndarray, Decimal
             raise fail(position, "bytes", f"'{frame['bytes'].iloc[position]}' is not a whole number of bytes")
         return _as_units(texts.tolist(), 0), GB_PER_BYTE
     texts = _volume_texts(frame["gb"], "gb", fail)
-    whole, _, fraction = texts.str.partition(".").T.to_numpy()
-    decimals = max((len(part) for part in fraction), default=0)
-    scaled = [f"{w or '0'}{f.ljust(decimals, '0')}" for w, f in zip(whole, fraction, strict=True)]
-    return _as_units(scaled, decimals), Decimal(1).scaleb(-decimals)
+    if texts.empty:
+        return _as_units([], 0), Decimal(1)
+    parts = texts.str.partition(".")
+    whole, fraction = parts[0].replace("", "0"), parts[2]
+    decimals = int(fraction.str.len().max())
+    scaled = whole + fraction.str.ljust(decimals, "0")
+    return _as_units(scaled.tolist(), decimals), Decimal(1).scaleb(-decimals)
 
 
 def _volume_texts(series: pd.Series, column: str, fail: _Fail) -> pd.Series:

@@ -11,7 +11,6 @@ from dataclasses import dataclass, field
 from decimal import Decimal
 
 import numpy as np
-import pandas as pd
 
 from vpccost.estate import NONE, Estate
 from vpccost.units import exact_arithmetic
@@ -86,20 +85,14 @@ class UsageBuilder:
         per-flow arrays over all flows; only the rows selected by the boolean mask `rows` count."""
         if not rows.any():
             return
-        keys = pd.DataFrame(
-            {
-                "region": region[rows],
-                "to_region": to_region[rows] if to_region is not None else NONE,
-                "payer": payer[rows],
-                "resource": resource[rows],
-                "volume": self.flows.volume[rows],
-            }
-        )
-        sums = keys.groupby(["region", "to_region", "payer", "resource"], sort=True)["volume"].sum()
         regions, accounts = self.estate.regions, self.estate.accounts
+        to_codes = to_region[rows] if to_region is not None else np.full(int(rows.sum()), NONE)
+        keys = [region[rows], to_codes, payer[rows], resource[rows]]
+        sizes = [len(regions), len(regions), len(accounts), len(resource_names)]
         with exact_arithmetic():
-            for key, units in sums.items():
-                region_code, to_code, payer_code, resource_code = (int(code) for code in key)  # type: ignore[attr-defined]
+            for (region_code, to_code, payer_code, resource_code), units in sum_by_key(
+                keys, sizes, self.flows.volume[rows]
+            ):
                 self.usage.meters.append(
                     Meter(
                         component=component,
@@ -127,3 +120,24 @@ class UsageBuilder:
     def assume(self, text: str) -> None:
         if text not in self.usage.assumptions:
             self.usage.assumptions.append(text)
+
+
+def sum_by_key(keys: list[np.ndarray], sizes: list[int], volume: np.ndarray) -> list[tuple[tuple[int, ...], int]]:
+    """Exact sums of `volume` per distinct combination of integer codes (each in [-1, size)), in key order.
+
+    The codes are packed into one int64 per row, rows are sorted by it, and runs are summed with
+    `np.add.reduceat` — exact for int64 volumes (and for Python-int volumes in an object array)."""
+    packed = np.zeros(len(volume), dtype=np.int64)
+    for codes, size in zip(keys, sizes, strict=True):
+        packed = packed * (size + 1) + (codes.astype(np.int64) + 1)
+    order = np.argsort(packed, kind="stable")
+    ordered = packed[order]
+    starts = np.flatnonzero(np.concatenate(([True], ordered[1:] != ordered[:-1])))
+    sums = np.add.reduceat(volume[order], starts)
+    unique = ordered[starts]
+    decoded: list[np.ndarray] = []
+    for size in reversed(sizes):
+        decoded.append(unique % (size + 1) - 1)
+        unique = unique // (size + 1)
+    columns = list(reversed(decoded))
+    return [(tuple(int(column[index]) for column in columns), int(sums[index])) for index in range(len(starts))]

@@ -50,11 +50,11 @@ def meter_sender_and_receiver(
     f = b.flows
     ids = b.vpc_ids
     b.per_gb(
-        f"{component} out", item_out, rows, region=f.src.region, payer=f.src.account, resource=f.src.vpc,
+        f"{component} (out)", item_out, rows, region=f.src.region, payer=f.src.account, resource=f.src.vpc,
         resource_names=ids,
     )  # fmt: skip
     b.per_gb(
-        f"{component} in", item_in, rows, region=f.dst.region, payer=f.dst.account, resource=f.dst.vpc,
+        f"{component} (in)", item_in, rows, region=f.dst.region, payer=f.dst.account, resource=f.dst.vpc,
         resource_names=ids,
     )  # fmt: skip
 

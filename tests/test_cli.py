@@ -1,0 +1,113 @@
+"""The command line: every command documented with an example, outputs written whole, exit codes."""
+
+from __future__ import annotations
+
+import csv
+import io
+import json
+import re
+from pathlib import Path
+
+import pytest
+import typer.main
+
+from vpccost.cli import app
+
+from .conftest import EXAMPLES, REPO, run_cli
+
+README = (REPO / "README.md").read_text()
+MULTI: list[str | Path] = [EXAMPLES / "multi-account" / "traffic.csv", "--topology", EXAMPLES / "multi-account" / "topology.yaml"]
+
+
+def command_paths() -> list[list[str]]:
+    group = typer.main.get_command(app)
+    paths = []
+    for name, command in group.commands.items():  # type: ignore[attr-defined]
+        subcommands = getattr(command, "commands", None)
+        if subcommands:
+            paths += [[name, sub] for sub in subcommands]
+        else:
+            paths.append([name])
+    return paths
+
+
+@pytest.mark.parametrize("path", command_paths(), ids=" ".join)
+def test_every_command_has_help_with_an_example_and_is_in_the_readme(path: list[str]) -> None:
+    result = run_cli(*path, "--help")
+    assert result.exit_code == 0
+    assert f"Example: vpccost {' '.join(path)}" in result.stdout
+    assert f"vpccost {' '.join(path)}" in README
+
+
+def test_readme_quickstart_is_two_commands_and_ci_runs_the_test_command() -> None:
+    quickstart = README.split("## Quickstart", 1)[1].split("\n## ", 1)[0]
+    commands = re.findall(r"```sh\n(.+?)\n```", quickstart)
+    assert len(commands) == 2
+    assert "vpccost compare examples/" in commands[0]
+    assert commands[1] in (REPO / ".ci" / "run").read_text()
+
+
+def test_table_output_ranks_designs_and_lists_assumptions() -> None:
+    result = run_cli("compare", *MULTI)
+    assert result.exit_code == 0
+    assert "cheapest" in result.stdout
+    assert "Assumptions" in result.stdout
+    assert "break-even" in result.stdout
+
+
+def test_csv_output_to_a_file(tmp_path: Path) -> None:
+    output = tmp_path / "items.csv"
+    result = run_cli("compare", *MULTI, "--output", output)
+    assert result.exit_code == 0 and result.stdout == ""
+    rows = list(csv.DictReader(io.StringIO(output.read_text())))
+    assert {row["design"] for row in rows} == {"nat", "peering", "transit-gateway", "privatelink", "sharing"}
+    assert all(re.match(r"^\d+\.\d{2,}$", row["cost_usd"]) for row in rows)
+
+
+def test_csv_neutralises_formulas_in_user_text(tmp_path: Path) -> None:
+    traffic = tmp_path / "traffic.csv"
+    traffic.write_text('src,dst,gb,src_region\n"=HYPERLINK(""http://x"")",internet,5,us-east-1\n')
+    result = run_cli("compare", traffic, "--format", "csv", "--designs", "peering")
+    assert result.exit_code == 0, result.stderr
+    rows = list(csv.DictReader(io.StringIO(result.stdout)))
+    assert rows and all(row["resource"].startswith("'=HYPERLINK") for row in rows)
+
+
+def test_designs_option_and_unknown_design() -> None:
+    document = json.loads(run_cli("compare", *MULTI, "--designs", "peering,sharing", "--format", "json").stdout)
+    assert [design["design"] for design in document["designs"]] == ["peering", "sharing"]
+    result = run_cli("compare", *MULTI, "--designs", "mesh")
+    assert result.exit_code == 2
+    assert "unknown design mesh" in result.stderr
+
+
+@pytest.mark.parametrize("hours", ["0", "-5", "many"])
+def test_bad_hours(hours: str) -> None:
+    result = run_cli("compare", *MULTI, "--hours", hours)
+    assert result.exit_code == 2
+    assert "hours" in result.stderr
+
+
+@pytest.mark.parametrize("name", ["topology", "traffic", "pricing"])
+def test_schema(name: str) -> None:
+    result = run_cli("schema", name)
+    assert result.exit_code == 0
+    schema = json.loads(result.stdout)
+    assert schema["type"] == "object" and schema["properties"]
+
+
+def test_pricing_show_lists_provenance() -> None:
+    result = run_cli("pricing", "show", "--region", "us-east-2", "--format", "json")
+    assert result.exit_code == 0
+    document = json.loads(result.stdout)
+    assert document["snapshot"] == "aws/2026-11-26"
+    assert document["entries"] and {entry["region"] for entry in document["entries"]} == {"us-east-2"}
+    assert all(entry["source"] and isinstance(entry["verified"], bool) for entry in document["entries"])
+    table = run_cli("pricing", "show", "--region", "us-east-1")
+    assert "NatGateway-Hours" in table.stdout
+
+
+def test_missing_file_is_bad_input(tmp_path: Path) -> None:
+    result = run_cli("compare", tmp_path / "nope.csv")
+    assert result.exit_code == 2
+    assert "nope.csv" in result.stderr

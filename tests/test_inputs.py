@@ -1,0 +1,150 @@
+"""Bad input is handled as DESIGN.md's Interfaces section lists: exit 2, the file, line or row, and field
+named, nothing written. Overlapping CIDRs are not an input error."""
+
+from __future__ import annotations
+
+from decimal import Decimal
+from pathlib import Path
+
+import pandas as pd
+import pytest
+
+import vpccost
+from vpccost.errors import InputError
+
+from .conftest import WriteEstate, run_cli, vpc
+
+TOPOLOGY_TWO_VPCS = [vpc("a", cidrs=["10.0.0.0/16"]), vpc("b", cidrs=["10.1.0.0/16"])]
+
+
+def compare_fails(tmp_path: Path, traffic: Path, topology: Path | None, *expected: str) -> None:
+    """`vpccost compare` exits 2, names every `expected` fragment on stderr, and writes no output file."""
+    output = tmp_path / "out.json"
+    args: list[str | Path] = [traffic, "--format", "json", "--output", output]
+    if topology is not None:
+        args += ["--topology", topology]
+    result = run_cli("compare", *args)
+    assert result.exit_code == 2, result.stdout + result.stderr
+    for fragment in expected:
+        assert fragment in result.stderr
+    assert not output.exists()
+    assert result.stdout == ""
+
+
+@pytest.mark.parametrize(
+    ("rows", "expected"),
+    [
+        ("src,dst,gb\na,b,ten", ["line 2", "field 'gb'", "'ten' is not a number"]),
+        ("src,dst,gb\na,b,1\na,b,-3", ["line 3", "field 'gb'", "negative volume '-3'"]),
+        ("src,dst,bytes\na,b,1.5", ["line 2", "field 'bytes'", "not a whole number of bytes"]),
+        ("src,dst,gb\na,aws:,1", ["line 2", "field 'dst'", "aws:<service>"]),
+        ("src,dst,gb\na,c,1", ["line 2", "field 'dst'", "VPC 'c' is not in the topology"]),
+        ("src,gb\na,1", ["missing required column 'dst'"]),
+        ("src,dst,team\na,b,x", ["missing the volume column"]),
+        ("src,dst,src_az,gb\na,b,use2-az1,1", ["line 2", "field 'src_az'", "belongs to us-east-2"]),
+        ("src,dst,gb,initiator\na,b,1,both", ["line 2", "field 'initiator'"]),
+        ("src,dst,gb\ninternet,aws:s3,1", ["line 2", "at least one side of a row must be a VPC"]),
+    ],
+)
+def test_bad_traffic_rows(tmp_path: Path, write_estate: WriteEstate, rows: str, expected: list[str]) -> None:
+    traffic, topology = write_estate(TOPOLOGY_TWO_VPCS, rows)
+    compare_fails(tmp_path, traffic, topology, str(traffic), *expected)
+
+
+def test_empty_traffic_file(tmp_path: Path, write_estate: WriteEstate) -> None:
+    traffic, topology = write_estate(TOPOLOGY_TWO_VPCS, "")
+    traffic.write_text("")
+    compare_fails(tmp_path, traffic, topology, str(traffic), "empty")
+
+
+def test_header_only_traffic_is_zero_traffic(write_estate: WriteEstate) -> None:
+    traffic, topology = write_estate(TOPOLOGY_TWO_VPCS, "src,dst,gb")
+    result = vpccost.compare(traffic, topology)
+    assert {design.total_usd for design in result.designs} == {Decimal(0)}
+
+
+@pytest.mark.parametrize(
+    ("topology_text", "expected"),
+    [
+        (
+            "vpcs:\n  - id: a\n    account: '1'\n    region: us-east-1\n    cidrs: [10.0.0.0/33]\n",
+            ["line 5", "vpcs[0].cidrs", "invalid CIDR"],
+        ),
+        (
+            "vpcs:\n  - id: a\n    account: '1'\n    region: us-east-1\n    azs: [use1-az1, euw1-az2]\n",
+            ["vpcs[0]", "euw1-az2", "eu-west-1"],
+        ),
+        (
+            "vpcs:\n  - {id: a, account: '1', region: us-east-1}\n  - {id: a, account: '2', region: us-east-1}\n",
+            ["line 3", "vpcs[1].id", "duplicate VPC id 'a'"],
+        ),
+        ("vpcs:\n  - id: a\n    account: 012345\n    region: us-east-1\n", ["line 3", "vpcs[0].account", "quote"]),
+        ("vpcs:\n  - id: a\n    account: '1'\n    region: mars-1\n", ["line 4", "vpcs[0].region"]),
+        ("", ["empty"]),
+    ],
+)
+def test_bad_topology(tmp_path: Path, topology_text: str, expected: list[str]) -> None:
+    topology = tmp_path / "topology.yaml"
+    topology.write_text(topology_text)
+    traffic = tmp_path / "traffic.csv"
+    traffic.write_text("src,dst,gb\na,internet,1\n")
+    compare_fails(tmp_path, traffic, topology, str(topology), *expected)
+
+
+def test_region_unknown_without_topology(tmp_path: Path) -> None:
+    traffic = tmp_path / "traffic.csv"
+    traffic.write_text("src,dst,gb,src_region\na,b,1,us-east-1\n")
+    compare_fails(tmp_path, traffic, None, "line 2", "field 'dst_region'", "region of VPC 'b' is not known")
+
+
+def test_overlapping_cidrs_are_a_feasibility_problem_not_an_error(write_estate: WriteEstate) -> None:
+    traffic, topology = write_estate(
+        [vpc("a", cidrs=["10.0.0.0/16"]), vpc("b", cidrs=["10.0.128.0/17"])], "src,dst,gb\na,b,10"
+    )
+    result = vpccost.compare(traffic, topology)
+    infeasible = {design.design for design in result.designs if not design.feasible}
+    assert infeasible == {"peering", "transit-gateway"}
+    assert "10.0.0.0/16 / 10.0.128.0/17" in result.design("peering").problems[0]
+
+
+def test_dataframe_errors_name_the_row_and_column() -> None:
+    frame = pd.DataFrame({"src": ["a", "a"], "dst": ["b", "b"], "gb": ["1", "-2"], "src_region": "us-east-1"})
+    with pytest.raises(InputError) as raised:
+        vpccost.load_traffic(frame)
+    assert (raised.value.row, raised.value.field) == (1, "gb")
+    with pytest.raises(InputError, match="missing required column 'dst'"):
+        vpccost.load_traffic(frame.drop(columns=["dst"]))
+
+
+def test_dataframe_floats_are_read_as_written() -> None:
+    # 0.1 + 0.2 in binary floating point is 0.30000000000000004; read as written, the volumes sum exactly
+    frame = pd.DataFrame({"src": ["a", "a"], "dst": ["b", "b"], "gb": [0.1, 0.2]})
+    assert vpccost.load_traffic(frame).total_gb == Decimal("0.3")
+
+
+def test_bytes_are_converted_with_2_to_the_30(tmp_path: Path) -> None:
+    traffic = tmp_path / "traffic.csv"
+    traffic.write_text("src,dst,bytes\na,b,1073741824\na,b,536870912\n")
+    assert vpccost.load_traffic(traffic).total_gb == Decimal("1.5")
+
+
+def test_parquet_traffic(tmp_path: Path) -> None:
+    path = tmp_path / "traffic.parquet"
+    pd.DataFrame({"src": ["a"], "dst": ["internet"], "gb": ["12.5"], "src_region": ["us-east-1"]}).to_parquet(path)
+    result = vpccost.compare(path)
+    assert result.design("peering").priced
+
+
+def test_rows_with_the_same_key_are_summed(tmp_path: Path) -> None:
+    traffic = tmp_path / "traffic.csv"
+    traffic.write_text("src,dst,gb,team\na,b,1.25,x\na,b,2,x\na,b,4,y\n")
+    loaded = vpccost.load_traffic(traffic)
+    assert sorted(loaded.to_frame()["gb"]) == [Decimal("3.25"), Decimal("4")]
+
+
+def test_label_close_to_a_known_column_is_warned(tmp_path: Path) -> None:
+    traffic = tmp_path / "traffic.csv"
+    traffic.write_text("src,dst,gb,src_region,dst_region,initator\na,b,1,us-east-1,us-east-1,dst\n")
+    result = run_cli("compare", traffic)
+    assert result.exit_code == 0
+    assert "did you mean 'initiator'" in result.stderr
