@@ -3,6 +3,7 @@
 from __future__ import annotations
 
 import json
+import re
 from pathlib import Path
 from typing import Any, TypeVar
 
@@ -12,6 +13,8 @@ from pydantic import BaseModel, ValidationError
 from vpccost.errors import InputError
 
 Model = TypeVar("Model", bound=BaseModel)
+
+_ENTRY_PREFIX = re.compile(r"^(?P<path>(?P<list>\w+)\[(?P<index>\d+)\](\.(?P<key>\w+))?): ")
 
 
 def read_document(path: Path) -> tuple[Any, yaml.Node | None]:
@@ -52,11 +55,12 @@ def validation_error(error: ValidationError, source: str, nodes: yaml.Node | Non
     location = [part for part in first["loc"] if part != "__root__"]
     field = "".join(f"[{part}]" if isinstance(part, int) else f".{part}" for part in location).lstrip(".")
     message = first["msg"].removeprefix("Value error, ")
-    if message.startswith("vpcs[") and location == ["vpcs"]:
-        # a list-level check names the entry it found: point at that entry's line
-        index_text, _, message = message.partition(": ")
-        location = ["vpcs", int(index_text[len("vpcs[") : -1])]
-        field = f"vpcs[{location[1]}].id"
+    entry = _ENTRY_PREFIX.match(message)
+    if entry and location and entry.group("list") == location[-1]:
+        # a check over a whole list names the entry it found ("vpcs[3].id: …"): point at that entry's line
+        location = [*location, int(entry.group("index")), *filter(None, [entry.group("key")])]
+        field = entry.group("path")
+        message = message[entry.end() :]
     return InputError(message, source=source, line=_line_of(nodes, location), field=field or None)
 
 

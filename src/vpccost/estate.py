@@ -8,7 +8,7 @@ below, so designs can meter hundreds of thousands of flows with array operations
 from __future__ import annotations
 
 from collections import Counter, defaultdict
-from dataclasses import dataclass, field
+from dataclasses import dataclass, field, replace
 from decimal import Decimal
 from typing import Final
 
@@ -353,11 +353,11 @@ class _Resolver:
             if vpc.azs_from == "topology":
                 resolved.append(vpc)
             elif seen[code]:
-                resolved.append(_replace(vpc, azs=tuple(sorted(seen[code])), azs_from="traffic"))
+                resolved.append(replace(vpc, azs=tuple(sorted(seen[code])), azs_from="traffic"))
             else:
                 defaulted.append(vpc.label)
                 placeholder = tuple(f"(AZ {n + 1})" for n in range(DEFAULT_AZ_COUNT))
-                resolved.append(_replace(vpc, azs=placeholder, azs_from="default"))
+                resolved.append(replace(vpc, azs=placeholder, azs_from="default"))
         from_traffic = [vpc.label for vpc in resolved if vpc.azs_from == "traffic"]
         if from_traffic:
             self.assumptions.append(
@@ -366,12 +366,6 @@ class _Resolver:
         if defaulted:
             self.assumptions.append(f"{DEFAULT_AZ_COUNT} AZs assumed for {_some(defaulted)} (no AZ known).")
         return resolved
-
-
-def _replace(vpc: VpcInfo, **changes: object) -> VpcInfo:
-    from dataclasses import replace
-
-    return replace(vpc, **changes)  # type: ignore[arg-type]
 
 
 def _info_from_topology(vpc: Vpc) -> VpcInfo:

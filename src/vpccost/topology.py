@@ -154,7 +154,7 @@ class Topology(BaseModel):
     def _unique_ids(cls, vpcs: list[Vpc]) -> list[Vpc]:
         index = duplicate_vpc_index(vpcs)
         if index is not None:
-            raise ValueError(f"vpcs[{index}]: duplicate VPC id '{vpcs[index].id}'")
+            raise ValueError(f"vpcs[{index}].id: duplicate VPC id '{vpcs[index].id}'")
         return vpcs
 
     @property

@@ -185,19 +185,17 @@ class InterfaceEndpoints:
         b = self.b
         if not rows.any():
             return
-        pairs = np.unique(np.stack([consumer_vpc[rows], target[rows]]), axis=1)
-        names = [f"{b.vpc_ids[vpc]}/vpce:{target_names[t]}" for vpc, t in pairs.T.tolist()]
-        pair_code = {(int(vpc), int(t)): code for code, (vpc, t) in enumerate(pairs.T.tolist())}
+        # one endpoint per distinct (consumer VPC, target) pair: pack the pair into one integer
+        width = len(target_names) + 1
+        pairs, pair_of_flow = np.unique(consumer_vpc[rows].astype(np.int64) * width + target[rows], return_inverse=True)
+        names = [f"{b.vpc_ids[pair // width]}/vpce:{target_names[pair % width]}" for pair in pairs.tolist()]
         per_flow = np.full(len(b.flows), NONE, dtype=np.int64)
-        selected = np.flatnonzero(rows)
-        per_flow[selected] = [
-            pair_code[(int(v), int(t))] for v, t in zip(consumer_vpc[selected], target[selected], strict=True)
-        ]
+        per_flow[rows] = pair_of_flow
         b.per_gb(
             f"Data processed ({INTERFACE_ENDPOINT})", "vpc_endpoint_bytes", rows, region=b.vpc_region[consumer_vpc],
             payer=b.vpc_owner[consumer_vpc], resource=per_flow, resource_names=names,
         )  # fmt: skip
-        self.endpoints.update((int(vpc), name) for (vpc, _), name in zip(pairs.T.tolist(), names, strict=True))
+        self.endpoints.update((pair // width, name) for pair, name in zip(pairs.tolist(), names, strict=True))
 
     def meter_endpoints(self) -> None:
         b = self.b
