@@ -552,6 +552,8 @@ def test_s15_header_only_traffic_is_zero() -> None:
     [
         ("negative_volume.csv", 3, "gb"),  # line 3: gb = -5
         ("unknown_vpc.csv", 3, "dst"),  # line 3: dst = ghost, not in the topology
+        ("non_numeric.csv", 3, "gb"),  # line 3: gb = lots
+        ("malformed_endpoint.csv", 3, "dst"),  # line 3: dst = "aws:" with no service
     ],
 )
 def test_bad_input_exit_2_without_output(tmp_path: Path, traffic: str, line: int, field: str) -> None:
