@@ -16,7 +16,11 @@ from vpccost.cli import app
 from .conftest import EXAMPLES, REPO, run_cli
 
 README = (REPO / "README.md").read_text()
-MULTI: list[str | Path] = [EXAMPLES / "multi-account" / "traffic.csv", "--topology", EXAMPLES / "multi-account" / "topology.yaml"]
+MULTI: list[str | Path] = [
+    EXAMPLES / "multi-account" / "traffic.csv",
+    "--topology",
+    EXAMPLES / "multi-account" / "topology.yaml",
+]
 
 
 def command_paths() -> list[list[str]]:

@@ -72,7 +72,7 @@ def test_header_only_traffic_is_zero_traffic(write_estate: WriteEstate) -> None:
         ),
         (
             "vpcs:\n  - id: a\n    account: '1'\n    region: us-east-1\n    azs: [use1-az1, euw1-az2]\n",
-            ["vpcs[0]", "euw1-az2", "eu-west-1"],
+            ["line 5", "vpcs[0].azs[1]", "euw1-az2", "eu-west-1"],
         ),
         (
             "vpcs:\n  - {id: a, account: '1', region: us-east-1}\n  - {id: a, account: '2', region: us-east-1}\n",

@@ -15,6 +15,7 @@ from vpccost.errors import InputError
 Model = TypeVar("Model", bound=BaseModel)
 
 _ENTRY_PREFIX = re.compile(r"^(?P<path>(?P<list>\w+)\[(?P<index>\d+)\](\.(?P<key>\w+))?): ")
+"""A list-level check that found a bad entry says which: `vpcs[3].id: …`, `azs[1]: …`."""
 
 
 def read_document(path: Path) -> tuple[Any, yaml.Node | None]:
@@ -52,15 +53,14 @@ def validate_document(model: type[Model], path: Path) -> Model:
 
 def validation_error(error: ValidationError, source: str, nodes: yaml.Node | None = None) -> InputError:
     first = error.errors()[0]
-    location = [part for part in first["loc"] if part != "__root__"]
-    field = "".join(f"[{part}]" if isinstance(part, int) else f".{part}" for part in location).lstrip(".")
+    location: list[int | str] = [part for part in first["loc"] if part != "__root__"]
     message = first["msg"].removeprefix("Value error, ")
     entry = _ENTRY_PREFIX.match(message)
     if entry and location and entry.group("list") == location[-1]:
         # a check over a whole list names the entry it found ("vpcs[3].id: …"): point at that entry's line
-        location = [*location, int(entry.group("index")), *filter(None, [entry.group("key")])]
-        field = entry.group("path")
+        location += [int(entry.group("index")), *filter(None, [entry.group("key")])]
         message = message[entry.end() :]
+    field = "".join(f"[{part}]" if isinstance(part, int) else f".{part}" for part in location).lstrip(".")
     return InputError(message, source=source, line=_line_of(nodes, location), field=field or None)
 
 

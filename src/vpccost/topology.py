@@ -7,7 +7,7 @@ from collections import Counter
 from pathlib import Path
 from typing import Annotated, Any, Literal
 
-from pydantic import BaseModel, BeforeValidator, ConfigDict, Field, field_validator, model_validator
+from pydantic import BaseModel, BeforeValidator, ConfigDict, Field, ValidationInfo, field_validator
 
 from vpccost.datafiles import validate_document
 from vpccost.regions import az_id_region, is_region
@@ -31,13 +31,13 @@ def parse_network(text: str) -> Network:
         raise ValueError(f"invalid CIDR '{text}': {error}") from None
 
 
-def _check_az_id(az: str, region: str) -> str:
+def _check_az_id(az: str, region: str, *, where: str) -> None:
+    """`where` (e.g. `azs[1]`) prefixes the message so the error points at the entry's line."""
     az_region = az_id_region(az)
     if az_region is None:
-        raise ValueError(f"'{az}' is not an AZ ID (AZ IDs look like use1-az1)")
+        raise ValueError(f"{where}: '{az}' is not an AZ ID (AZ IDs look like use1-az1)")
     if az_region != region:
-        raise ValueError(f"AZ ID '{az}' belongs to {az_region}, not to the VPC's region {region}")
-    return az
+        raise ValueError(f"{where}: AZ ID '{az}' belongs to {az_region}, not to the VPC's region {region}")
 
 
 class Subnet(BaseModel):
@@ -108,22 +108,33 @@ class Vpc(BaseModel):
             parse_network(value)
         return values
 
-    @model_validator(mode="after")
-    def _azs_belong_to_region(self) -> Vpc:
-        for az in self.azs:
-            _check_az_id(az, self.region)
-        for subnet in self.subnets:
-            _check_az_id(subnet.az, self.region)
-            if self.azs and subnet.az not in self.azs:
-                raise ValueError(f"subnet {subnet.id} is in {subnet.az}, which is not among the VPC's azs")
+    @field_validator("azs")
+    @classmethod
+    def _azs_belong_to_region(cls, azs: list[str], info: ValidationInfo) -> list[str]:
+        region = info.data.get("region")
+        for index, az in enumerate(azs):
+            if region is not None:
+                _check_az_id(az, region, where=f"azs[{index}]")
+        return azs
+
+    @field_validator("subnets")
+    @classmethod
+    def _subnets_inside_the_vpc(cls, subnets: list[Subnet], info: ValidationInfo) -> list[Subnet]:
+        region, azs = info.data.get("region"), info.data.get("azs") or []
+        blocks = [parse_network(cidr) for cidr in info.data.get("cidrs") or []]
+        for index, subnet in enumerate(subnets):
+            where = f"subnets[{index}]"
+            if region is not None:
+                _check_az_id(subnet.az, region, where=f"{where}.az")
+            if azs and subnet.az not in azs:
+                raise ValueError(f"{where}.az: {subnet.az} is not among the VPC's azs")
             network = parse_network(subnet.cidr)
-            blocks = [parse_network(cidr) for cidr in self.cidrs]
             if blocks and not any(
                 network.version == block.version and network.subnet_of(block)  # type: ignore[arg-type]
                 for block in blocks
             ):
-                raise ValueError(f"subnet {subnet.id} ({subnet.cidr}) is outside the VPC's CIDRs")
-        return self
+                raise ValueError(f"{where}.cidr: {subnet.cidr} is outside the VPC's CIDRs")
+        return subnets
 
     @property
     def networks(self) -> list[Network]:
