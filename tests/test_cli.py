@@ -115,3 +115,12 @@ def test_missing_file_is_bad_input(tmp_path: Path) -> None:
     result = run_cli("compare", tmp_path / "nope.csv")
     assert result.exit_code == 2
     assert "nope.csv" in result.stderr
+
+
+def test_readme_python_snippet_runs(monkeypatch: pytest.MonkeyPatch) -> None:
+    section = README.split("## Use from Python", 1)[1].split("\n## ", 1)[0]
+    (snippet,) = re.findall(r"```python\n(.+?)\n```", section, flags=re.DOTALL)
+    monkeypatch.chdir(REPO)
+    namespace: dict[str, object] = {}
+    exec(compile(snippet, "README.md", "exec"), namespace)
+    assert namespace["frame"] is not None
