@@ -11,6 +11,7 @@ import decimal
 from collections import defaultdict
 from dataclasses import dataclass, field
 from decimal import Decimal
+from typing import NamedTuple
 
 from vpccost.catalog import Catalog, PriceEntry, split_into_tiers
 from vpccost.errors import MissingPriceError
@@ -26,8 +27,7 @@ ALLOCATION_QUANTUM_EXPONENT = -12
 with the remainder given to the largest fractions, so the shares add up exactly."""
 
 
-@dataclass(frozen=True)
-class LineItem:
+class LineItem(NamedTuple):
     design: str
     component: str
     service_code: str
@@ -71,6 +71,11 @@ class DesignResult:
 
 def price(usage: DesignUsage, catalog: Catalog, *, period_hours: Decimal, free_tier: bool = False) -> DesignResult:
     """Price a design's usage with the catalog. Missing prices are collected, not raised."""
+    with exact_arithmetic():
+        return _price(usage, catalog, period_hours, free_tier)
+
+
+def _price(usage: DesignUsage, catalog: Catalog, period_hours: Decimal, free_tier: bool) -> DesignResult:
     groups: dict[tuple[str, str, str | None], list[Meter]] = defaultdict(list)
     for meter in _merged(usage.meters):
         groups[(meter.item, meter.region, meter.to_region)].append(meter)
@@ -85,7 +90,7 @@ def price(usage: DesignUsage, catalog: Catalog, *, period_hours: Decimal, free_t
     line_items: list[LineItem] = []
     # groups in a stable order (region, then item); within a group, tiers in order, then resources
     for key, meters in sorted(groups.items(), key=lambda group: (group[0][1], group[0][0], group[0][2] or "")):
-        meters.sort(key=lambda meter: (meter.component, meter.resource, meter.payer_account))
+        meters.sort(key=_meter_order)
         entry = entries.get(key)
         if entry is not None:
             free_gb = allowance.get(key, Decimal(0))
@@ -112,11 +117,17 @@ def _merged(meters: list[Meter]) -> list[Meter]:
     """One meter per (component, item, region, to_region, payer, resource): paths that meter the same
     thing for the same resource (NAT processing of VPC and internet traffic) become one line."""
     merged: dict[tuple[str, str, str, str | None, str, str], Decimal] = {}
-    with exact_arithmetic():
-        for m in meters:
-            key = (m.component, m.item, m.region, m.to_region, m.payer_account, m.resource)
-            merged[key] = merged.get(key, Decimal(0)) + m.quantity
-    return [Meter(c, i, r, t, p, res, quantity) for (c, i, r, t, p, res), quantity in merged.items()]
+    for meter in meters:
+        key = meter[:6]
+        known = merged.get(key)
+        merged[key] = meter.quantity if known is None else known + meter.quantity
+    if len(merged) == len(meters):
+        return meters
+    return [Meter(*key, quantity) for key, quantity in merged.items()]
+
+
+def _meter_order(meter: Meter) -> tuple[str, str, str]:
+    return (meter.component, meter.resource, meter.payer_account)
 
 
 def _line_items(
@@ -127,38 +138,34 @@ def _line_items(
     free_gb: Decimal,
     prefixes: dict[str, str],
 ) -> list[LineItem]:
-    with exact_arithmetic():
-        total = sum((meter.quantity for meter in meters), Decimal(0))
+    total = sum((meter.quantity for meter in meters), Decimal(0))
     charges: list[tuple[str | None, Decimal, Decimal]] = [(_free_label(), free_gb, Decimal(0))] if free_gb else []
     charges += [(c.label, c.quantity, c.price_usd) for c in split_into_tiers(entry, total - free_gb, period_hours)]
     weights = [meter.quantity for meter in meters]
+    service_code, unit, verified = entry.service_code, entry.unit, entry.verified
     items = []
     for label, tier_quantity, rate in charges:
+        suffix = f" ({label})" if label else ""
         shares = allocate(tier_quantity, weights)
         for meter, quantity in zip(meters, shares, strict=True):
-            if quantity == 0:
+            if not quantity:
                 continue
-            component = meter.component
-            if meter.to_region:
-                component = f"{component} (to {meter.to_region})"
-            if label:
-                component = f"{component} ({label})"
-            with exact_arithmetic():
-                cost = quantity * rate
+            to_region = meter.to_region
+            component = f"{meter.component} (to {to_region}){suffix}" if to_region else meter.component + suffix
             items.append(
                 LineItem(
-                    design=design,
-                    component=component,
-                    service_code=entry.service_code,
-                    usage_type=_usage_type(entry, meter.to_region, prefixes),
-                    region=meter.region,
-                    resource=meter.resource,
-                    payer_account=meter.payer_account,
-                    quantity=quantity,
-                    unit=entry.unit,
-                    rate_usd=rate,
-                    cost_usd=cost,
-                    price_verified=entry.verified,
+                    design,
+                    component,
+                    service_code,
+                    _usage_type(entry, to_region, prefixes),
+                    meter.region,
+                    meter.resource,
+                    meter.payer_account,
+                    quantity,
+                    unit,
+                    rate,
+                    quantity * rate,
+                    verified,
                 )
             )
     return items

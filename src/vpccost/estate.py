@@ -7,6 +7,7 @@ below, so designs can meter hundreds of thousands of flows with array operations
 
 from __future__ import annotations
 
+import functools
 from collections import Counter, defaultdict
 from dataclasses import dataclass, field, replace
 from decimal import Decimal
@@ -18,7 +19,7 @@ import pandas as pd
 from vpccost.errors import InputError
 from vpccost.regions import az_id_region
 from vpccost.topology import Network, Topology, Vpc, parse_network
-from vpccost.traffic import PUBLIC_ADDRESS_SERVICES, Endpoint, Traffic, parse_endpoint
+from vpccost.traffic import PUBLIC_ADDRESS_SERVICES, Traffic, parse_endpoint
 
 VPC: Final = 0
 INTERNET: Final = 1
@@ -104,10 +105,42 @@ class Estate:
             return np.array([len(vpc.azs) for vpc in self.vpcs], dtype=np.int64)
         raise KeyError(attribute)
 
+    @functools.cached_property
+    def overlapping_cidrs(self) -> dict[tuple[int, int], list[str]]:
+        """VPC pairs (lower code first) whose CIDR blocks overlap, with each overlap as 'block / block'.
+
+        Found by a sweep over address ranges sorted by start, so it costs n log n, not n^2, in the VPCs."""
+        ranges = sorted(
+            (network.version, int(network.network_address), int(network.broadcast_address), code, str(network))
+            for code, vpc in enumerate(self.vpcs)
+            for network in vpc.networks
+        )
+        overlaps: dict[tuple[int, int], list[str]] = defaultdict(list)
+        open_ranges: list[tuple[int, int, int, int, str]] = []
+        for current in ranges:
+            version, start = current[0], current[1]
+            open_ranges = [other for other in open_ranges if other[0] == version and other[2] >= start]
+            for other in open_ranges:
+                if other[3] != current[3]:
+                    low, high = sorted((other, current), key=lambda block: block[3])
+                    overlaps[(low[3], high[3])].append(f"{low[4]} / {high[4]}")
+            open_ranges.append(current)
+        return dict(overlaps)
+
     def is_public_address(self, service_codes: np.ndarray) -> np.ndarray:
         public = np.array([name in PUBLIC_ADDRESS_SERVICES for name in self.services] + [False], dtype=bool)
         chosen: np.ndarray = public[service_codes]  # NONE (-1) picks the trailing False
         return chosen
+
+
+_KIND_CODES = {"vpc": VPC, "internet": INTERNET, "service": SERVICE}
+
+
+@dataclass
+class _ParsedEndpoints:
+    kind: np.ndarray
+    service: np.ndarray
+    named_region: np.ndarray
 
 
 class _Codes:
@@ -151,32 +184,25 @@ class _Resolver:
         return InputError(message, source=self.traffic.source, field=column, **{self.row_word: number})
 
     def estate(self) -> Estate:
-        endpoints = {
-            side: self.rows[side].map(self._parsed_endpoints(self.rows[side], side)) for side in ("src", "dst")
-        }
-        kinds = {
-            side: endpoints[side].map(lambda e: {"vpc": VPC, "internet": INTERNET, "service": SERVICE}[e.kind])
-            for side in endpoints
-        }
+        endpoints = {side: self._endpoints(side) for side in ("src", "dst")}
         vpc_refs = {
-            side: np.where(kinds[side].to_numpy() == VPC, self.rows[side].to_numpy(), "") for side in ("src", "dst")
+            side: np.where(endpoints[side].kind == VPC, self.rows[side].to_numpy(), "") for side in ("src", "dst")
         }
         vpcs = self._resolve_vpcs(vpc_refs)
         region_of_vpc = np.array([self.regions.code(vpc.region) for vpc in vpcs] + [NONE], dtype=np.int32)
         account_of_vpc = np.array([self.accounts.code(vpc.account) for vpc in vpcs] + [NONE], dtype=np.int32)
         vpc = {side: self._vpc_code_column(vpc_refs[side]) for side in ("src", "dst")}
-        sides = {}
-        for side, other in (("src", "dst"), ("dst", "src")):
-            sides[side] = self._side(
+        sides = {
+            side: self._side(
                 side,
-                kinds[side].to_numpy(dtype=np.int8),
                 endpoints[side],
                 vpc[side],
-                region_of_vpc[vpc[side]],
-                region_of_vpc[vpc[other]],
-                account_of_vpc[vpc[side]],
-                vpcs,
+                vpc_region=region_of_vpc[vpc[side]],
+                other_vpc_region=region_of_vpc[vpc[other]],
+                vpc_account=account_of_vpc[vpc[side]],
             )
+            for side, other in (("src", "dst"), ("dst", "src"))
+        }
         flows = Flows(
             src=sides["src"],
             dst=sides["dst"],
@@ -187,24 +213,38 @@ class _Resolver:
         vpcs = self._with_azs(vpcs, flows)
         topology_account = self.topology.default_network_account if self.topology else None
         network_account = topology_account or _most_common([v.account for v in vpcs]) or UNKNOWN_ACCOUNT
+        network_code = self.accounts.code(network_account)
         return Estate(
             vpcs=vpcs,
             regions=self.regions.values,
-            accounts=self.accounts.values + ([] if network_account in self.accounts.index else [network_account]),
+            accounts=self.accounts.values,
             services=self.services.values,
             azs=self.azs.values,
-            network_account=self.accounts.code(network_account),
+            network_account=network_code,
             flows=flows,
             gb_per_unit=self.traffic.gb_per_unit,
             traffic=self.traffic,
             assumptions=self.assumptions,
         )
 
-    def _parsed_endpoints(self, column: pd.Series, name: str) -> dict[str, Endpoint]:
-        parsed = {}
-        for value in column.drop_duplicates():
-            parsed[value] = parse_endpoint(value)  # already validated by load_traffic
-        return parsed
+    def _endpoints(self, side: str) -> _ParsedEndpoints:
+        """Each row's endpoint kind, service and named region, parsed once per distinct endpoint text."""
+        codes, texts = pd.factorize(self.rows[side], sort=False)
+        parsed = [parse_endpoint(str(text)) for text in texts]  # already validated by load_traffic
+        kind = np.array([_KIND_CODES[endpoint.kind] for endpoint in parsed] + [NONE], dtype=np.int8)
+        service = [self.services.code(e.name) if e.kind == "service" else NONE for e in parsed]
+        region = [self.regions.code(e.region) if e.region else NONE for e in parsed]
+        return _ParsedEndpoints(
+            kind=kind[codes],
+            service=np.array([*service, NONE], dtype=np.int32)[codes],
+            named_region=np.array([*region, NONE], dtype=np.int32)[codes],
+        )
+
+    def _per_value(self, column: str, table: _Codes) -> np.ndarray:
+        """The code of each row's value of `column` in `table` (NONE where empty), looked up once per value."""
+        codes, values = pd.factorize(self.rows[column], sort=False)
+        lookup = [table.code(str(value)) if value else NONE for value in values]
+        return np.array([*lookup, NONE], dtype=np.int32)[codes]
 
     def _resolve_vpcs(self, refs: dict[str, np.ndarray]) -> list[VpcInfo]:
         """The VPCs the traffic names, in first-seen order, with their owner and region."""
@@ -297,28 +337,22 @@ class _Resolver:
     def _side(
         self,
         side: str,
-        kind: np.ndarray,
-        endpoints: pd.Series,
+        endpoints: _ParsedEndpoints,
         vpc: np.ndarray,
+        *,
         vpc_region: np.ndarray,
         other_vpc_region: np.ndarray,
         vpc_account: np.ndarray,
-        vpcs: list[VpcInfo],
     ) -> Side:
+        kind = endpoints.kind
         is_service = kind == SERVICE
-        service_names = endpoints.map(lambda e: e.name if e.kind == "service" else "")
-        service = np.where(is_service, service_names.map(lambda n: self.services.code(n) if n else NONE), NONE)
+        service = np.where(is_service, endpoints.service, NONE)
         # a service's region: '@region' in the endpoint, else the row's region column, else the VPC's region
-        named_region = endpoints.map(lambda e: e.region or "")
-        column_region = self.rows[f"{side}_region"]
-        service_region_text = named_region.where(named_region != "", column_region).to_numpy()
-        service_region = np.array(
-            [self.regions.code(text) if text else NONE for text in service_region_text], dtype=np.int32
-        )
+        column_region = self._per_value(f"{side}_region", self.regions)
+        service_region = np.where(endpoints.named_region != NONE, endpoints.named_region, column_region)
         service_region = np.where(service_region == NONE, other_vpc_region, service_region)
         region = np.where(kind == VPC, vpc_region, np.where(is_service, service_region, NONE)).astype(np.int32)
-        given_account = self.rows[f"{side}_account"].to_numpy()
-        row_account = np.array([self.accounts.code(text) if text else NONE for text in given_account], dtype=np.int32)
+        row_account = self._per_value(f"{side}_account", self.accounts)
         account = np.where(kind == VPC, np.where(row_account == NONE, vpc_account, row_account), NONE).astype(np.int32)
         az = self._az_codes(side, kind, region)
         return Side(kind, vpc.astype(np.int32), service.astype(np.int32), region, account, az)
@@ -337,8 +371,7 @@ class _Resolver:
                 raise self.fail(int(position), column, f"'{az}' is not an AZ ID (AZ IDs look like use1-az1)")
             if az_region != vpc_region:
                 raise self.fail(int(position), column, f"AZ ID '{az}' belongs to {az_region}, not to {vpc_region}")
-        codes = np.array([self.azs.code(text) if text else NONE for text in texts], dtype=np.int32)
-        return np.where(kind == VPC, codes, NONE).astype(np.int32)
+        return np.where(kind == VPC, self._per_value(column, self.azs), NONE).astype(np.int32)
 
     def _with_azs(self, vpcs: list[VpcInfo], flows: Flows) -> list[VpcInfo]:
         """Fill in AZs: the topology's, else those seen in the traffic, else two (stated as an assumption)."""

@@ -7,7 +7,6 @@ is neutralised in CSV so a spreadsheet never reads it as a formula.
 
 from __future__ import annotations
 
-import dataclasses
 from decimal import Decimal
 from typing import TYPE_CHECKING, Any
 
@@ -22,7 +21,7 @@ from vpccost.units import format_decimal, format_usd
 if TYPE_CHECKING:
     from vpccost.compare import Comparison
 
-LINE_ITEM_FIELDS = tuple(field.name for field in dataclasses.fields(LineItem))
+LINE_ITEM_FIELDS = LineItem._fields
 MONEY_FIELDS = frozenset({"rate_usd", "cost_usd"})
 FORMULA_STARTS = ("=", "+", "-", "@", "\t", "\r")
 
@@ -135,8 +134,8 @@ def _recommendation(comparison: Comparison, cheapest: DesignResult | None) -> di
 
 def line_items_frame(comparison: Comparison) -> pd.DataFrame:
     """Every design's line items, one row each; quantities and money are exact `Decimal`s."""
-    rows = [dataclasses.asdict(item) for result in comparison.designs for item in result.line_items]
-    return pd.DataFrame(rows, columns=list(LINE_ITEM_FIELDS))
+    rows = [item for result in comparison.designs for item in result.line_items]
+    return pd.DataFrame.from_records(rows, columns=list(LINE_ITEM_FIELDS))
 
 
 def designs_frame(comparison: Comparison) -> pd.DataFrame:

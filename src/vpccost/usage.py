@@ -9,15 +9,14 @@ from __future__ import annotations
 from collections.abc import Sequence
 from dataclasses import dataclass, field
 from decimal import Decimal
+from typing import NamedTuple
 
 import numpy as np
 
 from vpccost.estate import NONE, Estate
-from vpccost.units import exact_arithmetic
 
 
-@dataclass(frozen=True)
-class Meter:
+class Meter(NamedTuple):
     component: str
     """Human name of what is consumed: `NAT gateway`, `Data processed (NAT gateway)`."""
     item: str
@@ -48,7 +47,10 @@ class DesignUsage:
 
 
 class UsageBuilder:
-    """Collects a design's meters from masked flows, summing volumes exactly per meter key."""
+    """Collects a design's meters from masked flows, summing volumes exactly per meter key.
+
+    Designs run inside `units.exact_arithmetic()` (see `designs.DESIGNS`), so every quantity computed here
+    is exact or raises."""
 
     def __init__(self, design: str, estate: Estate, options: Options) -> None:
         self.estate = estate
@@ -89,27 +91,28 @@ class UsageBuilder:
         to_codes = to_region[rows] if to_region is not None else np.full(int(rows.sum()), NONE)
         keys = [region[rows], to_codes, payer[rows], resource[rows]]
         sizes = [len(regions), len(regions), len(accounts), len(resource_names)]
-        with exact_arithmetic():
-            for (region_code, to_code, payer_code, resource_code), units in sum_by_key(
-                keys, sizes, self.flows.volume[rows]
-            ):
-                self.usage.meters.append(
-                    Meter(
-                        component=component,
-                        item=item,
-                        region=regions[region_code],
-                        to_region=regions[to_code] if to_code != NONE else None,
-                        payer_account=accounts[payer_code],
-                        resource=resource_names[resource_code],
-                        quantity=Decimal(int(units)) * self.estate.gb_per_unit,
-                    )
-                )
+        (region_codes, to_region_codes, payer_codes, resource_codes), sums = sum_by_key(
+            keys, sizes, self.flows.volume[rows]
+        )
+        gb_per_unit = self.estate.gb_per_unit
+        self.usage.meters.extend(
+            Meter(
+                component,
+                item,
+                regions[region_code],
+                regions[to_code] if to_code != NONE else None,
+                accounts[payer_code],
+                resource_names[resource_code],
+                Decimal(units) * gb_per_unit,
+            )
+            for region_code, to_code, payer_code, resource_code, units in zip(
+                region_codes, to_region_codes, payer_codes, resource_codes, sums, strict=True
+            )
+        )
 
     def hourly(self, component: str, item: str, *, region: str, payer: str, resource: str, count: int = 1) -> None:
         """Meter `count` of a resource billed per hour (per AZ-hour when `count` is its AZs) for the period."""
-        with exact_arithmetic():
-            quantity = Decimal(count) * self.hours
-        self.usage.meters.append(Meter(component, item, region, None, payer, resource, quantity))
+        self.usage.meters.append(Meter(component, item, region, None, payer, resource, count * self.hours))
 
     def problem(self, text: str) -> None:
         self.usage.problems.append(text)
@@ -122,8 +125,9 @@ class UsageBuilder:
             self.usage.assumptions.append(text)
 
 
-def sum_by_key(keys: list[np.ndarray], sizes: list[int], volume: np.ndarray) -> list[tuple[tuple[int, ...], int]]:
-    """Exact sums of `volume` per distinct combination of integer codes (each in [-1, size)), in key order.
+def sum_by_key(keys: list[np.ndarray], sizes: list[int], volume: np.ndarray) -> tuple[list[list[int]], list[int]]:
+    """Exact sums of `volume` per distinct combination of integer codes (each in [-1, size)), in key order:
+    the distinct codes column by column, and the sums.
 
     The codes are packed into one int64 per row, rows are sorted by it, and runs are summed with
     `np.add.reduceat` — exact for int64 volumes (and for Python-int volumes in an object array)."""
@@ -135,9 +139,8 @@ def sum_by_key(keys: list[np.ndarray], sizes: list[int], volume: np.ndarray) -> 
     starts = np.flatnonzero(np.concatenate(([True], ordered[1:] != ordered[:-1])))
     sums = np.add.reduceat(volume[order], starts)
     unique = ordered[starts]
-    decoded: list[np.ndarray] = []
+    columns: list[list[int]] = []
     for size in reversed(sizes):
-        decoded.append(unique % (size + 1) - 1)
+        columns.insert(0, (unique % (size + 1) - 1).tolist())
         unique = unique // (size + 1)
-    columns = list(reversed(decoded))
-    return [(tuple(int(column[index]) for column in columns), int(sums[index])) for index in range(len(starts))]
+    return columns, [int(value) for value in sums.tolist()]

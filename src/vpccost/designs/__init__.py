@@ -2,19 +2,33 @@
 
 from __future__ import annotations
 
+import functools
 from collections.abc import Callable
 
 from vpccost.designs import nat, peering, privatelink, sharing, transit_gateway
 from vpccost.estate import Estate
+from vpccost.units import exact_arithmetic
 from vpccost.usage import DesignUsage, Options
 
 DesignFunction = Callable[[Estate, Options], DesignUsage]
 
+
+def _exact(design: DesignFunction) -> DesignFunction:
+    """Run a design with exact decimal arithmetic: a quantity that cannot be exact raises, never rounds."""
+
+    @functools.wraps(design)
+    def run(estate: Estate, options: Options) -> DesignUsage:
+        with exact_arithmetic():
+            return design(estate, options)
+
+    return run
+
+
 DESIGNS: dict[str, DesignFunction] = {
-    nat.NAME: nat.usage,
-    peering.NAME: peering.usage,
-    transit_gateway.NAME: transit_gateway.usage,
-    privatelink.NAME: privatelink.usage,
-    sharing.NAME: sharing.usage,
+    nat.NAME: _exact(nat.usage),
+    peering.NAME: _exact(peering.usage),
+    transit_gateway.NAME: _exact(transit_gateway.usage),
+    privatelink.NAME: _exact(privatelink.usage),
+    sharing.NAME: _exact(sharing.usage),
 }
 """Design name -> function from (estate, options) to its usage, in the order they are reported."""

@@ -288,10 +288,9 @@ def communicating_pairs(b: UsageBuilder, rows: np.ndarray) -> list[tuple[int, in
 def report_overlaps(b: UsageBuilder, pairs: list[tuple[int, int]], *, design_phrase: str) -> None:
     """Overlapping CIDRs between two VPCs that exchange traffic cannot be routed: a feasibility problem."""
     vpcs = b.estate.vpcs
+    overlapping = b.estate.overlapping_cidrs
     for x, y in pairs:
-        overlaps = [
-            f"{a} / {c}" for a in vpcs[x].networks for c in vpcs[y].networks if a.version == c.version and a.overlaps(c)
-        ]
+        overlaps = overlapping.get((x, y))
         if overlaps:
             b.problem(
                 f"{vpcs[x].label} and {vpcs[y].label} have overlapping CIDRs ({', '.join(overlaps)}) "

@@ -88,15 +88,10 @@ def _check_participants(b: UsageBuilder) -> None:
 
 def _note_overlaps(b: UsageBuilder) -> None:
     """VPCs merged into one shared VPC need distinct addresses: overlapping ones must be re-addressed."""
-    by_region: dict[str, list[int]] = defaultdict(list)
-    for code, vpc in enumerate(b.estate.vpcs):
-        by_region[vpc.region].append(code)
-    for codes in by_region.values():
-        for i, x in enumerate(codes):
-            for y in codes[i + 1 :]:
-                first, second = b.estate.vpcs[x], b.estate.vpcs[y]
-                if any(n.version == m.version and n.overlaps(m) for n in first.networks for m in second.networks):
-                    b.assume(
-                        f"sharing design: {first.label} and {second.label} overlap; their subnets need new "
-                        "addresses in the shared VPC."
-                    )
+    vpcs = b.estate.vpcs
+    for x, y in sorted(b.estate.overlapping_cidrs):
+        if vpcs[x].region == vpcs[y].region:
+            b.assume(
+                f"sharing design: {vpcs[x].label} and {vpcs[y].label} overlap; their subnets need new "
+                "addresses in the shared VPC."
+            )
