@@ -148,3 +148,10 @@ def test_label_close_to_a_known_column_is_warned(tmp_path: Path) -> None:
     result = run_cli("compare", traffic)
     assert result.exit_code == 0
     assert "did you mean 'initiator'" in result.stderr
+
+
+def test_volumes_too_long_for_64_bit_integers_stay_exact(tmp_path: Path) -> None:
+    # 21 significant digits do not fit in an int64 unit count: vpccost falls back to Python integers
+    traffic = tmp_path / "traffic.csv"
+    traffic.write_text("src,dst,gb\na,b,123456789012345.123456\na,c,0.000001\n")
+    assert vpccost.load_traffic(traffic).total_gb == Decimal("123456789012345.123457")

@@ -2,6 +2,7 @@
 
 from __future__ import annotations
 
+import functools
 import ipaddress
 from collections import Counter
 from pathlib import Path
@@ -180,13 +181,21 @@ class Topology(BaseModel):
 
     def find(self, reference: str) -> Vpc | list[Vpc] | None:
         """The VPC with this id or name; a list when the name is ambiguous; None when absent."""
-        for vpc in self.vpcs:
-            if vpc.id == reference:
-                return vpc
-        named = [vpc for vpc in self.vpcs if vpc.name == reference]
+        by_id, by_name = self._index
+        if reference in by_id:
+            return by_id[reference]
+        named = by_name.get(reference, [])
         if len(named) > 1:
             return named
         return named[0] if named else None
+
+    @functools.cached_property
+    def _index(self) -> tuple[dict[str, Vpc], dict[str, list[Vpc]]]:
+        by_name: dict[str, list[Vpc]] = {}
+        for vpc in self.vpcs:
+            if vpc.name is not None:
+                by_name.setdefault(vpc.name, []).append(vpc)
+        return {vpc.id: vpc for vpc in self.vpcs}, by_name
 
 
 def load_topology(path: str | Path) -> Topology:

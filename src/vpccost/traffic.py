@@ -16,6 +16,8 @@ from typing import Literal, Protocol
 
 import numpy as np
 import pandas as pd
+import pyarrow as pa
+import pyarrow.compute as pc
 from pydantic import BaseModel, ConfigDict, Field
 
 from vpccost.errors import InputError
@@ -250,21 +252,36 @@ _MAX_EXACT_INT64_DIGITS = 18
 
 def _volume_units(frame: pd.DataFrame, fail: _Fail) -> tuple[np.ndarray, Decimal]:
     """Volumes as whole units (int64 when sums cannot overflow, Python ints otherwise) and GB per unit."""
-    if "bytes" in frame.columns:
-        texts = _volume_texts(frame["bytes"], "bytes", fail)
-        integral = texts.str.fullmatch(r"\d+")
-        if not integral.all():
-            position = int(np.flatnonzero(~integral.to_numpy())[0])
+    column = "bytes" if "bytes" in frame.columns else "gb"
+    texts = _volume_texts(frame[column], column, fail)
+    if column == "bytes":
+        fractional = texts.str.contains(".", regex=False)
+        if fractional.any():
+            position = int(np.flatnonzero(fractional.to_numpy())[0])
             raise fail(position, "bytes", f"'{frame['bytes'].iloc[position]}' is not a whole number of bytes")
-        return _as_units(texts.tolist(), 0), GB_PER_BYTE
-    texts = _volume_texts(frame["gb"], "gb", fail)
+        units, _ = _scaled_integers(texts)
+        return units, GB_PER_BYTE
+    units, decimals = _scaled_integers(texts)
+    return units, Decimal(1).scaleb(-decimals)
+
+
+def _scaled_integers(texts: pd.Series) -> tuple[np.ndarray, int]:
+    """Plain decimal strings as whole numbers of 10^-k, where k is the most decimals any value has."""
     if texts.empty:
-        return _as_units([], 0), Decimal(1)
-    parts = texts.str.partition(".")
-    whole, fraction = parts[0].replace("", "0"), parts[2]
-    decimals = int(fraction.str.len().max())
-    scaled = whole + fraction.str.ljust(decimals, "0")
-    return _as_units(scaled.tolist(), decimals), Decimal(1).scaleb(-decimals)
+        return np.zeros(0, dtype=np.int64), 0
+    strings = pa.array(texts.to_numpy(dtype=object), type=pa.string())
+    dot = pc.find_substring(strings, ".")
+    fraction_digits = pc.if_else(pc.less(dot, 0), 0, pc.subtract(pc.subtract(pc.utf8_length(strings), dot), 1))
+    decimals = int(pc.max(fraction_digits).as_py())
+    digits = pc.replace_substring(strings, ".", "")
+    shift = (decimals - fraction_digits.to_numpy()).astype(np.int64)
+    longest = int(pc.max(pc.utf8_length(digits)).as_py()) + decimals
+    if longest <= _MAX_EXACT_INT64_DIGITS and len(texts) < 10 ** (_MAX_EXACT_INT64_DIGITS - longest + 1):
+        # every value < 10^longest and their sum < 2^63: int64 arithmetic is exact
+        whole = pc.cast(digits, pa.int64()).to_numpy()
+        return whole * np.power(10, shift, dtype=np.int64), decimals
+    values = [int(text) * 10 ** int(extra) for text, extra in zip(digits.to_pylist(), shift.tolist(), strict=True)]
+    return np.array(values, dtype=object), decimals
 
 
 def _volume_texts(series: pd.Series, column: str, fail: _Fail) -> pd.Series:
@@ -272,12 +289,14 @@ def _volume_texts(series: pd.Series, column: str, fail: _Fail) -> pd.Series:
     column) are taken at their shortest decimal form, which is the number as written."""
     if series.dtype.kind == "f":
         texts = series.map(lambda value: "" if pd.isna(value) else repr(float(value)))
+    elif pd.api.types.is_string_dtype(series.dtype) and series.dtype != object:
+        texts = series.fillna("").str.strip()
     else:
         texts = series.map(lambda value: "" if value is None or value is pd.NA else str(value)).str.strip()
     plain = texts.str.fullmatch(_PLAIN_DECIMAL)
     if plain.all():
         return texts
-    converted = texts.copy()
+    converted = texts.astype(object)
     for position in np.flatnonzero(~plain.to_numpy()):
         text = texts.iloc[position]
         try:
@@ -290,14 +309,6 @@ def _volume_texts(series: pd.Series, column: str, fail: _Fail) -> pd.Series:
             raise fail(int(position), column, f"negative volume '{text}'")
         converted.iloc[int(position)] = format(value, "f")
     return converted
-
-
-def _as_units(digits: list[str], decimals: int) -> np.ndarray:
-    longest = max((len(text) for text in digits), default=0)
-    if longest <= _MAX_EXACT_INT64_DIGITS and len(digits) < 10 ** (_MAX_EXACT_INT64_DIGITS - longest + 1):
-        # every value < 10^longest and their sum < 2^63: int64 arithmetic is exact
-        return np.array(digits, dtype=np.int64) if digits else np.zeros(0, dtype=np.int64)
-    return np.array([int(text) for text in digits], dtype=object)
 
 
 def _both_ends_outside_vpcs(rows: pd.DataFrame) -> int | None:
