@@ -155,3 +155,9 @@ def test_volumes_too_long_for_64_bit_integers_stay_exact(tmp_path: Path) -> None
     traffic = tmp_path / "traffic.csv"
     traffic.write_text("src,dst,gb\na,b,123456789012345.123456\na,c,0.000001\n")
     assert vpccost.load_traffic(traffic).total_gb == Decimal("123456789012345.123457")
+
+
+def test_malformed_csv_row_names_its_line(tmp_path: Path) -> None:
+    traffic = tmp_path / "traffic.csv"
+    traffic.write_text("src,dst,gb\na,b,1\na,b,1,2\n")
+    compare_fails(tmp_path, traffic, None, str(traffic), "line 3 has 4 fields, the header has 3")

@@ -7,6 +7,7 @@ sums however many rows there are; a unit count times `gb_per_unit` is the exact 
 
 from __future__ import annotations
 
+import csv
 import difflib
 import re
 from dataclasses import dataclass
@@ -102,7 +103,8 @@ class Traffic:
     """Validated traffic rows (rows with the same key summed).
 
     `rows` holds the key columns as strings ('' where not given), `initiator`, `ip_version`, the label
-    columns, and `volume` in whole volume units; `gb_per_unit` converts units to GB exactly."""
+    columns, and `volume` in whole volume units; `gb_per_unit` converts units to GB exactly. Rows with the
+    same key are summed wherever volumes are aggregated (and in `to_frame()`); `rows` keeps them as read."""
 
     rows: pd.DataFrame
     gb_per_unit: Decimal
@@ -115,13 +117,11 @@ class Traffic:
     def total_gb(self) -> Decimal:
         return Decimal(int(self.rows["volume"].sum())) * self.gb_per_unit
 
-    def gb(self) -> pd.Series:
-        """Each row's exact volume in GB, as Decimal objects."""
-        return self.rows["volume"].map(lambda units: Decimal(int(units)) * self.gb_per_unit)
-
     def to_frame(self) -> pd.DataFrame:
-        frame = self.rows.drop(columns=["volume", "_line"]).copy()
-        frame["gb"] = self.gb()
+        """The rows, those with the same key summed, with their exact volume in GB (Decimal)."""
+        summed = _sum_same_keys(self.rows, self.labels)
+        frame = summed.drop(columns=["volume", "_line"])
+        frame["gb"] = summed["volume"].map(lambda units: Decimal(int(units)) * self.gb_per_unit)
         return frame
 
 
@@ -149,11 +149,29 @@ def _read_file(path: Path, label: str) -> pd.DataFrame:
         except Exception as error:  # pyarrow raises many types for a damaged file
             raise InputError(f"cannot read Parquet: {error}", source=label) from None
     try:
-        return pd.read_csv(path, dtype=str, keep_default_na=False, skipinitialspace=True, comment=None)
+        # every column as text: volumes are parsed exactly later, never through a float
+        return pd.read_csv(path, dtype=str, keep_default_na=False, engine="pyarrow")
     except pd.errors.EmptyDataError:
         raise InputError("the file is empty (a traffic file needs at least a header line)", source=label) from None
-    except (pd.errors.ParserError, UnicodeDecodeError) as error:
-        raise InputError(f"cannot parse CSV: {error}", source=label) from None
+    except (pd.errors.ParserError, UnicodeDecodeError, pa.ArrowInvalid) as error:
+        raise InputError(f"cannot parse CSV: {_csv_problem(path) or error}", source=label) from None
+
+
+def _csv_problem(path: Path) -> str | None:
+    """The first line whose field count differs from the header's, or that is not UTF-8: the fast reader's
+    own message does not say which line it is."""
+    try:
+        with path.open(encoding="utf-8", newline="") as handle:
+            reader = csv.reader(handle)
+            header = next(reader, [])
+            for row in reader:
+                if row and len(row) != len(header):
+                    return f"line {reader.line_num} has {len(row)} fields, the header has {len(header)}"
+    except UnicodeDecodeError as error:
+        return f"not UTF-8 text ({error.reason} at byte {error.start})"
+    except csv.Error as error:
+        return str(error)
+    return None
 
 
 def _validate(frame: pd.DataFrame, source: str, *, line_offset: int, row_word: Literal["line", "row"]) -> Traffic:
@@ -192,7 +210,7 @@ def _validate(frame: pd.DataFrame, source: str, *, line_offset: int, row_word: L
     if both_ends_outside is not None:
         raise fail(both_ends_outside, "dst", "at least one side of a row must be a VPC")
     return Traffic(
-        rows=_sum_same_keys(rows, labels),
+        rows=rows,
         gb_per_unit=gb_per_unit,
         labels=labels,
         source=source,

@@ -173,14 +173,25 @@ class NatGateways:
 
 class InterfaceEndpoints:
     """Interface endpoints: one per (consumer VPC, target) in every AZ of the consumer VPC, processing the
-    bytes of its connections in both directions, paid by the consumer VPC's owner."""
+    bytes of its connections in both directions, paid by the consumer VPC's owner.
+
+    Endpoints to AWS services are reported one per service (`vpc-…/vpce:s3`). Endpoints to other VPCs'
+    endpoint services can number in the thousands, so they are reported together per consumer VPC
+    (`vpc-…/vpce:endpoint-services`): their AZ-hours count every endpoint."""
 
     def __init__(self, b: UsageBuilder) -> None:
         self.b = b
-        self.endpoints: set[tuple[int, str]] = set()
+        self.resources: dict[str, tuple[int, int]] = {}
+        """resource name -> (consumer VPC code, number of endpoints it stands for)"""
 
     def process(
-        self, rows: np.ndarray, consumer_vpc: np.ndarray, target: np.ndarray, target_names: Sequence[str]
+        self,
+        rows: np.ndarray,
+        consumer_vpc: np.ndarray,
+        target: np.ndarray,
+        target_names: Sequence[str],
+        *,
+        grouped_as: str | None = None,
     ) -> None:
         b = self.b
         if not rows.any():
@@ -188,26 +199,37 @@ class InterfaceEndpoints:
         # one endpoint per distinct (consumer VPC, target) pair: pack the pair into one integer
         width = len(target_names) + 1
         pairs, pair_of_flow = np.unique(consumer_vpc[rows].astype(np.int64) * width + target[rows], return_inverse=True)
-        names = [f"{b.vpc_ids[pair // width]}/vpce:{target_names[pair % width]}" for pair in pairs.tolist()]
+        consumers = pairs // width
         per_flow = np.full(len(b.flows), NONE, dtype=np.int64)
-        per_flow[rows] = pair_of_flow
+        if grouped_as is None:
+            names = [
+                f"{b.vpc_ids[vpc]}/vpce:{target_names[t]}" for vpc, t in zip(consumers, pairs % width, strict=True)
+            ]
+            per_flow[rows] = pair_of_flow
+            counts = [1] * len(names)
+            owners = consumers.tolist()
+        else:
+            owners_array, counts_array = np.unique(consumers, return_counts=True)
+            owners, counts = owners_array.tolist(), counts_array.tolist()
+            names = [f"{b.vpc_ids[vpc]}/vpce:{grouped_as}" for vpc in owners]
+            per_flow[rows] = np.searchsorted(owners_array, consumers[pair_of_flow])
         b.per_gb(
             f"Data processed ({INTERFACE_ENDPOINT})", "vpc_endpoint_bytes", rows, region=b.vpc_region[consumer_vpc],
             payer=b.vpc_owner[consumer_vpc], resource=per_flow, resource_names=names,
         )  # fmt: skip
-        self.endpoints.update((pair // width, name) for pair, name in zip(pairs.tolist(), names, strict=True))
+        for name, vpc, count in zip(names, owners, counts, strict=True):
+            self.resources[name] = (vpc, count)
 
     def meter_endpoints(self) -> None:
         b = self.b
-        for vpc, name in sorted(self.endpoints, key=lambda pair: pair[1]):
+        per_vpc: dict[int, int] = {}
+        for name, (vpc, count) in sorted(self.resources.items()):
             info = b.estate.vpcs[vpc]
             b.hourly(
                 f"{INTERFACE_ENDPOINT} (per AZ)", "vpc_endpoint_hours", region=info.region, payer=info.account,
-                resource=name, count=len(info.azs),
+                resource=name, count=count * len(info.azs),
             )  # fmt: skip
-        per_vpc: dict[int, int] = {}
-        for vpc, _ in self.endpoints:
-            per_vpc[vpc] = per_vpc.get(vpc, 0) + 1
+            per_vpc[vpc] = per_vpc.get(vpc, 0) + count
         for vpc, count in sorted(per_vpc.items()):
             if count > INTERFACE_ENDPOINTS_PER_VPC_DEFAULT:
                 b.quota_increase(

@@ -37,7 +37,7 @@ def usage(estate: Estate, options: Options) -> DesignUsage:
     consumer = f.initiator("vpc")
     provider = f.responder("vpc")
     endpoints = InterfaceEndpoints(b)
-    endpoints.process(between, consumer, provider, b.vpc_ids)
+    endpoints.process(between, consumer, provider, b.vpc_ids, grouped_as="endpoint-services")
     b.per_gb(
         "Network Load Balancer capacity (NLCU-hours)",
         "nlb_nlcu_hours",
@@ -51,6 +51,10 @@ def usage(estate: Estate, options: Options) -> DesignUsage:
         vpc = estate.vpcs[code]
         b.hourly("Network Load Balancer", "nlb_hours", region=vpc.region, payer=vpc.account, resource=f"{vpc.id}/nlb")
     if between.any():
+        b.assume(
+            "privatelink design: a VPC's interface endpoints to other VPCs' endpoint services are reported "
+            "together (resource vpc-…/vpce:endpoint-services); their AZ-hours count every endpoint."
+        )
         b.assume(
             "privatelink design: NLCU-hours equal the GB each NLB processes (1 GB per NLCU-hour, traffic spread "
             "evenly over the period; connection counts assumed not to dominate)."
