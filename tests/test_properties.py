@@ -2,6 +2,7 @@
 
 from __future__ import annotations
 
+import ipaddress
 from decimal import Decimal
 
 import pandas as pd
@@ -12,6 +13,7 @@ import vpccost
 from vpccost.catalog import split_into_tiers
 from vpccost.compare import Comparison
 from vpccost.engine import allocate
+from vpccost.estate import build_estate
 from vpccost.topology import Topology, Vpc
 
 REGIONS = {"us-east-1": ["use1-az1", "use1-az2", "use1-az4"], "us-east-2": ["use2-az1", "use2-az2"]}
@@ -148,3 +150,30 @@ def test_allocation_adds_up_exactly(weights: list[Decimal], amount: Decimal) -> 
     parts = allocate(amount, weights)
     assert sum(parts, Decimal(0)) == amount
     assert all(part >= 0 for part in parts)
+
+
+@st.composite
+def networks(draw: st.DrawFn) -> str:
+    if draw(st.booleans()):
+        prefix = draw(st.integers(8, 28))
+        address = draw(st.integers(0, 2**32 - 1)) >> (32 - prefix) << (32 - prefix)
+        return f"{ipaddress.IPv4Address(address)}/{prefix}"
+    prefix = draw(st.integers(40, 64))
+    address = draw(st.integers(0, 2**64 - 1)) >> (64 - prefix) << (128 - prefix)
+    return f"{ipaddress.IPv6Address(address)}/{prefix}"
+
+
+@given(st.lists(st.lists(networks(), min_size=1, max_size=3), min_size=2, max_size=8))
+def test_cidr_overlaps_match_a_pairwise_check(blocks: list[list[str]]) -> None:
+    vpcs = [Vpc(id=f"v{i}", account="1", region="us-east-1", cidrs=cidrs) for i, cidrs in enumerate(blocks)]
+    rows = pd.DataFrame({"src": [v.id for v in vpcs], "dst": "internet", "gb": "1"})
+    estate = build_estate(vpccost.load_traffic(rows), Topology(vpcs=vpcs))
+    expected = {
+        (x, y)
+        for x in range(len(vpcs))
+        for y in range(x + 1, len(vpcs))
+        if any(
+            a.version == b.version and a.overlaps(b) for a in estate.vpcs[x].networks for b in estate.vpcs[y].networks
+        )
+    }
+    assert set(estate.overlapping_cidrs) == expected

@@ -296,24 +296,24 @@ def meter_outside(
     )
 
 
-def communicating_pairs(b: UsageBuilder, rows: np.ndarray) -> list[tuple[int, int]]:
-    """Unordered VPC pairs (lower code first) that exchange the selected flows."""
+def communicating_pairs(b: UsageBuilder, rows: np.ndarray) -> np.ndarray:
+    """Unordered VPC pairs that exchange the selected flows: an (n, 2) array, lower code first, sorted."""
     f = b.flows
-    low = np.minimum(f.src.vpc[rows], f.dst.vpc[rows])
-    high = np.maximum(f.src.vpc[rows], f.dst.vpc[rows])
-    if low.size == 0:
-        return []
-    pairs = np.unique(np.stack([low, high]), axis=1)
-    return [(int(x), int(y)) for x, y in pairs.T.tolist()]
+    width = len(b.vpc_ids)
+    low = np.minimum(f.src.vpc[rows], f.dst.vpc[rows]).astype(np.int64)
+    high = np.maximum(f.src.vpc[rows], f.dst.vpc[rows]).astype(np.int64)
+    packed = np.unique(low * width + high)
+    return np.stack([packed // width, packed % width], axis=1)
 
 
-def report_overlaps(b: UsageBuilder, pairs: list[tuple[int, int]], *, design_phrase: str) -> None:
+def report_overlaps(b: UsageBuilder, pairs: np.ndarray, *, design_phrase: str) -> None:
     """Overlapping CIDRs between two VPCs that exchange traffic cannot be routed: a feasibility problem."""
     vpcs = b.estate.vpcs
     overlapping = b.estate.overlapping_cidrs
-    for x, y in pairs:
-        overlaps = overlapping.get((x, y))
-        if overlaps:
+    width = len(vpcs)
+    communicating = set((pairs[:, 0] * width + pairs[:, 1]).tolist())
+    for (x, y), overlaps in sorted(overlapping.items()):
+        if x * width + y in communicating:
             b.problem(
                 f"{vpcs[x].label} and {vpcs[y].label} have overlapping CIDRs ({', '.join(overlaps)}) "
                 f"and exchange traffic: {design_phrase} cannot route between them"

@@ -9,7 +9,7 @@ increase); each peer CIDR is a route, at most 1,000 per route table (over 50 nee
 
 from __future__ import annotations
 
-from collections import Counter
+import numpy as np
 
 from vpccost.designs.common import (
     NatGateways,
@@ -57,16 +57,16 @@ def usage(estate: Estate, options: Options) -> DesignUsage:
     return b.usage
 
 
-def _check_quotas(b: UsageBuilder, pairs: list[tuple[int, int]]) -> None:
+def _check_quotas(b: UsageBuilder, pairs: np.ndarray) -> None:
     vpcs = b.estate.vpcs
-    peers = Counter(code for pair in pairs for code in pair)
-    routes: Counter[int] = Counter()
-    for x, y in pairs:
-        # each peer's CIDR blocks need a route in the other's route table (one when the CIDRs are not known)
-        routes[x] += max(1, len(vpcs[y].networks))
-        routes[y] += max(1, len(vpcs[x].networks))
-    for code, count in sorted(peers.items()):
-        label = vpcs[code].label
+    peers = np.bincount(pairs.ravel(), minlength=len(vpcs))
+    # each peer's CIDR blocks need a route in the other's route table (one when the CIDRs are not known)
+    blocks = np.array([max(1, len(vpc.networks)) for vpc in vpcs], dtype=np.int64)
+    routes = np.zeros(len(vpcs), dtype=np.int64)
+    np.add.at(routes, pairs[:, 0], blocks[pairs[:, 1]])
+    np.add.at(routes, pairs[:, 1], blocks[pairs[:, 0]])
+    for code in np.flatnonzero(peers > PEERINGS_PER_VPC_DEFAULT).tolist():
+        count, label = int(peers[code]), vpcs[code].label
         if count > PEERINGS_PER_VPC_MAX:
             b.problem(f"{label} needs {count} peering connections; at most {PEERINGS_PER_VPC_MAX} per VPC")
         elif count > PEERINGS_PER_VPC_DEFAULT:
@@ -74,8 +74,8 @@ def _check_quotas(b: UsageBuilder, pairs: list[tuple[int, int]]) -> None:
                 f"{label}: {count} active peering connections (default quota {PEERINGS_PER_VPC_DEFAULT}, "
                 f"maximum {PEERINGS_PER_VPC_MAX})"
             )
-    for code, count in sorted(routes.items()):
-        label = vpcs[code].label
+    for code in np.flatnonzero(routes > ROUTES_PER_TABLE_DEFAULT).tolist():
+        count, label = int(routes[code]), vpcs[code].label
         if count > ROUTES_PER_TABLE_MAX:
             b.problem(f"{label} needs {count} peering routes in a route table; at most {ROUTES_PER_TABLE_MAX}")
         elif count > ROUTES_PER_TABLE_DEFAULT:
