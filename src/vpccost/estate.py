@@ -138,9 +138,14 @@ _KIND_CODES = {"vpc": VPC, "internet": INTERNET, "service": SERVICE}
 
 @dataclass
 class _ParsedEndpoints:
-    kind: np.ndarray
-    service: np.ndarray
-    named_region: np.ndarray
+    """One side's endpoints: each distinct text parsed once, and per-row codes into those texts."""
+
+    text_code: np.ndarray  # per row: index into `texts`
+    texts: list[str]
+    kind_of_text: np.ndarray  # per distinct text
+    kind: np.ndarray  # per row
+    service: np.ndarray  # per row
+    named_region: np.ndarray  # per row
 
 
 class _Codes:
@@ -158,6 +163,18 @@ class _Codes:
             found = self.index[value] = len(self.values)
             self.values.append(value)
         return found
+
+
+def _distinct(*columns: np.ndarray) -> tuple[np.ndarray, np.ndarray]:
+    """For each distinct combination of integer codes (NONE allowed) across `columns`: the position of its
+    first row, and how many rows have it. Checks then run once per combination, not once per row."""
+    packed = np.zeros(len(columns[0]), dtype=np.int64)
+    for column in columns:
+        size = int(column.max()) + 2 if len(column) else 1
+        packed = packed * size + (column.astype(np.int64) + 1)
+    _, first, counts = np.unique(packed, return_index=True, return_counts=True)
+    order = np.argsort(first)
+    return first[order], counts[order]
 
 
 def build_estate(traffic: Traffic, topology: Topology | None = None) -> Estate:
@@ -185,13 +202,15 @@ class _Resolver:
 
     def estate(self) -> Estate:
         endpoints = {side: self._endpoints(side) for side in ("src", "dst")}
-        vpc_refs = {
-            side: np.where(endpoints[side].kind == VPC, self.rows[side].to_numpy(), "") for side in ("src", "dst")
-        }
-        vpcs = self._resolve_vpcs(vpc_refs)
-        region_of_vpc = np.array([self.regions.code(vpc.region) for vpc in vpcs] + [NONE], dtype=np.int32)
-        account_of_vpc = np.array([self.accounts.code(vpc.account) for vpc in vpcs] + [NONE], dtype=np.int32)
-        vpc = {side: self._vpc_code_column(vpc_refs[side]) for side in ("src", "dst")}
+        if self.topology is not None:
+            vpcs, vpc = self._vpcs_from_topology(self.topology, endpoints)
+        else:
+            vpcs, vpc = self._vpcs_from_traffic(endpoints)
+        region_of_vpc = np.array([self.regions.code(info.region) for info in vpcs] + [NONE], dtype=np.int32)
+        account_of_vpc = np.array([self.accounts.code(info.account) for info in vpcs] + [NONE], dtype=np.int32)
+        if self.topology is not None:
+            for side in ("src", "dst"):
+                self._check_row_regions(side, vpc[side], vpcs, region_of_vpc)
         sides = {
             side: self._side(
                 side,
@@ -229,12 +248,16 @@ class _Resolver:
 
     def _endpoints(self, side: str) -> _ParsedEndpoints:
         """Each row's endpoint kind, service and named region, parsed once per distinct endpoint text."""
-        codes, texts = pd.factorize(self.rows[side], sort=False)
-        parsed = [parse_endpoint(str(text)) for text in texts]  # already validated by load_traffic
+        codes, uniques = pd.factorize(self.rows[side], sort=False)
+        texts = [str(text) for text in uniques]
+        parsed = [parse_endpoint(text) for text in texts]  # already validated by load_traffic
         kind = np.array([_KIND_CODES[endpoint.kind] for endpoint in parsed] + [NONE], dtype=np.int8)
         service = [self.services.code(e.name) if e.kind == "service" else NONE for e in parsed]
         region = [self.regions.code(e.region) if e.region else NONE for e in parsed]
         return _ParsedEndpoints(
+            text_code=codes,
+            texts=texts,
+            kind_of_text=kind[:-1],
             kind=kind[codes],
             service=np.array([*service, NONE], dtype=np.int32)[codes],
             named_region=np.array([*region, NONE], dtype=np.int32)[codes],
@@ -246,93 +269,94 @@ class _Resolver:
         lookup = [table.code(str(value)) if value else NONE for value in values]
         return np.array([*lookup, NONE], dtype=np.int32)[codes]
 
-    def _resolve_vpcs(self, refs: dict[str, np.ndarray]) -> list[VpcInfo]:
-        """The VPCs the traffic names, in first-seen order, with their owner and region."""
-        if self.topology is not None:
-            return self._vpcs_from_topology(refs)
-        return self._vpcs_from_traffic(refs)
+    def _vpc_texts(self, endpoints: _ParsedEndpoints) -> list[tuple[int, str, int]]:
+        """(text code, text, first row) of each distinct VPC reference on one side, in order of first row."""
+        first_rows, _ = _distinct(endpoints.text_code)
+        return [
+            (int(code), endpoints.texts[code], int(row))
+            for row in first_rows.tolist()
+            if endpoints.kind_of_text[(code := int(endpoints.text_code[row]))] == VPC
+        ]
 
-    def _vpcs_from_topology(self, refs: dict[str, np.ndarray]) -> list[VpcInfo]:
-        assert self.topology is not None
+    def _vpcs_from_topology(
+        self, topology: Topology, endpoints: dict[str, _ParsedEndpoints]
+    ) -> tuple[list[VpcInfo], dict[str, np.ndarray]]:
+        """The topology's VPCs that the traffic names (in first-seen order), and each row's VPC codes."""
         vpcs: list[VpcInfo] = []
-        self.reference_to_code: dict[str, int] = {}
-        for side in ("src", "dst"):
-            column = pd.Series(refs[side])
-            for position in np.flatnonzero(~column.duplicated().to_numpy()):
-                reference = str(column.iloc[position])
-                if not reference or reference in self.reference_to_code:
-                    continue
-                found = self.topology.find(reference)
+        per_row: dict[str, np.ndarray] = {}
+        for side, parsed in endpoints.items():
+            lookup = np.full(len(parsed.texts) + 1, NONE, dtype=np.int32)
+            for text_code, reference, row in self._vpc_texts(parsed):
+                found = topology.find(reference)
                 if found is None:
-                    raise self.fail(int(position), side, f"VPC '{reference}' is not in the topology")
+                    raise self.fail(row, side, f"VPC '{reference}' is not in the topology")
                 if isinstance(found, list):
                     ids = ", ".join(vpc.id for vpc in found)
-                    raise self.fail(int(position), side, f"VPC name '{reference}' is ambiguous ({ids}): use the id")
+                    raise self.fail(row, side, f"VPC name '{reference}' is ambiguous ({ids}): use the id")
                 code = self.vpc_codes.code(found.id)
                 if code == len(vpcs):
                     vpcs.append(_info_from_topology(found))
-                self.reference_to_code[reference] = code
-        for side in ("src", "dst"):
-            self._check_row_regions(side, refs[side], vpcs)
-        return vpcs
+                lookup[text_code] = code
+            per_row[side] = lookup[parsed.text_code]
+        return vpcs, per_row
 
-    def _check_row_regions(self, side: str, refs: np.ndarray, vpcs: list[VpcInfo]) -> None:
+    def _check_row_regions(self, side: str, vpc: np.ndarray, vpcs: list[VpcInfo], region_of_vpc: np.ndarray) -> None:
+        """A row may restate a VPC's region; it must agree with the topology."""
         column = f"{side}_region"
-        given = self.rows[column].to_numpy()
-        pairs = pd.DataFrame({"ref": refs, "region": given})
-        for position in np.flatnonzero(~pairs.duplicated().to_numpy()):
-            reference, region = str(refs[position]), str(given[position])
-            if reference and region:
-                vpc = vpcs[self.reference_to_code[reference]]
-                if vpc.region != region:
-                    raise self.fail(int(position), column, f"VPC {vpc.label} is in {vpc.region}, not {region}")
+        given = self._per_value(column, self.regions)
+        wrong = (vpc != NONE) & (given != NONE) & (given != region_of_vpc[vpc])
+        if wrong.any():
+            row = int(np.flatnonzero(wrong)[0])
+            info = vpcs[vpc[row]]
+            raise self.fail(row, column, f"VPC {info.label} is in {info.region}, not {self.regions.values[given[row]]}")
 
-    def _vpcs_from_traffic(self, refs: dict[str, np.ndarray]) -> list[VpcInfo]:
+    def _vpcs_from_traffic(self, endpoints: dict[str, _ParsedEndpoints]) -> tuple[list[VpcInfo], dict[str, np.ndarray]]:
         """Without a topology, a VPC is known by its reference; its region and owner come from the rows."""
-        regions: dict[str, str] = {}
-        accounts: dict[str, Counter[str]] = defaultdict(Counter)
-        first_position: dict[str, tuple[int, str]] = {}
+        first_seen: dict[int, tuple[int, str]] = {}
+        per_row: dict[str, np.ndarray] = {}
+        for side, parsed in endpoints.items():
+            lookup = np.full(len(parsed.texts) + 1, NONE, dtype=np.int32)
+            for text_code, reference, row in self._vpc_texts(parsed):
+                code = lookup[text_code] = self.vpc_codes.code(reference)
+                if code not in first_seen or row < first_seen[code][0]:
+                    first_seen[code] = (row, side)
+            per_row[side] = lookup[parsed.text_code]
+        region_of: dict[int, int] = {}
+        owners: dict[int, Counter[str]] = defaultdict(Counter)
         for side in ("src", "dst"):
-            frame = pd.DataFrame(
-                {"ref": refs[side], "region": self.rows[f"{side}_region"], "account": self.rows[f"{side}_account"]}
-            )
-            for position in np.flatnonzero(~frame.duplicated().to_numpy()):
-                reference, region, account = (str(value) for value in frame.iloc[position])
-                if not reference:
+            vpc = per_row[side]
+            region = self._per_value(f"{side}_region", self.regions)
+            account = self._per_value(f"{side}_account", self.accounts)
+            first_rows, counts = _distinct(vpc, region, account)
+            for row, count in zip(first_rows.tolist(), counts.tolist(), strict=True):
+                code, region_code, account_code = int(vpc[row]), int(region[row]), int(account[row])
+                if code == NONE:
                     continue
-                first_position.setdefault(reference, (int(position), side))
-                if region:
-                    known = regions.setdefault(reference, region)
-                    if known != region:
-                        raise self.fail(
-                            int(position), f"{side}_region", f"VPC '{reference}' is given in {known} and in {region}"
-                        )
-                if account:
-                    accounts[reference][account] += 1
+                if region_code != NONE and region_of.setdefault(code, region_code) != region_code:
+                    known, this = self.regions.values[region_of[code]], self.regions.values[region_code]
+                    reference = self.vpc_codes.values[code]
+                    raise self.fail(row, f"{side}_region", f"VPC '{reference}' is given in {known} and in {this}")
+                if account_code != NONE:
+                    owners[code][self.accounts.values[account_code]] += count
         vpcs: list[VpcInfo] = []
-        self.reference_to_code = {}
         inferred_owner = False
-        for reference, (first, side) in sorted(first_position.items(), key=lambda item: item[1]):
-            if reference not in regions:
+        for code, reference in enumerate(self.vpc_codes.values):
+            if code not in region_of:
+                row, side = first_seen[code]
                 raise self.fail(
-                    first,
+                    row,
                     f"{side}_region",
                     f"the region of VPC '{reference}' is not known: add a {side}_region column or a topology",
                 )
-            owner = _most_common(list(accounts[reference].elements())) or UNKNOWN_ACCOUNT
-            inferred_owner |= owner == UNKNOWN_ACCOUNT or len(accounts[reference]) > 1
-            self.reference_to_code[reference] = self.vpc_codes.code(reference)
-            vpcs.append(VpcInfo(reference, None, owner, regions[reference], (), "default", ()))
+            owner = _most_common(list(owners[code].elements())) or UNKNOWN_ACCOUNT
+            inferred_owner |= owner == UNKNOWN_ACCOUNT or len(owners[code]) > 1
+            vpcs.append(VpcInfo(reference, None, owner, self.regions.values[region_of[code]], (), "default", ()))
         if inferred_owner:
             self.assumptions.append(
                 "Without a topology, a VPC's owner is the account most often given for it in the traffic "
                 f"('{UNKNOWN_ACCOUNT}' when none is given)."
             )
-        return vpcs
-
-    def _vpc_code_column(self, refs: np.ndarray) -> np.ndarray:
-        lookup = {"": NONE, **self.reference_to_code}
-        return pd.Series(refs).map(lookup).to_numpy(dtype=np.int32)
+        return vpcs, per_row
 
     def _side(
         self,
@@ -359,19 +383,18 @@ class _Resolver:
 
     def _az_codes(self, side: str, kind: np.ndarray, region: np.ndarray) -> np.ndarray:
         column = f"{side}_az"
-        texts = self.rows[column].to_numpy()
-        frame = pd.DataFrame({"az": texts, "region": region, "kind": kind})
-        for position in np.flatnonzero(~frame.duplicated().to_numpy()):
-            az, region_code, side_kind = texts[position], region[position], kind[position]
-            if not az or side_kind != VPC:
+        az = np.where(kind == VPC, self._per_value(column, self.azs), NONE).astype(np.int32)
+        first_rows, _ = _distinct(az, region)
+        for row in first_rows.tolist():
+            if az[row] == NONE:
                 continue
-            az_region = az_id_region(az)
-            vpc_region = self.regions.values[region_code]
+            text, vpc_region = self.azs.values[az[row]], self.regions.values[region[row]]
+            az_region = az_id_region(text)
             if az_region is None:
-                raise self.fail(int(position), column, f"'{az}' is not an AZ ID (AZ IDs look like use1-az1)")
+                raise self.fail(row, column, f"'{text}' is not an AZ ID (AZ IDs look like use1-az1)")
             if az_region != vpc_region:
-                raise self.fail(int(position), column, f"AZ ID '{az}' belongs to {az_region}, not to {vpc_region}")
-        return np.where(kind == VPC, self._per_value(column, self.azs), NONE).astype(np.int32)
+                raise self.fail(row, column, f"AZ ID '{text}' belongs to {az_region}, not to {vpc_region}")
+        return az
 
     def _with_azs(self, vpcs: list[VpcInfo], flows: Flows) -> list[VpcInfo]:
         """Fill in AZs: the topology's, else those seen in the traffic, else two (stated as an assumption)."""
