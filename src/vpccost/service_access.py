@@ -11,18 +11,18 @@ gateways); otherwise the gateways stay and only their per-GB processing is at st
 from __future__ import annotations
 
 import decimal
+from collections import Counter
 from dataclasses import dataclass
 from decimal import Decimal
 
 import numpy as np
-import pandas as pd
 
-from vpccost.catalog import Catalog, split_into_tiers
+from vpccost.catalog import Catalog
 from vpccost.errors import MissingPriceError
 from vpccost.estate import SERVICE, VPC, Estate
 from vpccost.traffic import GATEWAY_ENDPOINT_SERVICES
 from vpccost.units import exact_arithmetic, rounding_arithmetic
-from vpccost.usage import Options
+from vpccost.usage import Options, sum_by_key
 
 BREAKEVEN_QUANTUM_GB = Decimal("0.01")
 
@@ -46,6 +46,12 @@ class ServiceAccess:
 
 
 def service_access(estate: Estate, catalog: Catalog, options: Options) -> list[ServiceAccess]:
+    """One comparison per (VPC, AWS service in its region) that the VPC calls over IPv4, by VPC and service."""
+    with exact_arithmetic():
+        return _service_access(estate, catalog, options)
+
+
+def _service_access(estate: Estate, catalog: Catalog, options: Options) -> list[ServiceAccess]:
     f = estate.flows
     src_is_vpc = f.src.kind == VPC
     one_vpc_side = src_is_vpc ^ (f.dst.kind == VPC)
@@ -62,18 +68,13 @@ def service_access(estate: Estate, catalog: Catalog, options: Options) -> list[S
     vpcs_with_other_nat = set(np.unique(vpc[nat_traffic & ~candidates]).tolist())
     if not candidates.any():
         return []
-    volumes = (
-        pd.DataFrame({"vpc": vpc[candidates], "service": service[candidates], "volume": f.volume[candidates]})
-        .groupby(["vpc", "service"], sort=True)["volume"]
-        .sum()
-    )
-    services_per_vpc = volumes.groupby(level="vpc").size()
+    sizes = [len(estate.vpcs), len(estate.services)]
+    (vpc_codes, service_codes), sums = sum_by_key([vpc[candidates], service[candidates]], sizes, f.volume[candidates])
+    services_per_vpc = Counter(vpc_codes)
     results = []
-    for key, units in volumes.items():
-        vpc_code, service_code = (int(code) for code in key)  # type: ignore[attr-defined]
+    for vpc_code, service_code, units in zip(vpc_codes, service_codes, sums, strict=True):
         info = estate.vpcs[vpc_code]
-        with exact_arithmetic():
-            gb = Decimal(int(units)) * estate.gb_per_unit
+        gb = units * estate.gb_per_unit
         results.append(
             _compare_options(
                 catalog,
@@ -84,7 +85,7 @@ def service_access(estate: Estate, catalog: Catalog, options: Options) -> list[S
                 az_count=len(info.azs),
                 service=estate.services[service_code],
                 gb=gb,
-                nat_needed=vpc_code in vpcs_with_other_nat or bool(services_per_vpc[vpc_code] > 1),
+                nat_needed=vpc_code in vpcs_with_other_nat or services_per_vpc[vpc_code] > 1,
             )
         )
     return results
@@ -108,26 +109,19 @@ def _compare_options(
     nat_usd = nat_rate = nat_fixed = None
     try:
         nat_rate = catalog.get("nat_gateway_bytes", region).flat_price_usd
-        with exact_arithmetic():
-            nat_fixed = Decimal(0)
-            if not nat_needed:
-                hourly = catalog.get("nat_gateway_hours", region).flat_price_usd
-                ipv4 = catalog.get("public_ipv4_in_use_hours", region).flat_price_usd
-                nat_fixed = nat_gateways * hours * (hourly + ipv4)
-            nat_usd = nat_fixed + gb * nat_rate
+        nat_fixed = Decimal(0)
+        if not nat_needed:
+            hourly = catalog.get("nat_gateway_hours", region).flat_price_usd
+            ipv4 = catalog.get("public_ipv4_in_use_hours", region).flat_price_usd
+            nat_fixed = nat_gateways * hours * (hourly + ipv4)
+        nat_usd = nat_fixed + gb * nat_rate
     except MissingPriceError as error:
         notes.append(f"NAT gateway not priced: {error.key}")
     endpoint_usd = endpoint_rate = endpoint_fixed = None
     try:
-        endpoint_hours = catalog.get("vpc_endpoint_hours", region)
-        endpoint_bytes = catalog.get("vpc_endpoint_bytes", region)
-        with exact_arithmetic():
-            endpoint_fixed = az_count * hours * endpoint_hours.flat_price_usd
-            processing = sum(
-                (c.quantity * c.price_usd for c in split_into_tiers(endpoint_bytes, gb, hours)), Decimal(0)
-            )
-            endpoint_usd = endpoint_fixed + processing
-        endpoint_rate = endpoint_bytes.flat_price_usd
+        endpoint_fixed = az_count * hours * catalog.get("vpc_endpoint_hours", region).flat_price_usd
+        endpoint_rate = catalog.get("vpc_endpoint_bytes", region).flat_price_usd
+        endpoint_usd = endpoint_fixed + catalog.cost("vpc_endpoint_bytes", region, gb, period_hours=hours)
     except MissingPriceError as error:
         notes.append(f"interface endpoint not priced: {error.key}")
     gateway_usd = Decimal(0) if service in GATEWAY_ENDPOINT_SERVICES else None
