@@ -110,3 +110,25 @@ def test_peering_over_the_maximum_is_infeasible(write_estate: WriteEstate) -> No
     peering = vpccost.compare(traffic, topology, designs=["peering"]).design("peering")
     assert not peering.feasible
     assert "hub needs 130 peering connections; at most 125 per VPC" in peering.problems
+
+
+def test_split_by_a_label_charges_back_per_gb_costs(write_estate: WriteEstate) -> None:
+    # Two teams send 100 GB and 300 GB to the internet from one VPC (answers to inbound connections):
+    # egress 400 GB × $0.09 = $36.00, split by team: x $9.00, y $27.00. No hourly resource is involved.
+    traffic, topology = write_estate(
+        [vpc("web")], "src,dst,initiator,gb,team\nweb,internet,dst,100,x\nweb,internet,dst,300,y"
+    )
+    split = vpccost.compare(traffic, topology, designs=["peering"], split_by="team").design("peering")
+    assert {item.label: item.cost_usd for item in split.line_items} == {"x": Decimal("9.00"), "y": Decimal("27.00")}
+    assert split.total_usd == Decimal("36.00")
+
+
+def test_split_keeps_totals_and_leaves_hourly_items_unlabelled() -> None:
+    from .conftest import EXAMPLES
+
+    traffic, topology = EXAMPLES / "multi-account" / "traffic.csv", EXAMPLES / "multi-account" / "topology.yaml"
+    plain = vpccost.compare(traffic, topology)
+    split = vpccost.compare(traffic, topology, split_by="application")
+    for before, after in zip(plain.designs, split.designs, strict=True):
+        assert before.total_usd == after.total_usd
+        assert all((item.label is None) == (item.unit == "Hrs") for item in after.line_items)

@@ -91,8 +91,12 @@ def compare(
     hours: Decimal | int | str = 730,
     nat_per_vpc: bool = False,
     free_tier: bool = False,
+    split_by: str | None = None,
 ) -> Comparison:
-    """Price `designs` (all five by default) for `traffic` over a period of `hours` [h]."""
+    """Price `designs` (all five by default) for `traffic` over a period of `hours` [h].
+
+    `split_by` names a label column of the traffic (team, application): per-GB line items are then split by
+    its values, so costs can be charged back by label; hourly resources carry no label."""
     period_hours = _period_hours(hours)
     names = list(designs) if designs else list(DESIGNS)
     unknown = [name for name in names if name not in DESIGNS]
@@ -102,7 +106,7 @@ def compare(
     loaded_topology = load_topology(topology) if isinstance(topology, str | Path) else topology
     loaded_traffic = traffic if isinstance(traffic, Traffic) else load_traffic(traffic)
     estate = build_estate(loaded_traffic, loaded_topology)
-    options = Options(period_hours=period_hours, nat_per_vpc=nat_per_vpc)
+    options = Options(period_hours=period_hours, nat_per_vpc=nat_per_vpc, split_by=split_by)
     results = [
         price(DESIGNS[name](estate, options), catalog, period_hours=period_hours, free_tier=free_tier) for name in names
     ]

@@ -40,6 +40,8 @@ class LineItem(NamedTuple):
     rate_usd: Decimal
     cost_usd: Decimal
     price_verified: bool
+    label: str | None = None
+    """The traffic label value the line belongs to, when the estimate is split by a label column."""
 
 
 @dataclass
@@ -116,9 +118,9 @@ def _price(usage: DesignUsage, catalog: Catalog, period_hours: Decimal, free_tie
 def _merged(meters: list[Meter]) -> list[Meter]:
     """One meter per (component, item, region, to_region, payer, resource): paths that meter the same
     thing for the same resource (NAT processing of VPC and internet traffic) become one line."""
-    merged: dict[tuple[str, str, str, str | None, str, str], Decimal] = {}
+    merged: dict[tuple[str, str, str, str | None, str, str, str | None], Decimal] = {}
     for meter in meters:
-        key = meter[:6]
+        key = meter[:7]
         known = merged.get(key)
         merged[key] = meter.quantity if known is None else known + meter.quantity
     if len(merged) == len(meters):
@@ -126,8 +128,8 @@ def _merged(meters: list[Meter]) -> list[Meter]:
     return [Meter(*key, quantity) for key, quantity in merged.items()]
 
 
-def _meter_order(meter: Meter) -> tuple[str, str, str]:
-    return (meter.component, meter.resource, meter.payer_account)
+def _meter_order(meter: Meter) -> tuple[str, str, str, str]:
+    return (meter.component, meter.resource, meter.payer_account, meter.label or "")
 
 
 def _line_items(
@@ -166,6 +168,7 @@ def _line_items(
                     rate,
                     quantity * rate,
                     verified,
+                    meter.label,
                 )
             )
     return items

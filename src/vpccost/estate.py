@@ -105,6 +105,14 @@ class Estate:
             return np.array([len(vpc.azs) for vpc in self.vpcs], dtype=np.int64)
         raise KeyError(attribute)
 
+    def label_codes(self, column: str) -> tuple[np.ndarray, list[str]]:
+        """Each flow's value of a label column of the traffic, as codes into the distinct values."""
+        if column not in self.traffic.labels:
+            known = ", ".join(self.traffic.labels) or "none"
+            raise InputError(f"'{column}' is not a label column of the traffic (labels: {known})", field="split_by")
+        codes, values = pd.factorize(self.traffic.rows[column], sort=True)
+        return codes.astype(np.int32), [str(value) for value in values]
+
     @functools.cached_property
     def overlapping_cidrs(self) -> dict[tuple[int, int], list[str]]:
         """VPC pairs (lower code first) whose CIDR blocks overlap, with each overlap as 'block / block'.

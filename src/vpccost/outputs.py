@@ -60,6 +60,8 @@ def _line_item(item: LineItem) -> dict[str, Any]:
     document: dict[str, Any] = {}
     for name in LINE_ITEM_FIELDS:
         value = getattr(item, name)
+        if name == "label" and value is None:
+            continue
         if isinstance(value, Decimal):
             value = format_usd(value) if name in MONEY_FIELDS else format_decimal(value)
         document[name] = value
@@ -164,11 +166,13 @@ def neutralize_formula(text: str) -> str:
 def line_items_csv(comparison: Comparison) -> str:
     """Line items as CSV: exact decimals as plain text, user-derived text neutralised."""
     frame = line_items_frame(comparison)
+    if comparison.options.split_by is None:
+        frame = frame.drop(columns=["label"])
     for column in frame.columns:
         if column in MONEY_FIELDS:
             frame[column] = frame[column].map(format_usd)
         elif column == "quantity":
             frame[column] = frame[column].map(format_decimal)
         elif column != "price_verified":
-            frame[column] = frame[column].map(lambda value: neutralize_formula(str(value)))
+            frame[column] = frame[column].map(lambda value: "" if value is None else neutralize_formula(str(value)))
     return frame.to_csv(index=False, lineterminator="\n")

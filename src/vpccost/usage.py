@@ -25,6 +25,9 @@ class Meter(NamedTuple):
     to_region: str | None
     payer_account: str
     resource: str
+    label: str | None
+    """The traffic label value (team, application…) the volume belongs to, when split by a label column;
+    None for hourly resources, which no single label owns."""
     quantity: Decimal
     """In the item's unit: GB for bytes items, hours (or resource-hours) for hourly items."""
 
@@ -33,6 +36,8 @@ class Meter(NamedTuple):
 class Options:
     period_hours: Decimal = Decimal(730)
     nat_per_vpc: bool = False
+    split_by: str | None = None
+    """A label column of the traffic: per-GB meters are split by its values (chargeback by team…)."""
 
 
 @dataclass
@@ -60,6 +65,10 @@ class UsageBuilder:
         self.vpc_region = estate.vpc_attribute("region")
         self.vpc_owner = estate.vpc_attribute("account")
         self.vpc_ids = [vpc.id for vpc in estate.vpcs]
+        self.label_codes: np.ndarray | None = None
+        self.label_values: list[str] = []
+        if options.split_by is not None:
+            self.label_codes, self.label_values = estate.label_codes(options.split_by)
 
     @property
     def hours(self) -> Decimal:
@@ -89,12 +98,14 @@ class UsageBuilder:
             return
         regions, accounts = self.estate.regions, self.estate.accounts
         to_codes = to_region[rows] if to_region is not None else np.full(int(rows.sum()), NONE)
-        keys = [region[rows], to_codes, payer[rows], resource[rows]]
-        sizes = [len(regions), len(regions), len(accounts), len(resource_names)]
-        (region_codes, to_region_codes, payer_codes, resource_codes), sums = sum_by_key(
+        labels = self.label_codes[rows] if self.label_codes is not None else np.full(int(rows.sum()), NONE)
+        keys = [region[rows], to_codes, payer[rows], resource[rows], labels]
+        sizes = [len(regions), len(regions), len(accounts), len(resource_names), len(self.label_values)]
+        (region_codes, to_region_codes, payer_codes, resource_codes, label_codes), sums = sum_by_key(
             keys, sizes, self.flows.volume[rows]
         )
         gb_per_unit = self.estate.gb_per_unit
+        label_values = self.label_values
         self.usage.meters.extend(
             Meter(
                 component,
@@ -103,16 +114,17 @@ class UsageBuilder:
                 regions[to_code] if to_code != NONE else None,
                 accounts[payer_code],
                 resource_names[resource_code],
+                label_values[label_code] if label_code != NONE else None,
                 Decimal(units) * gb_per_unit,
             )
-            for region_code, to_code, payer_code, resource_code, units in zip(
-                region_codes, to_region_codes, payer_codes, resource_codes, sums, strict=True
+            for region_code, to_code, payer_code, resource_code, label_code, units in zip(
+                region_codes, to_region_codes, payer_codes, resource_codes, label_codes, sums, strict=True
             )
         )
 
     def hourly(self, component: str, item: str, *, region: str, payer: str, resource: str, count: int = 1) -> None:
         """Meter `count` of a resource billed per hour (per AZ-hour when `count` is its AZs) for the period."""
-        self.usage.meters.append(Meter(component, item, region, None, payer, resource, count * self.hours))
+        self.usage.meters.append(Meter(component, item, region, None, payer, resource, None, count * self.hours))
 
     def problem(self, text: str) -> None:
         self.usage.problems.append(text)
