@@ -106,9 +106,15 @@ def compare(
     loaded_topology = load_topology(topology) if isinstance(topology, str | Path) else topology
     loaded_traffic = traffic if isinstance(traffic, Traffic) else load_traffic(traffic)
     estate = build_estate(loaded_traffic, loaded_topology)
-    options = Options(period_hours=period_hours, nat_per_vpc=nat_per_vpc, split_by=split_by)
+    options = Options(period_hours=period_hours, nat_per_vpc=nat_per_vpc, free_tier=free_tier, split_by=split_by)
+    return compare_estate(estate, catalog, options, names)
+
+
+def compare_estate(estate: Estate, catalog: Catalog, options: Options, designs: Sequence[str]) -> Comparison:
+    """Price `designs` for an estate that is already resolved (a forecast re-prices one estate per month)."""
     results = [
-        price(DESIGNS[name](estate, options), catalog, period_hours=period_hours, free_tier=free_tier) for name in names
+        price(DESIGNS[name](estate, options), catalog, period_hours=options.period_hours, free_tier=options.free_tier)
+        for name in designs
     ]
     return Comparison(
         catalog=catalog,
@@ -116,8 +122,8 @@ def compare(
         estate=estate,
         designs=results,
         service_access=service_access(estate, catalog, options),
-        assumptions=_assumptions(estate, results, period_hours, catalog),
-        warnings=label_column_warnings(loaded_traffic),
+        assumptions=_assumptions(estate, results, options.period_hours, catalog),
+        warnings=label_column_warnings(estate.traffic),
     )
 
 

@@ -36,6 +36,8 @@ class Meter(NamedTuple):
 class Options:
     period_hours: Decimal = Decimal(730)
     nat_per_vpc: bool = False
+    free_tier: bool = False
+    """Apply the account-wide free internet egress allowance."""
     split_by: str | None = None
     """A label column of the traffic: per-GB meters are split by its values (chargeback by team…)."""
 

@@ -1,0 +1,75 @@
+"""Forecasts: month-by-month estimates with growth, tiers re-applied to each month."""
+
+from __future__ import annotations
+
+from decimal import Decimal
+from pathlib import Path
+
+import pytest
+
+import vpccost
+from vpccost.errors import InputError
+from vpccost.forecast import forecast, parse_rate
+
+from .conftest import EXAMPLES, WriteEstate, vpc
+
+MULTI = (EXAMPLES / "multi-account" / "traffic.csv", EXAMPLES / "multi-account" / "topology.yaml")
+
+
+def test_zero_growth_repeats_the_single_month_estimate() -> None:
+    single = vpccost.compare(*MULTI)
+    months = forecast(*MULTI, months=3, growth="0%", start="2027-01")
+    assert months.months == ["2027-01", "2027-02", "2027-03"]
+    for period in months.periods:
+        assert [d.total_usd for d in period.comparison.designs] == [d.total_usd for d in single.designs]
+
+
+def test_tiers_are_crossed_in_the_month_a_hand_calculation_says(write_estate: WriteEstate) -> None:
+    # 9,000 GB/month of internet egress growing 5 % a month: 9,000; 9,450; 9,922.5; 10,418.625 GB.
+    # The first tier ends at 10,240 GB, so month 4 is the first with GB in the second tier:
+    # 10,240 × $0.09 = $921.60 and 178.625 × $0.085 = $15.183125, total $936.783125.
+    traffic, topology = write_estate([vpc("web")], "src,dst,initiator,gb\nweb,internet,dst,9000")
+    months = forecast(traffic, topology, months=4, growth="5%/month", designs=["peering"], start="2027-01")
+    egress = [
+        [item for item in period.comparison.design("peering").line_items if "DataTransfer-Out" in item.usage_type]
+        for period in months.periods
+    ]
+    assert [len(items) for items in egress] == [1, 1, 1, 2]
+    assert [items[0].quantity for items in egress[:3]] == [Decimal(9000), Decimal(9450), Decimal("9922.5")]
+    assert [(item.quantity, item.cost_usd) for item in egress[3]] == [
+        (Decimal(10240), Decimal("921.60")),
+        (Decimal("178.625"), Decimal("15.183125")),
+    ]
+    assert months.periods[3].comparison.design("peering").total_usd == Decimal("936.783125")
+
+
+def test_growth_file_with_rates(tmp_path: Path, write_estate: WriteEstate) -> None:
+    # month 2 grows 10 %, month 3 does not grow, month 4 grows 50 %: factors 1, 1.1, 1.1, 1.65
+    growth = tmp_path / "growth.csv"
+    growth.write_text("month,growth\n2,10%\n4,0.5\n")
+    traffic, topology = write_estate([vpc("web")], "src,dst,initiator,gb\nweb,internet,dst,100")
+    months = forecast(traffic, topology, months=4, growth_file=growth, designs=["peering"], start="2027-01")
+    totals = [period.comparison.design("peering").total_usd for period in months.periods]
+    # 100 GB × $0.09 = $9.00, then × 1.1, × 1.1, × 1.65
+    assert totals == [Decimal("9.00"), Decimal("9.900"), Decimal("9.900"), Decimal("14.8500")]
+
+
+def test_growth_file_errors_name_line_and_field(tmp_path: Path) -> None:
+    growth = tmp_path / "growth.csv"
+    growth.write_text("month,factor\n1,1\n2,lots\n")
+    with pytest.raises(InputError) as raised:
+        forecast(*MULTI, months=3, growth_file=growth)
+    assert (raised.value.line, raised.value.field) == (3, "factor")
+
+
+@pytest.mark.parametrize(
+    ("text", "rate"), [("3%", "0.03"), ("3%/month", "0.03"), ("0.03", "0.03"), ("-1.5%", "-0.015"), ("0", "0")]
+)
+def test_growth_rates(text: str, rate: str) -> None:
+    assert parse_rate(text) == Decimal(rate)
+
+
+@pytest.mark.parametrize("text", ["fast", "3 percent", "-100%"])
+def test_bad_growth_rates(text: str) -> None:
+    with pytest.raises(InputError):
+        parse_rate(text)
