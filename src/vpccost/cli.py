@@ -22,8 +22,9 @@ from rich.console import Console
 from vpccost.catalog import Catalog, Snapshot, load_pricing
 from vpccost.compare import compare as compare_designs
 from vpccost.errors import InputError, VpccostError
-from vpccost.outputs import _price_entry, comparison_document, line_items_csv
-from vpccost.table import render_comparison, render_pricing
+from vpccost.forecast import forecast
+from vpccost.outputs import _price_entry, comparison_document, forecast_document, line_items_csv, periods_csv
+from vpccost.table import render_comparison, render_forecast, render_pricing
 from vpccost.topology import Topology
 from vpccost.traffic import TrafficRow
 
@@ -69,6 +70,18 @@ OverridesOption = Annotated[
 OutputOption = Annotated[
     Path | None, typer.Option("--output", "-o", help="Write the result to this file instead of stdout.")
 ]
+DesignsOption = Annotated[
+    str | None,
+    typer.Option(help="Comma-separated designs to price (default: nat,peering,transit-gateway,privatelink,sharing)."),
+]
+NatPerVpcOption = Annotated[bool, typer.Option("--nat-per-vpc", help="One NAT gateway per VPC instead of one per AZ.")]
+FreeTierOption = Annotated[
+    bool, typer.Option("--free-tier", help="Apply the 100 GB/month free internet egress allowance.")
+]
+FormatOption = Annotated[
+    OutputFormat | None,
+    typer.Option("--format", "-f", help="table (default), json, or csv (line items); inferred from --output."),
+]
 
 
 @app.command(
@@ -80,25 +93,16 @@ def compare(
     topology: TopologyOption = None,
     pricing: PricingOption = None,
     overrides: OverridesOption = None,
-    designs: Annotated[
-        str | None,
-        typer.Option(
-            help="Comma-separated designs to price (default: nat,peering,transit-gateway,privatelink,sharing)."
-        ),
-    ] = None,
+    designs: DesignsOption = None,
     hours: Annotated[
         str, typer.Option(help="Length of the period the traffic covers [hours]; 730 is a month.")
     ] = "730",
-    nat_per_vpc: Annotated[
-        bool, typer.Option("--nat-per-vpc", help="One NAT gateway per VPC instead of one per AZ.")
-    ] = False,
-    free_tier: Annotated[
-        bool, typer.Option("--free-tier", help="Apply the 100 GB/month free internet egress allowance.")
-    ] = False,
-    output_format: Annotated[
-        OutputFormat | None,
-        typer.Option("--format", "-f", help="table (default), json, or csv (line items); inferred from --output."),
+    nat_per_vpc: NatPerVpcOption = False,
+    free_tier: FreeTierOption = False,
+    split_by: Annotated[
+        str | None, typer.Option(help="A label column of the traffic: split per-GB line items by its values.")
     ] = None,
+    output_format: FormatOption = None,
     output: OutputOption = None,
 ) -> None:
     """Price the traffic under every design and rank them, cheapest feasible first."""
@@ -109,10 +113,11 @@ def compare(
             topology,
             pricing=pricing,
             overrides=overrides,
-            designs=[name.strip() for name in designs.split(",") if name.strip()] if designs else None,
+            designs=_design_names(designs),
             hours=hours,
             nat_per_vpc=nat_per_vpc,
             free_tier=free_tier,
+            split_by=split_by,
         )
     )
     for warning in result.warnings:
@@ -123,6 +128,53 @@ def compare(
         _emit(line_items_csv(result), output)
     else:
         _emit_table(lambda console: render_comparison(result, console), output)
+
+
+@app.command(
+    "forecast",
+    epilog="Example: vpccost forecast examples/multi-account/traffic.csv "
+    "--topology examples/multi-account/topology.yaml --months 36 --growth 3%/month --start 2027-01",
+)
+def forecast_command(
+    traffic: Annotated[Path, typer.Argument(help="Traffic file (CSV or Parquet) of the first month.")],
+    months: Annotated[int, typer.Option(help="Number of months to forecast.")],
+    growth: Annotated[str, typer.Option(help="Monthly growth of every volume, e.g. 3%/month or 0.03.")] = "0%",
+    growth_file: Annotated[
+        Path | None, typer.Option(help="CSV with month and growth (rate over the previous month) or factor columns.")
+    ] = None,
+    start: Annotated[str | None, typer.Option(help="First month, YYYY-MM (default: next month).")] = None,
+    topology: TopologyOption = None,
+    pricing: PricingOption = None,
+    overrides: OverridesOption = None,
+    designs: DesignsOption = None,
+    nat_per_vpc: NatPerVpcOption = False,
+    free_tier: FreeTierOption = False,
+    output_format: FormatOption = None,
+    output: OutputOption = None,
+) -> None:
+    """Price the traffic month by month as it grows, with tiers re-applied to each month's volume."""
+    chosen = _format(output_format, output)
+    result = _run(
+        lambda: forecast(
+            traffic,
+            topology,
+            months=months,
+            growth=growth,
+            growth_file=growth_file,
+            start=start,
+            pricing=pricing,
+            overrides=overrides,
+            designs=_design_names(designs),
+            nat_per_vpc=nat_per_vpc,
+            free_tier=free_tier,
+        )
+    )
+    if chosen is OutputFormat.json:
+        _emit(json.dumps(forecast_document(result), indent=2) + "\n", output)
+    elif chosen is OutputFormat.csv:
+        _emit(periods_csv(result.periods), output)
+    else:
+        _emit_table(lambda console: render_forecast(result, console), output)
 
 
 @pricing_app.command(
@@ -165,6 +217,10 @@ def schema(
         SchemaName.pricing: Snapshot,
     }
     typer.echo(json.dumps(models[name].model_json_schema(), indent=2))
+
+
+def _design_names(designs: str | None) -> list[str] | None:
+    return [name.strip() for name in designs.split(",") if name.strip()] if designs else None
 
 
 def _format(chosen: OutputFormat | None, output: Path | None) -> OutputFormat:

@@ -7,6 +7,8 @@ is neutralised in CSV so a spreadsheet never reads it as a formula.
 
 from __future__ import annotations
 
+from collections.abc import Sequence
+from datetime import datetime
 from decimal import Decimal
 from typing import TYPE_CHECKING, Any
 
@@ -20,6 +22,8 @@ from vpccost.units import format_decimal, format_usd
 
 if TYPE_CHECKING:
     from vpccost.compare import Comparison
+    from vpccost.forecast import Forecast
+    from vpccost.periods import Period
 
 LINE_ITEM_FIELDS = LineItem._fields
 MONEY_FIELDS = frozenset({"rate_usd", "cost_usd"})
@@ -111,6 +115,34 @@ def _service_access(row: ServiceAccess) -> dict[str, Any]:
     }
 
 
+def forecast_document(forecast: Forecast) -> dict[str, Any]:
+    """The `vpccost forecast --format json` document: the growth assumption, then each month's comparison
+    in the `compare` contract."""
+    first = forecast.periods[0].comparison
+    months = []
+    for period in forecast.periods:
+        document = comparison_document(period.comparison)
+        for key in ("vpccost_version", "pricing", "period_hours"):
+            document.pop(key)
+        months.append(
+            {"month": period.month, "period_start": _utc(period.start), "period_end": _utc(period.end), **document}
+        )
+    return {
+        "vpccost_version": __version__,
+        "pricing": {"snapshot": first.catalog.name, "currency": first.catalog.currency},
+        "period_hours": format_decimal(first.options.period_hours),
+        "growth": {
+            "description": forecast.growth.description,
+            "factors": [format_decimal(factor) for factor in forecast.growth.factors],
+        },
+        "months": months,
+    }
+
+
+def _utc(moment: datetime) -> str:
+    return moment.strftime("%Y-%m-%dT%H:%M:%SZ")
+
+
 def _recommendation(comparison: Comparison, cheapest: DesignResult | None) -> dict[str, Any]:
     if cheapest is None or cheapest.total_usd is None:
         return {"design": None, "total_usd": None, "reason": "no design is both priced and feasible"}
@@ -163,10 +195,26 @@ def neutralize_formula(text: str) -> str:
     return f"'{text}" if text.startswith(FORMULA_STARTS) else text
 
 
+def periods_line_items_frame(periods: Sequence[Period]) -> pd.DataFrame:
+    """The line items of several dated estimates (a forecast), with a leading `month` column."""
+    frames = [line_items_frame(period.comparison).assign(month=period.month) for period in periods]
+    frame = pd.concat(frames, ignore_index=True) if frames else pd.DataFrame(columns=["month", *LINE_ITEM_FIELDS])
+    return frame[["month", *LINE_ITEM_FIELDS]]
+
+
 def line_items_csv(comparison: Comparison) -> str:
     """Line items as CSV: exact decimals as plain text, user-derived text neutralised."""
-    frame = line_items_frame(comparison)
-    if comparison.options.split_by is None:
+    return frame_csv(line_items_frame(comparison), split=comparison.options.split_by is not None)
+
+
+def periods_csv(periods: Sequence[Period]) -> str:
+    """A forecast's line items as CSV, month by month."""
+    split = any(period.comparison.options.split_by for period in periods)
+    return frame_csv(periods_line_items_frame(periods), split=split)
+
+
+def frame_csv(frame: pd.DataFrame, *, split: bool) -> str:
+    if not split:
         frame = frame.drop(columns=["label"])
     for column in frame.columns:
         if column in MONEY_FIELDS:

@@ -17,6 +17,7 @@ from vpccost.units import format_decimal, to_cents
 
 if TYPE_CHECKING:
     from vpccost.compare import Comparison
+    from vpccost.forecast import Forecast
 
 TOP_LINE_ITEMS = 5
 SERVICE_ACCESS_ROWS = 15
@@ -133,3 +134,31 @@ def render_pricing(catalog: Catalog, console: Console, region: str | None = None
             escape(entry.source),
         )
     console.print(table)
+
+
+def render_forecast(forecast: Forecast, console: Console) -> None:
+    """Total per month (rows) and design (columns), rounded to the cent."""
+    periods = forecast.periods
+    designs = [result.design for result in periods[0].comparison.designs] if periods else []
+    table = Table(
+        title=f"Forecast — {len(periods)} months, growth: {forecast.growth.description}",
+        box=box.SIMPLE_HEAVY,
+        title_justify="left",
+    )
+    table.add_column("month")
+    table.add_column("factor", justify="right")
+    for design in designs:
+        table.add_column(design, justify="right")
+    for period, factor in zip(periods, forecast.growth.factors, strict=True):
+        totals = [usd(result.total_usd) for result in period.comparison.designs]
+        table.add_row(period.month, format_decimal(factor), *totals)
+    sums = []
+    for design in designs:
+        values = [period.comparison.design(design).total_usd for period in periods]
+        priced = [value for value in values if value is not None]
+        sums.append(usd(sum(priced, Decimal(0))) if len(priced) == len(values) else "—")
+    table.add_row("total", "", *sums, style="bold")
+    console.print(table)
+    if periods:
+        notes = periods[0].comparison.assumptions
+        console.print(Group(Text("Assumptions", style="bold"), *(Text(f"• {note}") for note in notes)))

@@ -1,0 +1,549 @@
+"""Plotly figures of a comparison, shared by notebooks and the HTML report.
+
+Money is exact `Decimal` everywhere else in vpccost; it becomes `float` only here, at the last step, to be
+drawn. Sums are taken exactly first (per bar segment, per Sankey link) and each sum is converted once, so a
+bar's height differs from the exact total by float rounding only. Hover texts show amounts rounded to cents.
+
+Text that comes from user data (VPC names and ids, accounts, resource names, label values) is HTML-escaped
+before it is handed to plotly: plotly.js reads a small set of HTML tags in labels, legends and hover texts,
+so a VPC named `<img src=x onerror=alert(1)>` must reach it as `&lt;img …&gt;` (which it shows as typed).
+"""
+
+from __future__ import annotations
+
+import html
+import re
+from collections import defaultdict
+from collections.abc import Callable, Hashable, Iterable, Sequence
+from decimal import Decimal
+from typing import TYPE_CHECKING, Any, TypeVar
+
+import plotly.colors
+import plotly.graph_objects as go
+
+from vpccost.catalog import Catalog, split_into_tiers, tier_scale
+from vpccost.engine import DesignResult, LineItem
+from vpccost.errors import MissingPriceError
+from vpccost.service_access import ServiceAccess
+from vpccost.units import HOURS_PER_MONTH, exact_arithmetic, format_decimal, rounding_arithmetic, to_cents
+from vpccost.usage import Options
+
+if TYPE_CHECKING:
+    from vpccost.compare import Comparison
+    from vpccost.periods import Period
+
+__all__ = [
+    "UNLABELLED",
+    "breakeven_curve",
+    "component_group",
+    "cost_by_account",
+    "cost_by_design",
+    "cost_by_label",
+    "forecast_lines",
+    "sankey",
+]
+
+UNLABELLED = "(unlabelled: hourly resources)"
+"""The bar of `cost_by_label` for line items no label owns (hourly resources)."""
+
+SANKEY_MAX_SOURCES = 25
+"""The Sankey shows this many resource owners (VPCs, transit gateways…) by cost; the rest become one node."""
+
+TEMPLATE = "plotly_white"
+PALETTE: list[str] = list(plotly.colors.qualitative.Dark24) + list(plotly.colors.qualitative.Light24)
+
+_TIER_SUFFIX = re.compile(r" \((?:first|next|over) [^()]*\)$| \(free tier, [^()]*\)$")
+_TO_REGION_SUFFIX = re.compile(r" \(to [a-z0-9-]+\)$")
+
+K = TypeVar("K", bound=Hashable)
+
+
+def component_group(component: str) -> str:
+    """A line item's component without its tier and destination-region suffixes:
+    `Data processed (Interface endpoint) (first 1048576 GB/month)` -> `Data processed (Interface endpoint)`,
+    `Inter-region data transfer over VPC peering (to us-east-2)` -> `Inter-region data transfer over VPC peering`."""
+    return _TO_REGION_SUFFIX.sub("", _TIER_SUFFIX.sub("", component))
+
+
+def plot_text(text: str) -> str:
+    """User text made inert for plotly: `&`, `<` and `>` as entities (which plotly shows as the characters).
+    Quotes stay as they are: plotly.js does not decode `&quot;`, and with no `<` left there is no tag."""
+    return html.escape(text, quote=False)
+
+
+def usd(amount: Decimal) -> str:
+    """Money for hover texts and labels, rounded to the cent: `1,234.56 USD`."""
+    return f"{to_cents(amount):,.2f} USD"
+
+
+def cost_by_design(comparison: Comparison) -> go.Figure:
+    """One stacked bar per design, cheapest first (as `comparison.ranked`), stacked by component group.
+    Infeasible designs are marked in their label; designs with missing prices have no bar and are named in
+    a note under the title."""
+    ranked = comparison.ranked
+    cheapest = comparison.cheapest
+    priced = [result for result in ranked if result.priced]
+    unpriced = [result for result in ranked if not result.priced]
+    labels = {result.design: _design_label(result) for result in priced}
+    items = [item for result in priced for item in result.line_items]
+    per = _per_period(comparison.options)
+    fig = _stacked_bars(
+        comparison,
+        items,
+        key=lambda item: item.design,
+        keys=[result.design for result in priced],
+        label=labels.__getitem__,
+        category_title="Design",
+        per=per,
+    )
+    for result in priced:
+        total = result.total_usd
+        assert total is not None
+        text = f"<b>{usd(total)}</b>" + ("<br>cheapest" if result is cheapest else "")
+        fig.add_annotation(
+            x=labels[result.design], y=float(total), text=text, showarrow=False, yanchor="bottom", yshift=2
+        )
+    notes = []
+    if unpriced:
+        names = ", ".join(plot_text(result.design) for result in unpriced)
+        notes.append(f"Not priced (missing prices), no bar: {names}")
+    if any(not result.feasible for result in priced):
+        notes.append("(infeasible): the design cannot be built as is; see its problems")
+    _titles(
+        fig,
+        f"Cost by design ({per}), prices {plot_text(comparison.catalog.name)}",
+        "<br>".join(notes) or None,
+        x="Design",
+        y=f"Cost (USD/{per})",
+    )
+    return fig
+
+
+def cost_by_account(comparison: Comparison, design: str | DesignResult) -> go.Figure:
+    """Chargeback: one stacked bar per payer account for one design, stacked by component group."""
+    result = _design_result(comparison, design)
+    per = _per_period(comparison.options)
+    totals = _sums(result.line_items, lambda item: item.payer_account)
+    accounts = sorted(totals, key=lambda account: (-totals[account], account))
+    fig = _stacked_bars(
+        comparison,
+        result.line_items,
+        key=lambda item: item.payer_account,
+        keys=accounts,
+        label=plot_text,
+        category_title="Payer account",
+        per=per,
+    )
+    _titles(
+        fig,
+        f"Cost by payer account: {plot_text(result.design)} design ({per})",
+        _design_note(result),
+        x="Payer account",
+        y=f"Cost (USD/{per})",
+    )
+    return fig
+
+
+def cost_by_label(comparison: Comparison, design: str | DesignResult) -> go.Figure:
+    """Chargeback by a traffic label: one stacked bar per value of the comparison's `split_by` column, and
+    one for the hourly resources that no label owns. Needs `compare(..., split_by=<label column>)`."""
+    column = comparison.options.split_by
+    if column is None:
+        available = ", ".join(comparison.estate.traffic.labels) or "none in this traffic"
+        raise ValueError(
+            "cost_by_label needs a comparison split by a label column: call vpccost.compare(..., "
+            f"split_by=<column>) (label columns: {available})"
+        )
+    result = _design_result(comparison, design)
+    per = _per_period(comparison.options)
+    totals = _sums(result.line_items, _label_key)
+    values = sorted((value for value in totals if value is not None), key=lambda value: (-totals[value], value))
+    keys: list[str | None] = [*values, None] if None in totals else list(values)
+
+    def label(value: str | None) -> str:
+        return UNLABELLED if value is None else plot_text(value) if value else "(empty)"
+
+    fig = _stacked_bars(
+        comparison,
+        result.line_items,
+        key=_label_key,
+        keys=keys,
+        label=label,
+        category_title=plot_text(column),
+        per=per,
+    )
+    _titles(
+        fig,
+        f"Cost by {plot_text(column)}: {plot_text(result.design)} design ({per})",
+        _design_note(result),
+        x=plot_text(column),
+        y=f"Cost (USD/{per})",
+    )
+    return fig
+
+
+def breakeven_curve(
+    row: ServiceAccess, catalog: Catalog, options: Options, *, az_count: int | None = None
+) -> go.Figure:
+    """What reaching one AWS service from one VPC costs against the volume, through a NAT gateway and through
+    an interface endpoint (and a gateway endpoint at 0 USD for S3 and DynamoDB), with the break-even volume
+    marked. The arithmetic is `vpccost.service_access`'s: the lines pass through the row's own costs at its
+    volume.
+
+    `az_count` is the VPC's number of AZs (one endpoint ENI per AZ; one NAT gateway per AZ unless
+    `options.nat_per_vpc`); when not given it is read back from the row's interface-endpoint cost."""
+    hours = options.period_hours
+    per = _per_period(options)
+    region = row.region
+    azs = az_count if az_count is not None else _az_count_from_row(row, catalog, hours)
+    volumes = _volumes(row, catalog, hours)
+    fig = go.Figure()
+    notes: list[str] = []
+    nat = _nat_line(row, catalog, hours, 1 if options.nat_per_vpc else azs)
+    if nat is None:
+        notes.append("NAT gateway not priced in this region")
+    else:
+        fixed, rate = nat
+        with exact_arithmetic():
+            costs = [fixed + volume * rate for volume in volumes]
+        _add_line(fig, "NAT gateway", volumes, costs, color=PALETTE[0], per=per)
+    endpoint = _endpoint_fixed(catalog, region, hours, azs)
+    if endpoint is None:
+        notes.append("Interface endpoint not priced in this region")
+    else:
+        with exact_arithmetic():
+            costs = [endpoint + catalog.cost("vpc_endpoint_bytes", region, v, period_hours=hours) for v in volumes]
+        _add_line(fig, "Interface endpoint", volumes, costs, color=PALETTE[1], per=per)
+    if row.gateway_endpoint_usd is not None:
+        _add_line(fig, "Gateway endpoint (free)", volumes, [row.gateway_endpoint_usd] * len(volumes), PALETTE[2], per)
+    fig.add_vline(x=float(row.gb), line={"dash": "dot", "color": "#555", "width": 1})
+    fig.add_annotation(
+        x=float(row.gb),
+        y=1,
+        yref="paper",
+        text=f"this VPC: {format_decimal(row.gb)} GB",
+        showarrow=False,
+        xanchor="left",
+        xshift=4,
+        yanchor="top",
+    )
+    if row.breakeven_gb is None:
+        notes.append("the interface endpoint never costs less than the NAT gateway")
+    elif row.breakeven_gb == 0:
+        notes.append("the interface endpoint costs less than the NAT gateway at any volume")
+    else:
+        fig.add_vline(x=float(row.breakeven_gb), line={"dash": "dash", "color": "#c0392b", "width": 2})
+        fig.add_annotation(
+            x=float(row.breakeven_gb),
+            y=0.5,
+            yref="paper",
+            text=f"break-even {format_decimal(row.breakeven_gb)} GB/{per}",
+            showarrow=False,
+            textangle=-90,
+            xanchor="right",
+            xshift=-4,
+            font={"color": "#c0392b"},
+        )
+    if not row.nat_needed_for_other_traffic:
+        notes.append("NAT gateway hours count: this is the VPC's only traffic through NAT")
+    vpc = plot_text(f"{row.vpc_name} ({row.vpc})" if row.vpc_name and row.vpc_name != row.vpc else row.vpc)
+    _titles(
+        fig,
+        f"Reaching {plot_text(row.service)} from {vpc}, {plot_text(region)}",
+        "; ".join(notes) or None,
+        x=f"Volume (GB/{per})",
+        y=f"Cost (USD/{per})",
+    )
+    fig.update_xaxes(rangemode="tozero")
+    fig.update_yaxes(rangemode="tozero")
+    return fig
+
+
+def sankey(comparison: Comparison, design: str | DesignResult) -> go.Figure:
+    """Where a design's money goes: resource owners (VPCs by name when known, transit gateways, shared VPCs)
+    on the left, component groups on the right, each link one owner's cost in one group (USD). The links
+    add up to the design's total."""
+    result = _design_result(comparison, design)
+    per = _per_period(comparison.options)
+    names = {vpc.id: vpc.name or vpc.id for vpc in comparison.estate.vpcs}
+    flows: dict[tuple[str, str], Decimal] = defaultdict(Decimal)
+    with exact_arithmetic():
+        for item in result.line_items:
+            flows[(item.resource.split("/", 1)[0], component_group(item.component))] += item.cost_usd
+    owner_totals = _sums_of(flows.items(), lambda key: key[0])
+    owners = sorted(owner_totals, key=lambda owner: (-owner_totals[owner], owner))
+    shown = set(owners[:SANKEY_MAX_SOURCES])
+    rest = len(owners) - len(shown)
+    other = f"{rest} other resource owners"
+    merged: dict[tuple[str, str], Decimal] = defaultdict(Decimal)
+    with exact_arithmetic():
+        for (owner, group), cost in flows.items():
+            merged[(owner if owner in shown else other, group)] += cost
+    group_totals = _sums_of(merged.items(), lambda key: key[1])
+    groups = sorted(group_totals, key=lambda group: (-group_totals[group], group))
+    sources = [owner for owner in owners if owner in shown] + ([other] if rest else [])
+    source_totals = _sums_of(merged.items(), lambda key: key[0])
+    colors = _group_colors(comparison)
+    node_labels = [plot_text(names.get(owner, owner)) for owner in sources] + groups
+    node_hover = [
+        plot_text(f"{names[owner]} ({owner})" if names.get(owner, owner) != owner else owner)
+        + f"<br>{usd(source_totals[owner])}"
+        for owner in sources
+    ] + [f"{group}<br>{usd(group_totals[group])}" for group in groups]
+    index = {("source", owner): n for n, owner in enumerate(sources)}
+    index.update({("group", group): len(sources) + n for n, group in enumerate(groups)})
+    links = [(key, cost) for key, cost in merged.items() if cost != 0]
+    links.sort(key=lambda link: (index[("source", link[0][0])], index[("group", link[0][1])]))
+    fig = go.Figure(
+        go.Sankey(
+            arrangement="snap",
+            valueformat=",.2f",
+            valuesuffix=" USD",
+            node={
+                "label": node_labels,
+                "customdata": node_hover,
+                "hovertemplate": "%{customdata}<extra></extra>",
+                "color": ["#8fa3bf"] * len(sources) + [colors[group] for group in groups],
+                "pad": 12,
+                "thickness": 16,
+            },
+            link={
+                "source": [index[("source", owner)] for (owner, _), _ in links],
+                "target": [index[("group", group)] for (_, group), _ in links],
+                "value": [float(cost) for _, cost in links],
+                "customdata": [usd(cost) for _, cost in links],
+                "hovertemplate": "%{source.label} → %{target.label}<br>%{customdata}<extra></extra>",
+                "color": [_translucent(colors[group]) for (_, group), _ in links],
+            },
+        )
+    )
+    total = result.total_usd
+    subtitle = f"total {usd(total)}" if total is not None else "incomplete: missing prices"
+    note = _design_note(result)
+    _titles(
+        fig,
+        f"Where the money goes: {plot_text(result.design)} design ({per}), by resource owner and component",
+        subtitle + (f"; {note}" if note else ""),
+    )
+    fig.update_layout(height=max(450, 24 * max(len(sources), len(groups)) + 150))
+    return fig
+
+
+def forecast_lines(periods: Sequence[Period]) -> go.Figure:
+    """Total cost per billing month, one line per design (gaps where a design is not priced)."""
+    fig = go.Figure()
+    months = [period.month for period in periods]
+    designs: list[str] = []
+    for period in periods:
+        designs += [result.design for result in period.comparison.ranked if result.design not in designs]
+    for number, design in enumerate(designs):
+        totals: list[Decimal | None] = []
+        for period in periods:
+            found = [result for result in period.comparison.designs if result.design == design]
+            totals.append(found[0].total_usd if found else None)
+        fig.add_trace(
+            go.Scatter(
+                x=months,
+                y=[None if total is None else float(total) for total in totals],
+                customdata=["not priced" if total is None else usd(total) for total in totals],
+                mode="lines+markers",
+                name=plot_text(design),
+                line={"color": PALETTE[number % len(PALETTE)]},
+                hovertemplate="%{x}: %{customdata}<extra>%{fullData.name}</extra>",
+            )
+        )
+    span = f"{months[0]} to {months[-1]}" if months else "no periods"
+    _titles(fig, f"Forecast: total cost per month by design, {span}", None, x="Billing month", y="Cost (USD/month)")
+    fig.update_xaxes(type="category")
+    fig.update_yaxes(rangemode="tozero")
+    return fig
+
+
+# ---- helpers --------------------------------------------------------------------------------------------
+
+
+def _design_result(comparison: Comparison, design: str | DesignResult) -> DesignResult:
+    return design if isinstance(design, DesignResult) else comparison.design(design)
+
+
+def _design_label(result: DesignResult) -> str:
+    return plot_text(result.design) + ("" if result.feasible else " (infeasible)")
+
+
+def _design_note(result: DesignResult) -> str | None:
+    notes = []
+    if not result.feasible:
+        notes.append("infeasible as is (see its problems)")
+    if not result.priced:
+        notes.append(f"incomplete: {len(result.missing_prices)} missing price(s), their usage is not shown")
+    return "; ".join(notes) or None
+
+
+def _per_period(options: Options) -> str:
+    hours = options.period_hours
+    return "month" if hours == HOURS_PER_MONTH else f"{format_decimal(hours)} h"
+
+
+def _label_key(item: LineItem) -> str | None:
+    return item.label
+
+
+def _sums(items: Iterable[LineItem], key: Callable[[LineItem], K]) -> dict[K, Decimal]:
+    return _sums_of(((key(item), item.cost_usd) for item in items), lambda k: k)
+
+
+def _sums_of(pairs: Iterable[tuple[Any, Decimal]], key: Callable[[Any], K]) -> dict[K, Decimal]:
+    sums: dict[K, Decimal] = defaultdict(Decimal)
+    with exact_arithmetic():
+        for k, amount in pairs:
+            sums[key(k)] += amount
+    return dict(sums)
+
+
+def _group_colors(comparison: Comparison) -> dict[str, str]:
+    """One color per component group, the same in every figure of a comparison (biggest groups first)."""
+    totals = _sums(
+        (item for result in comparison.designs for item in result.line_items),
+        lambda item: component_group(item.component),
+    )
+    groups = sorted(totals, key=lambda group: (-totals[group], group))
+    return {group: PALETTE[n % len(PALETTE)] for n, group in enumerate(groups)}
+
+
+def _stacked_bars(
+    comparison: Comparison,
+    items: Sequence[LineItem],
+    *,
+    key: Callable[[LineItem], K],
+    keys: Sequence[K],
+    label: Callable[[K], str],
+    category_title: str,
+    per: str,
+) -> go.Figure:
+    """Bars per `key` value (in the order of `keys`), one trace per component group, biggest group at the
+    bottom. Each segment is the exact sum of its line items, converted to float once."""
+    cells: dict[str, dict[K, Decimal]] = defaultdict(lambda: defaultdict(Decimal))
+    with exact_arithmetic():
+        for item in items:
+            cells[component_group(item.component)][key(item)] += item.cost_usd
+    group_totals = {group: _sums_of(by_key.items(), lambda _: group)[group] for group, by_key in cells.items()}
+    groups = sorted(cells, key=lambda group: (-group_totals[group], group))
+    colors = _group_colors(comparison)
+    categories = [label(k) for k in keys]
+    fig = go.Figure()
+    for group in groups:
+        present = [k for k in keys if k in cells[group]]
+        fig.add_trace(
+            go.Bar(
+                x=[label(k) for k in present],
+                y=[float(cells[group][k]) for k in present],
+                customdata=[[str(k), usd(cells[group][k])] for k in present],
+                name=group,
+                marker_color=colors.get(group),
+                hovertemplate=f"%{{x}}<br>{group}: %{{customdata[1]}}<extra></extra>",
+            )
+        )
+    fig.update_layout(barmode="stack", legend={"title": {"text": "Component"}, "traceorder": "normal"})
+    fig.update_xaxes(type="category", categoryorder="array", categoryarray=categories, title_text=category_title)
+    return fig
+
+
+def _titles(fig: go.Figure, title: str, subtitle: str | None, *, x: str | None = None, y: str | None = None) -> None:
+    title_layout: dict[str, Any] = {"text": title, "x": 0.01, "xanchor": "left"}
+    if subtitle:
+        title_layout["subtitle"] = {"text": subtitle}
+    fig.update_layout(
+        template=TEMPLATE,
+        title=title_layout,
+        height=480,
+        margin={"t": 90 if subtitle else 70, "l": 70, "r": 30, "b": 70},
+        font={"family": "system-ui, -apple-system, Segoe UI, Roboto, sans-serif", "size": 12},
+    )
+    if x is not None:
+        fig.update_xaxes(title_text=x)
+    if y is not None:
+        fig.update_yaxes(title_text=y, tickformat=",.2f", separatethousands=True)
+
+
+def _translucent(color: str, alpha: float = 0.45) -> str:
+    red, green, blue = plotly.colors.hex_to_rgb(color)
+    return f"rgba({red}, {green}, {blue}, {alpha})"
+
+
+def _add_line(
+    fig: go.Figure, name: str, volumes: Sequence[Decimal], costs: Sequence[Decimal], color: str, per: str
+) -> None:
+    fig.add_trace(
+        go.Scatter(
+            x=[float(volume) for volume in volumes],
+            y=[float(cost) for cost in costs],
+            customdata=[[format_decimal(volume), usd(cost)] for volume, cost in zip(volumes, costs, strict=True)],
+            mode="lines",
+            name=name,
+            line={"color": color, "width": 2.5},
+            hovertemplate=f"%{{customdata[0]}} GB/{per}: %{{customdata[1]}}<extra>{name}</extra>",
+        )
+    )
+
+
+def _nat_line(row: ServiceAccess, catalog: Catalog, hours: Decimal, gateways: int) -> tuple[Decimal, Decimal] | None:
+    """(fixed, per GB) of the NAT option, as `service_access` computes it; None when not priced."""
+    try:
+        rate = catalog.get("nat_gateway_bytes", row.region).flat_price_usd
+        if row.nat_needed_for_other_traffic:
+            return Decimal(0), rate
+        hourly = catalog.get("nat_gateway_hours", row.region).flat_price_usd
+        ipv4 = catalog.get("public_ipv4_in_use_hours", row.region).flat_price_usd
+    except MissingPriceError:
+        return None
+    with exact_arithmetic():
+        return gateways * hours * (hourly + ipv4), rate
+
+
+def _endpoint_fixed(catalog: Catalog, region: str, hours: Decimal, azs: int) -> Decimal | None:
+    try:
+        hourly = catalog.get("vpc_endpoint_hours", region).flat_price_usd
+        catalog.get("vpc_endpoint_bytes", region)
+    except MissingPriceError:
+        return None
+    with exact_arithmetic():
+        return azs * hours * hourly
+
+
+def _az_count_from_row(row: ServiceAccess, catalog: Catalog, hours: Decimal) -> int:
+    """The VPC's AZ count, read back from the interface endpoint's cost (its hours are per AZ)."""
+    if row.interface_endpoint_usd is not None:
+        try:
+            hourly = catalog.get("vpc_endpoint_hours", row.region).flat_price_usd
+            per_gb = catalog.cost("vpc_endpoint_bytes", row.region, row.gb, period_hours=hours)
+        except MissingPriceError:
+            pass
+        else:
+            if hourly > 0:
+                with rounding_arithmetic():
+                    azs = (row.interface_endpoint_usd - per_gb) / (hours * hourly)
+                if azs == azs.to_integral_value() and azs > 0:
+                    return int(azs)
+    raise ValueError(f"cannot tell how many AZs {row.vpc} uses from its costs: pass az_count")
+
+
+def _volumes(row: ServiceAccess, catalog: Catalog, hours: Decimal) -> list[Decimal]:
+    """Volumes to draw at: 0 to well past both the VPC's volume and the break-even, plus both of them and any
+    tier bound of the endpoint's processing price in between (the lines are straight between these)."""
+    top = max(row.gb, row.breakeven_gb or Decimal(0)) * Decimal("1.6")
+    top = max(top, Decimal(100))
+    with rounding_arithmetic():
+        step = (top / 40).quantize(Decimal("0.01"))
+    points = {step * n for n in range(41)}
+    points |= {row.gb} | ({row.breakeven_gb} if row.breakeven_gb else set())
+    try:
+        entry = catalog.get("vpc_endpoint_bytes", row.region)
+        scale = tier_scale(entry, hours)
+        with rounding_arithmetic():
+            bounds = {tier.begin * scale for tier in entry.tiers}
+        points |= {bound for bound in bounds if 0 < bound < top}
+        # the first tier's charge at the top, to be sure the tier logic accepts the volume
+        split_into_tiers(entry, top, hours)
+    except MissingPriceError:
+        pass
+    return sorted(points)

@@ -1,0 +1,449 @@
+"""An estimate or a forecast as an Excel workbook, for finance.
+
+Sheets: Summary (each design's total, rank and problems, per month), Line items, By account (cost per design
+and payer account, and per label when the estimate is split), Assumptions, and Prices (with provenance).
+
+Money and quantities are written as numbers, from the exact `Decimal`s, with number formats that show dollars
+and cents; Excel itself holds them as binary floating point (15-16 significant digits), so the Parquet export
+is the one to use where every digit matters. Text is always written as text: a label, VPC name or resource
+that starts with `=` stays a string and never becomes a formula.
+"""
+
+from __future__ import annotations
+
+import io
+import os
+import re
+import secrets
+from collections import defaultdict
+from collections.abc import Callable, Iterable, Sequence
+from dataclasses import dataclass
+from datetime import UTC, datetime
+from decimal import Decimal
+from pathlib import Path
+from typing import IO, TYPE_CHECKING
+
+from openpyxl import Workbook
+from openpyxl.styles import Font
+from openpyxl.utils import get_column_letter
+from openpyxl.worksheet.worksheet import Worksheet
+
+from vpccost import __version__
+from vpccost.errors import VpccostError
+from vpccost.units import exact_arithmetic
+
+if TYPE_CHECKING:
+    from vpccost.compare import Comparison
+    from vpccost.engine import DesignResult
+    from vpccost.periods import Period
+
+MONEY_FORMAT = '"$"#,##0.00'
+"""Totals and line-item costs: dollars and cents (the cell keeps every digit of the exact amount)."""
+
+RATE_FORMAT = '"$"#,##0.00########'
+"""Unit prices: at least cents, and up to 10 decimals so per-request prices (USD 0.0000001) show."""
+
+QUANTITY_FORMAT = "#,##0.00####"
+DATETIME_FORMAT = "yyyy-mm-dd hh:mm"
+
+MAX_CELL_TEXT = 32767
+"""Excel's limit on the characters of one cell."""
+
+MIN_WIDTH, MAX_WIDTH = 8, 60
+
+Value = str | Decimal | int | bool | datetime | None
+
+_ILLEGAL_XML = re.compile(r"[\x00-\x08\x0b\x0c\x0e-\x1f]")
+_OOXML_ESCAPE = re.compile(r"_(?=x[0-9A-Fa-f]{4}_)")
+
+
+@dataclass(frozen=True)
+class Column:
+    header: str
+    number_format: str | None = None
+
+
+def write_xlsx(periods: Sequence[Period], path: Path) -> None:
+    """Write the workbook of `periods` (one estimate, or a forecast's months) to `path`, atomically: a
+    temporary file in the same folder is renamed into place, so an error leaves no half-written file."""
+    data = xlsx_bytes(periods)
+    write_atomically(path, lambda handle: handle.write(data))
+
+
+def xlsx_bytes(periods: Sequence[Period]) -> bytes:
+    """The workbook of `periods` as the bytes of an .xlsx file."""
+    if not periods:
+        raise VpccostError("no periods to write: an estimate needs at least one")
+    workbook = Workbook()
+    workbook.remove(workbook.active)  # type: ignore[arg-type]
+    _summary(workbook.create_sheet("Summary"), periods)
+    _line_items(workbook.create_sheet("Line items"), periods)
+    _by_account(workbook.create_sheet("By account"), periods)
+    _assumptions(workbook.create_sheet("Assumptions"), periods)
+    _prices(workbook.create_sheet("Prices"), periods)
+    workbook.properties.creator = f"vpccost {__version__}"
+    buffer = io.BytesIO()
+    workbook.save(buffer)
+    return buffer.getvalue()
+
+
+def write_atomically(path: Path, write: Callable[[IO[bytes]], object]) -> None:
+    """Call `write` on a new temporary file next to `path`, then rename it to `path`; on any error the
+    temporary file is removed and `path` is left as it was. The file gets the usual permissions (umask)."""
+    directory = path.parent
+    temporary = directory / f".{path.name}.{secrets.token_hex(8)}.tmp"
+    descriptor = os.open(temporary, os.O_WRONLY | os.O_CREAT | os.O_EXCL, 0o666)
+    try:
+        with os.fdopen(descriptor, "wb") as handle:
+            write(handle)
+            handle.flush()
+            os.fsync(handle.fileno())
+        os.replace(temporary, path)
+    except BaseException:
+        temporary.unlink(missing_ok=True)
+        raise
+
+
+# ---- sheets ---------------------------------------------------------------------------------------------------
+
+
+def _several(periods: Sequence[Period]) -> bool:
+    return len(periods) > 1
+
+
+def _split_by(periods: Sequence[Period]) -> str | None:
+    """The label column the estimate is split by (None when it is not split)."""
+    names = {period.comparison.options.split_by for period in periods} - {None}
+    if not names:
+        return None
+    return names.pop() if len(names) == 1 else ""
+
+
+def _label_header(split_by: str) -> str:
+    return f"Label ({split_by})" if split_by else "Label"
+
+
+def _summary(sheet: Worksheet, periods: Sequence[Period]) -> None:
+    several = _several(periods)
+    columns = [
+        *([Column("Month")] if several else []),
+        Column("Rank"),
+        Column("Design"),
+        Column("Total (USD)", MONEY_FORMAT),
+        Column("Priced"),
+        Column("Feasible"),
+        Column("Problems"),
+        Column("Quota increases"),
+        Column("Missing prices"),
+    ]
+    rows: list[list[Value]] = []
+    for period in periods:
+        for rank, result in enumerate(period.comparison.ranked, start=1):
+            rows.append(
+                [
+                    *([period.month] if several else []),
+                    rank,
+                    result.design,
+                    result.total_usd,
+                    result.priced,
+                    result.feasible,
+                    "; ".join(result.problems),
+                    "; ".join(result.quota_increases),
+                    "; ".join(result.missing_prices),
+                ]
+            )
+    if several:
+        rows += _forecast_total_rows(periods)
+    _write_table(sheet, columns, rows)
+
+
+def _forecast_total_rows(periods: Sequence[Period]) -> list[list[Value]]:
+    """One row per design over every month: the sum of its monthly totals (none when a month is unpriced)."""
+    span = f"{periods[0].month} to {periods[-1].month}"
+    by_design: dict[str, list[DesignResult]] = defaultdict(list)
+    for period in periods:
+        for result in period.comparison.designs:
+            by_design[result.design].append(result)
+    totals = []
+    for design, results in by_design.items():
+        priced = len(results) == len(periods) and all(result.priced for result in results)
+        feasible = all(result.feasible for result in results)
+        total: Decimal | None = None
+        if priced:
+            with exact_arithmetic():
+                total = sum((result.total_usd or Decimal(0) for result in results), Decimal(0))
+        totals.append((design, total, priced, feasible, results))
+
+    def key(row: tuple[str, Decimal | None, bool, bool, list[DesignResult]]) -> tuple[int, Decimal, str]:
+        design, total, priced, feasible, _ = row
+        group = 0 if priced and feasible else 1 if priced else 2
+        return (group, total if total is not None else Decimal(0), design)
+
+    rows: list[list[Value]] = []
+    for rank, (design, total, priced, feasible, results) in enumerate(sorted(totals, key=key), start=1):
+        rows.append(
+            [
+                span,
+                rank,
+                design,
+                total,
+                priced,
+                feasible,
+                "; ".join(_unique(text for result in results for text in result.problems)),
+                "; ".join(_unique(text for result in results for text in result.quota_increases)),
+                "; ".join(_unique(text for result in results for text in result.missing_prices)),
+            ]
+        )
+    return rows
+
+
+def _unique(texts: Iterable[str]) -> list[str]:
+    return list(dict.fromkeys(texts))
+
+
+def _line_items(sheet: Worksheet, periods: Sequence[Period]) -> None:
+    several = _several(periods)
+    split_by = _split_by(periods)
+    columns = [
+        *([Column("Month")] if several else []),
+        Column("Design"),
+        Column("Component"),
+        Column("Service code"),
+        Column("Usage type"),
+        Column("Region"),
+        Column("Resource"),
+        Column("Payer account"),
+        Column("Quantity", QUANTITY_FORMAT),
+        Column("Unit"),
+        Column("Rate (USD)", RATE_FORMAT),
+        Column("Cost (USD)", MONEY_FORMAT),
+        Column("Price verified"),
+        *([Column(_label_header(split_by))] if split_by is not None else []),
+    ]
+    rows: list[list[Value]] = []
+    for period in periods:
+        for result in period.comparison.designs:
+            for item in result.line_items:
+                rows.append(
+                    [
+                        *([period.month] if several else []),
+                        item.design,
+                        item.component,
+                        item.service_code,
+                        item.usage_type,
+                        item.region,
+                        item.resource,
+                        item.payer_account,
+                        item.quantity,
+                        item.unit,
+                        item.rate_usd,
+                        item.cost_usd,
+                        item.price_verified,
+                        *([item.label] if split_by is not None else []),
+                    ]
+                )
+    _write_table(sheet, columns, rows)
+
+
+def _by_account(sheet: Worksheet, periods: Sequence[Period]) -> None:
+    """Cost per design and payer account (and label, when split). A design with a missing price has no total;
+    its rows sum only the line items that could be priced, and say so in `Design priced`."""
+    several = _several(periods)
+    split_by = _split_by(periods)
+    columns = [
+        *([Column("Month")] if several else []),
+        Column("Design"),
+        Column("Payer account"),
+        *([Column(_label_header(split_by))] if split_by is not None else []),
+        Column("Cost (USD)", MONEY_FORMAT),
+        Column("Design priced"),
+    ]
+    rows: list[list[Value]] = []
+    for period in periods:
+        for result in period.comparison.designs:
+            costs: dict[tuple[str, str | None], Decimal] = defaultdict(Decimal)
+            with exact_arithmetic():
+                for item in result.line_items:
+                    costs[(item.payer_account, item.label if split_by is not None else None)] += item.cost_usd
+            for (account, label), cost in sorted(costs.items(), key=lambda pair: (pair[0][0], _label_order(pair[0][1]))):
+                rows.append(
+                    [
+                        *([period.month] if several else []),
+                        result.design,
+                        account,
+                        *([label] if split_by is not None else []),
+                        cost,
+                        result.priced,
+                    ]
+                )
+    _write_table(sheet, columns, rows)
+
+
+def _label_order(label: str | None) -> tuple[int, str]:
+    """Labelled rows first, then the unlabelled (hourly resources carry no label)."""
+    return (1, "") if label is None else (0, label)
+
+
+def _assumptions(sheet: Worksheet, periods: Sequence[Period]) -> None:
+    several = _several(periods)
+    columns = [*([Column("Month")] if several else []), Column("Topic"), Column("Value")]
+    rows: list[list[Value]] = []
+    for period in periods:
+        comparison = period.comparison
+        prefix: list[Value] = [period.month] if several else []
+        rows += [
+            [*prefix, topic, value]
+            for topic, value in [
+                ("Period start (UTC)", _excel_time(period.start)),
+                ("Period end (UTC)", _excel_time(period.end)),
+                ("Billing month", period.month),
+                ("Period hours", comparison.options.period_hours),
+                ("Pricing snapshot", comparison.catalog.name),
+                ("Currency", comparison.catalog.currency),
+                ("Split by label", comparison.options.split_by),
+                ("vpccost version", __version__),
+            ]
+        ]
+        rows += [[*prefix, "Assumption", text] for text in comparison.assumptions]
+        rows += [[*prefix, "Warning", text] for text in comparison.warnings]
+    _write_table(sheet, columns, rows, autofilter=False, formats={"Value": _assumption_format})
+
+
+def _assumption_format(value: Value) -> str | None:
+    if isinstance(value, datetime):
+        return DATETIME_FORMAT
+    if isinstance(value, Decimal):
+        return QUANTITY_FORMAT
+    return None
+
+
+def _excel_time(moment: datetime) -> datetime:
+    """Excel has no time zones: the UTC wall time."""
+    return moment.astimezone(UTC).replace(tzinfo=None)
+
+
+def _prices(sheet: Worksheet, periods: Sequence[Period]) -> None:
+    """Every price the estimate used, one row per tier, with where it comes from. A forecast's months usually
+    share a snapshot; each distinct (snapshot, price) appears once."""
+    columns = [
+        Column("Snapshot"),
+        Column("Item"),
+        Column("Region"),
+        Column("To region"),
+        Column("Service code"),
+        Column("Usage type"),
+        Column("Unit"),
+        Column("Tier"),
+        Column("Tier begin", QUANTITY_FORMAT),
+        Column("Tier end", QUANTITY_FORMAT),
+        Column("Tier period"),
+        Column("Price (USD per unit)", RATE_FORMAT),
+        Column("SKU"),
+        Column("Source"),
+        Column("Evidence"),
+        Column("Verified"),
+        Column("Note"),
+    ]
+    seen: set[tuple[str, object]] = set()
+    rows: list[list[Value]] = []
+    for comparison in _comparisons(periods):
+        for entry in comparison.prices_used:
+            if (comparison.catalog.name, entry) in seen:
+                continue
+            seen.add((comparison.catalog.name, entry))
+            for number, tier in enumerate(entry.tiers, start=1):
+                rows.append(
+                    [
+                        comparison.catalog.name,
+                        entry.item,
+                        entry.region,
+                        entry.to_region,
+                        entry.service_code,
+                        entry.usage_type,
+                        entry.unit,
+                        number,
+                        tier.begin,
+                        tier.end,
+                        entry.tier_period,
+                        tier.price_usd,
+                        entry.sku,
+                        entry.source,
+                        entry.evidence,
+                        entry.verified,
+                        entry.note,
+                    ]
+                )
+    _write_table(sheet, columns, rows)
+
+
+def _comparisons(periods: Sequence[Period]) -> list[Comparison]:
+    return [period.comparison for period in periods]
+
+
+# ---- cells ----------------------------------------------------------------------------------------------------
+
+
+def _write_table(
+    sheet: Worksheet,
+    columns: Sequence[Column],
+    rows: Sequence[Sequence[Value]],
+    *,
+    autofilter: bool = True,
+    formats: dict[str, Callable[[Value], str | None]] | None = None,
+) -> None:
+    """Header row (bold, frozen), then the rows; numbers with their column's format, text always as text."""
+    bold = Font(bold=True)
+    widths = [len(column.header) + 3 for column in columns]
+    for index, column in enumerate(columns, start=1):
+        cell = sheet.cell(row=1, column=index)
+        _set_text(cell, column.header)
+        cell.font = bold
+    for row_number, row in enumerate(rows, start=2):
+        for index, (column, value) in enumerate(zip(columns, row, strict=True), start=1):
+            cell = sheet.cell(row=row_number, column=index)
+            if value is None:
+                continue
+            if isinstance(value, str):
+                _set_text(cell, value)
+                widths[index - 1] = max(widths[index - 1], len(value) + 1)
+                continue
+            cell.value = value
+            chosen = formats[column.header](value) if formats and column.header in formats else column.number_format
+            if chosen is not None:
+                cell.number_format = chosen
+            widths[index - 1] = max(widths[index - 1], _display_width(value))
+    for index, width in enumerate(widths, start=1):
+        sheet.column_dimensions[get_column_letter(index)].width = min(max(width, MIN_WIDTH), MAX_WIDTH)
+    sheet.freeze_panes = "A2"
+    if autofilter:
+        sheet.auto_filter.ref = f"A1:{get_column_letter(len(columns))}{len(rows) + 1}"
+
+
+def _set_text(cell: object, text: str) -> None:
+    """Store `text` as a string cell. openpyxl makes any string that starts with `=` a formula (and `#N/A`
+    and the like an error); the data type is set back to string after assigning, so it never is one."""
+    from openpyxl.cell.cell import Cell
+
+    assert isinstance(cell, Cell)
+    escaped = _ooxml_text(text)
+    if len(escaped) > MAX_CELL_TEXT:
+        raise VpccostError(f"text of {len(escaped)} characters does not fit in a spreadsheet cell: {text[:80]}…")
+    cell.value = escaped
+    cell.data_type = "s"
+
+
+def _ooxml_text(text: str) -> str:
+    """Escape what XML cannot carry (control characters) the way OOXML does, as `_xHHHH_`, and escape the
+    underscore of text that already reads as such an escape, so Excel shows the text unchanged."""
+    text = _OOXML_ESCAPE.sub("_x005F_", text)
+    return _ILLEGAL_XML.sub(lambda match: f"_x{ord(match.group(0)):04X}_", text)
+
+
+def _display_width(value: Value) -> int:
+    if isinstance(value, bool):
+        return 6
+    if isinstance(value, datetime):
+        return 17
+    if isinstance(value, Decimal | int):
+        return len(f"{value:,.2f}") + 3
+    return 10
