@@ -224,6 +224,7 @@ class _Resolver:
                 side,
                 endpoints[side],
                 vpc[side],
+                vpcs,
                 vpc_region=region_of_vpc[vpc[side]],
                 other_vpc_region=region_of_vpc[vpc[other]],
                 vpc_account=account_of_vpc[vpc[side]],
@@ -238,6 +239,7 @@ class _Resolver:
             volume=self.rows["volume"].to_numpy(),
         )
         vpcs = self._with_azs(vpcs, flows)
+        self._fill_single_az(flows, vpcs)
         topology_account = self.topology.default_network_account if self.topology else None
         network_account = topology_account or _most_common([v.account for v in vpcs]) or UNKNOWN_ACCOUNT
         network_code = self.accounts.code(network_account)
@@ -371,6 +373,7 @@ class _Resolver:
         side: str,
         endpoints: _ParsedEndpoints,
         vpc: np.ndarray,
+        vpcs: list[VpcInfo],
         *,
         vpc_region: np.ndarray,
         other_vpc_region: np.ndarray,
@@ -386,23 +389,39 @@ class _Resolver:
         region = np.where(kind == VPC, vpc_region, np.where(is_service, service_region, NONE)).astype(np.int32)
         row_account = self._per_value(f"{side}_account", self.accounts)
         account = np.where(kind == VPC, np.where(row_account == NONE, vpc_account, row_account), NONE).astype(np.int32)
-        az = self._az_codes(side, kind, region)
+        az = self._az_codes(side, kind, vpc, vpcs)
         return Side(kind, vpc.astype(np.int32), service.astype(np.int32), region, account, az)
 
-    def _az_codes(self, side: str, kind: np.ndarray, region: np.ndarray) -> np.ndarray:
+    def _az_codes(self, side: str, kind: np.ndarray, vpc: np.ndarray, vpcs: list[VpcInfo]) -> np.ndarray:
+        """Each row's AZ code for a VPC side; an AZ must be in the VPC's region, and among the VPC's AZs when
+        the topology lists them."""
         column = f"{side}_az"
         az = np.where(kind == VPC, self._per_value(column, self.azs), NONE).astype(np.int32)
-        first_rows, _ = _distinct(az, region)
+        first_rows, _ = _distinct(az, vpc)
         for row in first_rows.tolist():
             if az[row] == NONE:
                 continue
-            text, vpc_region = self.azs.values[az[row]], self.regions.values[region[row]]
+            text, info = self.azs.values[az[row]], vpcs[vpc[row]]
             az_region = az_id_region(text)
             if az_region is None:
                 raise self.fail(row, column, f"'{text}' is not an AZ ID (AZ IDs look like use1-az1)")
-            if az_region != vpc_region:
-                raise self.fail(row, column, f"AZ ID '{text}' belongs to {az_region}, not to {vpc_region}")
+            if az_region != info.region:
+                raise self.fail(row, column, f"AZ ID '{text}' belongs to {az_region}, not to {info.region}")
+            if info.azs_from == "topology" and text not in info.azs:
+                listed = ", ".join(info.azs)
+                raise self.fail(row, column, f"AZ ID '{text}' is not among the AZs of VPC {info.label} ({listed})")
         return az
+
+    def _fill_single_az(self, flows: Flows, vpcs: list[VpcInfo]) -> None:
+        """A VPC side without an AZ is in the VPC's only AZ when the VPC has exactly one."""
+        only_az = np.array(
+            [self.azs.code(vpc.azs[0]) if len(vpc.azs) == 1 and vpc.azs_from != "default" else NONE for vpc in vpcs]
+            + [NONE],
+            dtype=np.int32,
+        )
+        for side in (flows.src, flows.dst):
+            missing = (side.kind == VPC) & (side.az == NONE)
+            side.az[missing] = only_az[side.vpc[missing]]
 
     def _with_azs(self, vpcs: list[VpcInfo], flows: Flows) -> list[VpcInfo]:
         """Fill in AZs: the topology's, else those seen in the traffic, else two (stated as an assumption)."""

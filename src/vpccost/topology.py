@@ -116,6 +116,8 @@ class Vpc(BaseModel):
         for index, az in enumerate(azs):
             if region is not None:
                 _check_az_id(az, region, where=f"azs[{index}]")
+            if az in azs[:index]:
+                raise ValueError(f"azs[{index}]: AZ ID '{az}' is listed twice")
         return azs
 
     @field_validator("subnets")

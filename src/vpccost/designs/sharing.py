@@ -12,6 +12,7 @@ increase.
 from __future__ import annotations
 
 from collections import defaultdict
+from dataclasses import replace
 
 import numpy as np
 
@@ -25,7 +26,7 @@ from vpccost.designs.common import (
     meter_sender_and_receiver,
     vpc_to_vpc,
 )
-from vpccost.estate import Estate
+from vpccost.estate import DEFAULT_AZ_COUNT, Estate
 from vpccost.usage import DesignUsage, Options, UsageBuilder
 
 NAME = "sharing"
@@ -48,7 +49,7 @@ def usage(estate: Estate, options: Options) -> DesignUsage:
     meter_inter_region(b, between, component="Inter-region data transfer over shared-VPC peering", payer=f.src.account)
     homes = _shared_vpc_nat_homes(b)
     nat = NatGateways(b)
-    meter_outside(b, nat, lambda vpc: NatHomes(b.vpc_region[vpc], homes.names, homes.owner, homes.region, homes.azs))
+    meter_outside(b, nat, lambda vpc: replace(homes, home=b.vpc_region[vpc]))
     nat.meter_gateways()
     _check_participants(b)
     _note_overlaps(b)
@@ -56,18 +57,20 @@ def usage(estate: Estate, options: Options) -> DesignUsage:
 
 
 def _shared_vpc_nat_homes(b: UsageBuilder) -> NatHomes:
-    """One shared VPC per region (indexed by region code), spanning every AZ its workloads use."""
+    """One shared VPC per region (indexed by region code), spanning every AZ its workloads use — the AZ
+    IDs known for the region's VPCs, or the default number of AZs when none is known."""
     estate = b.estate
     azs: dict[str, set[str]] = defaultdict(set)
     for vpc in estate.vpcs:
-        azs[vpc.region].update(vpc.azs)
-    regions = range(len(estate.regions))
+        if vpc.azs_from != "default":
+            azs[vpc.region].update(vpc.azs)
+    placeholder = tuple(f"(AZ {n + 1})" for n in range(DEFAULT_AZ_COUNT))
     return NatHomes(
         home=np.zeros(0, dtype=np.int32),
         names=[f"shared-vpc-{region}/nat-gateway" for region in estate.regions],
         owner=np.full(len(estate.regions), estate.network_account, dtype=np.int32),
         region=np.arange(len(estate.regions), dtype=np.int32),
-        azs=[tuple(sorted(azs[estate.regions[code]])) for code in regions],
+        azs=[tuple(sorted(azs[region])) or placeholder for region in estate.regions],
     )
 
 
