@@ -113,3 +113,12 @@ def test_override_errors_name_the_file_and_field(tmp_path: Path) -> None:
     assert raised.value.field == "overrides[0].price_usd"
     assert raised.value.line == 3
     assert "decimal strings" in str(raised.value)
+
+
+def test_scaling_a_price_the_snapshot_lacks_is_bad_input(tmp_path: Path) -> None:
+    overrides = tmp_path / "overrides.yaml"
+    overrides.write_text(
+        "overrides:\n  - item: data_transfer_internet_out_bytes\n    region: eu-west-2\n    scale: '0.5'\n"
+    )
+    with pytest.raises(vpccost.InputError, match="does not price"):
+        vpccost.load_pricing(overrides=overrides)

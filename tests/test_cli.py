@@ -139,3 +139,9 @@ def test_forecast_command(tmp_path: Path) -> None:
     table = run_cli("forecast", *MULTI, "--months", "2", "--growth", "fast")
     assert table.exit_code == 2
     assert "'fast' is not a growth rate" in table.stderr
+
+
+def test_pricing_show_refuses_an_unknown_region() -> None:
+    result = run_cli("pricing", "show", "--region", "xx-9")
+    assert result.exit_code == 2
+    assert "'xx-9' is not an AWS region code" in result.stderr

@@ -132,3 +132,28 @@ def test_split_keeps_totals_and_leaves_hourly_items_unlabelled() -> None:
     for before, after in zip(plain.designs, split.designs, strict=True):
         assert before.total_usd == after.total_usd
         assert all((item.label is None) == (item.unit == "Hrs") for item in after.line_items)
+
+
+def test_rows_without_azs_in_single_az_vpcs_do_not_cross_azs(write_estate: WriteEstate) -> None:
+    # Both VPCs have one AZ, use1-az1: traffic between them and inside one stays in that AZ, so peering and
+    # sharing cost $0.00 (DESIGN.md: AZs of a VPC come from the topology; same AZ ID is free).
+    traffic, topology = write_estate([vpc("a"), vpc("b")], "src,dst,gb\na,b,100\na,a,10")
+    result = vpccost.compare(traffic, topology, designs=["peering", "sharing"])
+    assert [design.total_usd for design in result.designs] == [Decimal(0), Decimal(0)]
+
+
+def test_shared_vpc_counts_only_known_azs(write_estate: WriteEstate) -> None:
+    # One VPC lists use1-az1 and use1-az2, the other lists none: the shared VPC spans the 2 known AZs, so
+    # 2 NAT gateways: 2 × 730 h × ($0.045 + $0.005 IPv4) = $73.00, plus 10 GB × $0.045 = $0.45.
+    traffic, topology = write_estate(
+        [vpc("a", azs=["use1-az1", "use1-az2"]), vpc("b", azs=[])], "src,dst,gb\nb,aws:sqs,10"
+    )
+    sharing = vpccost.compare(traffic, topology, designs=["sharing"]).design("sharing")
+    assert sharing.total_usd == Decimal("73.45")
+
+
+def test_a_partial_hour_is_billed_as_a_full_hour(write_estate: WriteEstate) -> None:
+    # --hours 0.5: 2 attachments × 1 billed hour × $0.05 = $0.10, plus 10 GB × $0.02 = $0.20 → $0.30
+    traffic, topology = write_estate([vpc("a"), vpc("b")], "src,dst,gb\na,b,10")
+    tgw = vpccost.compare(traffic, topology, designs=["transit-gateway"], hours="0.5").design("transit-gateway")
+    assert tgw.total_usd == Decimal("0.30")

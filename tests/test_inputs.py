@@ -161,3 +161,85 @@ def test_malformed_csv_row_names_its_line(tmp_path: Path) -> None:
     traffic = tmp_path / "traffic.csv"
     traffic.write_text("src,dst,gb\na,b,1\na,b,1,2\n")
     compare_fails(tmp_path, traffic, None, str(traffic), "line 3 has 4 fields, the header has 3")
+
+
+@pytest.mark.parametrize(
+    "row",
+    [
+        {"src": "a", "dst": "b", "gb": "1.5"},
+        {"src": "a", "dst": "b", "gb": "1e3", "initiator": "dst", "ip_version": "6"},
+        {"src": "a", "dst": "b", "bytes": "1073741824", "initiator": ""},
+        {"src": "a", "dst": "b", "gb": "-1"},
+        {"src": "a", "dst": "b", "gb": "ten"},
+        {"src": "a", "dst": "b", "bytes": "1.5"},
+        {"src": "a", "dst": "b", "gb": "1", "initiator": "SRC"},
+        {"src": "a", "dst": "b", "gb": "1", "initiator": "both"},
+        {"src": "a", "dst": "b", "gb": "1", "ip_version": "5"},
+    ],
+)
+def test_the_published_row_schema_and_the_loader_agree(row: dict[str, str]) -> None:
+    from pydantic import ValidationError
+
+    from vpccost.traffic import TrafficRow
+
+    try:
+        TrafficRow.model_validate(row)
+        schema_accepts = True
+    except ValidationError:
+        schema_accepts = False
+    try:
+        vpccost.load_traffic(pd.DataFrame([row]))
+        loader_accepts = True
+    except InputError:
+        loader_accepts = False
+    assert schema_accepts == loader_accepts
+
+
+def test_csv_errors_count_blank_lines_and_quoted_line_breaks(tmp_path: Path) -> None:
+    traffic = tmp_path / "traffic.csv"
+    traffic.write_text('src,dst,gb,team\n\na,b,1,"two\nlines"\n\na,b,-1,x\n')
+    compare_fails(tmp_path, traffic, None, "line 6", "field 'gb'", "negative volume")
+
+
+@pytest.mark.parametrize(
+    ("header", "expected"), [("src,dst,gb,gb", "appears twice"), ("src,dst,gb,", "column 4 of the header has no name")]
+)
+def test_csv_header_problems(tmp_path: Path, header: str, expected: str) -> None:
+    traffic = tmp_path / "traffic.csv"
+    traffic.write_text(f"{header}\na,b,1,2\n")
+    compare_fails(tmp_path, traffic, None, "line 1", expected)
+
+
+def test_parquet_with_nullable_and_categorical_columns(tmp_path: Path) -> None:
+    path = tmp_path / "traffic.parquet"
+    frame = pd.DataFrame(
+        {
+            "src": ["a", "a"],
+            "dst": ["internet", "internet"],
+            "gb": [1, 2],
+            "src_region": "us-east-1",
+            "ip_version": pd.array([4, None], dtype="Int64"),
+            "team": pd.Categorical(["x", None]),
+        }
+    )
+    frame.to_parquet(path)
+    assert vpccost.load_traffic(path).total_gb == Decimal(3)
+
+
+def test_numeric_account_ids_are_refused() -> None:
+    frame = pd.DataFrame({"src": ["a"], "dst": ["b"], "gb": ["1"], "src_account": [12345678901]})
+    with pytest.raises(InputError, match="leading zeros"):
+        vpccost.load_traffic(frame)
+
+
+def test_an_az_the_topology_does_not_list_is_bad_input(tmp_path: Path, write_estate: WriteEstate) -> None:
+    traffic, topology = write_estate(TOPOLOGY_TWO_VPCS, "src,dst,src_az,gb\na,b,use1-az4,1")
+    compare_fails(tmp_path, traffic, topology, "line 2", "field 'src_az'", "not among the AZs of VPC a")
+
+
+def test_duplicate_azs_are_bad_input(tmp_path: Path) -> None:
+    topology = tmp_path / "topology.yaml"
+    topology.write_text("vpcs:\n  - id: a\n    account: '1'\n    region: us-east-1\n    azs: [use1-az1, use1-az1]\n")
+    traffic = tmp_path / "traffic.csv"
+    traffic.write_text("src,dst,gb\na,internet,1\n")
+    compare_fails(tmp_path, traffic, topology, "line 5", "vpcs[0].azs[1]", "listed twice")

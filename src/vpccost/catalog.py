@@ -17,7 +17,7 @@ from importlib import resources
 from pathlib import Path
 from typing import Annotated, Any, Literal
 
-from pydantic import BaseModel, BeforeValidator, ConfigDict, Field, model_validator
+from pydantic import BaseModel, BeforeValidator, ConfigDict, Field, ValidationError, model_validator
 
 from vpccost.datafiles import validate_document
 from vpccost.errors import InputError, MissingPriceError
@@ -242,6 +242,13 @@ class Catalog:
                 and (override.to_region is None or entry.to_region == override.to_region)
             ]
             if not matched:
+                if override.scale is not None:
+                    raise InputError(
+                        f"override {number} scales {override.item} in {override.region}, which the snapshot does "
+                        "not price: give price_usd or tiers to add it",
+                        source=source,
+                        field=f"overrides[{number - 1}].scale",
+                    )
                 entries[self._new_key(override, source, number)] = self._new_entry(override, entries, source)
                 continue
             for key in matched:
@@ -291,21 +298,33 @@ class Catalog:
                 source=source,
                 field="item",
             )
-        return PriceEntry(
-            item=override.item,
-            region=override.region,
-            to_region=override.to_region,
-            service_code=service_code,
-            usage_type=override.usage_type,
-            operation=sibling.operation if sibling else None,
-            unit=unit,
-            tiers=override.new_tiers(sibling.tiers if sibling else ()),
-            tier_period=sibling.tier_period if sibling else "month",
-            source=override.source or f"overrides file {source}",
-            evidence="override",
-            verified=False,
-            note="added by overrides file",
-        )
+        try:
+            return _added_entry(override, sibling, service_code, unit, source)
+        except ValidationError as error:
+            raise InputError(
+                f"cannot add {override.item} in {override.region}: {error.errors()[0]['msg']}", source=source
+            ) from None
+
+
+def _added_entry(
+    override: Override, sibling: PriceEntry | None, service_code: str, unit: str, source: str
+) -> PriceEntry:
+    assert override.usage_type is not None
+    return PriceEntry(
+        item=override.item,
+        region=override.region,
+        to_region=override.to_region,
+        service_code=service_code,
+        usage_type=override.usage_type,
+        operation=sibling.operation if sibling else None,
+        unit=unit,
+        tiers=override.new_tiers(()),  # price_usd or tiers: a scale was refused above
+        tier_period=sibling.tier_period if sibling else "month",
+        source=override.source or f"overrides file {source}",
+        evidence="override",
+        verified=False,
+        note="added by overrides file",
+    )
 
 
 def _describe_tiers(tiers: tuple[Tier, ...]) -> str:

@@ -24,6 +24,7 @@ from vpccost.compare import compare as compare_designs
 from vpccost.errors import InputError, VpccostError
 from vpccost.forecast import forecast
 from vpccost.outputs import _price_entry, comparison_document, forecast_document, line_items_csv, periods_csv
+from vpccost.regions import is_region
 from vpccost.table import render_comparison, render_forecast, render_pricing
 from vpccost.topology import Topology
 from vpccost.traffic import TrafficRow
@@ -192,6 +193,9 @@ def pricing_show(
 ) -> None:
     """List the prices of the snapshot, with their usage types and provenance."""
     chosen = _format(output_format, output)
+    if region is not None and not is_region(region):
+        typer.echo(f"error: '{region}' is not an AWS region code (e.g. us-east-1)", err=True)
+        raise typer.Exit(2)
     catalog: Catalog = _run(lambda: load_pricing(pricing, overrides=overrides))
     if chosen is OutputFormat.json:
         document = {

@@ -17,6 +17,7 @@ from vpccost.estate import Estate, build_estate
 from vpccost.service_access import ServiceAccess, service_access
 from vpccost.topology import Topology, load_topology
 from vpccost.traffic import Traffic, label_column_warnings, load_traffic
+from vpccost.units import format_decimal
 from vpccost.usage import Options
 
 TrafficInput = Traffic | pd.DataFrame | str | Path
@@ -145,7 +146,7 @@ def _period_hours(hours: Decimal | int | str) -> Decimal:
 
 def _assumptions(estate: Estate, results: list[DesignResult], period_hours: Decimal, catalog: Catalog) -> list[str]:
     notes = [
-        f"Period: {period_hours} hours (730 = one month); monthly tier bounds scale by hours/730.",
+        f"Period: {format_decimal(period_hours)} hours (730 = one month); monthly tier bounds scale by hours/730.",
         "Volumes are GB of 2^30 bytes per period; tiers apply to each usage type's total per region across "
         "accounts, then are allocated to payer accounts pro rata.",
     ]

@@ -196,7 +196,6 @@ class _Resolver:
         self.traffic = traffic
         self.topology = topology
         self.rows = traffic.rows
-        self.row_word = traffic.row_word
         self.regions = _Codes()
         self.accounts = _Codes()
         self.services = _Codes()
@@ -205,8 +204,7 @@ class _Resolver:
         self.assumptions: list[str] = []
 
     def fail(self, position: int, column: str, message: str) -> InputError:
-        number = int(self.rows["_line"].iloc[position])
-        return InputError(message, source=self.traffic.source, field=column, **{self.row_word: number})
+        return InputError(message, source=self.traffic.source, field=column, **self.traffic.locate(position))
 
     def estate(self) -> Estate:
         endpoints = {side: self._endpoints(side) for side in ("src", "dst")}

@@ -145,7 +145,12 @@ def _utc(moment: datetime) -> str:
 
 def _recommendation(comparison: Comparison, cheapest: DesignResult | None) -> dict[str, Any]:
     if cheapest is None or cheapest.total_usd is None:
-        return {"design": None, "total_usd": None, "reason": "no design is both priced and feasible"}
+        return {
+            "design": None,
+            "total_usd": None,
+            "saving_vs_usd": {},
+            "reason": "no design is both priced and feasible",
+        }
     best_usd = cheapest.total_usd
     others = [
         result

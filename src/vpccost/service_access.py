@@ -40,7 +40,7 @@ class ServiceAccess:
     interface_endpoint_usd: Decimal | None
     cheapest: str | None
     breakeven_gb: Decimal | None
-    """Monthly volume above which an interface endpoint costs less than the NAT gateway (rounded up to
+    """Volume per period above which an interface endpoint costs less than the NAT gateway (rounded up to
     0.01 GB); None when it never does; 0 when it always does."""
     notes: tuple[str, ...]
 

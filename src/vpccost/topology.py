@@ -205,12 +205,11 @@ def load_topology(path: str | Path) -> Topology:
     return validate_document(Topology, Path(path))
 
 
-def duplicate_vpc_index(vpcs: list[Any]) -> int | None:
+def duplicate_vpc_index(vpcs: list[Vpc]) -> int | None:
     """The index of the first VPC entry whose id was already used, if any."""
-    seen: set[Any] = set()
+    seen: set[str] = set()
     for index, vpc in enumerate(vpcs):
-        vpc_id = vpc.get("id") if isinstance(vpc, dict) else getattr(vpc, "id", None)
-        if vpc_id in seen:
+        if vpc.id in seen:
             return index
-        seen.add(vpc_id)
+        seen.add(vpc.id)
     return None

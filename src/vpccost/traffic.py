@@ -13,13 +13,13 @@ import re
 from dataclasses import dataclass
 from decimal import Decimal, InvalidOperation
 from pathlib import Path
-from typing import Literal, Protocol
+from typing import Any, Literal, Protocol
 
 import numpy as np
 import pandas as pd
 import pyarrow as pa
 import pyarrow.compute as pc
-from pydantic import BaseModel, ConfigDict, Field
+from pydantic import BaseModel, ConfigDict, Field, field_validator, model_validator
 
 from vpccost.errors import InputError
 from vpccost.regions import is_region
@@ -37,9 +37,30 @@ _SERVICE = re.compile(r"^aws:(?P<service>[a-z0-9][a-z0-9.\-]*)(@(?P<region>[a-z0
 
 class TrafficRow(BaseModel):
     """One row of a traffic file. Columns not named here are labels (team, application…) carried into
-    reports. Give `gb` or `bytes`."""
+    reports. Give `gb` or `bytes`; an empty cell is a value not given.
+
+    This model is the published schema of a row (`vpccost schema traffic`). Files are checked column-wise
+    by `load_traffic` for speed; a test holds the two to the same verdict on a table of rows."""
 
     model_config = ConfigDict(extra="allow")
+
+    @model_validator(mode="before")
+    @classmethod
+    def _empty_cells_are_not_given(cls, data: Any) -> Any:
+        if isinstance(data, dict):
+            return {key: value for key, value in data.items() if not (isinstance(value, str) and not value.strip())}
+        return data
+
+    @field_validator("ip_version", mode="before")
+    @classmethod
+    def _ip_version_from_text(cls, value: Any) -> Any:
+        return int(value) if isinstance(value, str) and value.strip() in {"4", "6"} else value
+
+    @model_validator(mode="after")
+    def _one_volume(self) -> TrafficRow:
+        if (self.gb is None) == (self.bytes is None):
+            raise ValueError("give the volume as gb or as bytes (one of them)")
+        return self
 
     src: str = Field(description="VPC id or name, 'internet', or 'aws:<service>[@<region>]'")
     dst: str = Field(description="VPC id or name, 'internet', or 'aws:<service>[@<region>]'")
@@ -75,10 +96,6 @@ class Endpoint:
     name: str
     region: str | None = None
 
-    @property
-    def is_public_address(self) -> bool:
-        return self.kind == "service" and self.name in PUBLIC_ADDRESS_SERVICES
-
 
 def parse_endpoint(text: str) -> Endpoint:
     """`internet`, `aws:<service>[@<region>]`, or a VPC reference. Raises ValueError on a malformed one."""
@@ -98,6 +115,35 @@ def parse_endpoint(text: str) -> Endpoint:
     return Endpoint("vpc", value)
 
 
+@dataclass(frozen=True)
+class RowLocator:
+    """Where a data row is, in the terms a user can find it: its line in a CSV file (blank lines and quoted
+    line breaks counted), else its row number from `first_row`."""
+
+    csv_path: Path | None
+    first_row: int
+
+    def __call__(self, position: int) -> dict[str, int]:
+        if self.csv_path is None:
+            return {"row": position + self.first_row}
+        lines = _csv_record_lines(self.csv_path)
+        return {"line": lines[position] if position < len(lines) else position + 2}
+
+
+def _csv_record_lines(path: Path) -> list[int]:
+    """The line on which each data record of a CSV file starts (header excluded, blank lines skipped)."""
+    starts = []
+    with path.open(encoding="utf-8", errors="replace", newline="") as handle:
+        reader = csv.reader(handle)
+        next(reader, None)
+        previous_end = reader.line_num
+        for record in reader:
+            if record:
+                starts.append(previous_end + 1)
+            previous_end = reader.line_num
+    return starts
+
+
 @dataclass
 class Traffic:
     """Validated traffic rows (rows with the same key summed).
@@ -110,8 +156,8 @@ class Traffic:
     gb_per_unit: Decimal
     labels: tuple[str, ...]
     source: str
-    row_word: Literal["line", "row"]
-    """How errors count rows: file lines (CSV), or rows (Parquet from 1, DataFrames by position)."""
+    locate: RowLocator
+    """Turns a row's position into what errors name: its CSV line, or its row number."""
 
     @property
     def total_gb(self) -> Decimal:
@@ -120,7 +166,7 @@ class Traffic:
     def to_frame(self) -> pd.DataFrame:
         """The rows, those with the same key summed, with their exact volume in GB (Decimal)."""
         summed = _sum_same_keys(self.rows, self.labels)
-        frame = summed.drop(columns=["volume", "_line"])
+        frame = summed.drop(columns=["volume"])
         frame["gb"] = summed["volume"].map(lambda units: Decimal(int(units)) * self.gb_per_unit)
         return frame
 
@@ -129,13 +175,13 @@ def load_traffic(source: str | Path | pd.DataFrame, *, name: str | None = None) 
     """Read traffic from a CSV or Parquet file, or a DataFrame, and validate it. Errors name the file,
     the line (files) or row (DataFrames), and the column."""
     if isinstance(source, pd.DataFrame):
-        return _validate(source.copy(), name or "DataFrame", line_offset=0, row_word="row")
+        return _validate(source.copy(), name or "DataFrame", RowLocator(None, first_row=0))
     path = Path(source)
     label = name or str(path)
     frame = _read_file(path, label)
     is_csv = path.suffix.lower() not in {".parquet", ".pq"}
     # CSV: the header is line 1, so data row i (0-based) is line i + 2; Parquet rows are numbered from 1
-    return _validate(frame, label, line_offset=2 if is_csv else 1, row_word="line" if is_csv else "row")
+    return _validate(frame, label, RowLocator(path if is_csv else None, first_row=1))
 
 
 def _read_file(path: Path, label: str) -> pd.DataFrame:
@@ -148,6 +194,7 @@ def _read_file(path: Path, label: str) -> pd.DataFrame:
             return pd.read_parquet(path)
         except Exception as error:  # pyarrow raises many types for a damaged file
             raise InputError(f"cannot read Parquet: {error}", source=label) from None
+    _check_csv_header(path, label)
     try:
         # every column as text: volumes are parsed exactly later, never through a float
         return pd.read_csv(path, dtype=str, keep_default_na=False, engine="pyarrow")
@@ -155,6 +202,21 @@ def _read_file(path: Path, label: str) -> pd.DataFrame:
         raise InputError("the file is empty (a traffic file needs at least a header line)", source=label) from None
     except (pd.errors.ParserError, UnicodeDecodeError, pa.ArrowInvalid) as error:
         raise InputError(f"cannot parse CSV: {_csv_problem(path) or error}", source=label) from None
+
+
+def _check_csv_header(path: Path, label: str) -> None:
+    """Column names must be present and distinct (pandas would rename a repeated one and invent a name for an
+    empty one, turning both into labels)."""
+    try:
+        with path.open(encoding="utf-8", newline="") as handle:
+            header = [name.strip() for name in next(csv.reader(handle), [])]
+    except UnicodeDecodeError:
+        return  # reported with its position when the file is parsed
+    for index, name in enumerate(header):
+        if not name:
+            raise InputError(f"column {index + 1} of the header has no name", source=label, line=1)
+        if name in header[:index]:
+            raise InputError("the column appears twice in the header", source=label, line=1, field=name)
 
 
 def _csv_problem(path: Path) -> str | None:
@@ -174,15 +236,14 @@ def _csv_problem(path: Path) -> str | None:
     return None
 
 
-def _validate(frame: pd.DataFrame, source: str, *, line_offset: int, row_word: Literal["line", "row"]) -> Traffic:
+def _validate(frame: pd.DataFrame, source: str, locate: RowLocator) -> Traffic:
     frame.columns = [str(column).strip() for column in frame.columns]
     _check_columns(frame, source)
-    if row_word == "row" and not isinstance(frame.index, pd.RangeIndex):
+    if not isinstance(frame.index, pd.RangeIndex):
         frame = frame.reset_index(drop=True)
 
     def fail(position: int, column: str, message: str) -> InputError:
-        number = position + line_offset
-        return InputError(message, source=source, field=column, **{row_word: number})
+        return InputError(message, source=source, field=column, **locate(position))
 
     rows = pd.DataFrame(index=frame.index)
     for column in ("src", "dst"):
@@ -193,6 +254,10 @@ def _validate(frame: pd.DataFrame, source: str, *, line_offset: int, row_word: L
             except ValueError as error:
                 raise fail(position, column, f"endpoint {error}") from None
     for column in OPTIONAL_TEXT_COLUMNS:
+        if column.endswith("_account") and column in frame.columns and frame[column].dtype.kind in "iuf":
+            raise InputError(
+                "account ids must be text: as numbers their leading zeros are lost", source=source, field=column
+            )
         rows[column] = _text_column(frame[column]) if column in frame.columns else ""
     for column in ("src_region", "dst_region"):
         for value, position in _first_positions(rows[column]).items():
@@ -205,7 +270,6 @@ def _validate(frame: pd.DataFrame, source: str, *, line_offset: int, row_word: L
         rows[column] = _text_column(frame[column])
     volume, gb_per_unit = _volume_units(frame, fail)
     rows["volume"] = volume
-    rows["_line"] = np.arange(len(rows), dtype=np.int64) + line_offset
     both_ends_outside = _both_ends_outside_vpcs(rows)
     if both_ends_outside is not None:
         raise fail(both_ends_outside, "dst", "at least one side of a row must be a VPC")
@@ -214,7 +278,7 @@ def _validate(frame: pd.DataFrame, source: str, *, line_offset: int, row_word: L
         gb_per_unit=gb_per_unit,
         labels=labels,
         source=source,
-        row_word=row_word,
+        locate=locate,
     )
 
 
@@ -243,7 +307,8 @@ def label_column_warnings(traffic: Traffic) -> list[str]:
 
 
 def _text_column(series: pd.Series) -> pd.Series:
-    return series.fillna("").astype(str).str.strip()
+    """Text of any column (nullable integers, categoricals with nulls…), empty where missing."""
+    return series.astype("string").fillna("").astype(str).str.strip()
 
 
 def _first_positions(series: pd.Series) -> dict[str, int]:
@@ -255,7 +320,7 @@ def _first_positions(series: pd.Series) -> dict[str, int]:
 def _choice_column(frame: pd.DataFrame, column: str, allowed: set[str], default: str, fail: _Fail) -> pd.Series:
     if column not in frame.columns:
         return pd.Series(default, index=frame.index)
-    values = _text_column(frame[column]).str.lower().replace({"": default, "4.0": "4", "6.0": "6"})
+    values = _text_column(frame[column]).replace({"": default, "4.0": "4", "6.0": "6"})
     bad = ~values.isin(allowed)
     if bad.any():
         position = int(np.flatnonzero(bad.to_numpy())[0])
@@ -343,5 +408,5 @@ def _sum_same_keys(rows: pd.DataFrame, labels: tuple[str, ...]) -> pd.DataFrame:
     keys = [*KEY_COLUMNS, *labels]
     if rows.empty:
         return rows.reset_index(drop=True)
-    grouped = rows.groupby(keys, sort=False, dropna=False).agg(volume=("volume", "sum"), _line=("_line", "min"))
+    grouped = rows.groupby(keys, sort=False, dropna=False).agg(volume=("volume", "sum"))
     return grouped.reset_index()

@@ -8,7 +8,7 @@ from __future__ import annotations
 
 from collections.abc import Sequence
 from dataclasses import dataclass, field
-from decimal import Decimal
+from decimal import ROUND_CEILING, Decimal
 from typing import NamedTuple
 
 import numpy as np
@@ -74,7 +74,13 @@ class UsageBuilder:
 
     @property
     def hours(self) -> Decimal:
-        return self.options.period_hours
+        """Hours an hourly resource is billed for: AWS bills a partial hour as a full hour."""
+        billed = self.options.period_hours.to_integral_value(rounding=ROUND_CEILING)
+        if billed != self.options.period_hours:
+            self.assume(
+                f"Hourly resources are billed {billed} whole hours for the {self.options.period_hours} h period."
+            )
+        return billed
 
     def vpc_resources(self, suffix: str) -> list[str]:
         """Resource names for something each VPC holds, indexed by VPC code (`vpc-0a1b/nat-gateway`)."""

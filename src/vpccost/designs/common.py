@@ -37,7 +37,9 @@ def crosses_az(b: UsageBuilder, rows: np.ndarray) -> np.ndarray:
     unknown = (f.src.az == NONE) | (f.dst.az == NONE)
     if (rows & unknown).any():
         gb = format_decimal(_gb(b, rows & unknown))
-        b.assume(f"{gb} GB of VPC-to-VPC traffic without an AZ on both sides is priced as crossing AZs.")
+        b.assume(
+            f"{gb} GB of traffic between VPC resources without a known AZ on both sides is priced as crossing AZs."
+        )
     crossing: np.ndarray = rows & (unknown | (f.src.az != f.dst.az))
     return crossing
 
