@@ -11,7 +11,6 @@ import io
 import json
 import os
 import sys
-import tempfile
 from enum import StrEnum
 from pathlib import Path
 from typing import Annotated, Any
@@ -22,6 +21,7 @@ from rich.console import Console
 from vpccost.catalog import Catalog, Snapshot, load_pricing
 from vpccost.compare import compare as compare_designs
 from vpccost.errors import InputError, VpccostError
+from vpccost.files import write_text_atomically
 from vpccost.forecast import forecast
 from vpccost.outputs import _price_entry, comparison_document, forecast_document, line_items_csv, periods_csv
 from vpccost.regions import is_region
@@ -252,11 +252,8 @@ def _emit(text: str, output: Path | None) -> None:
     if output is None:
         sys.stdout.write(text)
         return
-    directory = output.parent if str(output.parent) else Path(".")
     try:
-        with tempfile.NamedTemporaryFile("w", encoding="utf-8", dir=directory, delete=False, suffix=".tmp") as handle:
-            handle.write(text)
-        os.replace(handle.name, output)
+        write_text_atomically(output, text)
     except OSError as error:
         typer.echo(f"error: cannot write {output}: {error.strerror}", err=True)
         raise typer.Exit(2) from None

@@ -12,28 +12,27 @@ that starts with `=` stays a string and never becomes a formula.
 from __future__ import annotations
 
 import io
-import os
 import re
-import secrets
 from collections import defaultdict
 from collections.abc import Callable, Iterable, Sequence
 from dataclasses import dataclass
 from datetime import UTC, datetime
 from decimal import Decimal
 from pathlib import Path
-from typing import IO, TYPE_CHECKING
+from typing import TYPE_CHECKING
 
 from openpyxl import Workbook
+from openpyxl.cell.cell import Cell
 from openpyxl.styles import Font
 from openpyxl.utils import get_column_letter
 from openpyxl.worksheet.worksheet import Worksheet
 
 from vpccost import __version__
 from vpccost.errors import VpccostError
+from vpccost.files import write_atomically
 from vpccost.units import exact_arithmetic
 
 if TYPE_CHECKING:
-    from vpccost.compare import Comparison
     from vpccost.engine import DesignResult
     from vpccost.periods import Period
 
@@ -75,8 +74,10 @@ def xlsx_bytes(periods: Sequence[Period]) -> bytes:
     if not periods:
         raise VpccostError("no periods to write: an estimate needs at least one")
     workbook = Workbook()
-    workbook.remove(workbook.active)  # type: ignore[arg-type]
-    _summary(workbook.create_sheet("Summary"), periods)
+    summary = workbook.active
+    assert isinstance(summary, Worksheet)
+    summary.title = "Summary"
+    _summary(summary, periods)
     _line_items(workbook.create_sheet("Line items"), periods)
     _by_account(workbook.create_sheet("By account"), periods)
     _assumptions(workbook.create_sheet("Assumptions"), periods)
@@ -85,23 +86,6 @@ def xlsx_bytes(periods: Sequence[Period]) -> bytes:
     buffer = io.BytesIO()
     workbook.save(buffer)
     return buffer.getvalue()
-
-
-def write_atomically(path: Path, write: Callable[[IO[bytes]], object]) -> None:
-    """Call `write` on a new temporary file next to `path`, then rename it to `path`; on any error the
-    temporary file is removed and `path` is left as it was. The file gets the usual permissions (umask)."""
-    directory = path.parent
-    temporary = directory / f".{path.name}.{secrets.token_hex(8)}.tmp"
-    descriptor = os.open(temporary, os.O_WRONLY | os.O_CREAT | os.O_EXCL, 0o666)
-    try:
-        with os.fdopen(descriptor, "wb") as handle:
-            write(handle)
-            handle.flush()
-            os.fsync(handle.fileno())
-        os.replace(temporary, path)
-    except BaseException:
-        temporary.unlink(missing_ok=True)
-        raise
 
 
 # ---- sheets ---------------------------------------------------------------------------------------------------
@@ -265,7 +249,7 @@ def _by_account(sheet: Worksheet, periods: Sequence[Period]) -> None:
             with exact_arithmetic():
                 for item in result.line_items:
                     costs[(item.payer_account, item.label if split_by is not None else None)] += item.cost_usd
-            for (account, label), cost in sorted(costs.items(), key=lambda pair: (pair[0][0], _label_order(pair[0][1]))):
+            for (account, label), cost in sorted(costs.items(), key=_account_label_order):
                 rows.append(
                     [
                         *([period.month] if several else []),
@@ -279,9 +263,10 @@ def _by_account(sheet: Worksheet, periods: Sequence[Period]) -> None:
     _write_table(sheet, columns, rows)
 
 
-def _label_order(label: str | None) -> tuple[int, str]:
-    """Labelled rows first, then the unlabelled (hourly resources carry no label)."""
-    return (1, "") if label is None else (0, label)
+def _account_label_order(pair: tuple[tuple[str, str | None], Decimal]) -> tuple[str, int, str]:
+    """By account, then labelled rows before the unlabelled (hourly resources carry no label)."""
+    (account, label), _ = pair
+    return (account, 1, "") if label is None else (account, 0, label)
 
 
 def _assumptions(sheet: Worksheet, periods: Sequence[Period]) -> None:
@@ -291,19 +276,17 @@ def _assumptions(sheet: Worksheet, periods: Sequence[Period]) -> None:
     for period in periods:
         comparison = period.comparison
         prefix: list[Value] = [period.month] if several else []
-        rows += [
-            [*prefix, topic, value]
-            for topic, value in [
-                ("Period start (UTC)", _excel_time(period.start)),
-                ("Period end (UTC)", _excel_time(period.end)),
-                ("Billing month", period.month),
-                ("Period hours", comparison.options.period_hours),
-                ("Pricing snapshot", comparison.catalog.name),
-                ("Currency", comparison.catalog.currency),
-                ("Split by label", comparison.options.split_by),
-                ("vpccost version", __version__),
-            ]
+        facts: list[tuple[str, Value]] = [
+            ("Period start (UTC)", _excel_time(period.start)),
+            ("Period end (UTC)", _excel_time(period.end)),
+            ("Billing month", period.month),
+            ("Period hours", comparison.options.period_hours),
+            ("Pricing snapshot", comparison.catalog.name),
+            ("Currency", comparison.catalog.currency),
+            ("Split by label", comparison.options.split_by),
+            ("vpccost version", __version__),
         ]
+        rows += [[*prefix, topic, value] for topic, value in facts]
         rows += [[*prefix, "Assumption", text] for text in comparison.assumptions]
         rows += [[*prefix, "Warning", text] for text in comparison.warnings]
     _write_table(sheet, columns, rows, autofilter=False, formats={"Value": _assumption_format})
@@ -346,7 +329,7 @@ def _prices(sheet: Worksheet, periods: Sequence[Period]) -> None:
     ]
     seen: set[tuple[str, object]] = set()
     rows: list[list[Value]] = []
-    for comparison in _comparisons(periods):
+    for comparison in (period.comparison for period in periods):
         for entry in comparison.prices_used:
             if (comparison.catalog.name, entry) in seen:
                 continue
@@ -376,10 +359,6 @@ def _prices(sheet: Worksheet, periods: Sequence[Period]) -> None:
     _write_table(sheet, columns, rows)
 
 
-def _comparisons(periods: Sequence[Period]) -> list[Comparison]:
-    return [period.comparison for period in periods]
-
-
 # ---- cells ----------------------------------------------------------------------------------------------------
 
 
@@ -395,14 +374,14 @@ def _write_table(
     bold = Font(bold=True)
     widths = [len(column.header) + 3 for column in columns]
     for index, column in enumerate(columns, start=1):
-        cell = sheet.cell(row=1, column=index)
+        cell = _cell(sheet, 1, index)
         _set_text(cell, column.header)
         cell.font = bold
     for row_number, row in enumerate(rows, start=2):
         for index, (column, value) in enumerate(zip(columns, row, strict=True), start=1):
-            cell = sheet.cell(row=row_number, column=index)
-            if value is None:
+            if value is None or value == "":
                 continue
+            cell = _cell(sheet, row_number, index)
             if isinstance(value, str):
                 _set_text(cell, value)
                 widths[index - 1] = max(widths[index - 1], len(value) + 1)
@@ -419,12 +398,15 @@ def _write_table(
         sheet.auto_filter.ref = f"A1:{get_column_letter(len(columns))}{len(rows) + 1}"
 
 
-def _set_text(cell: object, text: str) -> None:
+def _cell(sheet: Worksheet, row: int, column: int) -> Cell:
+    cell = sheet.cell(row=row, column=column)
+    assert isinstance(cell, Cell)  # not a merged cell: the sheets merge none
+    return cell
+
+
+def _set_text(cell: Cell, text: str) -> None:
     """Store `text` as a string cell. openpyxl makes any string that starts with `=` a formula (and `#N/A`
     and the like an error); the data type is set back to string after assigning, so it never is one."""
-    from openpyxl.cell.cell import Cell
-
-    assert isinstance(cell, Cell)
     escaped = _ooxml_text(text)
     if len(escaped) > MAX_CELL_TEXT:
         raise VpccostError(f"text of {len(escaped)} characters does not fit in a spreadsheet cell: {text[:80]}…")
