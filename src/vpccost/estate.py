@@ -82,6 +82,28 @@ class Flows:
         return chosen
 
 
+@dataclass(frozen=True)
+class OutsideTraffic:
+    """Per flow (all arrays over every flow): how a flow between a VPC and the internet or an AWS service
+    looks from the VPC. The path rules of every design and the service-access comparison read the same
+    classification from here."""
+
+    rows: np.ndarray  # one side is a VPC, the other the internet or a service
+    vpc: np.ndarray  # the VPC side's code
+    vpc_account: np.ndarray
+    vpc_az: np.ndarray
+    vpc_region: np.ndarray
+    service: np.ndarray  # the service code, NONE for the internet
+    vpc_sends: np.ndarray  # the VPC is the row's sender
+    to_internet: np.ndarray
+    vpc_initiated: np.ndarray  # the VPC opened the connection
+    is_service: np.ndarray
+    public_address: np.ndarray  # aws:ec2 / aws:amazon
+    same_region: np.ndarray  # a service in the VPC's own region
+    nat_processed: np.ndarray  # what a NAT gateway would process: initiated by the VPC over IPv4
+    endpoint_reachable: np.ndarray  # initiated by the VPC to a named service in its region
+
+
 @dataclass
 class Estate:
     vpcs: list[VpcInfo]
@@ -134,6 +156,37 @@ class Estate:
                     overlaps[(low[3], high[3])].append(f"{low[4]} / {high[4]}")
             open_ranges.append(current)
         return dict(overlaps)
+
+    @functools.cached_property
+    def outside(self) -> OutsideTraffic:
+        """Flows between a VPC and the internet or an AWS service, seen from the VPC's side."""
+        f = self.flows
+        src_is_vpc = f.src.kind == VPC
+        outside_kind = np.where(src_is_vpc, f.dst.kind, f.src.kind)
+        rows = (src_is_vpc ^ (f.dst.kind == VPC)) & (outside_kind != VPC)
+        vpc = np.where(src_is_vpc, f.src.vpc, f.dst.vpc)
+        service = np.where(src_is_vpc, f.dst.service, f.src.service)
+        is_service = rows & (outside_kind == SERVICE)
+        region_of_vpc = np.array([*self.vpc_attribute("region"), NONE], dtype=np.int32)
+        same_region = is_service & (np.where(src_is_vpc, f.dst.region, f.src.region) == region_of_vpc[vpc])
+        vpc_initiated = rows & (src_is_vpc == f.src_initiates)
+        public_address = is_service & self.is_public_address(service)
+        return OutsideTraffic(
+            rows=rows,
+            vpc=vpc,
+            vpc_account=np.where(src_is_vpc, f.src.account, f.dst.account),
+            vpc_az=np.where(src_is_vpc, f.src.az, f.dst.az),
+            vpc_region=region_of_vpc[vpc],
+            service=service,
+            vpc_sends=rows & src_is_vpc,
+            to_internet=rows & (outside_kind == INTERNET),
+            vpc_initiated=vpc_initiated,
+            is_service=is_service,
+            public_address=public_address,
+            same_region=same_region,
+            nat_processed=vpc_initiated & ~f.ipv6,
+            endpoint_reachable=vpc_initiated & same_region & ~public_address,
+        )
 
     def is_public_address(self, service_codes: np.ndarray) -> np.ndarray:
         public = np.array([name in PUBLIC_ADDRESS_SERVICES for name in self.services] + [False], dtype=bool)

@@ -19,7 +19,7 @@ import numpy as np
 
 from vpccost.catalog import Catalog
 from vpccost.errors import MissingPriceError
-from vpccost.estate import SERVICE, VPC, Estate
+from vpccost.estate import Estate
 from vpccost.traffic import GATEWAY_ENDPOINT_SERVICES
 from vpccost.units import exact_arithmetic, rounding_arithmetic
 from vpccost.usage import Options, sum_by_key
@@ -52,24 +52,16 @@ def service_access(estate: Estate, catalog: Catalog, options: Options) -> list[S
 
 
 def _service_access(estate: Estate, catalog: Catalog, options: Options) -> list[ServiceAccess]:
-    f = estate.flows
-    src_is_vpc = f.src.kind == VPC
-    one_vpc_side = src_is_vpc ^ (f.dst.kind == VPC)
-    vpc = np.where(src_is_vpc, f.src.vpc, f.dst.vpc)
-    outside_kind = np.where(src_is_vpc, f.dst.kind, f.src.kind)
-    service = np.where(src_is_vpc, f.dst.service, f.src.service)
-    service_region = np.where(src_is_vpc, f.dst.region, f.src.region)
-    vpc_region = np.where(src_is_vpc, f.src.region, f.dst.region)
-    nat_traffic = one_vpc_side & (src_is_vpc == f.src_initiates) & ~f.ipv6
-    candidates = (
-        nat_traffic & (outside_kind == SERVICE) & (service_region == vpc_region) & ~estate.is_public_address(service)
-    )
+    o = estate.outside
+    vpc, service = o.vpc, o.service
+    candidates = o.nat_processed & o.endpoint_reachable
     # the internet, AWS public addresses and services in other regions keep needing a NAT gateway
-    vpcs_with_other_nat = set(np.unique(vpc[nat_traffic & ~candidates]).tolist())
+    vpcs_with_other_nat = set(np.unique(vpc[o.nat_processed & ~candidates]).tolist())
     if not candidates.any():
         return []
     sizes = [len(estate.vpcs), len(estate.services)]
-    (vpc_codes, service_codes), sums = sum_by_key([vpc[candidates], service[candidates]], sizes, f.volume[candidates])
+    volume = estate.flows.volume[candidates]
+    (vpc_codes, service_codes), sums = sum_by_key([vpc[candidates], service[candidates]], sizes, volume)
     services_per_vpc = Counter(vpc_codes)
     results = []
     for vpc_code, service_code, units in zip(vpc_codes, service_codes, sums, strict=True):

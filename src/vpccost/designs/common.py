@@ -15,7 +15,7 @@ from decimal import Decimal
 
 import numpy as np
 
-from vpccost.estate import INTERNET, NONE, SERVICE, VPC
+from vpccost.estate import NONE, VPC
 from vpccost.units import exact_arithmetic, format_decimal
 from vpccost.usage import UsageBuilder
 
@@ -118,7 +118,8 @@ class NatGateways:
 
     def __init__(self, b: UsageBuilder) -> None:
         self.b = b
-        self.used: dict[tuple[str, int], tuple[NatHomes, int]] = {}
+        self.used: dict[str, tuple[NatHomes, int]] = {}
+        """NAT gateway resource name -> the homes table and the home it belongs to"""
 
     def process(
         self, rows: np.ndarray, homes: NatHomes, *, workload_az: np.ndarray, workload_account: np.ndarray
@@ -134,7 +135,7 @@ class NatGateways:
             resource=homes.home, resource_names=homes.names,
         )  # fmt: skip
         for home in np.unique(homes.home[rows]).tolist():
-            self.used.setdefault((homes.names[home], home), (homes, home))
+            self.used.setdefault(homes.names[home], (homes, home))
         if b.options.nat_per_vpc:
             self._cross_az_to_single_nat(rows, homes, workload_az, workload_account)
 
@@ -163,10 +164,10 @@ class NatGateways:
             count = 1 if b.options.nat_per_vpc else len(homes.azs[home])
             region = b.estate.regions[homes.region[home]]
             payer = b.estate.accounts[homes.owner[home]]
-            b.hourly(NAT_GATEWAY, "nat_gateway_hours", region=region, payer=payer, resource=name[0], count=count)
+            b.hourly(NAT_GATEWAY, "nat_gateway_hours", region=region, payer=payer, resource=name, count=count)
             b.hourly(
                 f"Public IPv4 address ({NAT_GATEWAY})", "public_ipv4_in_use_hours", region=region, payer=payer,
-                resource=name[0], count=count,
+                resource=name, count=count,
             )  # fmt: skip
         if self.used:
             layout = "one NAT gateway per VPC" if b.options.nat_per_vpc else "a NAT gateway in each AZ of a VPC"
@@ -259,42 +260,25 @@ def meter_outside(
       a named service in its region; regional transfer on the VPC's side for AWS public addresses
       (`aws:ec2`, `aws:amazon`) in its region; the sender's inter-region rate for services elsewhere.
     """
-    f = b.flows
-    src_is_vpc = f.src.kind == VPC
-    outside_kind = np.where(src_is_vpc, f.dst.kind, f.src.kind)
-    rows = (src_is_vpc ^ (f.dst.kind == VPC)) & (outside_kind != VPC)
-    if not rows.any():
+    o = b.estate.outside
+    if not o.rows.any():
         return
-    vpc_side = np.where(src_is_vpc, f.src.vpc, f.dst.vpc)
-    vpc_account = np.where(src_is_vpc, f.src.account, f.dst.account)
-    vpc_az = np.where(src_is_vpc, f.src.az, f.dst.az)
-    vpc_region = b.vpc_region[vpc_side]
-    service = np.where(src_is_vpc, f.dst.service, f.src.service)
-    service_region = np.where(src_is_vpc, f.dst.region, f.src.region)
-    vpc_initiated = rows & (src_is_vpc == f.src_initiates)
-    is_service = rows & (outside_kind == SERVICE)
-    public_address = is_service & b.estate.is_public_address(service)
-    same_region = is_service & (service_region == vpc_region)
-
-    via_endpoint = np.zeros(len(f), dtype=bool)
+    via_endpoint = np.zeros(len(b.flows), dtype=bool)
     if endpoints is not None:
-        via_endpoint = vpc_initiated & same_region & ~public_address
-        endpoints.process(via_endpoint, vpc_side, service, [f"{name}" for name in b.estate.services])
-    via_nat = vpc_initiated & ~via_endpoint & ~f.ipv6
-    nat.process(via_nat, nat_homes(vpc_side), workload_az=vpc_az, workload_account=vpc_account)
-
-    internet_egress = rows & src_is_vpc & (f.dst.kind == INTERNET)
+        via_endpoint = o.endpoint_reachable
+        endpoints.process(via_endpoint, o.vpc, o.service, b.estate.services)
+    nat.process(o.nat_processed & ~via_endpoint, nat_homes(o.vpc), workload_az=o.vpc_az, workload_account=o.vpc_account)
     b.per_gb(
-        "Data transfer out to the internet", "data_transfer_internet_out_bytes", internet_egress, region=vpc_region,
-        payer=vpc_account, resource=vpc_side, resource_names=b.vpc_ids,
+        "Data transfer out to the internet", "data_transfer_internet_out_bytes", o.vpc_sends & o.to_internet,
+        region=o.vpc_region, payer=o.vpc_account, resource=o.vpc, resource_names=b.vpc_ids,
     )  # fmt: skip
     b.per_gb(
         "Data transfer to AWS public addresses (same region)", "data_transfer_regional_bytes",
-        public_address & same_region, region=vpc_region, payer=vpc_account, resource=vpc_side,
+        o.public_address & o.same_region, region=o.vpc_region, payer=o.vpc_account, resource=o.vpc,
         resource_names=b.vpc_ids,
     )  # fmt: skip
     meter_inter_region(
-        b, is_service & ~same_region, component="Inter-region data transfer (AWS service)", payer=vpc_account
+        b, o.is_service & ~o.same_region, component="Inter-region data transfer (AWS service)", payer=o.vpc_account
     )
 
 
