@@ -11,6 +11,7 @@ import io
 import json
 import os
 import sys
+from datetime import date
 from enum import StrEnum
 from pathlib import Path
 from typing import Annotated, Any
@@ -22,12 +23,17 @@ from vpccost.catalog import Catalog, Snapshot, load_pricing
 from vpccost.compare import compare as compare_designs
 from vpccost.errors import InputError, VpccostError
 from vpccost.files import write_text_atomically
+from vpccost.focus import focus_csv
 from vpccost.forecast import forecast
 from vpccost.outputs import _price_entry, comparison_document, forecast_document, line_items_csv, periods_csv
+from vpccost.parquet import write_parquet
+from vpccost.periods import Period, period_of
 from vpccost.regions import is_region
+from vpccost.report_html import write_html
 from vpccost.table import render_comparison, render_forecast, render_pricing
 from vpccost.topology import Topology
 from vpccost.traffic import TrafficRow
+from vpccost.xlsx import write_xlsx
 
 app = typer.Typer(
     name="vpccost",
@@ -49,6 +55,13 @@ class OutputFormat(StrEnum):
     table = "table"
     json = "json"
     csv = "csv"
+    parquet = "parquet"
+    xlsx = "xlsx"
+    focus = "focus"
+
+
+BINARY_FORMATS = frozenset({OutputFormat.parquet, OutputFormat.xlsx})
+"""Formats written only to a file (`--output`)."""
 
 
 class SchemaName(StrEnum):
@@ -81,7 +94,15 @@ FreeTierOption = Annotated[
 ]
 FormatOption = Annotated[
     OutputFormat | None,
-    typer.Option("--format", "-f", help="table (default), json, or csv (line items); inferred from --output."),
+    typer.Option(
+        "--format",
+        "-f",
+        help="table (default), json, csv (line items), parquet, xlsx (workbook for finance) or focus (FOCUS 1.2 "
+        "CSV); inferred from --output's suffix.",
+    ),
+]
+StartOption = Annotated[
+    str | None, typer.Option(help="Month the estimate is dated in finance exports, YYYY-MM (default: next month).")
 ]
 
 
@@ -103,8 +124,12 @@ def compare(
     split_by: Annotated[
         str | None, typer.Option(help="A label column of the traffic: split per-GB line items by its values.")
     ] = None,
+    start: StartOption = None,
     output_format: FormatOption = None,
     output: OutputOption = None,
+    html: Annotated[
+        Path | None, typer.Option(help="Also write a self-contained HTML report (charts, line items) to this file.")
+    ] = None,
 ) -> None:
     """Price the traffic under every design and rank them, cheapest feasible first."""
     chosen = _format(output_format, output)
@@ -123,11 +148,14 @@ def compare(
     )
     for warning in result.warnings:
         typer.echo(f"warning: {warning}", err=True)
+    periods = [_run(lambda: period_of(result, _month(start)))]
+    if html is not None:
+        _write_file(html, lambda: write_html(result, html))
     if chosen is OutputFormat.json:
         _emit(json.dumps(comparison_document(result), indent=2) + "\n", output)
     elif chosen is OutputFormat.csv:
         _emit(line_items_csv(result), output)
-    else:
+    elif not _export(chosen, periods, output):
         _emit_table(lambda console: render_comparison(result, console), output)
 
 
@@ -174,7 +202,7 @@ def forecast_command(
         _emit(json.dumps(forecast_document(result), indent=2) + "\n", output)
     elif chosen is OutputFormat.csv:
         _emit(periods_csv(result.periods), output)
-    else:
+    elif not _export(chosen, result.periods, output):
         _emit_table(lambda console: render_forecast(result, console), output)
 
 
@@ -223,6 +251,39 @@ def schema(
     typer.echo(json.dumps(models[name].model_json_schema(), indent=2))
 
 
+def _export(chosen: OutputFormat, periods: list[Period], output: Path | None) -> bool:
+    """Write the finance formats; False when `chosen` is not one of them."""
+    if chosen is OutputFormat.focus:
+        _emit(_run(lambda: focus_csv(periods)), output)
+    elif chosen in BINARY_FORMATS:
+        if output is None:
+            typer.echo(f"error: --format {chosen} writes a file: give --output FILE", err=True)
+            raise typer.Exit(2)
+        writer = write_xlsx if chosen is OutputFormat.xlsx else write_parquet
+        _write_file(output, lambda: writer(periods, output))
+    else:
+        return False
+    return True
+
+
+def _write_file(path: Path, write: Any) -> None:
+    try:
+        _run(write)
+    except OSError as error:
+        typer.echo(f"error: cannot write {path}: {error.strerror}", err=True)
+        raise typer.Exit(2) from None
+
+
+def _month(text: str | None) -> date | None:
+    if text is None:
+        return None
+    try:
+        year, month = (int(part) for part in text.split("-"))
+        return date(year, month, 1)
+    except ValueError:
+        raise InputError(f"'{text}' is not a month such as 2027-01", field="start") from None
+
+
 def _design_names(designs: str | None) -> list[str] | None:
     return [name.strip() for name in designs.split(",") if name.strip()] if designs else None
 
@@ -230,8 +291,9 @@ def _design_names(designs: str | None) -> list[str] | None:
 def _format(chosen: OutputFormat | None, output: Path | None) -> OutputFormat:
     if chosen is not None:
         return chosen
-    if output is not None and output.suffix.lower().lstrip(".") in {"json", "csv"}:
-        return OutputFormat(output.suffix.lower().lstrip("."))
+    suffix = output.suffix.lower().lstrip(".") if output is not None else ""
+    if suffix in {"json", "csv", "parquet", "xlsx"}:
+        return OutputFormat(suffix)
     return OutputFormat.table
 
 
