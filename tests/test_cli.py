@@ -145,3 +145,26 @@ def test_pricing_show_refuses_an_unknown_region() -> None:
     result = run_cli("pricing", "show", "--region", "xx-9")
     assert result.exit_code == 2
     assert "'xx-9' is not an AWS region code" in result.stderr
+
+
+@pytest.mark.parametrize("suffix", ["xlsx", "parquet"])
+def test_binary_exports_need_an_output_file(tmp_path: Path, suffix: str) -> None:
+    refused = run_cli("compare", *MULTI, "--format", suffix)
+    assert refused.exit_code == 2
+    assert "give --output FILE" in refused.stderr
+    output = tmp_path / f"estimate.{suffix}"
+    written = run_cli("compare", *MULTI, "--output", output)
+    assert written.exit_code == 0, written.stderr
+    assert output.stat().st_size > 0
+
+
+def test_focus_export_and_html_report(tmp_path: Path) -> None:
+    focus, html = tmp_path / "focus.csv", tmp_path / "report.html"
+    result = run_cli("compare", *MULTI, "--format", "focus", "--start", "2027-03", "--output", focus, "--html", html)
+    assert result.exit_code == 0, result.stderr
+    rows = list(csv.DictReader(io.StringIO(focus.read_text())))
+    assert {row["BillingPeriodStart"] for row in rows} == {"2027-03-01T00:00:00Z"}
+    assert "<html" in html.read_text()[:500].lower()
+    bad_month = run_cli("compare", *MULTI, "--format", "focus", "--start", "March")
+    assert bad_month.exit_code == 2
+    assert "'March' is not a month" in bad_month.stderr

@@ -21,9 +21,10 @@ from openpyxl.worksheet.worksheet import Worksheet
 import vpccost
 from vpccost.compare import Comparison
 from vpccost.errors import VpccostError
+from vpccost.files import write_atomically
 from vpccost.outputs import comparison_document
 from vpccost.periods import Period, period_of
-from vpccost.xlsx import MONEY_FORMAT, write_atomically, write_xlsx, xlsx_bytes
+from vpccost.xlsx import MONEY_FORMAT, write_xlsx, xlsx_bytes
 
 from .conftest import EXAMPLES, WriteEstate, cents, vpc
 

@@ -14,14 +14,14 @@ from __future__ import annotations
 import html
 import re
 from collections import defaultdict
-from collections.abc import Callable, Hashable, Iterable, Sequence
+from collections.abc import Callable, Container, Hashable, Iterable, Sequence
 from decimal import Decimal
 from typing import TYPE_CHECKING, Any, TypeVar
 
 import plotly.colors
 import plotly.graph_objects as go
 
-from vpccost.catalog import Catalog, split_into_tiers, tier_scale
+from vpccost.catalog import Catalog, tier_scale
 from vpccost.engine import DesignResult, LineItem
 from vpccost.errors import MissingPriceError
 from vpccost.service_access import ServiceAccess
@@ -40,6 +40,8 @@ __all__ = [
     "cost_by_design",
     "cost_by_label",
     "forecast_lines",
+    "plot_text",
+    "resource_owner",
     "sankey",
 ]
 
@@ -63,6 +65,15 @@ def component_group(component: str) -> str:
     `Data processed (Interface endpoint) (first 1048576 GB/month)` -> `Data processed (Interface endpoint)`,
     `Inter-region data transfer over VPC peering (to us-east-2)` -> `Inter-region data transfer over VPC peering`."""
     return _TO_REGION_SUFFIX.sub("", _TIER_SUFFIX.sub("", component))
+
+
+def resource_owner(resource: str, vpc_ids: Container[str]) -> str:
+    """What holds a line item's resource: the VPC of `vpc-0a1b/nat-gateway`, the transit gateway of
+    `tgw-us-east-1/peering-us-east-2`. A VPC id may itself contain `/`: known ids are matched whole."""
+    if resource in vpc_ids:
+        return resource
+    head = resource.rpartition("/")[0]
+    return head if head in vpc_ids else resource.split("/", 1)[0]
 
 
 def plot_text(text: str) -> str:
@@ -111,7 +122,7 @@ def cost_by_design(comparison: Comparison) -> go.Figure:
         notes.append("(infeasible): the design cannot be built as is; see its problems")
     _titles(
         fig,
-        f"Cost by design ({per}), prices {plot_text(comparison.catalog.name)}",
+        f"Cost per {per} by design, prices {plot_text(comparison.catalog.name)}",
         "<br>".join(notes) or None,
         x="Design",
         y=f"Cost (USD/{per})",
@@ -136,7 +147,7 @@ def cost_by_account(comparison: Comparison, design: str | DesignResult) -> go.Fi
     )
     _titles(
         fig,
-        f"Cost by payer account: {plot_text(result.design)} design ({per})",
+        f"Cost per {per} by payer account (chargeback): {plot_text(result.design)} design",
         _design_note(result),
         x="Payer account",
         y=f"Cost (USD/{per})",
@@ -174,7 +185,7 @@ def cost_by_label(comparison: Comparison, design: str | DesignResult) -> go.Figu
     )
     _titles(
         fig,
-        f"Cost by {plot_text(column)}: {plot_text(result.design)} design ({per})",
+        f"Cost per {per} by {plot_text(column)}: {plot_text(result.design)} design",
         _design_note(result),
         x=plot_text(column),
         y=f"Cost (USD/{per})",
@@ -199,7 +210,9 @@ def breakeven_curve(
     volumes = _volumes(row, catalog, hours)
     fig = go.Figure()
     notes: list[str] = []
-    nat = _nat_line(row, catalog, hours, 1 if options.nat_per_vpc else azs)
+    gateways = 1 if options.nat_per_vpc else azs
+    nat = _nat_line(row, catalog, hours, gateways)
+    endpoint = _endpoint_fixed(catalog, region, hours, azs)
     if nat is None:
         notes.append("NAT gateway not priced in this region")
     else:
@@ -207,7 +220,6 @@ def breakeven_curve(
         with exact_arithmetic():
             costs = [fixed + volume * rate for volume in volumes]
         _add_line(fig, "NAT gateway", volumes, costs, color=PALETTE[0], per=per)
-    endpoint = _endpoint_fixed(catalog, region, hours, azs)
     if endpoint is None:
         notes.append("Interface endpoint not priced in this region")
     else:
@@ -221,17 +233,18 @@ def breakeven_curve(
         x=float(row.gb),
         y=1,
         yref="paper",
-        text=f"this VPC: {format_decimal(row.gb)} GB",
+        text=f"this VPC: {format_decimal(row.gb)} GB/{per}",
         showarrow=False,
         xanchor="left",
         xshift=4,
         yanchor="top",
     )
-    if row.breakeven_gb is None:
+    both = nat is not None and endpoint is not None
+    if both and row.breakeven_gb is None:
         notes.append("the interface endpoint never costs less than the NAT gateway")
-    elif row.breakeven_gb == 0:
+    elif both and row.breakeven_gb == 0:
         notes.append("the interface endpoint costs less than the NAT gateway at any volume")
-    else:
+    elif both and row.breakeven_gb is not None:
         fig.add_vline(x=float(row.breakeven_gb), line={"dash": "dash", "color": "#c0392b", "width": 2})
         fig.add_annotation(
             x=float(row.breakeven_gb),
@@ -269,7 +282,7 @@ def sankey(comparison: Comparison, design: str | DesignResult) -> go.Figure:
     flows: dict[tuple[str, str], Decimal] = defaultdict(Decimal)
     with exact_arithmetic():
         for item in result.line_items:
-            flows[(item.resource.split("/", 1)[0], component_group(item.component))] += item.cost_usd
+            flows[(resource_owner(item.resource, names), component_group(item.component))] += item.cost_usd
     owner_totals = _sums_of(flows.items(), lambda key: key[0])
     owners = sorted(owner_totals, key=lambda owner: (-owner_totals[owner], owner))
     shown = set(owners[:SANKEY_MAX_SOURCES])
@@ -284,12 +297,13 @@ def sankey(comparison: Comparison, design: str | DesignResult) -> go.Figure:
     sources = [owner for owner in owners if owner in shown] + ([other] if rest else [])
     source_totals = _sums_of(merged.items(), lambda key: key[0])
     colors = _group_colors(comparison)
-    node_labels = [plot_text(names.get(owner, owner)) for owner in sources] + groups
+    node_labels = [plot_text(names.get(owner, owner)) for owner in sources]
+    node_labels += [f"{plot_text(group)}: {usd(group_totals[group])}" for group in groups]
     node_hover = [
         plot_text(f"{names[owner]} ({owner})" if names.get(owner, owner) != owner else owner)
         + f"<br>{usd(source_totals[owner])}"
         for owner in sources
-    ] + [f"{group}<br>{usd(group_totals[group])}" for group in groups]
+    ] + [f"{plot_text(group)}<br>{usd(group_totals[group])}" for group in groups]
     index = {("source", owner): n for n, owner in enumerate(sources)}
     index.update({("group", group): len(sources) + n for n, group in enumerate(groups)})
     links = [(key, cost) for key, cost in merged.items() if cost != 0]
@@ -311,8 +325,8 @@ def sankey(comparison: Comparison, design: str | DesignResult) -> go.Figure:
                 "source": [index[("source", owner)] for (owner, _), _ in links],
                 "target": [index[("group", group)] for (_, group), _ in links],
                 "value": [float(cost) for _, cost in links],
-                "customdata": [usd(cost) for _, cost in links],
-                "hovertemplate": "%{source.label} → %{target.label}<br>%{customdata}<extra></extra>",
+                "customdata": [f"{plot_text(group)}: {usd(cost)}" for (_, group), cost in links],
+                "hovertemplate": "%{source.label} → %{customdata}<extra></extra>",
                 "color": [_translucent(colors[group]) for (_, group), _ in links],
             },
         )
@@ -322,7 +336,7 @@ def sankey(comparison: Comparison, design: str | DesignResult) -> go.Figure:
     note = _design_note(result)
     _titles(
         fig,
-        f"Where the money goes: {plot_text(result.design)} design ({per}), by resource owner and component",
+        f"Where the money goes: {plot_text(result.design)} design, cost per {per} by resource owner and component",
         subtitle + (f"; {note}" if note else ""),
     )
     fig.update_layout(height=max(450, 24 * max(len(sources), len(groups)) + 150))
@@ -426,7 +440,8 @@ def _stacked_bars(
     with exact_arithmetic():
         for item in items:
             cells[component_group(item.component)][key(item)] += item.cost_usd
-    group_totals = {group: _sums_of(by_key.items(), lambda _: group)[group] for group, by_key in cells.items()}
+    with exact_arithmetic():
+        group_totals = {group: sum(by_key.values(), Decimal(0)) for group, by_key in cells.items()}
     groups = sorted(cells, key=lambda group: (-group_totals[group], group))
     colors = _group_colors(comparison)
     categories = [label(k) for k in keys]
@@ -437,13 +452,14 @@ def _stacked_bars(
             go.Bar(
                 x=[label(k) for k in present],
                 y=[float(cells[group][k]) for k in present],
-                customdata=[[str(k), usd(cells[group][k])] for k in present],
-                name=group,
+                customdata=[[plot_text(str(k)), usd(cells[group][k])] for k in present],
+                name=plot_text(group),
                 marker_color=colors.get(group),
-                hovertemplate=f"%{{x}}<br>{group}: %{{customdata[1]}}<extra></extra>",
+                hovertemplate=f"%{{x}}<br>{plot_text(group)}: %{{customdata[1]}}<extra></extra>",
             )
         )
     fig.update_layout(barmode="stack", legend={"title": {"text": "Component"}, "traceorder": "normal"})
+    fig.update_layout(height=max(480, 21 * len(groups) + 160))
     fig.update_xaxes(type="category", categoryorder="array", categoryarray=categories, title_text=category_title)
     return fig
 
@@ -455,14 +471,14 @@ def _titles(fig: go.Figure, title: str, subtitle: str | None, *, x: str | None =
     fig.update_layout(
         template=TEMPLATE,
         title=title_layout,
-        height=480,
+        height=fig.layout.height or 480,
         margin={"t": 90 if subtitle else 70, "l": 70, "r": 30, "b": 70},
         font={"family": "system-ui, -apple-system, Segoe UI, Roboto, sans-serif", "size": 12},
     )
     if x is not None:
         fig.update_xaxes(title_text=x)
     if y is not None:
-        fig.update_yaxes(title_text=y, tickformat=",.2f", separatethousands=True)
+        fig.update_yaxes(title_text=y, tickformat=",~f")
 
 
 def _translucent(color: str, alpha: float = 0.45) -> str:
@@ -486,12 +502,16 @@ def _add_line(
     )
 
 
-def _nat_line(row: ServiceAccess, catalog: Catalog, hours: Decimal, gateways: int) -> tuple[Decimal, Decimal] | None:
+def _nat_line(
+    row: ServiceAccess, catalog: Catalog, hours: Decimal, gateways: int | None
+) -> tuple[Decimal, Decimal] | None:
     """(fixed, per GB) of the NAT option, as `service_access` computes it; None when not priced."""
     try:
         rate = catalog.get("nat_gateway_bytes", row.region).flat_price_usd
         if row.nat_needed_for_other_traffic:
             return Decimal(0), rate
+        if gateways is None:
+            raise ValueError(f"cannot tell how many AZs {row.vpc} uses from its costs: pass az_count")
         hourly = catalog.get("nat_gateway_hours", row.region).flat_price_usd
         ipv4 = catalog.get("public_ipv4_in_use_hours", row.region).flat_price_usd
     except MissingPriceError:
@@ -500,18 +520,21 @@ def _nat_line(row: ServiceAccess, catalog: Catalog, hours: Decimal, gateways: in
         return gateways * hours * (hourly + ipv4), rate
 
 
-def _endpoint_fixed(catalog: Catalog, region: str, hours: Decimal, azs: int) -> Decimal | None:
+def _endpoint_fixed(catalog: Catalog, region: str, hours: Decimal, azs: int | None) -> Decimal | None:
     try:
         hourly = catalog.get("vpc_endpoint_hours", region).flat_price_usd
         catalog.get("vpc_endpoint_bytes", region)
     except MissingPriceError:
         return None
+    if azs is None:
+        raise ValueError(f"cannot tell how many AZs the VPC in {region} uses from its costs: pass az_count")
     with exact_arithmetic():
         return azs * hours * hourly
 
 
-def _az_count_from_row(row: ServiceAccess, catalog: Catalog, hours: Decimal) -> int:
-    """The VPC's AZ count, read back from the interface endpoint's cost (its hours are per AZ)."""
+def _az_count_from_row(row: ServiceAccess, catalog: Catalog, hours: Decimal) -> int | None:
+    """The VPC's AZ count, read back from the interface endpoint's cost (its hours are per AZ); None when
+    the row has no interface-endpoint cost to read it from."""
     if row.interface_endpoint_usd is not None:
         try:
             hourly = catalog.get("vpc_endpoint_hours", row.region).flat_price_usd
@@ -524,7 +547,7 @@ def _az_count_from_row(row: ServiceAccess, catalog: Catalog, hours: Decimal) -> 
                     azs = (row.interface_endpoint_usd - per_gb) / (hours * hourly)
                 if azs == azs.to_integral_value() and azs > 0:
                     return int(azs)
-    raise ValueError(f"cannot tell how many AZs {row.vpc} uses from its costs: pass az_count")
+    return None
 
 
 def _volumes(row: ServiceAccess, catalog: Catalog, hours: Decimal) -> list[Decimal]:
@@ -542,8 +565,6 @@ def _volumes(row: ServiceAccess, catalog: Catalog, hours: Decimal) -> list[Decim
         with rounding_arithmetic():
             bounds = {tier.begin * scale for tier in entry.tiers}
         points |= {bound for bound in bounds if 0 < bound < top}
-        # the first tier's charge at the top, to be sure the tier logic accepts the volume
-        split_into_tiers(entry, top, hours)
     except MissingPriceError:
         pass
     return sorted(points)
