@@ -189,8 +189,7 @@ def test_breakeven_curve_passes_through_the_row_and_crosses_at_the_breakeven(mul
     for row in rows:
         assert row.nat_usd is not None and row.interface_endpoint_usd is not None and row.breakeven_gb is not None
         fig = charts.breakeven_curve(row, multi.catalog, multi.options)
-        same = charts.breakeven_curve(row, multi.catalog, multi.options, az_count=azs[row.vpc])
-        assert fig.to_json() == same.to_json()  # the AZ count read back from the row is the VPC's
+        assert row.az_count == azs[row.vpc]
         lines = {trace.name: dict(zip(trace.x, trace.y, strict=True)) for trace in fig.data}
         gb, breakeven = float(row.gb), float(row.breakeven_gb)
         assert lines["NAT gateway"][gb] == pytest.approx(float(row.nat_usd), abs=1e-9)
@@ -282,12 +281,8 @@ def test_breakeven_curve_without_an_interface_endpoint_price() -> None:
     azs = {info.id: len(info.azs) for info in comparison.estate.vpcs}
     for row in comparison.service_access:
         assert row.interface_endpoint_usd is None
-        fig = charts.breakeven_curve(row, catalog, comparison.options, az_count=azs[row.vpc])
+        fig = charts.breakeven_curve(row, catalog, comparison.options)
         assert "Interface endpoint" not in {trace.name for trace in fig.data}
         assert "NAT gateway" in {trace.name for trace in fig.data}
         assert "Interface endpoint not priced" in fig.layout.title.subtitle.text
-        if row.nat_needed_for_other_traffic:  # the AZ count is not needed, nor can it be read back
-            charts.breakeven_curve(row, catalog, comparison.options)
-        else:
-            with pytest.raises(ValueError, match="pass az_count"):
-                charts.breakeven_curve(row, catalog, comparison.options)
+        assert row.az_count == azs[row.vpc]

@@ -193,38 +193,26 @@ def cost_by_label(comparison: Comparison, design: str | DesignResult) -> go.Figu
     return fig
 
 
-def breakeven_curve(
-    row: ServiceAccess, catalog: Catalog, options: Options, *, az_count: int | None = None
-) -> go.Figure:
+def breakeven_curve(row: ServiceAccess, catalog: Catalog, options: Options) -> go.Figure:
     """What reaching one AWS service from one VPC costs against the volume, through a NAT gateway and through
     an interface endpoint (and a gateway endpoint at 0 USD for S3 and DynamoDB), with the break-even volume
-    marked. The arithmetic is `vpccost.service_access`'s: the lines pass through the row's own costs at its
-    volume.
-
-    `az_count` is the VPC's number of AZs (one endpoint ENI per AZ; one NAT gateway per AZ unless
-    `options.nat_per_vpc`); when not given it is read back from the row's interface-endpoint cost."""
+    marked. The lines are the row's own cost lines (`ServiceAccess.nat_usd_at` and
+    `interface_endpoint_usd_at`), so they pass through the row's costs at its volume."""
     hours = options.period_hours
     per = _per_period(options)
-    region = row.region
-    azs = az_count if az_count is not None else _az_count_from_row(row, catalog, hours)
     volumes = _volumes(row, catalog, hours)
     fig = go.Figure()
     notes: list[str] = []
-    gateways = 1 if options.nat_per_vpc else azs
-    nat = _nat_line(row, catalog, hours, gateways)
-    endpoint = _endpoint_fixed(catalog, region, hours, azs)
-    if nat is None:
+    nat = [row.nat_usd_at(volume) for volume in volumes]
+    endpoint = [row.interface_endpoint_usd_at(volume, catalog, hours) for volume in volumes]
+    if row.nat_fixed_usd is None:
         notes.append("NAT gateway not priced in this region")
     else:
-        fixed, rate = nat
-        with exact_arithmetic():
-            costs = [fixed + volume * rate for volume in volumes]
-        _add_line(fig, "NAT gateway", volumes, costs, color=PALETTE[0], per=per)
-    if endpoint is None:
+        _add_line(fig, "NAT gateway", volumes, [cost or Decimal(0) for cost in nat], color=PALETTE[0], per=per)
+    if row.interface_endpoint_fixed_usd is None:
         notes.append("Interface endpoint not priced in this region")
     else:
-        with exact_arithmetic():
-            costs = [endpoint + catalog.cost("vpc_endpoint_bytes", region, v, period_hours=hours) for v in volumes]
+        costs = [cost or Decimal(0) for cost in endpoint]
         _add_line(fig, "Interface endpoint", volumes, costs, color=PALETTE[1], per=per)
     if row.gateway_endpoint_usd is not None:
         _add_line(fig, "Gateway endpoint (free)", volumes, [row.gateway_endpoint_usd] * len(volumes), PALETTE[2], per)
@@ -239,7 +227,7 @@ def breakeven_curve(
         xshift=4,
         yanchor="top",
     )
-    both = nat is not None and endpoint is not None
+    both = row.nat_fixed_usd is not None and row.interface_endpoint_fixed_usd is not None
     if both and row.breakeven_gb is None:
         notes.append("the interface endpoint never costs less than the NAT gateway")
     elif both and row.breakeven_gb == 0:
@@ -262,7 +250,7 @@ def breakeven_curve(
     vpc = plot_text(f"{row.vpc_name} ({row.vpc})" if row.vpc_name and row.vpc_name != row.vpc else row.vpc)
     _titles(
         fig,
-        f"Reaching {plot_text(row.service)} from {vpc}, {plot_text(region)}",
+        f"Reaching {plot_text(row.service)} from {vpc}, {plot_text(row.region)}",
         "; ".join(notes) or None,
         x=f"Volume (GB/{per})",
         y=f"Cost (USD/{per})",
@@ -500,54 +488,6 @@ def _add_line(
             hovertemplate=f"%{{customdata[0]}} GB/{per}: %{{customdata[1]}}<extra>{name}</extra>",
         )
     )
-
-
-def _nat_line(
-    row: ServiceAccess, catalog: Catalog, hours: Decimal, gateways: int | None
-) -> tuple[Decimal, Decimal] | None:
-    """(fixed, per GB) of the NAT option, as `service_access` computes it; None when not priced."""
-    try:
-        rate = catalog.get("nat_gateway_bytes", row.region).flat_price_usd
-        if row.nat_needed_for_other_traffic:
-            return Decimal(0), rate
-        if gateways is None:
-            raise ValueError(f"cannot tell how many AZs {row.vpc} uses from its costs: pass az_count")
-        hourly = catalog.get("nat_gateway_hours", row.region).flat_price_usd
-        ipv4 = catalog.get("public_ipv4_in_use_hours", row.region).flat_price_usd
-    except MissingPriceError:
-        return None
-    with exact_arithmetic():
-        return gateways * hours * (hourly + ipv4), rate
-
-
-def _endpoint_fixed(catalog: Catalog, region: str, hours: Decimal, azs: int | None) -> Decimal | None:
-    try:
-        hourly = catalog.get("vpc_endpoint_hours", region).flat_price_usd
-        catalog.get("vpc_endpoint_bytes", region)
-    except MissingPriceError:
-        return None
-    if azs is None:
-        raise ValueError(f"cannot tell how many AZs the VPC in {region} uses from its costs: pass az_count")
-    with exact_arithmetic():
-        return azs * hours * hourly
-
-
-def _az_count_from_row(row: ServiceAccess, catalog: Catalog, hours: Decimal) -> int | None:
-    """The VPC's AZ count, read back from the interface endpoint's cost (its hours are per AZ); None when
-    the row has no interface-endpoint cost to read it from."""
-    if row.interface_endpoint_usd is not None:
-        try:
-            hourly = catalog.get("vpc_endpoint_hours", row.region).flat_price_usd
-            per_gb = catalog.cost("vpc_endpoint_bytes", row.region, row.gb, period_hours=hours)
-        except MissingPriceError:
-            pass
-        else:
-            if hourly > 0:
-                with rounding_arithmetic():
-                    azs = (row.interface_endpoint_usd - per_gb) / (hours * hourly)
-                if azs == azs.to_integral_value() and azs > 0:
-                    return int(azs)
-    return None
 
 
 def _volumes(row: ServiceAccess, catalog: Catalog, hours: Decimal) -> list[Decimal]:

@@ -412,7 +412,7 @@ on-demand list prices in {e(c.catalog.currency)}</p>
             parts.append(f"<h3>Break-even curves ({len(chosen)} with the most at stake)</h3>")
             c = self.comparison
             for row in chosen:
-                fig = charts.breakeven_curve(row, c.catalog, c.options, az_count=self.vpc_azs.get(row.vpc))
+                fig = charts.breakeven_curve(row, c.catalog, c.options)
                 parts.append(self._figure(fig))
         return "\n".join(parts)
 

@@ -43,6 +43,27 @@ class ServiceAccess:
     """Volume per period above which an interface endpoint costs less than the NAT gateway (rounded up to
     0.01 GB); None when it never does; 0 when it always does."""
     notes: tuple[str, ...]
+    az_count: int
+    nat_fixed_usd: Decimal | None
+    """The NAT option's fixed cost over the period (gateway and IPv4 hours, or 0 when NAT stays anyway)."""
+    nat_usd_per_gb: Decimal | None
+    interface_endpoint_fixed_usd: Decimal | None
+    """Endpoint hours in every AZ of the VPC over the period."""
+
+    def nat_usd_at(self, gb: Decimal) -> Decimal | None:
+        """The NAT option at another volume [GB per period]."""
+        if self.nat_fixed_usd is None or self.nat_usd_per_gb is None:
+            return None
+        with exact_arithmetic():
+            return self.nat_fixed_usd + gb * self.nat_usd_per_gb
+
+    def interface_endpoint_usd_at(self, gb: Decimal, catalog: Catalog, period_hours: Decimal) -> Decimal | None:
+        """The interface-endpoint option at another volume [GB per period], processing tiers applied."""
+        if self.interface_endpoint_fixed_usd is None:
+            return None
+        processing = catalog.cost("vpc_endpoint_bytes", self.region, gb, period_hours=period_hours)
+        with exact_arithmetic():
+            return self.interface_endpoint_fixed_usd + processing
 
 
 def service_access(estate: Estate, catalog: Catalog, options: Options) -> list[ServiceAccess]:
@@ -138,6 +159,10 @@ def _compare_options(
         cheapest=cheapest,
         breakeven_gb=breakeven,
         notes=tuple(notes),
+        az_count=az_count,
+        nat_fixed_usd=nat_fixed,
+        nat_usd_per_gb=nat_rate,
+        interface_endpoint_fixed_usd=endpoint_fixed,
     )
 
 
