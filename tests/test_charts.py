@@ -15,7 +15,7 @@ import vpccost
 from vpccost import charts
 from vpccost.catalog import Catalog, load_pricing
 from vpccost.compare import Comparison
-from vpccost.forecast import forecast
+from vpccost.forecasting import forecast
 from vpccost.periods import period_of
 
 from .conftest import EXAMPLES, WriteEstate, vpc

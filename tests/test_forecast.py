@@ -9,7 +9,7 @@ import pytest
 
 import vpccost
 from vpccost.errors import InputError
-from vpccost.forecast import forecast, parse_rate
+from vpccost.forecasting import forecast, parse_rate
 
 from .conftest import EXAMPLES, WriteEstate, vpc
 

@@ -24,7 +24,7 @@ from vpccost.compare import compare as compare_designs
 from vpccost.errors import InputError, VpccostError
 from vpccost.files import write_text_atomically
 from vpccost.focus import focus_csv
-from vpccost.forecast import forecast
+from vpccost.forecasting import forecast
 from vpccost.outputs import _price_entry, comparison_document, forecast_document, line_items_csv, periods_csv
 from vpccost.parquet import write_parquet
 from vpccost.periods import Period, period_of

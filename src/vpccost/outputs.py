@@ -22,7 +22,7 @@ from vpccost.units import format_decimal, format_usd
 
 if TYPE_CHECKING:
     from vpccost.compare import Comparison
-    from vpccost.forecast import Forecast
+    from vpccost.forecasting import Forecast
     from vpccost.periods import Period
 
 LINE_ITEM_FIELDS = LineItem._fields

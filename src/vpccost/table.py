@@ -17,7 +17,7 @@ from vpccost.units import format_decimal, to_cents
 
 if TYPE_CHECKING:
     from vpccost.compare import Comparison
-    from vpccost.forecast import Forecast
+    from vpccost.forecasting import Forecast
 
 TOP_LINE_ITEMS = 5
 SERVICE_ACCESS_ROWS = 15
