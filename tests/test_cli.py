@@ -168,3 +168,14 @@ def test_focus_export_and_html_report(tmp_path: Path) -> None:
     bad_month = run_cli("compare", *MULTI, "--format", "focus", "--start", "March")
     assert bad_month.exit_code == 2
     assert "'March' is not a month" in bad_month.stderr
+
+
+def test_comparison_in_jupyter() -> None:
+    import vpccost
+
+    result = vpccost.compare(EXAMPLES / "multi-account" / "traffic.csv", EXAMPLES / "multi-account" / "topology.yaml")
+    table = result._repr_html_()
+    assert "<table" in table
+    assert "sharing" in table
+    assert result.plot.by_design().data
+    assert result.plot.by_account().data

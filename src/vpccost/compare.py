@@ -3,11 +3,13 @@
 from __future__ import annotations
 
 import gc
+import html
 from collections.abc import Iterator, Sequence
 from contextlib import contextmanager
 from dataclasses import dataclass
 from decimal import Decimal
 from pathlib import Path
+from typing import Any
 
 import pandas as pd
 
@@ -19,7 +21,7 @@ from vpccost.estate import Estate, build_estate
 from vpccost.service_access import ServiceAccess, service_access
 from vpccost.topology import Topology, load_topology
 from vpccost.traffic import Traffic, label_column_warnings, load_traffic
-from vpccost.units import format_decimal
+from vpccost.units import format_decimal, to_cents
 from vpccost.usage import Options
 
 TrafficInput = Traffic | pd.DataFrame | str | Path
@@ -77,11 +79,58 @@ class Comparison:
 
         return line_items_frame(self)
 
+    @property
+    def plot(self) -> ComparisonPlots:
+        """Plotly figures of this comparison: `result.plot.by_design()`, `.by_account()`, `.sankey()`…"""
+        return ComparisonPlots(self)
+
+    def _repr_html_(self) -> str:
+        """The ranked designs as an HTML table, for Jupyter."""
+        from vpccost.outputs import designs_frame
+
+        frame = designs_frame(self).set_index("rank")
+        frame["total_usd"] = [None if total is None else f"{to_cents(total):,.2f}" for total in frame["total_usd"]]
+        note = f"<p>prices {html.escape(self.catalog.name)}, {format_decimal(self.options.period_hours)} h</p>"
+        return str(frame.to_html(escape=True, na_rep="not priced")) + note
+
     def to_dict(self) -> dict[str, object]:
         """The JSON document of `vpccost compare --format json`."""
         from vpccost.outputs import comparison_document
 
         return comparison_document(self)
+
+
+@dataclass(frozen=True)
+class ComparisonPlots:
+    """Figures from `vpccost.charts`, bound to one comparison; `design` defaults to the cheapest one."""
+
+    comparison: Comparison
+
+    def by_design(self) -> Any:
+        from vpccost import charts
+
+        return charts.cost_by_design(self.comparison)
+
+    def by_account(self, design: str | None = None) -> Any:
+        from vpccost import charts
+
+        return charts.cost_by_account(self.comparison, self._design(design))
+
+    def by_label(self, design: str | None = None) -> Any:
+        from vpccost import charts
+
+        return charts.cost_by_label(self.comparison, self._design(design))
+
+    def sankey(self, design: str | None = None) -> Any:
+        from vpccost import charts
+
+        return charts.sankey(self.comparison, self._design(design))
+
+    def _design(self, design: str | None) -> str:
+        if design is not None:
+            return design
+        cheapest = self.comparison.cheapest
+        return cheapest.design if cheapest is not None else self.comparison.designs[0].design
 
 
 def compare(
