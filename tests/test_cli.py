@@ -179,3 +179,27 @@ def test_comparison_in_jupyter() -> None:
     assert "sharing" in table
     assert result.plot.by_design().data
     assert result.plot.by_account().data
+
+
+def test_public_api() -> None:
+    import vpccost
+
+    for name in vpccost.__all__:
+        assert getattr(vpccost, name) is not None, name
+    assert callable(vpccost.forecast)
+    assert callable(vpccost.compare)
+
+
+def test_an_estimate_longer_than_its_billing_month_is_not_dated(tmp_path: Path) -> None:
+    # FOCUS charge periods lie within their billing period: 1,000 hours do not fit in February 2027 (672 h)
+    result = run_cli("compare", *MULTI, "--hours", "1000", "--format", "focus", "--start", "2027-02")
+    assert result.exit_code == 2
+    assert "does not fit in 2027-02 (672 h)" in result.stderr
+    assert run_cli("compare", *MULTI, "--hours", "1000").exit_code == 0  # undated outputs are fine
+
+
+def test_a_binary_format_without_output_writes_nothing(tmp_path: Path) -> None:
+    html = tmp_path / "report.html"
+    result = run_cli("compare", *MULTI, "--format", "xlsx", "--html", html)
+    assert result.exit_code == 2
+    assert not html.exists()

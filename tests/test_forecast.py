@@ -69,7 +69,49 @@ def test_growth_rates(text: str, rate: str) -> None:
     assert parse_rate(text) == Decimal(rate)
 
 
-@pytest.mark.parametrize("text", ["fast", "3 percent", "-100%"])
+@pytest.mark.parametrize("text", ["fast", "3 percent", "-100%", "3"])
 def test_bad_growth_rates(text: str) -> None:
     with pytest.raises(InputError):
         parse_rate(text)
+
+
+def test_factor_file_months_not_listed_keep_the_previous_volume(tmp_path: Path, write_estate: WriteEstate) -> None:
+    # factors 1, 1.5, (not listed: stays 1.5), 2 → 100 GB × $0.09 = $9.00 × each factor
+    growth = tmp_path / "growth.csv"
+    growth.write_bytes("\ufeffmonth,factor\n2,1.5\n4,2\n".encode())  # saved by Excel: with a byte-order mark
+    traffic, topology = write_estate([vpc("web")], "src,dst,initiator,gb\nweb,internet,dst,100")
+    months = forecast(traffic, topology, months=4, growth_file=growth, designs=["peering"], start="2027-01")
+    totals = [period.comparison.design("peering").total_usd for period in months.periods]
+    assert totals == [Decimal("9.00"), Decimal("13.50"), Decimal("13.50"), Decimal("18.00")]
+    assert [period.volume_factor for period in months.periods] == [1, Decimal("1.5"), Decimal("1.5"), 2]
+
+
+@pytest.mark.parametrize(
+    ("content", "expected"),
+    [
+        ("month,growth\n1,50%\n", "growth starts in month 2"),
+        ("month,growth\n2,5%\n2,6%\n", "listed twice"),
+        ("month,growth,factor\n2,5%,1\n", "one of 'growth' or 'factor'"),
+        ("month,factor\n2,NaN\n", "not a usable factor"),
+        ("month,factor\n2\n", "is not a factor"),
+        ("month,growth\n2,3\n", "is not a growth"),
+    ],
+)
+def test_growth_file_mistakes(tmp_path: Path, content: str, expected: str) -> None:
+    growth = tmp_path / "growth.csv"
+    growth.write_text(content)
+    with pytest.raises(InputError, match=expected):
+        forecast(*MULTI, months=3, growth_file=growth)
+
+
+def test_growth_and_growth_file_together_are_refused(tmp_path: Path) -> None:
+    growth = tmp_path / "growth.csv"
+    growth.write_text("month,growth\n2,5%\n")
+    with pytest.raises(InputError, match="not both"):
+        forecast(*MULTI, months=3, growth="3%", growth_file=growth)
+
+
+@pytest.mark.parametrize("start", ["2027-13", "2027-01-31", "9999-12", "soon"])
+def test_bad_start_months(start: str) -> None:
+    with pytest.raises(InputError):
+        forecast(*MULTI, months=1, start=start)

@@ -47,7 +47,11 @@ def test_money_and_quantities_are_exact_decimals(comparison: Comparison, tmp_pat
     table = read([period_of(comparison, date(2026, 1, 1))], tmp_path)
     for name in ("quantity", "rate_usd", "cost_usd"):
         assert pa.types.is_decimal(table.schema.field(name).type), name
-    assert table.column_names == [name for name in LineItem._fields if name != "label"]
+    assert table.column_names == [*(name for name in LineItem._fields if name != "label"), "design_priced"]
+    priced = {result.design: result.priced for result in comparison.designs}
+    assert table.column("design_priced").to_pylist() == [
+        priced[design] for design in table.column("design").to_pylist()
+    ]
     items = [item for result in comparison.designs for item in result.line_items]
     for name in ("quantity", "rate_usd", "cost_usd"):
         assert table.column(name).to_pylist() == [getattr(item, name) for item in items], name
@@ -67,7 +71,7 @@ def test_per_design_sums_equal_the_totals_exactly(comparison: Comparison, tmp_pa
 
 def test_split_estimate_has_a_label_column(split_comparison: Comparison, tmp_path: Path) -> None:
     table = read([period_of(split_comparison, date(2026, 1, 1))], tmp_path)
-    assert table.column_names[-1] == "label"
+    assert table.column_names[-2:] == ["label", "design_priced"]
     labels = set(table.column("label").to_pylist())
     assert {"storefront", "checkout", "platform", "data"} <= labels
     assert None in labels  # hourly resources carry no label

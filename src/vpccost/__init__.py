@@ -19,6 +19,7 @@ from vpccost.catalog import Catalog, load_pricing
 from vpccost.compare import Comparison, compare
 from vpccost.engine import DesignResult, LineItem
 from vpccost.errors import InputError, MissingPriceError, VpccostError
+from vpccost.forecasting import Forecast, forecast
 from vpccost.topology import Topology, load_topology
 from vpccost.traffic import Traffic, load_traffic
 

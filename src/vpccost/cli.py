@@ -11,7 +11,7 @@ import io
 import json
 import os
 import sys
-from datetime import date
+from collections.abc import Callable
 from enum import StrEnum
 from pathlib import Path
 from typing import Annotated, Any
@@ -101,6 +101,12 @@ FormatOption = Annotated[
         "CSV); inferred from --output's suffix.",
     ),
 ]
+SplitByOption = Annotated[
+    str | None, typer.Option(help="A label column of the traffic: split per-GB line items by its values.")
+]
+HtmlOption = Annotated[
+    Path | None, typer.Option(help="Also write a self-contained HTML report (charts, line items) to this file.")
+]
 StartOption = Annotated[
     str | None, typer.Option(help="Month the estimate is dated in finance exports, YYYY-MM (default: next month).")
 ]
@@ -121,18 +127,15 @@ def compare(
     ] = "730",
     nat_per_vpc: NatPerVpcOption = False,
     free_tier: FreeTierOption = False,
-    split_by: Annotated[
-        str | None, typer.Option(help="A label column of the traffic: split per-GB line items by its values.")
-    ] = None,
+    split_by: SplitByOption = None,
     start: StartOption = None,
     output_format: FormatOption = None,
     output: OutputOption = None,
-    html: Annotated[
-        Path | None, typer.Option(help="Also write a self-contained HTML report (charts, line items) to this file.")
-    ] = None,
+    html: HtmlOption = None,
 ) -> None:
     """Price the traffic under every design and rank them, cheapest feasible first."""
     chosen = _format(output_format, output)
+    _check_destination(chosen, output)
     result = _run(
         lambda: compare_designs(
             traffic,
@@ -148,14 +151,13 @@ def compare(
     )
     for warning in result.warnings:
         typer.echo(f"warning: {warning}", err=True)
-    periods = [_run(lambda: period_of(result, _month(start)))]
     if html is not None:
         _write_file(html, lambda: write_html(result, html))
     if chosen is OutputFormat.json:
         _emit(json.dumps(comparison_document(result), indent=2) + "\n", output)
     elif chosen is OutputFormat.csv:
         _emit(line_items_csv(result), output)
-    elif not _export(chosen, periods, output):
+    elif not _export(chosen, lambda: [period_of(result, start)], output):
         _emit_table(lambda console: render_comparison(result, console), output)
 
 
@@ -178,11 +180,14 @@ def forecast_command(
     designs: DesignsOption = None,
     nat_per_vpc: NatPerVpcOption = False,
     free_tier: FreeTierOption = False,
+    split_by: SplitByOption = None,
     output_format: FormatOption = None,
     output: OutputOption = None,
+    html: HtmlOption = None,
 ) -> None:
     """Price the traffic month by month as it grows, with tiers re-applied to each month's volume."""
     chosen = _format(output_format, output)
+    _check_destination(chosen, output)
     result = _run(
         lambda: forecast(
             traffic,
@@ -196,13 +201,16 @@ def forecast_command(
             designs=_design_names(designs),
             nat_per_vpc=nat_per_vpc,
             free_tier=free_tier,
+            split_by=split_by,
         )
     )
+    if html is not None:
+        _write_file(html, lambda: write_html(result.periods[0].comparison, html, periods=result.periods))
     if chosen is OutputFormat.json:
         _emit(json.dumps(forecast_document(result), indent=2) + "\n", output)
     elif chosen is OutputFormat.csv:
         _emit(periods_csv(result.periods), output)
-    elif not _export(chosen, result.periods, output):
+    elif not _export(chosen, lambda: result.periods, output):
         _emit_table(lambda console: render_forecast(result, console), output)
 
 
@@ -251,18 +259,26 @@ def schema(
     typer.echo(json.dumps(models[name].model_json_schema(), indent=2))
 
 
-def _export(chosen: OutputFormat, periods: list[Period], output: Path | None) -> bool:
-    """Write the finance formats; False when `chosen` is not one of them."""
-    if chosen is OutputFormat.focus:
-        _emit(_run(lambda: focus_csv(periods)), output)
-    elif chosen in BINARY_FORMATS:
-        if output is None:
-            typer.echo(f"error: --format {chosen} writes a file: give --output FILE", err=True)
-            raise typer.Exit(2)
-        writer = write_xlsx if chosen is OutputFormat.xlsx else write_parquet
-        _write_file(output, lambda: writer(periods, output))
-    else:
+def _check_destination(chosen: OutputFormat, output: Path | None) -> None:
+    """Binary formats go to a file: say so before any work is done or any file written."""
+    if chosen in BINARY_FORMATS and output is None:
+        typer.echo(f"error: --format {chosen} writes a file: give --output FILE", err=True)
+        raise typer.Exit(2)
+
+
+def _export(chosen: OutputFormat, dated: Callable[[], list[Period]], output: Path | None) -> bool:
+    """Write the finance formats, dating the estimate only then; False when `chosen` is not one of them."""
+    if chosen not in BINARY_FORMATS and chosen is not OutputFormat.focus:
         return False
+    periods: list[Period] = _run(dated)
+    if chosen is OutputFormat.focus:
+        for name in sorted({r.design for p in periods for r in p.comparison.designs if not r.priced}):
+            typer.echo(f"warning: design {name} is not priced and is left out of the FOCUS export", err=True)
+        _emit(_run(lambda: focus_csv(periods)), output)
+        return True
+    assert output is not None
+    writer = write_xlsx if chosen is OutputFormat.xlsx else write_parquet
+    _write_file(output, lambda: writer(periods, output))
     return True
 
 
@@ -272,16 +288,6 @@ def _write_file(path: Path, write: Any) -> None:
     except OSError as error:
         typer.echo(f"error: cannot write {path}: {error.strerror}", err=True)
         raise typer.Exit(2) from None
-
-
-def _month(text: str | None) -> date | None:
-    if text is None:
-        return None
-    try:
-        year, month = (int(part) for part in text.split("-"))
-        return date(year, month, 1)
-    except ValueError:
-        raise InputError(f"'{text}' is not a month such as 2027-01", field="start") from None
 
 
 def _design_names(designs: str | None) -> list[str] | None:

@@ -12,17 +12,22 @@ import csv
 import re
 from collections.abc import Sequence
 from dataclasses import dataclass, replace
-from datetime import UTC, date, datetime
+from datetime import date
 from decimal import Decimal, InvalidOperation
 from pathlib import Path
 
 from vpccost.compare import Comparison, PricingInput, TopologyInput, TrafficInput, compare, compare_estate
 from vpccost.errors import InputError
-from vpccost.periods import Period, month_start, next_month, period_of
+from vpccost.periods import Period, first_month, next_month, period_of
 from vpccost.units import exact_arithmetic, rounding_arithmetic
+
+MAX_FACTOR = Decimal(10**6)
+"""Far beyond any plan, and small enough that every volume stays an ordinary decimal."""
 
 FACTOR_QUANTUM = Decimal("1E-12")
 """Monthly volume factors are kept to 12 decimal places: a relative error below 1e-12 of a month's volume."""
+
+MAX_MONTHS = 600
 
 _RATE = re.compile(r"^\s*(?P<number>[+-]?\d+(\.\d+)?)\s*(?P<percent>%)?\s*(/\s*month)?\s*$")
 
@@ -53,11 +58,14 @@ class Forecast:
 
 
 def parse_rate(text: str) -> Decimal:
-    """A monthly growth rate: `3%`, `3%/month`, `0.03` or `-1.5%`, as a fraction (0.03)."""
+    """A monthly growth rate: `3%`, `3%/month`, `0.03` or `-1.5%`, as a fraction (0.03). A bare number of 1 or
+    more is refused as ambiguous (`3` would be 300 %): write `3%`."""
     match = _RATE.match(text)
     if match is None:
         raise InputError(f"'{text}' is not a growth rate such as 3%/month or 0.03", field="growth")
     number = Decimal(match.group("number"))
+    if not match.group("percent") and abs(number) >= 1:
+        raise InputError(f"'{text}' would be {number * 100}% a month: write it with % (e.g. {number}%)", field="growth")
     with exact_arithmetic():
         rate = number / 100 if match.group("percent") else number
     if rate <= -1:
@@ -72,45 +80,59 @@ def constant_growth(rate: Decimal, months: int) -> Growth:
 
 
 def growth_from_file(path: Path, months: int) -> Growth:
-    """A CSV with a `month` column (1…N) and either `growth` (that month's rate over the previous month,
-    e.g. 3% or 0.03) or `factor` (the volume multiplier against month 1). Months not listed grow by 0."""
+    """A CSV with a `month` column (1…N) and either `growth` (that month's rate over the previous month, e.g.
+    3% or 0.03; month 1 has none) or `factor` (the volume multiplier against the traffic as given). A month not
+    listed keeps the previous month's volume."""
+    source = str(path)
     try:
-        with path.open(encoding="utf-8", newline="") as handle:
-            rows = list(csv.DictReader(handle))
+        with path.open(encoding="utf-8-sig", newline="") as handle:
+            reader = csv.DictReader(handle)
+            rows = list(reader)
+            columns = [name.strip() for name in reader.fieldnames or []]
     except OSError as error:
-        raise InputError(f"cannot read the growth file: {error.strerror}", source=str(path)) from None
-    if not rows:
-        raise InputError("the growth file has no rows", source=str(path))
-    columns = set(rows[0])
-    kind = "factor" if "factor" in columns else "growth" if "growth" in columns else None
-    if "month" not in columns or kind is None:
-        raise InputError("the growth file needs a 'month' column and a 'growth' or 'factor' column", source=str(path))
+        raise InputError(f"cannot read the growth file: {error.strerror}", source=source) from None
+    except UnicodeDecodeError:
+        raise InputError("the growth file is not UTF-8 text", source=source) from None
+    kinds = [kind for kind in ("growth", "factor") if kind in columns]
+    if "month" not in columns or len(kinds) != 1:
+        raise InputError("the growth file needs a 'month' column and one of 'growth' or 'factor'", source=source)
+    kind = kinds[0]
     given: dict[int, Decimal] = {}
-    for line, row in enumerate(rows, start=2):
+    for line, raw in enumerate(rows, start=2):
+        row = {(key or "").strip(): (value or "").strip() for key, value in raw.items()}
         try:
-            month = int(row["month"])
+            month = int(row.get("month", ""))
         except ValueError:
             raise InputError(
-                f"'{row['month']}' is not a month number", source=str(path), line=line, field="month"
+                f"'{row.get('month')}' is not a month number", source=source, line=line, field="month"
             ) from None
         if not 1 <= month <= months:
-            raise InputError(f"month {month} is outside 1…{months}", source=str(path), line=line, field="month")
-        try:
-            value = parse_rate(row[kind]) if kind == "growth" else Decimal(row[kind])
-        except (InputError, InvalidOperation):
-            raise InputError(f"'{row[kind]}' is not a {kind}", source=str(path), line=line, field=kind) from None
-        if kind == "factor" and value < 0:
-            raise InputError("a factor cannot be negative", source=str(path), line=line, field=kind)
-        given[month] = value
-    if kind == "factor":
-        factors = tuple(given.get(month, Decimal(1)) for month in range(1, months + 1))
-        return Growth(factors, f"volume factors from {path}")
-    compounded = [Decimal(1)]
+            raise InputError(f"month {month} is outside 1…{months}", source=source, line=line, field="month")
+        if month in given:
+            raise InputError(f"month {month} is listed twice", source=source, line=line, field="month")
+        if kind == "growth" and month == 1:
+            raise InputError(
+                "month 1 is the traffic as given: growth starts in month 2", source=source, line=line, field=kind
+            )
+        given[month] = _growth_value(row.get(kind, ""), kind, source, line)
+    factors: list[Decimal] = []
     with rounding_arithmetic():
-        for month in range(2, months + 1):
-            compounded.append(compounded[-1] * (1 + given.get(month, Decimal(0))))
-        factors = tuple(_factor(value) for value in compounded)
-    return Growth(factors, f"monthly growth from {path}")
+        for month in range(1, months + 1):
+            if kind == "factor":
+                factors.append(given.get(month, factors[-1] if factors else Decimal(1)))
+            else:
+                factors.append(factors[-1] * (1 + given.get(month, Decimal(0))) if factors else Decimal(1))
+    return Growth(tuple(_factor(value) for value in factors), f"monthly {kind}s from {path.name}")
+
+
+def _growth_value(text: str, kind: str, source: str, line: int) -> Decimal:
+    try:
+        value = parse_rate(text) if kind == "growth" else Decimal(text)
+    except (InputError, InvalidOperation):
+        raise InputError(f"'{text}' is not a {kind}", source=source, line=line, field=kind) from None
+    if not value.is_finite() or (kind == "factor" and value < 0) or abs(value) > MAX_FACTOR:
+        raise InputError(f"'{text}' is not a usable {kind}", source=source, line=line, field=kind)
+    return value
 
 
 def _factor(value: Decimal) -> Decimal:
@@ -131,17 +153,19 @@ def forecast(
     designs: Sequence[str] | None = None,
     nat_per_vpc: bool = False,
     free_tier: bool = False,
+    split_by: str | None = None,
 ) -> Forecast:
     """Price `designs` for each of `months` months from `start` (default: next month), the traffic growing
     as `growth` (a monthly rate) or `growth_file` says."""
-    if months < 1:
-        raise InputError("a forecast needs at least one month", field="months")
-    stated = Growth((), "")
+    if not 1 <= months <= MAX_MONTHS:
+        raise InputError(f"a forecast covers 1 to {MAX_MONTHS} months, not {months}", field="months")
     if growth_file is not None:
+        if growth not in ("0%", Decimal(0)):
+            raise InputError("give --growth or --growth-file, not both", field="growth")
         stated = growth_from_file(Path(growth_file), months)
     else:
         stated = constant_growth(growth if isinstance(growth, Decimal) else parse_rate(growth), months)
-    first = _first_month(start)
+    first = first_month(start)
     base = compare(
         traffic,
         topology,
@@ -150,31 +174,20 @@ def forecast(
         designs=designs,
         nat_per_vpc=nat_per_vpc,
         free_tier=free_tier,
+        split_by=split_by,
     )
     periods = []
     month = first
     for factor in stated.factors:
-        periods.append(period_of(_scaled(base, factor, stated.description), month.date()))
+        periods.append(
+            replace(period_of(_scaled(base, factor, stated.description), month.date()), volume_factor=factor)
+        )
         month = next_month(month)
     return Forecast(periods=periods, growth=stated)
 
 
-def _first_month(start: date | str | None) -> datetime:
-    if start is None:
-        return next_month(month_start(datetime.now(UTC).date()))
-    if isinstance(start, str):
-        try:
-            year, month = (int(part) for part in start.split("-")[:2])
-            return month_start(date(year, month, 1))
-        except ValueError:
-            raise InputError(f"'{start}' is not a month such as 2027-01", field="start") from None
-    return month_start(start)
-
-
 def _scaled(base: Comparison, factor: Decimal, description: str) -> Comparison:
     """The base month's comparison re-priced with every volume multiplied by `factor`."""
-    if factor == 1:
-        return _with_growth_note(base, factor, description)
     with exact_arithmetic():
         estate = replace(base.estate, gb_per_unit=base.estate.gb_per_unit * factor)
     month = compare_estate(estate, base.catalog, base.options, [result.design for result in base.designs])

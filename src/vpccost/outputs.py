@@ -172,9 +172,13 @@ def _recommendation(comparison: Comparison, cheapest: DesignResult | None) -> di
 
 
 def line_items_frame(comparison: Comparison) -> pd.DataFrame:
-    """Every design's line items, one row each; quantities and money are exact `Decimal`s."""
+    """Every design's line items, one row each; quantities and money are exact `Decimal`s. `design_priced` is
+    false for the lines of a design with a missing price: they do not add up to what that design costs."""
     rows = [item for result in comparison.designs for item in result.line_items]
-    return pd.DataFrame.from_records(rows, columns=list(LINE_ITEM_FIELDS))
+    frame = pd.DataFrame.from_records(rows, columns=list(LINE_ITEM_FIELDS))
+    priced = {result.design: result.priced for result in comparison.designs}
+    frame["design_priced"] = frame["design"].map(priced).astype(bool)
+    return frame
 
 
 def designs_frame(comparison: Comparison) -> pd.DataFrame:
@@ -201,10 +205,18 @@ def neutralize_formula(text: str) -> str:
 
 
 def periods_line_items_frame(periods: Sequence[Period]) -> pd.DataFrame:
-    """The line items of several dated estimates (a forecast), with a leading `month` column."""
-    frames = [line_items_frame(period.comparison).assign(month=period.month) for period in periods]
-    frame = pd.concat(frames, ignore_index=True) if frames else pd.DataFrame(columns=["month", *LINE_ITEM_FIELDS])
-    return frame[["month", *LINE_ITEM_FIELDS]]
+    """The line items of several dated estimates (a forecast), with leading `month` and `volume_factor`
+    (the month's volumes against the traffic as given) columns."""
+    columns = ["month", "volume_factor", *LINE_ITEM_FIELDS, "design_priced"]
+    frames = [_dated_line_items(period) for period in periods]
+    return pd.concat(frames, ignore_index=True) if frames else pd.DataFrame(columns=columns)
+
+
+def _dated_line_items(period: Period) -> pd.DataFrame:
+    frame = line_items_frame(period.comparison)
+    frame.insert(0, "volume_factor", [period.volume_factor] * len(frame))
+    frame.insert(0, "month", period.month)
+    return frame
 
 
 def line_items_csv(comparison: Comparison) -> str:
@@ -224,8 +236,8 @@ def frame_csv(frame: pd.DataFrame, *, split: bool) -> str:
     for column in frame.columns:
         if column in MONEY_FIELDS:
             frame[column] = frame[column].map(format_usd)
-        elif column == "quantity":
+        elif column in {"quantity", "volume_factor"}:
             frame[column] = frame[column].map(format_decimal)
-        elif column != "price_verified":
+        elif column not in {"price_verified", "design_priced"}:
             frame[column] = frame[column].map(lambda value: "" if value is None else neutralize_formula(str(value)))
     return frame.to_csv(index=False, lineterminator="\n")

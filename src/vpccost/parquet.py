@@ -47,22 +47,28 @@ def line_items_table(periods: Sequence[Period]) -> pa.Table:
         raise VpccostError("no periods to write: an estimate needs at least one")
     several = len(periods) > 1
     split = any(period.comparison.options.split_by is not None for period in periods)
-    rows: list[tuple[str, LineItem]] = [
-        (period.month, item) for period in periods for result in period.comparison.designs for item in result.line_items
+    rows: list[tuple[Period, bool, LineItem]] = [
+        (period, result.priced, item)
+        for period in periods
+        for result in period.comparison.designs
+        for item in result.line_items
     ]
     columns: dict[str, pa.Array] = {}
     if several:
-        columns["month"] = pa.array([month for month, _ in rows], type=pa.string())
+        columns["month"] = pa.array([period.month for period, _, _ in rows], type=pa.string())
+        factors = [period.volume_factor for period, _, _ in rows]
+        columns["volume_factor"] = pa.array(factors, type=decimal_type("volume_factor", factors))
     for name in LineItem._fields:
         if name == "label" and not split:
             continue
-        values = [getattr(item, name) for _, item in rows]
+        values = [getattr(item, name) for _, _, item in rows]
         if name in DECIMAL_COLUMNS:
             columns[name] = pa.array(values, type=decimal_type(name, values))
         elif name == "price_verified":
             columns[name] = pa.array(values, type=pa.bool_())
         else:
             columns[name] = pa.array(values, type=pa.string())
+    columns["design_priced"] = pa.array([priced for _, priced, _ in rows], type=pa.bool_())
     schema = pa.schema([pa.field(name, array.type, nullable=name == "label") for name, array in columns.items()])
     return pa.Table.from_arrays(list(columns.values()), schema=schema.with_metadata(_metadata(periods)))
 
@@ -104,7 +110,7 @@ def _digits(column: str, value: Decimal) -> tuple[int, int]:
 
 def _metadata(periods: Sequence[Period]) -> dict[str, str]:
     """Provenance in the file's key-value metadata: the vpccost version, and each period's dates, hours,
-    price snapshot and label column."""
+    price snapshot, label column, volume factor and assumptions (the growth assumption among them)."""
     described: list[dict[str, Any]] = [
         {
             "month": period.month,
@@ -114,6 +120,8 @@ def _metadata(periods: Sequence[Period]) -> dict[str, str]:
             "snapshot": period.comparison.catalog.name,
             "currency": period.comparison.catalog.currency,
             "split_by": period.comparison.options.split_by,
+            "volume_factor": format_decimal(period.volume_factor),
+            "assumptions": period.comparison.assumptions,
         }
         for period in periods
     ]
