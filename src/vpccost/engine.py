@@ -40,6 +40,9 @@ class LineItem(NamedTuple):
     rate_usd: Decimal
     cost_usd: Decimal
     price_verified: bool
+    item: str
+    """The catalog item priced (`nat_gateway_bytes`): with `region` and `to_region`, the key of its price."""
+    to_region: str | None
     label: str | None = None
     """The traffic label value the line belongs to, when the estimate is split by a label column."""
 
@@ -168,6 +171,8 @@ def _line_items(
                     rate,
                     quantity * rate,
                     verified,
+                    entry.item,
+                    to_region,
                     meter.label,
                 )
             )

@@ -41,7 +41,6 @@ never reads a cell as a formula.
 
 from __future__ import annotations
 
-import fnmatch
 import json
 from collections.abc import Sequence
 from datetime import datetime
@@ -50,7 +49,7 @@ from typing import TYPE_CHECKING
 
 import pandas as pd
 
-from vpccost.catalog import PriceEntry
+from vpccost.catalog import ANY_REGION, PriceEntry
 from vpccost.engine import DesignResult, LineItem
 from vpccost.errors import InputError
 from vpccost.outputs import neutralize_formula
@@ -409,30 +408,14 @@ def _text(value: str) -> str:
 
 
 class _EntryIndex:
-    """Finds the price entry a line item was priced with. A line item keeps the entry's region, service code,
-    unit and usage type (with `*` in an any-other-region usage type filled in with the destination), not its
-    item name, so entries are matched on those, preferring one whose tiers include the line's rate."""
+    """The price entry each line item was priced with, by its price key (item, region, destination region;
+    an inter-region line may have been priced by the entry for any other region, `*`)."""
 
     def __init__(self, entries: Sequence[PriceEntry]) -> None:
-        self.entries = list(entries)
+        self.entries = {entry.key: entry for entry in entries}
 
     def find(self, item: LineItem) -> PriceEntry | None:
-        candidates = [
-            entry
-            for entry in self.entries
-            if entry.region == item.region
-            and entry.service_code == item.service_code
-            and entry.unit == item.unit
-            and entry.verified == item.price_verified
-            and _usage_type_matches(entry.usage_type, item.usage_type)
-        ]
-        for entry in candidates:
-            if any(tier.price_usd == item.rate_usd for tier in entry.tiers):
-                return entry
-        return candidates[0] if candidates else None
-
-
-def _usage_type_matches(pattern: str, usage_type: str) -> bool:
-    if "*" not in pattern:
-        return pattern == usage_type
-    return fnmatch.fnmatchcase(usage_type, pattern)
+        found = self.entries.get((item.item, item.region, item.to_region))
+        if found is None and item.to_region is not None:
+            found = self.entries.get((item.item, item.region, ANY_REGION))
+        return found
