@@ -160,7 +160,12 @@ def test_sankey_links_add_up_to_the_design_total(name: str) -> None:
     for result in comparison.designs:
         fig = charts.sankey(comparison, result)
         assert result.total_usd is not None
-        assert sum(fig.data[0].link.value) == pytest.approx(float(result.total_usd), abs=0.01)
+        link = fig.data[0].link
+        paths = {target for target in link.target if target in set(link.source)}  # the middle column
+        into_paths = sum(value for value, target in zip(link.value, link.target, strict=True) if target in paths)
+        out_of_paths = sum(value for value, source in zip(link.value, link.source, strict=True) if source in paths)
+        assert into_paths == pytest.approx(float(result.total_usd), abs=0.01)
+        assert out_of_paths == pytest.approx(float(result.total_usd), abs=0.01)
 
 
 def test_sankey_names_vpcs_and_groups_small_owners(multi: Comparison) -> None:
@@ -179,7 +184,8 @@ def test_sankey_names_vpcs_and_groups_small_owners(multi: Comparison) -> None:
     assert any(label.endswith("other resource owners") for label in labels)
     total = multi.design("transit-gateway").total_usd
     assert total is not None
-    assert sum(fig.data[0].link.value) == pytest.approx(float(total), abs=0.01)
+    assert sum(fig.data[0].link.value) == pytest.approx(2 * float(total), abs=0.02)  # two columns of links
+    assert any(label.startswith("Transit gateway: ") for label in labels)  # the path column
 
 
 def test_breakeven_curve_passes_through_the_row_and_crosses_at_the_breakeven(multi: Comparison) -> None:

@@ -60,6 +60,27 @@ _TO_REGION_SUFFIX = re.compile(r" \(to [a-z0-9-]+\)$")
 K = TypeVar("K", bound=Hashable)
 
 
+PATH_OF_ITEM_PREFIX: tuple[tuple[str, str], ...] = (
+    ("nat_gateway", "NAT gateway"),
+    ("regional_nat_gateway", "NAT gateway"),
+    ("public_ipv4", "NAT gateway"),
+    ("transit_gateway", "Transit gateway"),
+    ("vpc_peering", "VPC peering"),
+    ("vpc_endpoint", "Interface endpoint"),
+    ("nlb", "PrivateLink load balancer"),
+    ("data_transfer_internet", "Internet"),
+    ("data_transfer_inter_region", "Between regions"),
+    ("data_transfer_regional", "Within a region"),
+)
+"""The path a priced item belongs to, by the start of its catalog item name, for the Sankey's middle column."""
+
+PATH_COLOR = "rgba(143, 163, 191, 0.45)"
+
+
+def path_of(item: str) -> str:
+    return next((path for prefix, path in PATH_OF_ITEM_PREFIX if item.startswith(prefix)), "Other")
+
+
 def component_group(component: str) -> str:
     """A line item's component without its tier and destination-region suffixes:
     `Data processed (Interface endpoint) (first 1048576 GB/month)` -> `Data processed (Interface endpoint)`,
@@ -262,40 +283,54 @@ def breakeven_curve(row: ServiceAccess, catalog: Catalog, options: Options) -> g
 
 def sankey(comparison: Comparison, design: str | DesignResult) -> go.Figure:
     """Where a design's money goes: resource owners (VPCs by name when known, transit gateways, shared VPCs)
-    on the left, component groups on the right, each link one owner's cost in one group (USD). The links
-    add up to the design's total."""
+    on the left, the path the traffic takes (NAT gateway, transit gateway, peering, endpoint, internet…) in the
+    middle, component groups on the right. Each column's links add up to the design's total (USD)."""
     result = _design_result(comparison, design)
     per = _per_period(comparison.options)
     names = {vpc.id: vpc.name or vpc.id for vpc in comparison.estate.vpcs}
-    flows: dict[tuple[str, str], Decimal] = defaultdict(Decimal)
+    flows: dict[tuple[str, str, str], Decimal] = defaultdict(Decimal)
     with exact_arithmetic():
         for item in result.line_items:
-            flows[(resource_owner(item.resource, names), component_group(item.component))] += item.cost_usd
+            key = (resource_owner(item.resource, names), path_of(item.item), component_group(item.component))
+            flows[key] += item.cost_usd
     owner_totals = _sums_of(flows.items(), lambda key: key[0])
     owners = sorted(owner_totals, key=lambda owner: (-owner_totals[owner], owner))
     shown = set(owners[:SANKEY_MAX_SOURCES])
     rest = len(owners) - len(shown)
     other = f"{rest} other resource owners"
-    merged: dict[tuple[str, str], Decimal] = defaultdict(Decimal)
+    first: dict[tuple[str, str], Decimal] = defaultdict(Decimal)
+    second: dict[tuple[str, str], Decimal] = defaultdict(Decimal)
     with exact_arithmetic():
-        for (owner, group), cost in flows.items():
-            merged[(owner if owner in shown else other, group)] += cost
-    group_totals = _sums_of(merged.items(), lambda key: key[1])
+        for (owner, path, group), cost in flows.items():
+            first[(owner if owner in shown else other, path)] += cost
+            second[(path, group)] += cost
+    path_totals = _sums_of(second.items(), lambda key: key[0])
+    paths = sorted(path_totals, key=lambda path: (-path_totals[path], path))
+    group_totals = _sums_of(second.items(), lambda key: key[1])
     groups = sorted(group_totals, key=lambda group: (-group_totals[group], group))
     sources = [owner for owner in owners if owner in shown] + ([other] if rest else [])
-    source_totals = _sums_of(merged.items(), lambda key: key[0])
+    source_totals = _sums_of(first.items(), lambda key: key[0])
     colors = _group_colors(comparison)
     node_labels = [plot_text(names.get(owner, owner)) for owner in sources]
+    node_labels += [f"{path}: {usd(path_totals[path])}" for path in paths]
     node_labels += [f"{plot_text(group)}: {usd(group_totals[group])}" for group in groups]
     node_hover = [
         plot_text(f"{names[owner]} ({owner})" if names.get(owner, owner) != owner else owner)
         + f"<br>{usd(source_totals[owner])}"
         for owner in sources
-    ] + [f"{plot_text(group)}<br>{usd(group_totals[group])}" for group in groups]
+    ]
+    node_hover += [f"{path}<br>{usd(path_totals[path])}" for path in paths]
+    node_hover += [f"{plot_text(group)}<br>{usd(group_totals[group])}" for group in groups]
     index = {("source", owner): n for n, owner in enumerate(sources)}
-    index.update({("group", group): len(sources) + n for n, group in enumerate(groups)})
-    links = [(key, cost) for key, cost in merged.items() if cost != 0]
-    links.sort(key=lambda link: (index[("source", link[0][0])], index[("group", link[0][1])]))
+    index.update({("path", path): len(sources) + n for n, path in enumerate(paths)})
+    index.update({("group", group): len(sources) + len(paths) + n for n, group in enumerate(groups)})
+    links = [(index[("source", a)], index[("path", b)], cost, PATH_COLOR) for (a, b), cost in first.items() if cost]
+    links += [
+        (index[("path", a)], index[("group", b)], cost, _translucent(colors[b]))
+        for (a, b), cost in second.items()
+        if cost
+    ]
+    links.sort(key=lambda link: (link[0], link[1]))
     fig = go.Figure(
         go.Sankey(
             arrangement="snap",
@@ -305,17 +340,17 @@ def sankey(comparison: Comparison, design: str | DesignResult) -> go.Figure:
                 "label": node_labels,
                 "customdata": node_hover,
                 "hovertemplate": "%{customdata}<extra></extra>",
-                "color": ["#8fa3bf"] * len(sources) + [colors[group] for group in groups],
+                "color": ["#8fa3bf"] * len(sources) + ["#b9c4d4"] * len(paths) + [colors[group] for group in groups],
                 "pad": 12,
                 "thickness": 16,
             },
             link={
-                "source": [index[("source", owner)] for (owner, _), _ in links],
-                "target": [index[("group", group)] for (_, group), _ in links],
-                "value": [float(cost) for _, cost in links],
-                "customdata": [f"{plot_text(group)}: {usd(cost)}" for (_, group), cost in links],
-                "hovertemplate": "%{source.label} → %{customdata}<extra></extra>",
-                "color": [_translucent(colors[group]) for (_, group), _ in links],
+                "source": [source for source, _, _, _ in links],
+                "target": [target for _, target, _, _ in links],
+                "value": [float(cost) for _, _, cost, _ in links],
+                "customdata": [usd(cost) for _, _, cost, _ in links],
+                "hovertemplate": "%{source.label} → %{target.label}: %{customdata}<extra></extra>",
+                "color": [color for _, _, _, color in links],
             },
         )
     )
