@@ -78,6 +78,8 @@ def xlsx_bytes(periods: Sequence[Period]) -> bytes:
     assert isinstance(summary, Worksheet)
     summary.title = "Summary"
     _summary(summary, periods)
+    if _several(periods):
+        _forecast_totals(workbook.create_sheet("Forecast totals"), periods)
     _line_items(workbook.create_sheet("Line items"), periods)
     _by_account(workbook.create_sheet("By account"), periods)
     _assumptions(workbook.create_sheet("Assumptions"), periods)
@@ -136,9 +138,23 @@ def _summary(sheet: Worksheet, periods: Sequence[Period]) -> None:
                     "; ".join(result.missing_prices),
                 ]
             )
-    if several:
-        rows += _forecast_total_rows(periods)
     _write_table(sheet, columns, rows)
+
+
+def _forecast_totals(sheet: Worksheet, periods: Sequence[Period]) -> None:
+    """A forecast's totals over all its months, on a sheet of their own so the monthly rows can be summed."""
+    columns = [
+        Column("Months"),
+        Column("Rank"),
+        Column("Design"),
+        Column("Total (USD)", MONEY_FORMAT),
+        Column("Priced"),
+        Column("Feasible"),
+        Column("Problems"),
+        Column("Quota increases"),
+        Column("Missing prices"),
+    ]
+    _write_table(sheet, columns, _forecast_total_rows(periods))
 
 
 def _forecast_total_rows(periods: Sequence[Period]) -> list[list[Value]]:
