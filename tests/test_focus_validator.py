@@ -37,7 +37,7 @@ import pyarrow.parquet as pq
 import pytest
 
 import vpccost
-from vpccost.focus import DATETIME_COLUMNS, DATETIME_FORMAT, NUMERIC_COLUMNS, focus_csv, focus_frame
+from vpccost.focus import DATETIME_COLUMNS, NUMERIC_COLUMNS, focus_csv, focus_frame
 from vpccost.parquet import decimal_type
 from vpccost.periods import Period, period_of
 
@@ -154,6 +154,8 @@ SUMMARY_LINE = re.compile(
 FAILED_CHILDREN = re.compile(r"AND failed - failed child rules: \[(?P<children>[^\]]*)\]")
 """A composite rule (`<Column>-C-000-*`: "the column adheres to the following requirements") fails when a child
 fails."""
+
+FOCUS_DATETIME_FORMAT = "%Y-%m-%dT%H:%M:%SZ"
 
 
 @dataclass(frozen=True)
@@ -305,7 +307,7 @@ def write_parquet(frame: pd.DataFrame, path: Path) -> None:
             arrays[column] = pa.array(numbers, type=kind)
         elif column in DATETIME_COLUMNS:
             moments = [
-                None if value is None else datetime.strptime(value, DATETIME_FORMAT).replace(tzinfo=UTC)
+                None if value is None else datetime.strptime(value, FOCUS_DATETIME_FORMAT).replace(tzinfo=UTC)
                 for value in values
             ]
             arrays[column] = pa.array(moments, type=pa.timestamp("s", tz="UTC"))

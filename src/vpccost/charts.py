@@ -16,6 +16,7 @@ import re
 from collections import defaultdict
 from collections.abc import Callable, Container, Hashable, Iterable, Sequence
 from decimal import Decimal
+from operator import attrgetter
 from typing import TYPE_CHECKING, Any, TypeVar
 
 import plotly.colors
@@ -25,7 +26,7 @@ from vpccost.catalog import Catalog, tier_scale
 from vpccost.engine import DesignResult, LineItem
 from vpccost.errors import MissingPriceError
 from vpccost.service_access import ServiceAccess
-from vpccost.units import HOURS_PER_MONTH, exact_arithmetic, format_decimal, rounding_arithmetic, to_cents
+from vpccost.units import HOURS_PER_MONTH, cents_text, exact_arithmetic, format_decimal, rounding_arithmetic
 from vpccost.usage import Options
 
 if TYPE_CHECKING:
@@ -105,7 +106,7 @@ def plot_text(text: str) -> str:
 
 def usd(amount: Decimal) -> str:
     """Money for hover texts and labels, rounded to the cent: `1,234.56 USD`."""
-    return f"{to_cents(amount):,.2f} USD"
+    return f"{cents_text(amount)} USD"
 
 
 def cost_by_design(comparison: Comparison) -> go.Figure:
@@ -188,7 +189,7 @@ def cost_by_label(comparison: Comparison, design: str | DesignResult) -> go.Figu
         )
     result = _design_result(comparison, design)
     per = _per_period(comparison.options)
-    totals = _sums(result.line_items, _label_key)
+    totals = _sums(result.line_items, attrgetter("label"))
     values = sorted((value for value in totals if value is not None), key=lambda value: (-totals[value], value))
     keys: list[str | None] = [*values, None] if None in totals else list(values)
 
@@ -198,7 +199,7 @@ def cost_by_label(comparison: Comparison, design: str | DesignResult) -> go.Figu
     fig = _stacked_bars(
         comparison,
         result.line_items,
-        key=_label_key,
+        key=attrgetter("label"),
         keys=keys,
         label=label,
         category_title=plot_text(column),
@@ -419,10 +420,6 @@ def _design_note(result: DesignResult) -> str | None:
 def _per_period(options: Options) -> str:
     hours = options.period_hours
     return "month" if hours == HOURS_PER_MONTH else f"{format_decimal(hours)} h"
-
-
-def _label_key(item: LineItem) -> str | None:
-    return item.label
 
 
 def _sums(items: Iterable[LineItem], key: Callable[[LineItem], K]) -> dict[K, Decimal]:

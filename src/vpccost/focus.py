@@ -43,7 +43,6 @@ from __future__ import annotations
 
 import json
 from collections.abc import Sequence
-from datetime import datetime
 from decimal import Decimal
 from typing import TYPE_CHECKING
 
@@ -53,6 +52,7 @@ from vpccost.catalog import ANY_REGION, PriceEntry
 from vpccost.engine import DesignResult, LineItem
 from vpccost.errors import InputError
 from vpccost.outputs import neutralize_formula
+from vpccost.periods import utc_text
 from vpccost.regions import region_name
 from vpccost.units import format_decimal, format_usd
 
@@ -77,7 +77,6 @@ SERVICE_CATEGORY = "Networking"
 ASSUMPTION_SEPARATOR = " | "
 GLOBAL_REGION = "global"
 
-DATETIME_FORMAT = "%Y-%m-%dT%H:%M:%SZ"
 
 SERVICE_NAMES: dict[str, str] = {
     "AmazonEC2": "Amazon Elastic Compute Cloud",
@@ -293,13 +292,15 @@ class _PeriodContext:
         account = billing_account_id if billing_account_id is not None else estate.accounts[estate.network_account]
         self.comparison = comparison
         self.shared: Row = {
-            "BillingAccountId": _text(account),
-            "BillingAccountName": _text(billing_account_name if billing_account_name is not None else account),
+            "BillingAccountId": neutralize_formula(account),
+            "BillingAccountName": neutralize_formula(
+                billing_account_name if billing_account_name is not None else account
+            ),
             "BillingCurrency": comparison.catalog.currency,
-            "BillingPeriodStart": _datetime(period.billing_start),
-            "BillingPeriodEnd": _datetime(period.billing_end),
-            "ChargePeriodStart": _datetime(period.start),
-            "ChargePeriodEnd": _datetime(period.end),
+            "BillingPeriodStart": utc_text(period.billing_start),
+            "BillingPeriodEnd": utc_text(period.billing_end),
+            "ChargePeriodStart": utc_text(period.start),
+            "ChargePeriodEnd": utc_text(period.end),
             "ChargeCategory": CHARGE_CATEGORY,
             "ChargeFrequency": CHARGE_FREQUENCY,
             "InvoiceIssuerName": INVOICE_ISSUER_NAME,
@@ -308,9 +309,9 @@ class _PeriodContext:
             "ProviderName": PROVIDER_NAME,
             "PublisherName": PUBLISHER_NAME,
             "ServiceCategory": SERVICE_CATEGORY,
-            "x_PriceSource": _text(comparison.catalog.name),
+            "x_PriceSource": neutralize_formula(comparison.catalog.name),
             "x_Estimate": ESTIMATE,
-            "x_Assumptions": _text(ASSUMPTION_SEPARATOR.join(comparison.assumptions)),
+            "x_Assumptions": neutralize_formula(ASSUMPTION_SEPARATOR.join(comparison.assumptions)),
         }
         self.vpc_names = {vpc.id: vpc.name for vpc in estate.vpcs if vpc.name and vpc.name != vpc.id}
 
@@ -338,27 +339,29 @@ class _PeriodContext:
                 "PricingUnit": unit,
                 "ConsumedQuantity": quantity,
                 "ConsumedUnit": unit,
-                "ChargeDescription": _text(f"Estimate (not a bill), vpccost design {item.design}: {item.component}"),
-                "RegionId": _text(item.region) if regional else None,
-                "RegionName": _text(region_name(item.region)) if regional else None,
-                "ResourceId": _text(item.resource),
+                "ChargeDescription": neutralize_formula(
+                    f"Estimate (not a bill), vpccost design {item.design}: {item.component}"
+                ),
+                "RegionId": neutralize_formula(item.region) if regional else None,
+                "RegionName": neutralize_formula(region_name(item.region)) if regional else None,
+                "ResourceId": neutralize_formula(item.resource),
                 "ResourceName": self._resource_name(item.resource),
                 "ResourceType": resource_type(item.resource),
-                "ServiceName": _text(SERVICE_NAMES.get(item.service_code, item.service_code)),
+                "ServiceName": neutralize_formula(SERVICE_NAMES.get(item.service_code, item.service_code)),
                 "ServiceSubcategory": SERVICE_SUBCATEGORIES.get(item.service_code, OTHER_SUBCATEGORY),
-                "SkuId": _text(sku_id),
-                "SkuMeter": _text(item.usage_type),
-                "SkuPriceId": _text(_sku_price_id(sku_id, entry, item.rate_usd)),
-                "SubAccountId": _text(item.payer_account),
-                "SubAccountName": _text(item.payer_account),
+                "SkuId": neutralize_formula(sku_id),
+                "SkuMeter": neutralize_formula(item.usage_type),
+                "SkuPriceId": neutralize_formula(_sku_price_id(sku_id, entry, item.rate_usd)),
+                "SubAccountId": neutralize_formula(item.payer_account),
+                "SubAccountName": neutralize_formula(item.payer_account),
                 "Tags": _tags(item),
-                "x_Design": _text(item.design),
-                "x_UsageType": _text(item.usage_type),
+                "x_Design": neutralize_formula(item.design),
+                "x_UsageType": neutralize_formula(item.usage_type),
                 "x_PriceVerified": "true" if item.price_verified else "false",
             }
         )
         if split:
-            row[LABEL_COLUMN] = None if item.label is None else _text(item.label)
+            row[LABEL_COLUMN] = None if item.label is None else neutralize_formula(item.label)
         return row
 
     def _resource_name(self, resource: str) -> str | None:
@@ -368,7 +371,7 @@ class _PeriodContext:
         name = self.vpc_names.get(owner)
         if name is None:
             return None
-        return _text(f"{name}{slash}{kind}")
+        return neutralize_formula(f"{name}{slash}{kind}")
 
 
 def resource_type(resource: str) -> str:
@@ -393,18 +396,6 @@ def _tags(item: LineItem) -> str:
     if item.label is not None:
         tags["vpccost:label"] = item.label
     return json.dumps(tags, ensure_ascii=False)
-
-
-def _datetime(moment: datetime) -> str:
-    """FOCUS date/time format: UTC, `YYYY-MM-DDTHH:mm:ssZ`."""
-    offset = moment.utcoffset()
-    if offset is None or offset.total_seconds() != 0:
-        raise ValueError(f"FOCUS dates must be UTC, not {moment.isoformat()}")
-    return moment.strftime(DATETIME_FORMAT)
-
-
-def _text(value: str) -> str:
-    return neutralize_formula(value)
 
 
 class _EntryIndex:

@@ -8,7 +8,6 @@ is neutralised in CSV so a spreadsheet never reads it as a formula.
 from __future__ import annotations
 
 from collections.abc import Sequence
-from datetime import datetime
 from decimal import Decimal
 from typing import TYPE_CHECKING, Any
 
@@ -17,6 +16,7 @@ import pandas as pd
 from vpccost import __version__
 from vpccost.catalog import PriceEntry
 from vpccost.engine import DesignResult, LineItem
+from vpccost.periods import utc_text
 from vpccost.service_access import ServiceAccess
 from vpccost.units import format_decimal, format_usd
 
@@ -125,7 +125,12 @@ def forecast_document(forecast: Forecast) -> dict[str, Any]:
         for key in ("vpccost_version", "pricing", "period_hours"):
             document.pop(key)
         months.append(
-            {"month": period.month, "period_start": _utc(period.start), "period_end": _utc(period.end), **document}
+            {
+                "month": period.month,
+                "period_start": utc_text(period.start),
+                "period_end": utc_text(period.end),
+                **document,
+            }
         )
     return {
         "vpccost_version": __version__,
@@ -137,10 +142,6 @@ def forecast_document(forecast: Forecast) -> dict[str, Any]:
         },
         "months": months,
     }
-
-
-def _utc(moment: datetime) -> str:
-    return moment.strftime("%Y-%m-%dT%H:%M:%SZ")
 
 
 def _recommendation(comparison: Comparison, cheapest: DesignResult | None) -> dict[str, Any]:

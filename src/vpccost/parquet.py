@@ -20,6 +20,7 @@ from vpccost import __version__
 from vpccost.engine import LineItem
 from vpccost.errors import VpccostError
 from vpccost.files import write_atomically
+from vpccost.periods import utc_text
 from vpccost.units import format_decimal
 
 if TYPE_CHECKING:
@@ -116,8 +117,8 @@ def _metadata(periods: Sequence[Period]) -> dict[str, str]:
     described: list[dict[str, Any]] = [
         {
             "month": period.month,
-            "period_start": period.start.strftime("%Y-%m-%dT%H:%M:%SZ"),
-            "period_end": period.end.strftime("%Y-%m-%dT%H:%M:%SZ"),
+            "period_start": utc_text(period.start),
+            "period_end": utc_text(period.end),
             "period_hours": format_decimal(period.comparison.options.period_hours),
             "snapshot": period.comparison.catalog.name,
             "currency": period.comparison.catalog.currency,

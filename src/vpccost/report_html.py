@@ -23,7 +23,7 @@ from vpccost.catalog import PriceEntry, tier_scale
 from vpccost.engine import DesignResult, LineItem
 from vpccost.files import write_text_atomically
 from vpccost.service_access import ServiceAccess
-from vpccost.units import HOURS_PER_MONTH, exact_arithmetic, format_decimal, to_cents
+from vpccost.units import HOURS_PER_MONTH, cents_text, exact_arithmetic, format_decimal
 
 if TYPE_CHECKING:
     from vpccost.compare import Comparison
@@ -189,7 +189,7 @@ on-demand list prices in {e(c.catalog.currency)}</p>
         return text
 
     def _money(self, amount: Decimal | None) -> str:
-        return "—" if amount is None else f"{to_cents(amount):,.2f}"
+        return "—" if amount is None else cents_text(amount)
 
     def _vpc(self, vpc_id: str) -> str:
         """A VPC id with its name under it (both escaped)."""

@@ -13,7 +13,7 @@ from rich.table import Table
 from rich.text import Text
 
 from vpccost.catalog import Catalog
-from vpccost.units import format_decimal, to_cents
+from vpccost.units import cents_text, format_decimal
 
 if TYPE_CHECKING:
     from vpccost.compare import Comparison
@@ -24,7 +24,7 @@ SERVICE_ACCESS_ROWS = 15
 
 
 def usd(amount: Decimal | None) -> str:
-    return "—" if amount is None else f"${to_cents(amount):,.2f}"
+    return "—" if amount is None else f"${cents_text(amount)}"
 
 
 def render_comparison(comparison: Comparison, console: Console) -> None:

@@ -53,6 +53,11 @@ def to_cents(amount_usd: Decimal) -> Decimal:
     return amount_usd.quantize(CENT, rounding=decimal.ROUND_HALF_UP)
 
 
+def cents_text(amount_usd: Decimal) -> str:
+    """Money for reading: rounded to the cent (half up), with thousands separators: `1,234.56`."""
+    return f"{to_cents(amount_usd):,.2f}"
+
+
 def format_decimal(value: Decimal) -> str:
     """An exact decimal as a plain string, never in exponent notation, without trailing zeros."""
     if value == 0:
