@@ -123,7 +123,7 @@ def compare(
     overrides: OverridesOption = None,
     designs: DesignsOption = None,
     hours: Annotated[
-        str, typer.Option(help="Length of the period the traffic covers [hours]; 730 is a month.")
+        str, typer.Option(help="Length of the period the traffic covers, in hours; 730 is a month.")
     ] = "730",
     nat_per_vpc: NatPerVpcOption = False,
     free_tier: FreeTierOption = False,
