@@ -92,6 +92,7 @@ def _price(usage: DesignUsage, catalog: Catalog, period_hours: Decimal, free_tie
         except MissingPriceError as error:
             missing.append(str(error))
     allowance = _free_allowance(groups, entries, period_hours) if free_tier else {}
+    shared_tiers = False
     line_items: list[LineItem] = []
     # groups in a stable order (region, then item); within a group, tiers in order, then resources
     for key, meters in sorted(groups.items(), key=lambda group: (group[0][1], group[0][0], group[0][2] or "")):
@@ -100,8 +101,15 @@ def _price(usage: DesignUsage, catalog: Catalog, period_hours: Decimal, free_tie
         if entry is not None:
             free_gb = allowance.get(key, Decimal(0))
             prefixes = catalog.snapshot.usage_type_prefixes
-            line_items.extend(_line_items(usage.design, entry, meters, period_hours, free_gb, prefixes))
+            items, shared = _line_items(usage.design, entry, meters, period_hours, free_gb, prefixes)
+            shared_tiers |= shared
+            line_items.extend(items)
     assumptions = list(usage.assumptions)
+    if shared_tiers:
+        assumptions.append(
+            "Where a usage type's total spans several tiers, each tier's quantity is shared among payers and "
+            "resources pro rata, rounded to 1e-12 of a unit; the costs still add up exactly."
+        )
     if free_tier and allowance:
         assumptions.append(
             f"Free tier: {INTERNET_EGRESS_FREE_GB_PER_MONTH} GB/month of internet egress, applied to the regions "
@@ -142,7 +150,8 @@ def _line_items(
     period_hours: Decimal,
     free_gb: Decimal,
     prefixes: dict[str, str],
-) -> list[LineItem]:
+) -> tuple[list[LineItem], bool]:
+    """The priced lines of one (item, region, to_region), and whether tier quantities were shared pro rata."""
     total = sum((meter.quantity for meter in meters), Decimal(0))
     charges: list[tuple[str | None, Decimal, Decimal]] = [(_free_label(), free_gb, Decimal(0))] if free_gb else []
     charges += [(c.label, c.quantity, c.price_usd) for c in split_into_tiers(entry, total - free_gb, period_hours)]
@@ -176,7 +185,7 @@ def _line_items(
                     meter.label,
                 )
             )
-    return items
+    return items, len(charges) > 1 and len(meters) > 1
 
 
 def _free_label() -> str:
