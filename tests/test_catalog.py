@@ -122,3 +122,31 @@ def test_scaling_a_price_the_snapshot_lacks_is_bad_input(tmp_path: Path) -> None
     )
     with pytest.raises(vpccost.InputError, match="does not price"):
         vpccost.load_pricing(overrides=overrides)
+
+
+def test_pricing_diff_names_what_changed(tmp_path: Path) -> None:
+    import json
+
+    from .conftest import REPO, run_cli
+
+    bundled = json.loads((REPO / "pricing" / "aws" / "2026-11-26" / "prices.json").read_text())
+    entries = bundled["entries"]
+    nat_hours = next(e for e in entries if (e["item"], e["region"]) == ("nat_gateway_hours", "us-east-1"))
+    nat_hours["tiers"][0]["price_usd"] = "0.05"
+    entries.remove(next(e for e in entries if (e["item"], e["region"]) == ("vpn_connection_hours", "us-east-1")))
+    entries.append({**nat_hours, "region": "ap-northeast-1", "usage_type": "APN1-NatGateway-Hours"})
+    newer = tmp_path / "prices.json"
+    newer.write_text(json.dumps(bundled))
+    result = run_cli("pricing", "diff", REPO / "pricing" / "aws" / "2026-11-26", newer, "--format", "json")
+    assert result.exit_code == 0, result.stderr
+    changes = {(c["item"], c["region"]): (c["change"], c["before"], c["after"]) for c in json.loads(result.stdout)}
+    assert changes == {
+        ("nat_gateway_hours", "us-east-1"): (
+            "changed",
+            "0.045 USD/Hrs (NatGateway-Hours, verified)",
+            "0.05 USD/Hrs (NatGateway-Hours, verified)",
+        ),
+        ("vpn_connection_hours", "us-east-1"): ("removed", "0.05 USD/Hrs (VPN-Usage-Hours:ipsec.1, verified)", None),
+        ("nat_gateway_hours", "ap-northeast-1"): ("added", None, "0.05 USD/Hrs (APN1-NatGateway-Hours, verified)"),
+    }
+    assert "No price changed." in run_cli("pricing", "diff", newer, newer).stdout

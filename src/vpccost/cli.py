@@ -7,6 +7,7 @@ go to stderr.
 
 from __future__ import annotations
 
+import dataclasses
 import io
 import json
 import os
@@ -19,7 +20,7 @@ from typing import Annotated, Any
 import typer
 from rich.console import Console
 
-from vpccost.catalog import Catalog, Snapshot, load_pricing
+from vpccost.catalog import Catalog, Snapshot, diff_catalogs, load_pricing
 from vpccost.compare import compare as compare_designs
 from vpccost.errors import InputError, VpccostError
 from vpccost.files import write_text_atomically
@@ -30,7 +31,7 @@ from vpccost.parquet import write_parquet
 from vpccost.periods import Period, period_of
 from vpccost.regions import is_region
 from vpccost.report_html import write_html
-from vpccost.table import render_comparison, render_forecast, render_pricing
+from vpccost.table import render_comparison, render_forecast, render_price_changes, render_pricing
 from vpccost.topology import Topology
 from vpccost.traffic import TrafficRow
 from vpccost.xlsx import write_xlsx
@@ -244,6 +245,31 @@ def pricing_show(
         raise typer.BadParameter("pricing show writes table or json", param_hint="--format")
     else:
         _emit_table(lambda console: render_pricing(catalog, console, region), output)
+
+
+@pricing_app.command(
+    "diff",
+    epilog="Example: vpccost pricing diff pricing/aws/2026-11-26 pricing/aws/2027-01-05",
+)
+def pricing_diff(
+    old: Annotated[Path, typer.Argument(help="The older snapshot (folder or prices.json).")],
+    new: Annotated[Path, typer.Argument(help="The newer snapshot (folder or prices.json).")],
+    output_format: Annotated[
+        OutputFormat | None, typer.Option("--format", "-f", help="table (default) or json.")
+    ] = None,
+    output: OutputOption = None,
+) -> None:
+    """Show what changed between two price snapshots, by item and region."""
+    chosen = _format(output_format, output)
+    changes = _run(lambda: diff_catalogs(load_pricing(old), load_pricing(new)))
+    if chosen is OutputFormat.json:
+        document = [dataclasses.asdict(change) for change in changes]
+        _emit(json.dumps(document, indent=2) + "\n", output)
+    elif chosen is OutputFormat.table:
+        _emit_table(lambda console: render_price_changes(changes, console), output)
+    else:
+        typer.echo("error: pricing diff writes table or json", err=True)
+        raise typer.Exit(2)
 
 
 @app.command(epilog="Example: vpccost schema topology > topology.schema.json")

@@ -12,7 +12,7 @@ from rich.markup import escape
 from rich.table import Table
 from rich.text import Text
 
-from vpccost.catalog import Catalog
+from vpccost.catalog import Catalog, PriceChange
 from vpccost.units import cents_text, format_decimal
 
 if TYPE_CHECKING:
@@ -162,3 +162,16 @@ def render_forecast(forecast: Forecast, console: Console) -> None:
     if periods:
         notes = periods[0].comparison.assumptions
         console.print(Group(Text("Assumptions", style="bold"), *(Text(f"• {note}") for note in notes)))
+
+
+def render_price_changes(changes: list[PriceChange], console: Console) -> None:
+    if not changes:
+        console.print("No price changed.")
+        return
+    table = Table(title=f"{len(changes)} price changes", box=box.SIMPLE, title_justify="left")
+    for column in ("region", "item", "change", "before", "after"):
+        table.add_column(column, overflow="fold")
+    for change in changes:
+        item = change.item + (f" → {change.to_region}" if change.to_region else "")
+        table.add_row(change.region, item, change.change, escape(change.before or "—"), escape(change.after or "—"))
+    console.print(table)
