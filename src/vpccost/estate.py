@@ -117,15 +117,17 @@ class Estate:
     traffic: Traffic
     assumptions: list[str] = field(default_factory=list)
 
-    def vpc_attribute(self, attribute: str) -> np.ndarray:
-        """`attribute` of every VPC as codes (region, account) or values (AZ count), indexable by VPC code."""
-        if attribute == "region":
-            return np.array([self.regions.index(vpc.region) for vpc in self.vpcs], dtype=np.int32)
-        if attribute == "account":
-            return np.array([self.accounts.index(vpc.account) for vpc in self.vpcs], dtype=np.int32)
-        if attribute == "az_count":
-            return np.array([len(vpc.azs) for vpc in self.vpcs], dtype=np.int64)
-        raise KeyError(attribute)
+    @functools.cached_property
+    def vpc_region_codes(self) -> np.ndarray:
+        """Each VPC's region as a code into `regions`, indexable by VPC code."""
+        index = {region: code for code, region in enumerate(self.regions)}
+        return np.array([index[vpc.region] for vpc in self.vpcs], dtype=np.int32)
+
+    @functools.cached_property
+    def vpc_owner_codes(self) -> np.ndarray:
+        """Each VPC's owner account as a code into `accounts`, indexable by VPC code."""
+        index = {account: code for code, account in enumerate(self.accounts)}
+        return np.array([index[vpc.account] for vpc in self.vpcs], dtype=np.int32)
 
     def label_codes(self, column: str) -> tuple[np.ndarray, list[str]]:
         """Each flow's value of a label column of the traffic, as codes into the distinct values."""
@@ -167,7 +169,7 @@ class Estate:
         vpc = np.where(src_is_vpc, f.src.vpc, f.dst.vpc)
         service = np.where(src_is_vpc, f.dst.service, f.src.service)
         is_service = rows & (outside_kind == SERVICE)
-        region_of_vpc = np.array([*self.vpc_attribute("region"), NONE], dtype=np.int32)
+        region_of_vpc = np.array([*self.vpc_region_codes, NONE], dtype=np.int32)
         same_region = is_service & (np.where(src_is_vpc, f.dst.region, f.src.region) == region_of_vpc[vpc])
         vpc_initiated = rows & (src_is_vpc == f.src_initiates)
         public_address = is_service & self.is_public_address(service)

@@ -64,8 +64,8 @@ class UsageBuilder:
         self.flows = estate.flows
         self.options = options
         self.usage = DesignUsage(design)
-        self.vpc_region = estate.vpc_attribute("region")
-        self.vpc_owner = estate.vpc_attribute("account")
+        self.vpc_region = estate.vpc_region_codes
+        self.vpc_owner = estate.vpc_owner_codes
         self.vpc_ids = [vpc.id for vpc in estate.vpcs]
         self.label_codes: np.ndarray | None = None
         self.label_values: list[str] = []

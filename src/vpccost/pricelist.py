@@ -1,0 +1,326 @@
+"""Build a price snapshot from the AWS Price List API (the `pricing` service, queried in us-east-1).
+
+Each item vpccost prices is found by an exact match on its service code and its usage type for the region
+(plus the operation or product family where several records share a usage type). Usage types are formed from
+the snapshot's usage-type prefixes, which are not derivable from region codes (eu-west-1 is `EU`); in us-east-1
+some usage types carry no prefix at all. A query that matches nothing is reported as missing, never priced at
+zero.
+
+    >>> import boto3
+    >>> client = boto3.client("pricing", region_name="us-east-1")  # doctest: +SKIP
+    >>> snapshot, missing = fetch_snapshot(client, ["us-east-1"], prefixes={"us-east-1": "USE1"}, date="2026-12-01")
+    ... # doctest: +SKIP
+"""
+
+from __future__ import annotations
+
+import json
+import time
+from collections.abc import Callable, Iterator, Mapping, Sequence
+from dataclasses import dataclass
+from decimal import Decimal, InvalidOperation
+from typing import Any, Protocol
+
+import botocore.exceptions  # type: ignore[import-untyped,unused-ignore]
+
+from vpccost.catalog import PriceEntry, Snapshot, Tier
+from vpccost.errors import InputError
+
+FORMAT_VERSION = "aws_v1"
+INTER_REGION_ITEM = "data_transfer_inter_region_bytes"
+THROTTLING_CODES = frozenset({"ThrottlingException", "Throttling", "TooManyRequestsException"})
+
+
+@dataclass(frozen=True)
+class ItemQuery:
+    """How to find one item's Price List record in a region."""
+
+    service_code: str
+    usage_type: str
+    """The usage type without its region prefix, e.g. `NatGateway-Hours`."""
+    unprefixed_in_us_east_1: bool = False
+    """True where us-east-1 bills the usage type without the `USE1-` prefix."""
+    operation: str | None = None
+    """The AWS operation recorded on the entry (where it tells entries apart)."""
+    filter_on_operation: bool = False
+    """Whether the query must also match `operation` (several records share the usage type)."""
+    product_family: str | None = None
+    """A product family the record must have (several families share the usage type)."""
+
+    def usage_type_for(self, region: str, prefix: str) -> str:
+        if region == "us-east-1" and self.unprefixed_in_us_east_1:
+            return self.usage_type
+        return f"{prefix}-{self.usage_type}"
+
+    def filters(self, usage_type: str) -> list[dict[str, str]]:
+        fields = [("usagetype", usage_type)]
+        if self.filter_on_operation and self.operation is not None:
+            fields.append(("operation", self.operation))
+        if self.product_family is not None:
+            fields.append(("productFamily", self.product_family))
+        return [{"Type": "TERM_MATCH", "Field": field, "Value": value} for field, value in fields]
+
+
+ITEMS: dict[str, ItemQuery] = {
+    "nat_gateway_hours": ItemQuery("AmazonEC2", "NatGateway-Hours", True, operation="NatGateway"),
+    "nat_gateway_bytes": ItemQuery("AmazonEC2", "NatGateway-Bytes", True, operation="NatGateway"),
+    "public_ipv4_in_use_hours": ItemQuery("AmazonVPC", "PublicIPv4:InUseAddress"),
+    "transit_gateway_attachment_hours": ItemQuery(
+        "AmazonVPC", "TransitGateway-Hours", operation="TransitGatewayVPC", filter_on_operation=True
+    ),
+    "transit_gateway_peering_hours": ItemQuery(
+        "AmazonVPC", "TransitGateway-Hours", operation="TransitGatewayPeering", filter_on_operation=True
+    ),
+    "transit_gateway_bytes": ItemQuery("AmazonVPC", "TransitGateway-Bytes"),
+    "vpc_endpoint_hours": ItemQuery("AmazonVPC", "VpcEndpoint-Hours"),
+    "vpc_endpoint_bytes": ItemQuery("AmazonVPC", "VpcEndpoint-Bytes"),
+    "vpc_peering_out_bytes": ItemQuery("AmazonVPC", "VpcPeering-Out-Bytes"),
+    "vpc_peering_in_bytes": ItemQuery("AmazonVPC", "VpcPeering-In-Bytes"),
+    "data_transfer_regional_bytes": ItemQuery("AWSDataTransfer", "DataTransfer-Regional-Bytes"),
+    "data_transfer_internet_out_bytes": ItemQuery("AWSDataTransfer", "DataTransfer-Out-Bytes", True),
+    "nlb_hours": ItemQuery(
+        "AWSELB", "LoadBalancerUsage", True, operation="LoadBalancing:Network", product_family="Load Balancer-Network"
+    ),
+    "nlb_nlcu_hours": ItemQuery(
+        "AWSELB", "LCUUsage", True, operation="LoadBalancing:Network", product_family="Load Balancer-Network"
+    ),
+}
+"""Single-region items. Inter-region transfer is queried per (from, to) pair: see `inter_region_usage_type`."""
+
+INTER_REGION = ItemQuery("AWSDataTransfer", "AWS-Out-Bytes")
+
+
+def inter_region_usage_type(from_prefix: str, to_prefix: str) -> str:
+    """`USE1-EU-AWS-Out-Bytes`: bytes from the first region to the second (USE1 is prefixed even here)."""
+    return f"{from_prefix}-{to_prefix}-AWS-Out-Bytes"
+
+
+class PricingClient(Protocol):
+    """The part of a boto3 `pricing` client used here."""
+
+    def get_paginator(self, operation_name: str) -> Any: ...
+
+
+@dataclass(frozen=True)
+class Query:
+    """One Price List query: what it prices and the filters that find it."""
+
+    item: str
+    region: str
+    to_region: str | None
+    service_code: str
+    usage_type: str
+    filters: list[dict[str, str]]
+
+    @property
+    def label(self) -> str:
+        target = f" -> {self.to_region}" if self.to_region else ""
+        return f"{self.item} in {self.region}{target}"
+
+    @property
+    def filter_text(self) -> str:
+        terms = ", ".join(f"{f['Field']}={f['Value']}" for f in self.filters)
+        return f"ServiceCode={self.service_code}, {terms}"
+
+
+def plan_queries(regions: Sequence[str], prefixes: Mapping[str, str]) -> list[Query]:
+    """Every query a snapshot of `regions` needs: each item per region, then each ordered region pair."""
+    unknown = [region for region in regions if region not in prefixes]
+    if unknown:
+        raise InputError(
+            f"no usage-type prefix known for {', '.join(unknown)}: add it to usage_type_prefixes "
+            "(prefixes are not derivable from region codes)",
+            field="usage_type_prefixes",
+        )
+    ordered = list(dict.fromkeys(regions))
+    queries = []
+    for region in ordered:
+        for item, spec in ITEMS.items():
+            usage_type = spec.usage_type_for(region, prefixes[region])
+            queries.append(Query(item, region, None, spec.service_code, usage_type, spec.filters(usage_type)))
+    for source in ordered:
+        for target in ordered:
+            if source != target:
+                usage_type = inter_region_usage_type(prefixes[source], prefixes[target])
+                queries.append(
+                    Query(
+                        INTER_REGION_ITEM,
+                        source,
+                        target,
+                        INTER_REGION.service_code,
+                        usage_type,
+                        INTER_REGION.filters(usage_type),
+                    )
+                )
+    return queries
+
+
+def _spec(item: str) -> ItemQuery:
+    if item == INTER_REGION_ITEM:
+        return INTER_REGION
+    try:
+        return ITEMS[item]
+    except KeyError:
+        raise ValueError(f"unknown item {item!r}") from None
+
+
+def _exact(text: Any, what: str) -> Decimal:
+    """A Price List number as an exact, normalized Decimal (no exponent for whole numbers: 10240, not 1.024E+4)."""
+    if not isinstance(text, str):
+        raise ValueError(f"{what} must be a decimal string, got {text!r}")
+    try:
+        value = Decimal(text)
+    except InvalidOperation:
+        raise ValueError(f"{what} is not a decimal: {text!r}") from None
+    if not value.is_finite():
+        raise ValueError(f"{what} is not finite: {text!r}")
+    normalized = value.normalize()
+    exponent = normalized.as_tuple().exponent
+    return normalized.quantize(Decimal(1)) if isinstance(exponent, int) and exponent > 0 else normalized
+
+
+def parse_price_record(
+    record: str | Mapping[str, Any],
+    *,
+    item: str,
+    region: str,
+    to_region: str | None = None,
+    filter_text: str,
+) -> PriceEntry:
+    """One Price List record (the JSON string `get_products` returns, or its parsed dict) as a `PriceEntry`.
+
+    The record must have exactly one on-demand term; its price dimensions become the tiers, sorted by
+    `beginRange` (`Inf` ends the last tier). Raises `ValueError` when the record is not a usable price."""
+    data: Any = json.loads(record) if isinstance(record, str) else record
+    spec = _spec(item)
+    try:
+        product = data["product"]
+        attributes = product["attributes"]
+        sku = product["sku"]
+        terms = data["terms"]["OnDemand"]
+    except (KeyError, TypeError) as error:
+        raise ValueError(f"Price List record for {item} in {region} lacks {error}") from None
+    if len(terms) != 1:
+        raise ValueError(f"record {sku} has {len(terms)} on-demand terms, expected 1")
+    (term,) = terms.values()
+    dimensions = sorted(
+        term.get("priceDimensions", {}).items(), key=lambda pair: _exact(pair[1].get("beginRange", "0"), "beginRange")
+    )
+    if not dimensions:
+        raise ValueError(f"record {sku} has no price dimensions")
+    units = {dimension.get("unit") for _, dimension in dimensions}
+    if len(units) != 1 or None in units:
+        raise ValueError(f"record {sku} mixes units {sorted(map(str, units))}")
+    tiers = tuple(
+        Tier(
+            begin=_exact(dimension.get("beginRange", "0"), "beginRange"),
+            end=None
+            if str(dimension.get("endRange", "Inf")).lower() == "inf"
+            else _exact(dimension["endRange"], "endRange"),
+            price_usd=_exact(dimension.get("pricePerUnit", {}).get("USD"), f"price of {rate_code}"),
+        )
+        for rate_code, dimension in dimensions
+    )
+    publication = data.get("publicationDate", "unknown")
+    return PriceEntry(
+        item=item,
+        region=region,
+        to_region=to_region,
+        service_code=data.get("serviceCode") or attributes.get("servicecode") or spec.service_code,
+        usage_type=attributes["usagetype"],
+        operation=spec.operation,
+        unit=units.pop(),
+        tiers=tiers,
+        sku=sku,
+        rate_code=",".join(rate_code for rate_code, _ in dimensions),
+        source=f"AWS Price List API (publicationDate {publication}, filter {filter_text})",
+        evidence="C",
+        verified=True,
+    )
+
+
+def _matches_region(record: Mapping[str, Any], region: str, to_region: str | None) -> bool:
+    """False when the record names a different region than the query (attributes absent: trust the usage type)."""
+    attributes = record.get("product", {}).get("attributes", {})
+    if to_region is None:
+        named = attributes.get("regionCode")
+        return named is None or named == region
+    source, target = attributes.get("fromRegionCode"), attributes.get("toRegionCode")
+    return (source is None or source == region) and (target is None or target == to_region)
+
+
+def _is_throttling(error: Exception) -> bool:
+    if not isinstance(error, botocore.exceptions.ClientError):
+        return False
+    code = getattr(error, "response", {}).get("Error", {}).get("Code")
+    return code in THROTTLING_CODES
+
+
+def query_records(
+    client: PricingClient,
+    query: Query,
+    *,
+    attempts: int = 5,
+    base_delay: float = 1.0,
+    sleep: Callable[[float], None] = time.sleep,
+) -> list[str | dict[str, Any]]:
+    """All PriceList records one query returns (every page), retrying throttling with exponential backoff."""
+    for attempt in range(attempts):
+        try:
+            return list(_pages(client, query))
+        except botocore.exceptions.ClientError as error:
+            if not _is_throttling(error) or attempt == attempts - 1:
+                raise
+            sleep(base_delay * 2**attempt)
+    raise AssertionError("unreachable")  # pragma: no cover
+
+
+def _pages(client: PricingClient, query: Query) -> Iterator[str | dict[str, Any]]:
+    paginator = client.get_paginator("get_products")
+    for page in paginator.paginate(ServiceCode=query.service_code, Filters=query.filters, FormatVersion=FORMAT_VERSION):
+        yield from page.get("PriceList", [])
+
+
+def fetch_snapshot(
+    client: PricingClient,
+    regions: Sequence[str],
+    *,
+    prefixes: Mapping[str, str],
+    date: str,
+    attempts: int = 5,
+    base_delay: float = 1.0,
+    sleep: Callable[[float], None] = time.sleep,
+) -> tuple[Snapshot, list[str]]:
+    """A snapshot of every item in `regions` (and inter-region transfer between each ordered pair of them).
+
+    Returns the snapshot and the problems: `"<item> in <region>"` (`... -> <to>` for inter-region) for each
+    query that found no record, which the caller must treat as missing prices, never as zero. A query whose
+    records disagree on their tiers or unit is reported too (`"<item> in <region>: N records disagree (SKUs)"`)
+    and left out of the snapshot; records that agree are taken once, from the lowest SKU."""
+    entries: list[PriceEntry] = []
+    problems: list[str] = []
+    for query in plan_queries(regions, prefixes):
+        records = query_records(client, query, attempts=attempts, base_delay=base_delay, sleep=sleep)
+        parsed = [
+            parse_price_record(
+                record, item=query.item, region=query.region, to_region=query.to_region, filter_text=query.filter_text
+            )
+            for record in records
+            if _matches_region(json.loads(record) if isinstance(record, str) else record, query.region, query.to_region)
+        ]
+        if not parsed:
+            problems.append(query.label)
+            continue
+        parsed.sort(key=lambda entry: entry.sku or "")
+        if len({(entry.unit, entry.tiers) for entry in parsed}) > 1:
+            skus = ", ".join(entry.sku or "?" for entry in parsed)
+            problems.append(f"{query.label}: {len(parsed)} records disagree ({skus})")
+            continue
+        entries.append(parsed[0])
+    snapshot = Snapshot(
+        date=date,
+        description=f"AWS on-demand list prices (USD) from the AWS Price List API, gathered {date}.",
+        usage_type_prefixes={region: prefixes[region] for region in prefixes},
+        entries=entries,
+    )
+    return snapshot, problems
