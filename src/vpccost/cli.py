@@ -13,11 +13,13 @@ import json
 import os
 import sys
 from collections.abc import Callable
+from datetime import UTC, datetime
 from enum import StrEnum
 from pathlib import Path
 from typing import Annotated, Any
 
 import typer
+from botocore.exceptions import BotoCoreError, ClientError  # type: ignore[import-untyped,unused-ignore]
 from rich.console import Console
 
 from vpccost.catalog import Catalog, Snapshot, diff_catalogs, load_pricing
@@ -29,6 +31,7 @@ from vpccost.forecasting import forecast
 from vpccost.outputs import _price_entry, comparison_document, forecast_document, line_items_csv, periods_csv
 from vpccost.parquet import write_parquet
 from vpccost.periods import Period, period_of
+from vpccost.pricelist import fetch_snapshot, pricing_client, write_snapshot
 from vpccost.regions import is_region
 from vpccost.report_html import write_html
 from vpccost.table import render_comparison, render_forecast, render_price_changes, render_pricing
@@ -270,6 +273,43 @@ def pricing_diff(
     else:
         typer.echo("error: pricing diff writes table or json", err=True)
         raise typer.Exit(2)
+
+
+@pricing_app.command(
+    "update",
+    epilog="Example: vpccost pricing update --regions us-east-1,us-east-2 --profile billing-readonly",
+)
+def pricing_update(
+    regions: Annotated[str, typer.Option(help="Comma-separated regions to price (inter-region pairs included).")],
+    profile: Annotated[
+        str | None, typer.Option(help="AWS profile for the Price List API.", envvar="AWS_PROFILE")
+    ] = None,
+    output_dir: Annotated[
+        Path | None, typer.Option(help="Where to write prices.json (default: pricing/aws/<today>).")
+    ] = None,
+) -> None:
+    """Build a new dated snapshot from the AWS Price List API; fails, writing nothing, if a price is missing."""
+    wanted = [region.strip() for region in regions.split(",") if region.strip()]
+    unknown = [region for region in wanted if not is_region(region)]
+    if unknown or not wanted:
+        typer.echo(f"error: not AWS region codes: {', '.join(unknown) or '(none given)'}", err=True)
+        raise typer.Exit(2)
+    today = datetime.now(UTC).date().isoformat()
+    prefixes = load_pricing().snapshot.usage_type_prefixes
+    try:
+        snapshot, missing = fetch_snapshot(pricing_client(profile), wanted, prefixes=prefixes, date=today)
+    except InputError as error:
+        typer.echo(f"error: {error}", err=True)
+        raise typer.Exit(2) from None
+    except (BotoCoreError, ClientError) as error:
+        typer.echo(f"error: the AWS Price List API failed: {error}", err=True)
+        raise typer.Exit(1) from None
+    typer.echo(f"{len(snapshot.entries)} prices found for {', '.join(wanted)}", err=True)
+    if missing:
+        typer.echo("missing (no snapshot written):\n  " + "\n  ".join(missing), err=True)
+        raise typer.Exit(1)
+    directory = output_dir or Path("pricing") / "aws" / today
+    typer.echo(str(write_snapshot(snapshot, directory)))
 
 
 @app.command(epilog="Example: vpccost schema topology > topology.schema.json")

@@ -6,10 +6,11 @@ the snapshot's usage-type prefixes, which are not derivable from region codes (e
 some usage types carry no prefix at all. A query that matches nothing is reported as missing, never priced at
 zero.
 
-    >>> import boto3
-    >>> client = boto3.client("pricing", region_name="us-east-1")  # doctest: +SKIP
-    >>> snapshot, missing = fetch_snapshot(client, ["us-east-1"], prefixes={"us-east-1": "USE1"}, date="2026-12-01")
-    ... # doctest: +SKIP
+Usage (network and AWS credentials needed; the tests use botocore's Stubber instead):
+
+    client = boto3.client("pricing", region_name="us-east-1")
+    snapshot, missing = fetch_snapshot(client, ["us-east-1", "eu-west-1"], prefixes=bundled.usage_type_prefixes,
+                                       date="2026-12-01")
 """
 
 from __future__ import annotations
@@ -19,12 +20,15 @@ import time
 from collections.abc import Callable, Iterator, Mapping, Sequence
 from dataclasses import dataclass
 from decimal import Decimal, InvalidOperation
+from pathlib import Path
 from typing import Any, Protocol
 
+import boto3  # type: ignore[import-untyped,unused-ignore]
 import botocore.exceptions  # type: ignore[import-untyped,unused-ignore]
 
 from vpccost.catalog import PriceEntry, Snapshot, Tier
 from vpccost.errors import InputError
+from vpccost.files import write_text_atomically
 
 FORMAT_VERSION = "aws_v1"
 INTER_REGION_ITEM = "data_transfer_inter_region_bytes"
@@ -301,12 +305,13 @@ def fetch_snapshot(
     problems: list[str] = []
     for query in plan_queries(regions, prefixes):
         records = query_records(client, query, attempts=attempts, base_delay=base_delay, sleep=sleep)
+        decoded = [json.loads(record) if isinstance(record, str) else record for record in records]
         parsed = [
             parse_price_record(
                 record, item=query.item, region=query.region, to_region=query.to_region, filter_text=query.filter_text
             )
-            for record in records
-            if _matches_region(json.loads(record) if isinstance(record, str) else record, query.region, query.to_region)
+            for record in decoded
+            if _matches_region(record, query.region, query.to_region)
         ]
         if not parsed:
             problems.append(query.label)
@@ -324,3 +329,20 @@ def fetch_snapshot(
         entries=entries,
     )
     return snapshot, problems
+
+
+def pricing_client(profile: str | None = None) -> PricingClient:
+    """The Price List API client (its endpoint is in us-east-1), from the default credential chain or a
+    named profile. Credentials are never logged."""
+    session = boto3.Session(profile_name=profile)
+    client: PricingClient = session.client("pricing", region_name="us-east-1")
+    return client
+
+
+def write_snapshot(snapshot: Snapshot, directory: Path) -> Path:
+    """Write `snapshot` as `directory/prices.json` (whole or not at all); prices stay decimal strings."""
+    directory.mkdir(parents=True, exist_ok=True)
+    path = directory / "prices.json"
+    document = snapshot.model_dump(mode="json", exclude_none=True)
+    write_text_atomically(path, json.dumps(document, indent=2) + "\n")
+    return path
