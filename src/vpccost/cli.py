@@ -31,7 +31,7 @@ from vpccost.forecasting import forecast
 from vpccost.outputs import _price_entry, comparison_document, forecast_document, line_items_csv, periods_csv
 from vpccost.parquet import write_parquet
 from vpccost.periods import Period, period_of
-from vpccost.pricelist import fetch_snapshot, pricing_client, write_snapshot
+from vpccost.pricelist import fetch_snapshot, pricing_client, snapshot_from_offer_files, write_snapshot
 from vpccost.regions import is_region
 from vpccost.report_html import write_html
 from vpccost.table import render_comparison, render_forecast, render_price_changes, render_pricing
@@ -287,6 +287,10 @@ def pricing_update(
     output_dir: Annotated[
         Path | None, typer.Option(help="Where to write prices.json (default: pricing/aws/<today>).")
     ] = None,
+    from_offer_file: Annotated[
+        list[Path] | None,
+        typer.Option(help="Build from downloaded bulk offer files (JSON or CSV, repeatable) instead of the API."),
+    ] = None,
 ) -> None:
     """Build a new dated snapshot from the AWS Price List API; fails, writing nothing, if a price is missing."""
     wanted = [region.strip() for region in regions.split(",") if region.strip()]
@@ -297,7 +301,10 @@ def pricing_update(
     today = datetime.now(UTC).date().isoformat()
     prefixes = load_pricing().snapshot.usage_type_prefixes
     try:
-        snapshot, missing = fetch_snapshot(pricing_client(profile), wanted, prefixes=prefixes, date=today)
+        if from_offer_file:
+            snapshot, missing = snapshot_from_offer_files(from_offer_file, wanted, prefixes=prefixes, date=today)
+        else:
+            snapshot, missing = fetch_snapshot(pricing_client(profile), wanted, prefixes=prefixes, date=today)
     except InputError as error:
         typer.echo(f"error: {error}", err=True)
         raise typer.Exit(2) from None

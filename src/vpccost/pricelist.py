@@ -15,6 +15,7 @@ Usage (network and AWS credentials needed; the tests use botocore's Stubber inst
 
 from __future__ import annotations
 
+import csv
 import json
 import time
 from collections.abc import Callable, Iterator, Mapping, Sequence
@@ -32,6 +33,7 @@ from vpccost.files import write_text_atomically
 
 FORMAT_VERSION = "aws_v1"
 INTER_REGION_ITEM = "data_transfer_inter_region_bytes"
+API_ORIGIN = "AWS Price List API"
 THROTTLING_CODES = frozenset({"ThrottlingException", "Throttling", "TooManyRequestsException"})
 
 
@@ -190,11 +192,13 @@ def parse_price_record(
     region: str,
     to_region: str | None = None,
     filter_text: str,
+    origin: str = API_ORIGIN,
 ) -> PriceEntry:
     """One Price List record (the JSON string `get_products` returns, or its parsed dict) as a `PriceEntry`.
 
     The record must have exactly one on-demand term; its price dimensions become the tiers, sorted by
-    `beginRange` (`Inf` ends the last tier). Raises `ValueError` when the record is not a usable price."""
+    `beginRange` (`Inf` ends the last tier). `origin` opens the entry's `source` (where the record came from).
+    Raises `ValueError` when the record is not a usable price."""
     data: Any = json.loads(record) if isinstance(record, str) else record
     spec = _spec(item)
     try:
@@ -237,7 +241,7 @@ def parse_price_record(
         tiers=tiers,
         sku=sku,
         rate_code=",".join(rate_code for rate_code, _ in dimensions),
-        source=f"AWS Price List API (publicationDate {publication}, filter {filter_text})",
+        source=f"{origin} (publicationDate {publication}, filter {filter_text})",
         evidence="C",
         verified=True,
     )
@@ -306,22 +310,7 @@ def fetch_snapshot(
     for query in plan_queries(regions, prefixes):
         records = query_records(client, query, attempts=attempts, base_delay=base_delay, sleep=sleep)
         decoded = [json.loads(record) if isinstance(record, str) else record for record in records]
-        parsed = [
-            parse_price_record(
-                record, item=query.item, region=query.region, to_region=query.to_region, filter_text=query.filter_text
-            )
-            for record in decoded
-            if _matches_region(record, query.region, query.to_region)
-        ]
-        if not parsed:
-            problems.append(query.label)
-            continue
-        parsed.sort(key=lambda entry: entry.sku or "")
-        if len({(entry.unit, entry.tiers) for entry in parsed}) > 1:
-            skus = ", ".join(entry.sku or "?" for entry in parsed)
-            problems.append(f"{query.label}: {len(parsed)} records disagree ({skus})")
-            continue
-        entries.append(parsed[0])
+        _collect(resolve_query(query, decoded), entries, problems)
     snapshot = Snapshot(
         date=date,
         description=f"AWS on-demand list prices (USD) from the AWS Price List API, gathered {date}.",
@@ -329,6 +318,277 @@ def fetch_snapshot(
         entries=entries,
     )
     return snapshot, problems
+
+
+def resolve_query(query: Query, records: Sequence[Mapping[str, Any]], *, origin: str = API_ORIGIN) -> PriceEntry | str:
+    """The entry `query` prices from `records` (PriceList items as dicts), or the problem to report.
+
+    Records naming another region are ignored. No record left: the query's label (a missing price, never zero).
+    Records that disagree on unit or tiers: `"<label>: N records disagree (SKUs)"`. Otherwise the entry from the
+    lowest SKU. Raises `ValueError` when a record is not a usable price."""
+    parsed = [
+        parse_price_record(
+            record,
+            item=query.item,
+            region=query.region,
+            to_region=query.to_region,
+            filter_text=query.filter_text,
+            origin=origin,
+        )
+        for record in records
+        if _matches_region(record, query.region, query.to_region)
+    ]
+    if not parsed:
+        return query.label
+    parsed.sort(key=lambda entry: entry.sku or "")
+    if len({(entry.unit, entry.tiers) for entry in parsed}) > 1:
+        skus = ", ".join(entry.sku or "?" for entry in parsed)
+        return f"{query.label}: {len(parsed)} records disagree ({skus})"
+    return parsed[0]
+
+
+def _collect(outcome: PriceEntry | str, entries: list[PriceEntry], problems: list[str]) -> None:
+    if isinstance(outcome, str):
+        problems.append(outcome)
+    else:
+        entries.append(outcome)
+
+
+OFFER_CSV_REQUIRED = (
+    "SKU",
+    "OfferTermCode",
+    "RateCode",
+    "TermType",
+    "StartingRange",
+    "EndingRange",
+    "Unit",
+    "PricePerUnit",
+    "Currency",
+    "usageType",
+)
+"""Columns an offer CSV must have (after its five metadata rows) to be read."""
+
+OFFER_CSV_ATTRIBUTES = {
+    "usageType": "usagetype",
+    "operation": "operation",
+    "serviceCode": "servicecode",
+    "Location": "location",
+    "Region Code": "regionCode",
+    "From Region Code": "fromRegionCode",
+    "To Region Code": "toRegionCode",
+}
+"""Offer CSV columns kept as product attributes, under their JSON (and API) attribute names."""
+
+
+@dataclass
+class _OfferRecord:
+    """A PriceList-item-shaped record built from an offer file, and where it was read."""
+
+    record: dict[str, Any]
+    path: Path
+    line: int | None = None
+
+
+@dataclass
+class _OfferIndex:
+    """The records of every offer file read, keyed by (service code, usage type), then SKU (first file wins)."""
+
+    wanted: frozenset[tuple[str, str]]
+    records: dict[tuple[str, str], dict[str, _OfferRecord]]
+    versions: dict[str, set[str]]
+    """Offer code -> the versions of its files read."""
+
+    def add(self, key: tuple[str, str], sku: str, record: _OfferRecord) -> None:
+        self.records.setdefault(key, {}).setdefault(sku, record)
+
+
+def snapshot_from_offer_files(
+    paths: Sequence[Path],
+    regions: Sequence[str],
+    *,
+    prefixes: Mapping[str, str],
+    date: str,
+) -> tuple[Snapshot, list[str]]:
+    """The snapshot `fetch_snapshot` builds, read from downloaded AWS bulk offer files instead of the API.
+
+    `paths` are offer files (`/offers/v1.0/aws/<ServiceCode>/current/[<region>/]index.json` or `index.csv`, any
+    mix): a query is answered by the on-demand products of its service code whose usage type, operation and
+    product family match its filters and whose region attributes name its region(s); Reserved terms are ignored.
+    Problems are reported exactly as `fetch_snapshot` reports them. Raises `InputError` naming the file (and the
+    line, for CSV) when a file cannot be read, is not an offer file, or holds an unusable price."""
+    queries = plan_queries(regions, prefixes)
+    index = _OfferIndex(frozenset((q.service_code, q.usage_type) for q in queries), {}, {})
+    for path in paths:
+        _read_offer_file(Path(path), index)
+    entries: list[PriceEntry] = []
+    problems: list[str] = []
+    for query in queries:
+        read = "/".join(sorted(index.versions.get(query.service_code, ())))
+        origin = f"AWS Price List offer file {query.service_code} {read}"
+        candidates = [
+            found
+            for found in index.records.get((query.service_code, query.usage_type), {}).values()
+            if _matches_filters(found.record, query.filters)
+        ]
+        try:
+            outcome = resolve_query(query, [found.record for found in candidates], origin=origin)
+        except ValueError as error:
+            lines = {found.line for found in candidates}
+            raise InputError(
+                f"{query.label}: {error}",
+                source=", ".join(sorted({str(found.path) for found in candidates})),
+                line=lines.pop() if len(candidates) == 1 else None,
+            ) from None
+        _collect(outcome, entries, problems)
+    versions = ", ".join(f"{code} {'/'.join(sorted(found))}" for code, found in sorted(index.versions.items()))
+    snapshot = Snapshot(
+        date=date,
+        description=f"AWS on-demand list prices (USD) from AWS Price List offer files ({versions}), gathered {date}.",
+        usage_type_prefixes={region: prefixes[region] for region in prefixes},
+        entries=entries,
+    )
+    return snapshot, problems
+
+
+def _matches_filters(record: Mapping[str, Any], filters: Sequence[Mapping[str, str]]) -> bool:
+    """Whether a record passes a query's TERM_MATCH filters (`productFamily` is the product's; others attributes)."""
+    product = record["product"]
+    for term in filters:
+        field = term["Field"]
+        value = product.get("productFamily") if field == "productFamily" else product["attributes"].get(field)
+        if value != term["Value"]:
+            return False
+    return True
+
+
+def _read_offer_file(path: Path, index: _OfferIndex) -> None:
+    try:
+        with path.open(encoding="utf-8-sig", newline="") as stream:
+            start = stream.read(64).lstrip()
+            stream.seek(0)
+            if start.startswith("{"):
+                _read_offer_json(path, stream, index)
+            elif start.startswith(('"FormatVersion"', "FormatVersion")):
+                _read_offer_csv(path, stream, index)
+            else:
+                raise InputError("not an AWS price list offer file (expected its JSON or CSV format)", source=str(path))
+    except OSError as error:
+        raise InputError(f"cannot read offer file: {error.strerror or error}", source=str(path)) from None
+    except UnicodeDecodeError as error:
+        raise InputError(f"offer file is not UTF-8 text: {error.reason}", source=str(path)) from None
+
+
+def _read_offer_json(path: Path, stream: Any, index: _OfferIndex) -> None:
+    try:
+        document = json.load(stream)
+    except json.JSONDecodeError as error:
+        raise InputError(f"invalid JSON: {error.msg}", source=str(path), line=error.lineno) from None
+    if not isinstance(document, dict):
+        raise InputError("not an AWS price list offer file (expected a JSON object)", source=str(path))
+    offer_code, products, terms = document.get("offerCode"), document.get("products"), document.get("terms")
+    if not isinstance(offer_code, str) or not isinstance(products, dict) or not isinstance(terms, dict):
+        raise InputError(
+            "not an AWS price list offer file (needs offerCode, products and terms)",
+            source=str(path),
+            field="offerCode",
+        )
+    on_demand = terms.get("OnDemand", {})
+    if not isinstance(on_demand, dict):
+        raise InputError("terms.OnDemand is not an object", source=str(path), field="terms.OnDemand")
+    index.versions.setdefault(offer_code, set()).add(str(document.get("version", "unknown")))
+    for sku, product in products.items():
+        attributes = product.get("attributes") if isinstance(product, dict) else None
+        if not isinstance(attributes, dict):
+            raise InputError(f"product {sku} has no attributes", source=str(path), field=f"products.{sku}")
+        key = (offer_code, attributes.get("usagetype"))
+        if key not in index.wanted or not on_demand.get(sku):
+            continue
+        record = {
+            "product": {"productFamily": product.get("productFamily"), "attributes": attributes, "sku": sku},
+            "serviceCode": offer_code,
+            "terms": {"OnDemand": on_demand[sku]},
+            "version": document.get("version"),
+            "publicationDate": document.get("publicationDate", "unknown"),
+        }
+        index.add((offer_code, attributes["usagetype"]), sku, _OfferRecord(record, path))
+
+
+def _read_offer_csv(path: Path, stream: Any, index: _OfferIndex) -> None:
+    reader = csv.reader(stream)
+    metadata: dict[str, str] = {}
+    header: list[str] | None = None
+    try:
+        for row in reader:
+            if row and row[0] == "SKU":
+                header = row
+                break
+            if len(row) != 2 or reader.line_num > 10:
+                raise InputError(
+                    "not an AWS price list offer file (expected metadata rows, then the SKU header)",
+                    source=str(path),
+                    line=reader.line_num,
+                )
+            metadata[row[0]] = row[1]
+        if header is None:
+            raise InputError("offer CSV has no header row (SKU, OfferTermCode, ...)", source=str(path))
+        header_line = reader.line_num
+        absent = [column for column in OFFER_CSV_REQUIRED if column not in header]
+        if absent:
+            raise InputError(
+                f"offer CSV header lacks {', '.join(absent)}", source=str(path), line=header_line, field=absent[0]
+            )
+        offer_code = metadata.get("OfferCode")
+        if not offer_code:
+            raise InputError("offer CSV metadata lacks OfferCode", source=str(path), field="OfferCode")
+        index.versions.setdefault(offer_code, set()).add(metadata.get("Version", "unknown"))
+        publication = metadata.get("Publication Date", "unknown")
+        building: dict[str, _OfferRecord] = {}
+        for row in reader:
+            if len(row) != len(header):
+                raise InputError(
+                    f"row has {len(row)} columns, the header {len(header)}", source=str(path), line=reader.line_num
+                )
+            cells = dict(zip(header, row, strict=True))
+            if cells["TermType"] != "OnDemand":
+                continue
+            service_code = cells.get("serviceCode") or offer_code
+            key = (service_code, cells["usageType"])
+            if key not in index.wanted:
+                continue
+            sku = cells["SKU"]
+            found = building.get(sku)
+            if found is None:
+                attributes = {name: cells[column] for column, name in OFFER_CSV_ATTRIBUTES.items() if cells.get(column)}
+                record: dict[str, Any] = {
+                    "product": {"productFamily": cells.get("Product Family"), "attributes": attributes, "sku": sku},
+                    "serviceCode": service_code,
+                    "terms": {"OnDemand": {}},
+                    "version": metadata.get("Version"),
+                    "publicationDate": publication,
+                }
+                found = building[sku] = _OfferRecord(record, path, reader.line_num)
+                index.add(key, sku, found)
+            term = found.record["terms"]["OnDemand"].setdefault(
+                f"{sku}.{cells['OfferTermCode']}",
+                {
+                    "sku": sku,
+                    "offerTermCode": cells["OfferTermCode"],
+                    "effectiveDate": cells.get("EffectiveDate"),
+                    "priceDimensions": {},
+                    "termAttributes": {},
+                },
+            )
+            term["priceDimensions"][cells["RateCode"]] = {
+                "rateCode": cells["RateCode"],
+                "description": cells.get("PriceDescription", ""),
+                "beginRange": cells["StartingRange"],
+                "endRange": cells["EndingRange"],
+                "unit": cells["Unit"],
+                "pricePerUnit": {cells["Currency"]: cells["PricePerUnit"]},
+                "appliesTo": [],
+            }
+    except csv.Error as error:
+        raise InputError(f"invalid CSV: {error}", source=str(path), line=reader.line_num) from None
 
 
 def pricing_client(profile: str | None = None) -> PricingClient:
