@@ -109,10 +109,9 @@ def _label_header(split_by: str) -> str:
     return f"Label ({split_by})" if split_by else "Label"
 
 
-def _summary(sheet: Worksheet, periods: Sequence[Period]) -> None:
-    several = _several(periods)
-    columns = [
-        *([Column("Month")] if several else []),
+def _design_columns() -> list[Column]:
+    """The columns of a ranked design: Summary's, and Forecast totals'."""
+    return [
         Column("Rank"),
         Column("Design"),
         Column("Total (USD)", MONEY_FORMAT),
@@ -122,6 +121,11 @@ def _summary(sheet: Worksheet, periods: Sequence[Period]) -> None:
         Column("Quota increases"),
         Column("Missing prices"),
     ]
+
+
+def _summary(sheet: Worksheet, periods: Sequence[Period]) -> None:
+    several = _several(periods)
+    columns = [*([Column("Month")] if several else []), *_design_columns()]
     rows: list[list[Value]] = []
     for period in periods:
         for rank, result in enumerate(period.comparison.ranked, start=1):
@@ -143,17 +147,7 @@ def _summary(sheet: Worksheet, periods: Sequence[Period]) -> None:
 
 def _forecast_totals(sheet: Worksheet, periods: Sequence[Period]) -> None:
     """A forecast's totals over all its months, on a sheet of their own so the monthly rows can be summed."""
-    columns = [
-        Column("Months"),
-        Column("Rank"),
-        Column("Design"),
-        Column("Total (USD)", MONEY_FORMAT),
-        Column("Priced"),
-        Column("Feasible"),
-        Column("Problems"),
-        Column("Quota increases"),
-        Column("Missing prices"),
-    ]
+    columns = [Column("Months"), *_design_columns()]
     _write_table(sheet, columns, _forecast_total_rows(periods))
 
 
