@@ -333,9 +333,13 @@ def _describe_tiers(tiers: tuple[Tier, ...]) -> str:
 
 def tier_scale(entry: PriceEntry, period_hours: Decimal) -> Decimal:
     """How many tier periods the estimate's period holds: tier bounds are multiplied by this."""
-    with exact_arithmetic():
-        if entry.tier_period == "hour":
-            return period_hours
+    return _tier_scale(entry.tier_period, period_hours)
+
+
+@functools.lru_cache(maxsize=64)
+def _tier_scale(tier_period: str, period_hours: Decimal) -> Decimal:
+    if tier_period == "hour":
+        return period_hours
     # Monthly bounds scale by hours/730, which need not be a finite decimal: rounded to 1e-12 here.
     with rounding_arithmetic():
         return (period_hours / HOURS_PER_MONTH).quantize(Decimal("1E-12")).normalize()
@@ -360,6 +364,7 @@ def split_into_tiers(entry: PriceEntry, quantity: Decimal, period_hours: Decimal
     return charges
 
 
+@functools.lru_cache(maxsize=256)
 def _tier_label(tier: Tier, unit: str, period: str) -> str:
     per = "/hour" if period == "hour" else "/month"
     if tier.begin == 0 and tier.end is not None:
