@@ -4,7 +4,7 @@ from __future__ import annotations
 
 import json
 from collections.abc import Callable, Iterable
-from decimal import Decimal
+from decimal import ROUND_HALF_UP, Decimal
 from pathlib import Path
 from typing import Any
 
@@ -75,5 +75,20 @@ def run_json(*args: str | Path) -> dict[str, Any]:
 
 
 def cents(value: Decimal | str | None) -> Decimal:
+    """Money rounded to the cent, half up (as presented)."""
     assert value is not None
-    return Decimal(value).quantize(Decimal("0.01"))
+    return Decimal(value).quantize(Decimal("0.01"), ROUND_HALF_UP)
+
+
+def by_design(document: dict[str, Any]) -> dict[str, dict[str, Any]]:
+    """The designs of a `compare --format json` document, by name."""
+    return {design["design"]: design for design in document["designs"]}
+
+
+def totals(document: dict[str, Any]) -> dict[str, Decimal]:
+    """Each design's total in cents, after checking it is priced and is the exact sum of its line items."""
+    designs = by_design(document)
+    for design in designs.values():
+        assert design["priced"] is True, design["problems"]
+        assert Decimal(design["total_usd"]) == sum((Decimal(li["cost_usd"]) for li in design["line_items"]), Decimal(0))
+    return {name: cents(design["total_usd"]) for name, design in designs.items()}

@@ -23,11 +23,12 @@ import csv
 import json
 import subprocess
 import sys
-from decimal import ROUND_HALF_UP, Decimal
+from decimal import Decimal
 from pathlib import Path
 from typing import Any
 
-CENT = Decimal("0.01")
+from .conftest import by_design, cents, totals
+
 DESIGNS = ("nat", "peering", "transit-gateway", "privatelink", "sharing")
 NETWORK, APP, DATA, OTHER = "111111111111", "222222222222", "333333333333", "444444444444"
 COLUMNS = ("src", "dst", "src_az", "dst_az", "initiator", "gb", "ip_version")
@@ -75,22 +76,6 @@ def compare(tmp_path: Path, vpcs: list[dict[str, Any]], rows: list[Row], *extra:
     assert result.returncode == 0, result.stderr
     document: dict[str, Any] = json.loads(result.stdout)
     return document
-
-
-def cents(value: str | Decimal) -> Decimal:
-    return Decimal(value).quantize(CENT, ROUND_HALF_UP)
-
-
-def by_design(document: dict[str, Any]) -> dict[str, dict[str, Any]]:
-    return {design["design"]: design for design in document["designs"]}
-
-
-def totals(document: dict[str, Any]) -> dict[str, Decimal]:
-    designs = by_design(document)
-    for design in designs.values():
-        assert design["priced"] is True, design["problems"]
-        assert Decimal(design["total_usd"]) == sum((Decimal(li["cost_usd"]) for li in design["line_items"]), Decimal(0))
-    return {name: cents(design["total_usd"]) for name, design in designs.items()}
 
 
 def items(design: dict[str, Any], usage: str, payer: str | None = None) -> list[dict[str, Any]]:

@@ -25,14 +25,15 @@ import re
 import subprocess
 import sys
 from collections import defaultdict
-from decimal import ROUND_HALF_UP, Decimal
+from decimal import Decimal
 from pathlib import Path
 from typing import Any
 
 import pytest
 
+from .conftest import by_design, cents, totals
+
 SCENARIOS = Path(__file__).resolve().parent / "hand_scenarios"
-CENT = Decimal("0.01")
 DESIGNS = ("nat", "peering", "transit-gateway", "privatelink", "sharing")
 
 
@@ -54,23 +55,6 @@ def compare(scenario: str, *extra: str) -> dict[str, Any]:
     assert result.returncode == 0, result.stderr
     document: dict[str, Any] = json.loads(result.stdout)
     return document
-
-
-def cents(value: str | Decimal) -> Decimal:
-    return Decimal(value).quantize(CENT, ROUND_HALF_UP)
-
-
-def by_design(document: dict[str, Any]) -> dict[str, dict[str, Any]]:
-    return {design["design"]: design for design in document["designs"]}
-
-
-def totals(document: dict[str, Any]) -> dict[str, Decimal]:
-    designs = by_design(document)
-    for design in designs.values():
-        assert design["priced"] is True, design["problems"]
-        # totals are exact sums of line items
-        assert Decimal(design["total_usd"]) == sum((Decimal(li["cost_usd"]) for li in design["line_items"]), Decimal(0))
-    return {name: cents(design["total_usd"]) for name, design in designs.items()}
 
 
 def expected(**figures: str) -> dict[str, Decimal]:
