@@ -422,6 +422,3 @@ def main() -> None:
         typer.echo(f"error: unexpected {type(error).__name__}: {error} (set VPCCOST_DEBUG=1 for details)", err=True)
         sys.exit(1)
 
-
-if __name__ == "__main__":
-    main()

@@ -1,0 +1,5 @@
+"""`python -m vpccost.cli`: the same as the `vpccost` command."""
+
+from vpccost.cli import main
+
+main()
