@@ -9,17 +9,21 @@ volume unit multiplied by the factor — exact, with no volume re-read or rounde
 from __future__ import annotations
 
 import csv
+import html
 import re
 from collections.abc import Sequence
 from dataclasses import dataclass, replace
 from datetime import date
 from decimal import Decimal, InvalidOperation
 from pathlib import Path
+from typing import Any
+
+import pandas as pd
 
 from vpccost.compare import Comparison, PricingInput, TopologyInput, TrafficInput, compare, compare_estate
 from vpccost.errors import InputError
 from vpccost.periods import Period, first_month, next_month, period_of
-from vpccost.units import exact_arithmetic, rounding_arithmetic
+from vpccost.units import exact_arithmetic, rounding_arithmetic, to_cents
 
 MAX_FACTOR = Decimal(10**6)
 """Far beyond any plan, and small enough that every volume stays an ordinary decimal."""
@@ -55,6 +59,36 @@ class Forecast:
             period.month: {result.design: result.total_usd for result in period.comparison.designs}
             for period in self.periods
         }
+
+    def to_frame(self) -> pd.DataFrame:
+        """One row per month and design: `month`, `design`, `volume_factor`, `priced`, `feasible`, `total_usd`
+        (exact Decimal; None where the design is not priced)."""
+        rows = [
+            {
+                "month": period.month,
+                "design": result.design,
+                "volume_factor": period.volume_factor,
+                "priced": result.priced,
+                "feasible": result.feasible,
+                "total_usd": result.total_usd,
+            }
+            for period in self.periods
+            for result in period.comparison.designs
+        ]
+        return pd.DataFrame(rows, columns=["month", "design", "volume_factor", "priced", "feasible", "total_usd"])
+
+    def plot(self) -> Any:
+        """The plotly figure of monthly totals per design."""
+        from vpccost.charts import forecast_lines
+
+        return forecast_lines(self.periods)
+
+    def _repr_html_(self) -> str:
+        """Monthly totals per design (rounded to cents for display), for Jupyter."""
+        table = self.to_frame().pivot(index="month", columns="design", values="total_usd")
+        table = table.map(lambda total: None if total is None else f"{to_cents(total):,.2f}")
+        note = f"<p>growth: {html.escape(self.growth.description)}</p>"
+        return str(table.to_html(escape=True, na_rep="not priced")) + note
 
 
 def parse_rate(text: str) -> Decimal:
