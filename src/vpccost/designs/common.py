@@ -268,6 +268,16 @@ def meter_outside(
         via_endpoint = o.endpoint_reachable
         endpoints.process(via_endpoint, o.vpc, o.service, b.estate.services)
     nat.process(o.nat_processed & ~via_endpoint, nat_homes(o.vpc), workload_az=o.vpc_az, workload_account=o.vpc_account)
+    meter_outside_transfer(b)
+
+
+def meter_outside_transfer(b: UsageBuilder) -> None:
+    """Transfer charges between a VPC and the internet or an AWS service, the same whichever way the VPC reaches
+    them: internet egress on bytes the VPC sends, regional transfer to AWS public addresses in its region, the
+    sender's inter-region rate for services in other regions."""
+    o = b.estate.outside
+    if not o.rows.any():
+        return
     b.per_gb(
         "Data transfer out to the internet", "data_transfer_internet_out_bytes", o.vpc_sends & o.to_internet,
         region=o.vpc_region, payer=o.vpc_account, resource=o.vpc, resource_names=b.vpc_ids,

@@ -10,6 +10,8 @@ not matter between public addresses.
 
 from __future__ import annotations
 
+import numpy as np
+
 from vpccost.designs.common import (
     NatGateways,
     meter_inter_region,
@@ -23,31 +25,37 @@ from vpccost.estate import Estate
 from vpccost.usage import DesignUsage, Options, UsageBuilder
 
 NAME = "nat"
+PUBLIC_PATH_ASSUMPTION = "nat design: the responder's public address or public load balancer is not priced."
 
 
 def usage(estate: Estate, options: Options) -> DesignUsage:
     b = UsageBuilder(NAME, estate, options)
-    f = b.flows
     meter_intra_vpc(b)
     between = vpc_to_vpc(b)
     nat = NatGateways(b)
-    initiator_vpc = f.initiator("vpc")
+    meter_public_path(b, between, nat)
+    meter_outside(b, nat, lambda vpc: nat_in_own_vpc(b, vpc))
+    nat.meter_gateways()
+    if between.any():
+        b.assume(PUBLIC_PATH_ASSUMPTION)
+    return b.usage
+
+
+def meter_public_path(b: UsageBuilder, rows: np.ndarray, nat: NatGateways) -> None:
+    """The selected VPC-to-VPC flows between public addresses: the initiator's NAT gateway, then regional or
+    inter-region transfer (the gateways themselves are metered by `nat.meter_gateways()`)."""
+    f = b.flows
     nat.process(
-        between & ~f.ipv6,
-        nat_in_own_vpc(b, initiator_vpc),
+        rows & ~f.ipv6,
+        nat_in_own_vpc(b, f.initiator("vpc")),
         workload_az=f.initiator("az"),
         workload_account=f.initiator("account"),
     )
     meter_sender_and_receiver(
         b,
-        between & (f.src.region == f.dst.region),
+        rows & (f.src.region == f.dst.region),
         component="Data transfer between public addresses (same region)",
         item_out="data_transfer_regional_bytes",
         item_in="data_transfer_regional_bytes",
     )
-    meter_inter_region(b, between, component="Inter-region data transfer (internet path)", payer=f.src.account)
-    meter_outside(b, nat, lambda vpc: nat_in_own_vpc(b, vpc))
-    nat.meter_gateways()
-    if between.any():
-        b.assume("nat design: the responder's public address or public load balancer is not priced.")
-    return b.usage
+    meter_inter_region(b, rows, component="Inter-region data transfer (internet path)", payer=f.src.account)

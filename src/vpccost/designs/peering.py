@@ -36,28 +36,33 @@ ROUTES_PER_TABLE_MAX = 1000
 
 def usage(estate: Estate, options: Options) -> DesignUsage:
     b = UsageBuilder(NAME, estate, options)
-    f = b.flows
     meter_intra_vpc(b)
     between = vpc_to_vpc(b)
-    same_region = between & (f.src.region == f.dst.region)
-    meter_sender_and_receiver(
-        b,
-        crosses_az(b, same_region),
-        component="Cross-AZ data transfer over VPC peering",
-        item_out="vpc_peering_out_bytes",
-        item_in="vpc_peering_in_bytes",
-    )
-    meter_inter_region(b, between, component="Inter-region data transfer over VPC peering", payer=f.src.account)
+    meter_peering(b, between)
     nat = NatGateways(b)
     meter_outside(b, nat, lambda vpc: nat_in_own_vpc(b, vpc))
     nat.meter_gateways()
     pairs = communicating_pairs(b, between)
     report_overlaps(b, pairs, design_phrase="VPC peering")
-    _check_quotas(b, pairs)
+    check_quotas(b, pairs)
     return b.usage
 
 
-def _check_quotas(b: UsageBuilder, pairs: np.ndarray) -> None:
+def meter_peering(b: UsageBuilder, rows: np.ndarray) -> None:
+    """The selected VPC-to-VPC flows over peering connections: cross-AZ within a region, inter-region across."""
+    f = b.flows
+    meter_sender_and_receiver(
+        b,
+        crosses_az(b, rows & (f.src.region == f.dst.region)),
+        component="Cross-AZ data transfer over VPC peering",
+        item_out="vpc_peering_out_bytes",
+        item_in="vpc_peering_in_bytes",
+    )
+    meter_inter_region(b, rows, component="Inter-region data transfer over VPC peering", payer=f.src.account)
+
+
+def check_quotas(b: UsageBuilder, pairs: np.ndarray) -> None:
+    """Peering connections and peering routes per VPC, for the peered `pairs` (an (n, 2) array of VPC codes)."""
     vpcs = b.estate.vpcs
     peers = np.bincount(pairs.ravel(), minlength=len(vpcs))
     # each peer's CIDR blocks need a route in the other's route table (one when the CIDRs are not known)

@@ -31,26 +31,38 @@ NAME = "privatelink"
 
 def usage(estate: Estate, options: Options) -> DesignUsage:
     b = UsageBuilder(NAME, estate, options)
-    f = b.flows
     meter_intra_vpc(b)
     between = vpc_to_vpc(b)
+    endpoints = InterfaceEndpoints(b)
+    meter_endpoint_services(b, between, endpoints)
+    nat = NatGateways(b)
+    meter_outside(b, nat, lambda vpc: nat_in_own_vpc(b, vpc), endpoints=endpoints)
+    endpoints.meter_endpoints()
+    nat.meter_gateways()
+    return b.usage
+
+
+def meter_endpoint_services(b: UsageBuilder, rows: np.ndarray, endpoints: InterfaceEndpoints) -> None:
+    """The selected VPC-to-VPC flows over PrivateLink: the responder's endpoint service behind its NLB, an
+    interface endpoint in the initiator's VPC (its hours are metered by `endpoints.meter_endpoints()`)."""
+    f = b.flows
+    estate = b.estate
     consumer = f.initiator("vpc")
     provider = f.responder("vpc")
-    endpoints = InterfaceEndpoints(b)
-    endpoints.process(between, consumer, provider, b.vpc_ids, grouped_as="endpoint-services")
+    endpoints.process(rows, consumer, provider, b.vpc_ids, grouped_as="endpoint-services")
     b.per_gb(
         "Network Load Balancer capacity (NLCU-hours)",
         "nlb_nlcu_hours",
-        between,
+        rows,
         region=b.vpc_region[provider],
         payer=b.vpc_owner[provider],
         resource=provider,
         resource_names=b.vpc_resources("nlb"),
     )
-    for code in np.unique(provider[between]).tolist():
+    for code in np.unique(provider[rows]).tolist():
         vpc = estate.vpcs[code]
         b.hourly("Network Load Balancer", "nlb_hours", region=vpc.region, payer=vpc.account, resource=f"{vpc.id}/nlb")
-    if between.any():
+    if rows.any():
         b.assume(
             "privatelink design: a VPC's interface endpoints to other VPCs' endpoint services are reported "
             "together (resource vpc-…/vpce:endpoint-services); their AZ-hours count every endpoint."
@@ -59,9 +71,4 @@ def usage(estate: Estate, options: Options) -> DesignUsage:
             "privatelink design: NLCU-hours equal the GB each NLB processes (1 GB per NLCU-hour, traffic spread "
             "evenly over the period; connection counts assumed not to dominate)."
         )
-    meter_inter_region(b, between, component="Inter-region data transfer (PrivateLink)", payer=f.src.account)
-    nat = NatGateways(b)
-    meter_outside(b, nat, lambda vpc: nat_in_own_vpc(b, vpc), endpoints=endpoints)
-    endpoints.meter_endpoints()
-    nat.meter_gateways()
-    return b.usage
+    meter_inter_region(b, rows, component="Inter-region data transfer (PrivateLink)", payer=f.src.account)

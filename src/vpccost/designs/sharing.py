@@ -36,27 +36,34 @@ PARTICIPANTS_PER_SHARED_VPC_DEFAULT = 100
 
 def usage(estate: Estate, options: Options) -> DesignUsage:
     b = UsageBuilder(NAME, estate, options)
-    f = b.flows
     meter_intra_vpc(b)
     between = vpc_to_vpc(b)
+    meter_shared(b, between)
+    homes = shared_vpc_nat_homes(b)
+    nat = NatGateways(b)
+    meter_outside(b, nat, lambda vpc: replace(homes, home=b.vpc_region[vpc]))
+    nat.meter_gateways()
+    members = np.ones(len(estate.vpcs), dtype=bool)
+    check_participants(b, members)
+    note_overlaps(b, members)
+    return b.usage
+
+
+def meter_shared(b: UsageBuilder, rows: np.ndarray) -> None:
+    """The selected flows between workloads placed in the shared VPCs: within one region they are traffic
+    inside one VPC; across regions they cross the peering between the shared VPCs."""
+    f = b.flows
     meter_sender_and_receiver(
         b,
-        crosses_az(b, between & (f.src.region == f.dst.region)),
+        crosses_az(b, rows & (f.src.region == f.dst.region)),
         component="Cross-AZ data transfer within the shared VPC",
         item_out="data_transfer_regional_bytes",
         item_in="data_transfer_regional_bytes",
     )
-    meter_inter_region(b, between, component="Inter-region data transfer over shared-VPC peering", payer=f.src.account)
-    homes = _shared_vpc_nat_homes(b)
-    nat = NatGateways(b)
-    meter_outside(b, nat, lambda vpc: replace(homes, home=b.vpc_region[vpc]))
-    nat.meter_gateways()
-    _check_participants(b)
-    _note_overlaps(b)
-    return b.usage
+    meter_inter_region(b, rows, component="Inter-region data transfer over shared-VPC peering", payer=f.src.account)
 
 
-def _shared_vpc_nat_homes(b: UsageBuilder) -> NatHomes:
+def shared_vpc_nat_homes(b: UsageBuilder) -> NatHomes:
     """One shared VPC per region (indexed by region code), spanning every AZ its workloads use — the AZ
     IDs known for the region's VPCs, or the default number of AZs when none is known."""
     estate = b.estate
@@ -74,11 +81,15 @@ def _shared_vpc_nat_homes(b: UsageBuilder) -> NatHomes:
     )
 
 
-def _check_participants(b: UsageBuilder) -> None:
+def check_participants(b: UsageBuilder, members: np.ndarray) -> None:
+    """Participant accounts per shared VPC: the workload accounts of the flows of member VPCs (`members`: a
+    boolean per VPC code)."""
     estate = b.estate
     participants: dict[str, set[str]] = defaultdict(set)
+    member = np.append(members, False)  # a side that is not a VPC (code NONE) picks the trailing False
     for side in (b.flows.src, b.flows.dst):
-        for region, account in set(zip(side.region.tolist(), side.account.tolist(), strict=True)):
+        inside = member[side.vpc]
+        for region, account in set(zip(side.region[inside].tolist(), side.account[inside].tolist(), strict=True)):
             if account >= 0:
                 participants[estate.regions[region]].add(estate.accounts[account])
     for region, accounts in sorted(participants.items()):
@@ -89,11 +100,11 @@ def _check_participants(b: UsageBuilder) -> None:
             )
 
 
-def _note_overlaps(b: UsageBuilder) -> None:
+def note_overlaps(b: UsageBuilder, members: np.ndarray) -> None:
     """VPCs merged into one shared VPC need distinct addresses: overlapping ones must be re-addressed."""
     vpcs = b.estate.vpcs
     for x, y in sorted(b.estate.overlapping_cidrs):
-        if vpcs[x].region == vpcs[y].region:
+        if vpcs[x].region == vpcs[y].region and members[x] and members[y]:
             b.assume(
                 f"sharing design: {vpcs[x].label} and {vpcs[y].label} overlap; their subnets need new "
                 "addresses in the shared VPC."

@@ -12,6 +12,8 @@ attachments per TGW needs a quota increase.
 
 from __future__ import annotations
 
+from collections.abc import Sequence
+
 import numpy as np
 
 from vpccost.designs.common import (
@@ -35,23 +37,10 @@ PEERING_ATTACHMENTS_PER_TGW_DEFAULT = 50
 
 def usage(estate: Estate, options: Options) -> DesignUsage:
     b = UsageBuilder(NAME, estate, options)
-    f = b.flows
     meter_intra_vpc(b)
     between = vpc_to_vpc(b)
-    b.per_gb(
-        "Data processed (Transit gateway)",
-        "transit_gateway_bytes",
-        between,
-        region=f.src.region,
-        payer=b.vpc_owner[f.src.vpc],
-        resource=f.src.vpc,
-        resource_names=b.vpc_resources("tgw-attachment"),
-    )
-    network_account = np.full(len(f), estate.network_account, dtype=np.int32)
-    meter_inter_region(b, between, component="Inter-region data transfer over TGW peering", payer=network_account)
-    if (between & (f.src.region != f.dst.region)).any():
-        b.assume("Inter-region transfer over TGW peering is billed to the transit gateways' owner (network account).")
-    _meter_attachments(b, between)
+    meter_transit(b, between)
+    meter_attachments(b, attached_vpcs(b, between), region_pairs(b, between))
     nat = NatGateways(b)
     meter_outside(b, nat, lambda vpc: nat_in_own_vpc(b, vpc))
     nat.meter_gateways()
@@ -59,31 +48,64 @@ def usage(estate: Estate, options: Options) -> DesignUsage:
     return b.usage
 
 
-def _meter_attachments(b: UsageBuilder, between: np.ndarray) -> None:
+def meter_transit(b: UsageBuilder, rows: np.ndarray) -> None:
+    """The selected VPC-to-VPC flows through the transit gateways: processing on entry from the sending VPC,
+    the inter-region rate once across a TGW peering."""
     f = b.flows
-    estate = b.estate
-    attached = np.unique(np.concatenate([f.src.vpc[between], f.dst.vpc[between]])).tolist()
-    per_region: dict[str, int] = {}
-    for code in attached:
-        vpc = estate.vpcs[code]
-        per_region[vpc.region] = per_region.get(vpc.region, 0) + 1
-        b.hourly(
-            "Transit gateway attachment (VPC)",
-            "transit_gateway_attachment_hours",
-            region=vpc.region,
-            payer=vpc.account,
-            resource=f"{vpc.id}/tgw-attachment",
-        )
-    network_account = estate.accounts[estate.network_account]
-    region_pairs = sorted(
-        {
-            tuple(sorted((estate.regions[s], estate.regions[d])))
-            for s, d in zip(f.src.region[between].tolist(), f.dst.region[between].tolist(), strict=True)
-            if s != d
-        }
+    b.per_gb(
+        "Data processed (Transit gateway)",
+        "transit_gateway_bytes",
+        rows,
+        region=f.src.region,
+        payer=b.vpc_owner[f.src.vpc],
+        resource=f.src.vpc,
+        resource_names=b.vpc_resources("tgw-attachment"),
     )
+    network_account = np.full(len(f), b.estate.network_account, dtype=np.int32)
+    meter_inter_region(b, rows, component="Inter-region data transfer over TGW peering", payer=network_account)
+    if (rows & (f.src.region != f.dst.region)).any():
+        b.assume("Inter-region transfer over TGW peering is billed to the transit gateways' owner (network account).")
+
+
+def attached_vpcs(b: UsageBuilder, rows: np.ndarray) -> list[int]:
+    """Codes of the VPCs that send or receive the selected flows."""
+    f = b.flows
+    attached: list[int] = np.unique(np.concatenate([f.src.vpc[rows], f.dst.vpc[rows]])).tolist()
+    return attached
+
+
+def region_pairs(b: UsageBuilder, rows: np.ndarray) -> list[tuple[str, str]]:
+    """The region pairs (sorted names) the selected flows cross: each needs a TGW peering."""
+    f, regions = b.flows, b.estate.regions
+    crossing = {
+        (min(regions[s], regions[d]), max(regions[s], regions[d]))
+        for s, d in zip(f.src.region[rows].tolist(), f.dst.region[rows].tolist(), strict=True)
+        if s != d
+    }
+    return sorted(crossing)
+
+
+def meter_attachments(
+    b: UsageBuilder,
+    attached: list[int],
+    peered_regions: list[tuple[str, str]],
+    *,
+    other_attachments: Sequence[tuple[str, str, str]] = (),
+) -> None:
+    """A VPC attachment per attached VPC (paid by its owner), `other_attachments` as (region, payer, resource)
+    (a hub VPC that carries no traffic of its own), and both sides of a TGW peering per region pair (paid by
+    the network account); the TGW attachment limits."""
+    estate = b.estate
+    per_region: dict[str, int] = {}
+    attachments = [(estate.vpcs[code].region, estate.vpcs[code].account, f"{estate.vpcs[code].id}/tgw-attachment")
+                   for code in attached]  # fmt: skip
+    for region, payer, resource in [*attachments, *other_attachments]:
+        per_region[region] = per_region.get(region, 0) + 1
+        b.hourly("Transit gateway attachment (VPC)", "transit_gateway_attachment_hours", region=region, payer=payer,
+                 resource=resource)  # fmt: skip
+    network_account = estate.accounts[estate.network_account]
     peerings: dict[str, int] = {}
-    for first, second in region_pairs:
+    for first, second in peered_regions:
         for region, other in ((first, second), (second, first)):
             peerings[region] = peerings.get(region, 0) + 1
             b.hourly(
