@@ -22,7 +22,7 @@ vpcs:
     region: us-east-1
     cidrs: [10.0.0.0/16, "2600:1f18:aaaa:bb00::/56"]
     subnets:
-      - {id: subnet-0a1, cidr: 10.0.1.0/24, az: use1-az1}
+      - {id: subnet-0a1, cidr: 10.0.1.0/24, az: use1-az1, ipv6_cidr: "2600:1f18:aaaa:bb01::/64"}
       - {id: subnet-0a2, cidr: 10.0.2.0/24, az: use1-az2}
     interfaces:
       - {id: eni-0n1, ips: [10.0.1.9], type: nat_gateway, az: use1-az1, resource: nat-0123}
@@ -83,6 +83,7 @@ def test_the_connectivity_fields_load(tmp_path: Path) -> None:
     vpc_a = topology.vpcs[0]
     table = vpc_a.route_tables[0]
     assert table.main
+    assert vpc_a.subnets[0].ipv6_cidr == "2600:1f18:aaaa:bb01::/64"
     assert table.subnets == ["subnet-0a1"]
     assert [route.target_kind for route in table.routes] == ["local", "pcx", "vpce", "nat", "eigw", "tgw"]
     assert table.routes[-1].state == "blackhole"
@@ -117,6 +118,7 @@ def test_a_topology_without_connectivity_has_empty_lists(tmp_path: Path) -> None
         ("10.1.0.0/16, target", "10.1.0.0/33, target", "10.1.0.0/33", "routes[1].destination", "invalid CIDR"),
         ("destination: pl-63a5400a", "destination: pl-", "pl-,", "routes[2].destination", "not a pl- id"),
         ("  - id: rtb-0123", "  - id: rt-0123", "rt-0123", "route_tables[0].id", "not a rtb- id"),
+        ("aaaa:bb01::/64", "aaaa:cc01::/64", "cc01", "subnets[0].ipv6_cidr", "outside the VPC's CIDRs"),
         (
             "subnets: [subnet-0a1]\n        routes",
             "subnets: [subnet-0zz]\n        routes",

@@ -98,11 +98,13 @@ class Subnet(BaseModel):
     id: str = Field(min_length=1)
     cidr: str = Field(description="IPv4 or IPv6 CIDR of the subnet")
     az: str = Field(description="AZ ID of the subnet, e.g. use1-az1")
+    ipv6_cidr: str | None = Field(default=None, description="The IPv6 CIDR of a dual-stack subnet (cidr is its IPv4)")
 
-    @field_validator("cidr")
+    @field_validator("cidr", "ipv6_cidr")
     @classmethod
-    def _valid_cidr(cls, value: str) -> str:
-        parse_network(value)
+    def _valid_cidr(cls, value: str | None) -> str | None:
+        if value is not None:
+            parse_network(value)
         return value
 
 
@@ -425,12 +427,17 @@ class Vpc(BaseModel):
                 _check_az_id(subnet.az, region, where=f"{where}.az")
             if azs and subnet.az not in azs:
                 raise ValueError(f"{where}.az: {subnet.az} is not among the VPC's azs")
-            network = parse_network(subnet.cidr)
-            if blocks and not any(
-                network.version == block.version and network.subnet_of(block)  # type: ignore[arg-type]
-                for block in blocks
-            ):
-                raise ValueError(f"{where}.cidr: {subnet.cidr} is outside the VPC's CIDRs")
+            for field, cidr in (("cidr", subnet.cidr), ("ipv6_cidr", subnet.ipv6_cidr)):
+                network = None if cidr is None else parse_network(cidr)
+                if (
+                    network is not None
+                    and blocks
+                    and not any(
+                        network.version == block.version and network.subnet_of(block)  # type: ignore[arg-type]
+                        for block in blocks
+                    )
+                ):
+                    raise ValueError(f"{where}.{field}: {cidr} is outside the VPC's CIDRs")
         return subnets
 
     @field_validator("route_tables")

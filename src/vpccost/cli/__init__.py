@@ -422,3 +422,5 @@ def main() -> None:
         typer.echo(f"error: unexpected {type(error).__name__}: {error} (set VPCCOST_DEBUG=1 for details)", err=True)
         sys.exit(1)
 
+
+from vpccost.cli import aws  # noqa: E402, F401  (registers its commands)

@@ -1,0 +1,98 @@
+"""`vpccost discover`: the topology read from AWS (read-only), written as a topology file."""
+
+from __future__ import annotations
+
+from collections.abc import Callable
+from typing import Annotated
+
+import typer
+from rich.console import Console
+from rich.progress import BarColumn, MofNCompleteColumn, Progress, TextColumn, TimeElapsedColumn
+
+from vpccost.cli import OutputOption, _emit, app
+from vpccost.discovery import Discovery, ProgressCallback, discover, topology_json, topology_yaml
+from vpccost.regions import is_region
+
+
+@app.command(
+    "discover",
+    epilog="Example: vpccost discover --profile network-readonly --role-arn arn:aws:iam::222222222222:role/audit "
+    "--regions us-east-1,eu-west-1 --output topology.yaml",
+)
+def discover_command(
+    profile: Annotated[
+        list[str] | None,
+        typer.Option(help="AWS profile of an account to read (repeatable; default: the default credentials)."),
+    ] = None,
+    role_arn: Annotated[
+        list[str] | None,
+        typer.Option(help="Role to assume in another account, from the first profile's credentials (repeatable)."),
+    ] = None,
+    regions: Annotated[
+        str | None, typer.Option(help="Comma-separated regions (default: every region enabled in each account).")
+    ] = None,
+    workload_interfaces: Annotated[
+        bool,
+        typer.Option(
+            "--workload-interfaces",
+            help="List every ENI, not only NAT gateways, endpoints, TGW attachments and load balancers.",
+        ),
+    ] = False,
+    output: OutputOption = None,
+) -> None:
+    """Read VPCs, subnets, route tables, peerings, transit gateways, endpoints, NAT gateways, ENIs and flow logs
+    from AWS and write them as a topology file (YAML; JSON when --output ends in .json)."""
+    wanted = None
+    if regions is not None:
+        wanted = [region.strip() for region in regions.split(",") if region.strip()]
+        unknown = [region for region in wanted if not is_region(region)]
+        if unknown or not wanted:
+            typer.echo(f"error: not AWS region codes: {', '.join(unknown) or '(none given)'}", err=True)
+            raise typer.Exit(2)
+    found = _with_progress(
+        lambda progress: discover(
+            *(profile or []),
+            role_arns=role_arn or [],
+            regions=wanted,
+            progress=progress,
+            workload_interfaces=workload_interfaces,
+        )
+    )
+    for warning in found.warnings:
+        typer.echo(f"warning: {warning}", err=True)
+    if not found.found_anything:
+        typer.echo("error: nothing could be discovered (see the warnings above); no file written", err=True)
+        raise typer.Exit(2)
+    topology = found.topology
+    typer.echo(
+        f"discovered {len(topology.vpcs)} VPCs, {len(topology.peering_connections)} peering connections, "
+        f"{len(topology.transit_gateways)} transit gateways and {len(topology.flow_logs)} flow logs in "
+        f"{found.regions_read} account-regions of {', '.join(found.accounts)}"
+        + (f"; {len(found.warnings)} warnings (recorded under discovery_warnings)" if found.warnings else ""),
+        err=True,
+    )
+    comment = f"vpccost discover: accounts {', '.join(found.accounts)}"
+    if output is not None and output.suffix.lower() == ".json":
+        _emit(topology_json(topology), output)
+    else:
+        _emit(topology_yaml(topology, comment=comment), output)
+
+
+def _with_progress(run: Callable[[ProgressCallback], Discovery]) -> Discovery:
+    """A progress bar on stderr while `run(progress)` reads the accounts and regions."""
+    console = Console(stderr=True)
+    with Progress(
+        TextColumn("discovering"),
+        BarColumn(),
+        MofNCompleteColumn(),
+        TimeElapsedColumn(),
+        TextColumn("{task.description}"),
+        console=console,
+        transient=True,
+    ) as bar:
+        task = bar.add_task("", total=None)
+
+        def progress(done: int, total: int, what: str) -> None:
+            bar.update(task, completed=done, total=total, description=what)
+
+        return run(progress)

@@ -1,0 +1,852 @@
+"""Discover the topology from AWS, read-only: VPCs, subnets and the connectivity between them, in every account
+and region asked for, merged into one `Topology`.
+
+Each account is reached through a boto3 session (a profile, the default credentials, or a role assumed with
+`sts:AssumeRole`); each region is read with the `ec2:Describe…` calls listed in `READ_ONLY_ACTIONS`, every list
+paginated and every call retried in botocore's standard mode. Objects seen from two accounts (a shared VPC, a
+peering between accounts, a transit gateway attachment seen by the TGW owner and by the attacher) are merged by
+id. A call that fails (access denied, a region not enabled) costs only what it would have read: the rest is
+kept, and `Discovery.warnings` says what is missing. Credentials are never logged.
+
+Usage (network and credentials needed; the tests run against a moto server):
+
+    found = discover("prod-readonly", role_arns=["arn:aws:iam::222222222222:role/audit"], regions=["us-east-1"])
+    write_topology(found.topology, Path("topology.yaml"))
+"""
+
+from __future__ import annotations
+
+import ipaddress
+import json
+import re
+import threading
+from collections.abc import Callable, Iterable, Sequence
+from concurrent.futures import ThreadPoolExecutor
+from dataclasses import dataclass, field
+from pathlib import Path
+from typing import Any, get_args
+
+import boto3  # type: ignore[import-untyped,unused-ignore]
+import yaml
+from botocore.config import Config  # type: ignore[import-untyped,unused-ignore]
+from botocore.exceptions import BotoCoreError, ClientError  # type: ignore[import-untyped,unused-ignore]
+from pydantic import ValidationError
+
+from vpccost.files import write_text_atomically
+from vpccost.regions import az_id_region, is_region
+from vpccost.topology import (
+    AttachmentType,
+    Endpoint,
+    FlowLog,
+    Interface,
+    NatGateway,
+    PeeringConnection,
+    Route,
+    RouteTable,
+    Subnet,
+    Topology,
+    TransitGateway,
+    TransitGatewayAttachment,
+    Vpc,
+)
+
+ROLE_SESSION_NAME = "vpccost-discover"
+RETRY_CONFIG = Config(retries={"mode": "standard", "max_attempts": 10}, user_agent_extra="vpccost-discover")
+"""Standard retry mode: throttling and transient errors are retried with backoff, up to 10 attempts."""
+
+REGION_STEPS: tuple[tuple[str, str, bool], ...] = (
+    # (operation, result key, paginated?) read in each account and region, in this order
+    ("DescribeAvailabilityZones", "AvailabilityZones", False),
+    ("DescribeVpcs", "Vpcs", True),
+    ("DescribeSubnets", "Subnets", True),
+    ("DescribeRouteTables", "RouteTables", True),
+    ("DescribeNatGateways", "NatGateways", True),
+    ("DescribeVpcEndpoints", "VpcEndpoints", True),
+    ("DescribeVpcEndpointServiceConfigurations", "ServiceConfigurations", True),
+    ("DescribeVpcPeeringConnections", "VpcPeeringConnections", True),
+    ("DescribeTransitGateways", "TransitGateways", True),
+    ("DescribeTransitGatewayAttachments", "TransitGatewayAttachments", True),
+    ("DescribeTransitGatewayVpcAttachments", "TransitGatewayVpcAttachments", True),
+    ("DescribeTransitGatewayPeeringAttachments", "TransitGatewayPeeringAttachments", True),
+    ("DescribeNetworkInterfaces", "NetworkInterfaces", True),
+    ("DescribeFlowLogs", "FlowLogs", True),
+)
+
+READ_ONLY_ACTIONS: tuple[str, ...] = (
+    "sts:GetCallerIdentity",
+    "sts:AssumeRole",
+    "ec2:DescribeRegions",
+    *(f"ec2:{operation}" for operation, _, _ in REGION_STEPS),
+    "elasticloadbalancing:DescribeLoadBalancers",
+)
+"""Every AWS action `discover` calls (README lists them for the IAM policy). The last one only runs where the
+account publishes PrivateLink endpoint services, to find the VPC behind each service's load balancer."""
+
+REGION_FAILURE_CODES = frozenset(
+    {
+        "AuthFailure",
+        "OptInRequired",
+        "InvalidClientTokenId",
+        "UnrecognizedClientException",
+        "SignatureDoesNotMatch",
+        "ExpiredToken",
+        "RequestExpired",
+    }
+)
+"""Errors that will fail every call in the region (credentials refused, region not enabled): stop reading it."""
+
+LIVE_STATES = frozenset({"available", "pending", "pendingAcceptance", "modifying", "initiating", "initiatingRequest"})
+KEPT_PEERING_STATUSES = frozenset({"active", "pending-acceptance", "provisioning"})
+ENDPOINT_TYPES = {"Gateway": "gateway", "Interface": "interface", "GatewayLoadBalancer": "gateway_load_balancer"}
+INTERFACE_TYPES = {
+    "natGateway": "nat_gateway",
+    "nat_gateway": "nat_gateway",
+    "transit_gateway": "transit_gateway_attachment",
+    "vpc_endpoint": "vpc_endpoint",
+    "gateway_load_balancer_endpoint": "vpc_endpoint",
+    "load_balancer": "load_balancer",
+    "network_load_balancer": "load_balancer",
+    "gateway_load_balancer": "gateway_load_balancer",
+}
+"""DescribeNetworkInterfaces' InterfaceType → the topology's middlebox types; anything else is a workload."""
+
+ROUTE_TARGET_KEYS = (
+    "GatewayId",
+    "NatGatewayId",
+    "TransitGatewayId",
+    "VpcPeeringConnectionId",
+    "EgressOnlyInternetGatewayId",
+    "NetworkInterfaceId",
+    "InstanceId",
+    "LocalGatewayId",
+    "CarrierGatewayId",
+    "CoreNetworkArn",
+)
+"""Where a route sends packets; an instance route also names the instance's ENI, which is the more exact target."""
+
+_AWS_SERVICE_NAME = re.compile(r"^com\.amazonaws\.(?P<region>[a-z]{2}(-[a-z]+)+-\d)\.(?P<service>[a-z0-9.-]+)$")
+_TGW_ATTACHMENT_IN_DESCRIPTION = re.compile(r"\b(tgw-attach-[0-9a-f]+)\b")
+_ELB_DESCRIPTION = re.compile(r"^ELB (?P<kind>app|net|gwy)/(?P<name>\S+)")
+
+ProgressCallback = Callable[[int, int, str], None]
+"""Called as (steps done, steps in all, what was just read) while discovery runs; from several threads."""
+
+
+@dataclass(frozen=True)
+class Discovery:
+    """What discovery found: the topology (with `discovery_warnings`), and what it could not read."""
+
+    topology: Topology
+    warnings: list[str]
+    accounts: list[str]
+    """The accounts read (at least one region of each)."""
+    regions_read: int
+    """(account, region) pairs whose VPCs could be listed."""
+
+    @property
+    def found_anything(self) -> bool:
+        return self.regions_read > 0
+
+
+@dataclass
+class _Account:
+    account: str
+    label: str
+    session: Any
+
+
+@dataclass
+class _RegionView:
+    """What one account sees in one region: the raw API items per operation."""
+
+    account: str
+    region: str
+    items: dict[str, list[dict[str, Any]]] = field(default_factory=dict)
+    load_balancer_vpcs: dict[str, str] = field(default_factory=dict)
+    warnings: list[str] = field(default_factory=list)
+
+    def get(self, operation: str) -> list[dict[str, Any]]:
+        return self.items.get(operation, [])
+
+
+def discover(
+    *sources: Any,
+    role_arns: Sequence[str] = (),
+    regions: Sequence[str] | None = None,
+    progress: ProgressCallback | None = None,
+    workload_interfaces: bool = False,
+    max_workers: int = 8,
+) -> Discovery:
+    """Read the topology of every account given and merge it.
+
+    `sources` are boto3 sessions or profile names; `role_arns` are assumed (RoleSessionName `vpccost-discover`)
+    with the first source's credentials, or the default credentials. With neither, the default credentials'
+    account is read. `regions` default to each account's enabled regions (`ec2:DescribeRegions`). The ENI
+    inventory lists middleboxes (NAT gateways, endpoints, TGW attachments, load balancers), which flow-log
+    aggregation must recognise; `workload_interfaces` adds every other ENI (large estates have many)."""
+    warnings: list[str] = []
+    accounts = _accounts(sources, role_arns, warnings)
+    jobs: list[tuple[_Account, str, Any, Any]] = []
+    for account in accounts:
+        for region in _regions(account, regions, warnings):
+            ec2 = account.session.client("ec2", region_name=region, config=RETRY_CONFIG)
+            elbv2 = account.session.client("elbv2", region_name=region, config=RETRY_CONFIG)
+            jobs.append((account, region, ec2, elbv2))
+    counter = _Counter(len(jobs) * len(REGION_STEPS), progress)
+    with ThreadPoolExecutor(max_workers=max(1, max_workers)) as pool:
+        views = list(pool.map(lambda job: _read_region(job[0].account, job[1], job[2], job[3], counter), jobs))
+    views.sort(key=lambda view: (view.account, view.region))
+    for view in views:
+        warnings.extend(view.warnings)
+    builder = _Builder(workload_interfaces=workload_interfaces)
+    topology = builder.build(views)
+    warnings.extend(builder.warnings)
+    topology = topology.model_copy(update={"discovery_warnings": list(warnings)})
+    read = [view for view in views if "DescribeVpcs" in view.items]
+    return Discovery(
+        topology=topology,
+        warnings=warnings,
+        accounts=sorted({view.account for view in read}),
+        regions_read=len(read),
+    )
+
+
+def topology_yaml(topology: Topology, *, comment: str | None = None) -> str:
+    """The topology as YAML: fields in the model's order, defaults left out, every list sorted by id."""
+    text = yaml.safe_dump(_document(topology), sort_keys=False, allow_unicode=True, width=120)
+    header = "".join(f"# {line}\n" for line in comment.splitlines()) if comment else ""
+    return header + text
+
+
+def topology_json(topology: Topology) -> str:
+    return json.dumps(_document(topology), indent=2) + "\n"
+
+
+def write_topology(topology: Topology, path: Path, *, comment: str | None = None) -> None:
+    """Write the topology whole or not at all; `.json` writes JSON, anything else YAML."""
+    json_file = path.suffix.lower() == ".json"
+    write_text_atomically(path, topology_json(topology) if json_file else topology_yaml(topology, comment=comment))
+
+
+def _document(topology: Topology) -> dict[str, Any]:
+    document: dict[str, Any] = topology.model_dump(mode="json", exclude_defaults=True)
+    document.setdefault("vpcs", [])
+    return document
+
+
+class _Counter:
+    """Progress across worker threads."""
+
+    def __init__(self, total: int, callback: ProgressCallback | None) -> None:
+        self.total, self.done, self.callback = total, 0, callback
+        self.lock = threading.Lock()
+
+    def step(self, what: str) -> None:
+        if self.callback is None:
+            return
+        with self.lock:
+            self.done += 1
+            self.callback(self.done, self.total, what)
+
+
+def _accounts(sources: Sequence[Any], role_arns: Sequence[str], warnings: list[str]) -> list[_Account]:
+    """One session per account, each with its account id; a source that cannot be used becomes a warning."""
+    sessions: list[tuple[str, Any]] = []
+    for source in sources:
+        if isinstance(source, str):
+            try:
+                sessions.append((f"profile {source}", boto3.Session(profile_name=source)))
+            except BotoCoreError as error:
+                warnings.append(f"profile {source}: cannot be used ({error})")
+        else:
+            sessions.append(("session", source))
+    if not sources and not role_arns:
+        sessions.append(("default credentials", boto3.Session()))
+    base = sessions[0][1] if sessions else boto3.Session()
+    for role_arn in role_arns:
+        try:
+            sts = base.client("sts", region_name=_home_region(base), config=RETRY_CONFIG)
+            credentials = sts.assume_role(RoleArn=role_arn, RoleSessionName=ROLE_SESSION_NAME)["Credentials"]
+        except (BotoCoreError, ClientError) as error:
+            warnings.append(f"role {role_arn}: AssumeRole failed: {_reason(error)}")
+            continue
+        session = boto3.Session(
+            aws_access_key_id=credentials["AccessKeyId"],
+            aws_secret_access_key=credentials["SecretAccessKey"],
+            aws_session_token=credentials["SessionToken"],
+            region_name=base.region_name,
+        )
+        sessions.append((f"role {role_arn}", session))
+    accounts: list[_Account] = []
+    for label, session in sessions:
+        try:
+            sts = session.client("sts", region_name=_home_region(session), config=RETRY_CONFIG)
+            account = str(sts.get_caller_identity()["Account"])
+        except (BotoCoreError, ClientError) as error:
+            warnings.append(f"{label}: GetCallerIdentity failed, account not read: {_reason(error)}")
+            continue
+        if any(known.account == account for known in accounts):
+            continue  # the same account through two sources: read it once
+        accounts.append(_Account(account=account, label=label, session=session))
+    return accounts
+
+
+def _home_region(session: Any) -> str:
+    return str(session.region_name or "us-east-1")
+
+
+def _regions(account: _Account, wanted: Sequence[str] | None, warnings: list[str]) -> list[str]:
+    if wanted is not None:
+        return list(dict.fromkeys(wanted))
+    try:
+        ec2 = account.session.client("ec2", region_name=_home_region(account.session), config=RETRY_CONFIG)
+        listed = [region["RegionName"] for region in ec2.describe_regions(AllRegions=False)["Regions"]]
+    except (BotoCoreError, ClientError) as error:
+        warnings.append(f"{account.account}: DescribeRegions failed, account not read: {_reason(error)}")
+        return []
+    unknown = sorted(region for region in listed if not is_region(region))
+    if unknown:
+        warnings.append(
+            f"{account.account}: regions vpccost has no prices or AZ IDs for, not read: {', '.join(unknown)}"
+        )
+    return sorted(region for region in listed if is_region(region))
+
+
+def _read_region(account: str, region: str, ec2: Any, elbv2: Any, counter: _Counter) -> _RegionView:
+    """Every REGION_STEPS call in one account and region. A denied call is skipped; an error that every call
+    would hit (credentials refused, region not enabled) stops the region."""
+    view = _RegionView(account=account, region=region)
+    for index, (operation, key, paginated) in enumerate(REGION_STEPS):
+        try:
+            view.items[operation] = _call(ec2, operation, key, paginated)
+        except ClientError as error:
+            code = error.response.get("Error", {}).get("Code", "")
+            if code in REGION_FAILURE_CODES:
+                view.warnings.append(f"{account} {region}: region not read: {operation} failed: {_reason(error)}")
+                for _ in REGION_STEPS[index:]:
+                    counter.step(f"{account} {region}")
+                return view
+            view.warnings.append(f"{account} {region}: {operation} failed, {_missing(operation)}: {_reason(error)}")
+        except BotoCoreError as error:
+            view.warnings.append(f"{account} {region}: region not read: {operation} failed: {_reason(error)}")
+            for _ in REGION_STEPS[index:]:
+                counter.step(f"{account} {region}")
+            return view
+        counter.step(f"{account} {region} {operation}")
+    arns = sorted(
+        {arn for service in view.get("DescribeVpcEndpointServiceConfigurations") for arn in _balancer_arns(service)}
+    )
+    if arns:
+        try:
+            for page in elbv2.get_paginator("describe_load_balancers").paginate(LoadBalancerArns=arns):
+                for balancer in page["LoadBalancers"]:
+                    view.load_balancer_vpcs[balancer["LoadBalancerArn"]] = balancer["VpcId"]
+        except (BotoCoreError, ClientError) as error:
+            view.warnings.append(
+                f"{account} {region}: DescribeLoadBalancers failed, the VPCs behind endpoint services are "
+                f"unknown: {_reason(error)}"
+            )
+    return view
+
+
+def _call(client: Any, operation: str, key: str, paginated: bool) -> list[dict[str, Any]]:
+    method = re.sub(r"(?<!^)(?=[A-Z])", "_", operation).lower()
+    if not paginated:
+        return list(getattr(client, method)()[key])
+    items: list[dict[str, Any]] = []
+    for page in client.get_paginator(method).paginate():
+        items.extend(page.get(key, []))
+    return items
+
+
+def _balancer_arns(service: dict[str, Any]) -> list[str]:
+    return [*service.get("NetworkLoadBalancerArns", []), *service.get("GatewayLoadBalancerArns", [])]
+
+
+def _reason(error: BaseException) -> str:
+    """The error's code and message; botocore's messages name the action and principal, never secrets."""
+    if isinstance(error, ClientError):
+        details = error.response.get("Error", {})
+        return f"{details.get('Code', 'error')}: {details.get('Message', '')}".rstrip(": ")
+    return str(error)
+
+
+def _missing(operation: str) -> str:
+    what = {
+        "DescribeAvailabilityZones": "ENI AZs come from their subnets only",
+        "DescribeVpcs": "no VPCs from this region",
+        "DescribeSubnets": "no subnets",
+        "DescribeRouteTables": "no route tables",
+        "DescribeNatGateways": "no NAT gateways",
+        "DescribeVpcEndpoints": "no VPC endpoints",
+        "DescribeVpcEndpointServiceConfigurations": "the VPCs behind endpoint services are unknown",
+        "DescribeVpcPeeringConnections": "no peering connections",
+        "DescribeTransitGateways": "no transit gateways",
+        "DescribeTransitGatewayAttachments": "no transit gateway attachments",
+        "DescribeTransitGatewayVpcAttachments": "no subnets of TGW VPC attachments",
+        "DescribeTransitGatewayPeeringAttachments": "no peers of TGW peering attachments",
+        "DescribeNetworkInterfaces": "no ENI inventory",
+        "DescribeFlowLogs": "no flow logs",
+    }
+    return what.get(operation, "not read")
+
+
+def _name(item: dict[str, Any]) -> str | None:
+    for tag in item.get("Tags") or item.get("TagSet") or []:
+        if tag.get("Key") == "Name" and tag.get("Value"):
+            return str(tag["Value"])
+    return None
+
+
+@dataclass
+class _VpcParts:
+    vpc: dict[str, Any]
+    subnets: dict[str, Subnet] = field(default_factory=dict)
+    route_tables: dict[str, RouteTable] = field(default_factory=dict)
+    nat_gateways: dict[str, NatGateway] = field(default_factory=dict)
+    endpoints: dict[str, Endpoint] = field(default_factory=dict)
+    interfaces: dict[str, Interface] = field(default_factory=dict)
+
+
+class _Builder:
+    """Merges region views into one topology: objects by id (the first view, in account then region order,
+    gives each object; lists inside an object are united), references to what was left out removed."""
+
+    def __init__(self, *, workload_interfaces: bool) -> None:
+        self.workload_interfaces = workload_interfaces
+        self.warnings: list[str] = []
+        self.vpcs: dict[str, _VpcParts] = {}
+        self.zone_ids: dict[tuple[str, str], dict[str, str]] = {}
+        self.subnet_vpc: dict[str, str] = {}
+        self.left_out_subnets: set[str] = set()
+        self.peerings: dict[str, PeeringConnection] = {}
+        self.gateways: dict[str, dict[str, Any]] = {}
+        self.attachments: dict[str, dict[str, TransitGatewayAttachment]] = {}
+        self.flow_logs: dict[str, FlowLog] = {}
+        self.service_vpcs: dict[str, str] = {}
+
+    def build(self, views: list[_RegionView]) -> Topology:
+        # in passes, so that what one view refers to is known whichever view brought it
+        passes: list[list[Callable[[_RegionView], None]]] = [
+            [self._zones, self._vpcs],
+            [self._subnets],
+            [self._services, self._route_tables],
+            [self._nat_gateways, self._endpoints, self._peerings, self._transit_gateways],
+            [self._attachments, self._interfaces, self._flow_logs],
+        ]
+        for steps in passes:
+            for view in views:
+                for step in steps:
+                    step(view)
+        return self._topology()
+
+    # -- per kind of object ---------------------------------------------------------------------------------
+
+    def _zones(self, view: _RegionView) -> None:
+        zones = view.get("DescribeAvailabilityZones")
+        self.zone_ids[(view.account, view.region)] = {zone["ZoneName"]: zone["ZoneId"] for zone in zones}
+
+    def _vpcs(self, view: _RegionView) -> None:
+        for item in view.get("DescribeVpcs"):
+            vpc_id = item["VpcId"]
+            if vpc_id in self.vpcs:
+                continue
+            cidrs = [
+                block["CidrBlock"]
+                for block in item.get("CidrBlockAssociationSet", [])
+                if _block_in_use(block.get("CidrBlockState"))
+            ]
+            cidrs += [
+                block["Ipv6CidrBlock"]
+                for block in item.get("Ipv6CidrBlockAssociationSet", [])
+                if _block_in_use(block.get("Ipv6CidrBlockState")) and block.get("Ipv6CidrBlock")
+            ]
+            entry = {"id": vpc_id, "account": str(item.get("OwnerId") or view.account), "region": view.region}
+            entry["cidrs"] = cidrs or [item["CidrBlock"]]
+            name = _name(item)
+            if name is not None:
+                entry["name"] = name
+            self.vpcs[vpc_id] = _VpcParts(vpc=entry)
+
+    def _subnets(self, view: _RegionView) -> None:
+        for item in view.get("DescribeSubnets"):
+            subnet_id, parts = item["SubnetId"], self.vpcs.get(item.get("VpcId", ""))
+            if parts is None or subnet_id in parts.subnets:
+                continue
+            az = item.get("AvailabilityZoneId") or self._zone_id(view, item.get("AvailabilityZone"))
+            if az is None or az_id_region(az) != view.region:
+                self.warnings.append(
+                    f"{subnet_id} ({item.get('AvailabilityZone')}, {az}) left out: not in an Availability Zone of "
+                    f"{view.region} (Local and Wavelength Zones are not priced)"
+                )
+                self.left_out_subnets.add(subnet_id)
+                continue
+            ipv6 = [
+                block["Ipv6CidrBlock"]
+                for block in item.get("Ipv6CidrBlockAssociationSet", [])
+                if _block_in_use(block.get("Ipv6CidrBlockState"))
+            ]
+            cidr = item.get("CidrBlock") or (ipv6[0] if ipv6 else None)
+            if cidr is None:
+                continue
+            ipv6_cidr = ipv6[0] if ipv6 and item.get("CidrBlock") else None
+            parts.subnets[subnet_id] = Subnet(id=subnet_id, cidr=cidr, az=az, ipv6_cidr=ipv6_cidr)
+            self.subnet_vpc[subnet_id] = item["VpcId"]
+
+    def _services(self, view: _RegionView) -> None:
+        """PrivateLink services published by the accounts read: the VPC of each one's load balancer."""
+        for service in view.get("DescribeVpcEndpointServiceConfigurations"):
+            vpcs = {view.load_balancer_vpcs[arn] for arn in _balancer_arns(service) if arn in view.load_balancer_vpcs}
+            if len(vpcs) == 1 and service.get("ServiceName"):
+                self.service_vpcs[service["ServiceName"]] = vpcs.pop()
+
+    def _route_tables(self, view: _RegionView) -> None:
+        for item in view.get("DescribeRouteTables"):
+            parts = self.vpcs.get(item.get("VpcId", ""))
+            if parts is None or item["RouteTableId"] in parts.route_tables:
+                continue
+            associations = [a for a in item.get("Associations", []) if _associated(a)]
+            routes = [route for route in map(self._route, item.get("Routes", [])) if route is not None]
+            parts.route_tables[item["RouteTableId"]] = RouteTable(
+                id=item["RouteTableId"],
+                main=any(association.get("Main") for association in associations),
+                subnets=self._subnet_refs(association.get("SubnetId") for association in associations),
+                routes=sorted(routes, key=_route_order),
+            )
+
+    def _route(self, item: dict[str, Any]) -> Route | None:
+        destination = (
+            item.get("DestinationCidrBlock")
+            or item.get("DestinationIpv6CidrBlock")
+            or item.get("DestinationPrefixListId")
+        )
+        target = next((item[key] for key in ROUTE_TARGET_KEYS if item.get(key)), None)
+        if destination is None or target is None:
+            return None
+        state = "blackhole" if item.get("State") == "blackhole" else "active"
+        try:
+            return Route(destination=destination, target=target, state=state)
+        except ValidationError:
+            self.warnings.append(f"route {destination} -> {target} left out: vpccost does not know this target")
+            return None
+
+    def _nat_gateways(self, view: _RegionView) -> None:
+        for item in view.get("DescribeNatGateways"):
+            parts = self.vpcs.get(item.get("VpcId", ""))
+            if parts is None or item["NatGatewayId"] in parts.nat_gateways or item.get("State") not in LIVE_STATES:
+                continue
+            mode = str(item.get("AvailabilityMode") or "zonal").lower()
+            subnet = item.get("SubnetId")
+            az = parts.subnets[subnet].az if mode == "zonal" and subnet in parts.subnets else None
+            parts.nat_gateways[item["NatGatewayId"]] = NatGateway(
+                id=item["NatGatewayId"],
+                az=az,
+                subnet=subnet if subnet in parts.subnets else None,
+                # a public NAT gateway is the default: the API (and moto) may leave ConnectivityType out
+                connectivity="private" if item.get("ConnectivityType") == "private" else "public",
+                availability_mode="regional" if mode == "regional" else "zonal",
+            )
+
+    def _endpoints(self, view: _RegionView) -> None:
+        for item in view.get("DescribeVpcEndpoints"):
+            parts = self.vpcs.get(item.get("VpcId", ""))
+            endpoint_id = item["VpcEndpointId"]
+            if (
+                parts is None
+                or endpoint_id in parts.endpoints
+                or item.get("State", "available").lower()
+                in {
+                    "deleted",
+                    "deleting",
+                    "failed",
+                    "rejected",
+                    "expired",
+                }
+            ):
+                continue
+            # the API always gives VpcEndpointType; moto leaves it out for gateway endpoints, which alone have
+            # route tables and no subnets
+            kind = item.get("VpcEndpointType") or ("Interface" if item.get("SubnetIds") else "Gateway")
+            if kind not in ENDPOINT_TYPES:
+                self.warnings.append(
+                    f"{endpoint_id} ({kind} endpoint) left out: vpccost prices {', '.join(ENDPOINT_TYPES)}"
+                )
+                continue
+            subnets = self._subnet_refs(item.get("SubnetIds", []))
+            service_name = item["ServiceName"]
+            match = _AWS_SERVICE_NAME.match(service_name)
+            tables = set(parts.route_tables)
+            parts.endpoints[endpoint_id] = Endpoint(
+                id=endpoint_id,
+                type=ENDPOINT_TYPES[kind],
+                service_name=service_name,
+                service=match.group("service") if match else None,
+                provider_vpc=self.service_vpcs.get(service_name),
+                azs=sorted({parts.subnets[subnet].az for subnet in subnets if subnet in parts.subnets}),
+                subnets=subnets,
+                route_tables=sorted(t for t in item.get("RouteTableIds", []) if not tables or t in tables),
+                private_dns=kind != "Gateway" and bool(item.get("PrivateDnsEnabled")),  # moto sets it on gateways
+            )
+
+    def _peerings(self, view: _RegionView) -> None:
+        for item in view.get("DescribeVpcPeeringConnections"):
+            peering_id, status = item["VpcPeeringConnectionId"], item.get("Status", {}).get("Code", "")
+            if peering_id in self.peerings or status not in KEPT_PEERING_STATUSES:
+                continue
+            requester, accepter = item.get("RequesterVpcInfo", {}), item.get("AccepterVpcInfo", {})
+            self.peerings[peering_id] = PeeringConnection(
+                id=peering_id,
+                requester=requester["VpcId"],
+                accepter=accepter["VpcId"],
+                status=status,
+                requester_account=requester.get("OwnerId"),
+                requester_region=_known_region(requester.get("Region")),
+                accepter_account=accepter.get("OwnerId"),
+                accepter_region=_known_region(accepter.get("Region")),
+            )
+            if status != "active":
+                self.warnings.append(
+                    f"{peering_id} ({requester['VpcId']} -> {accepter['VpcId']}) is {status}: recorded, but it carries "
+                    "no traffic until it is accepted"
+                )
+
+    def _transit_gateways(self, view: _RegionView) -> None:
+        for item in view.get("DescribeTransitGateways"):
+            if item["TransitGatewayId"] in self.gateways or item.get("State") not in LIVE_STATES:
+                continue
+            self.gateways[item["TransitGatewayId"]] = {
+                "id": item["TransitGatewayId"],
+                "name": _name(item),
+                "account": str(item.get("OwnerId") or view.account),
+                "region": view.region,
+            }
+
+    def _attachments(self, view: _RegionView) -> None:
+        vpc_subnets = {
+            item["TransitGatewayAttachmentId"]: item.get("SubnetIds", [])
+            for item in view.get("DescribeTransitGatewayVpcAttachments")
+            if item.get("VpcId")  # moto lists peering attachments here too, without a VPC
+        }
+        peers = {
+            item["TransitGatewayAttachmentId"]: item
+            for item in view.get("DescribeTransitGatewayPeeringAttachments")
+            if item.get("RequesterTgwInfo")  # moto lists VPC attachments here too, without the TGWs
+        }
+        for item in view.get("DescribeTransitGatewayAttachments"):
+            attachment_id, kind = item["TransitGatewayAttachmentId"], item.get("ResourceType", "")
+            if item.get("State") not in LIVE_STATES:
+                continue
+            if kind not in get_args(AttachmentType):
+                self.warnings.append(f"{attachment_id} ({kind} attachment) left out: not a kind vpccost prices")
+                continue
+            tgw = item["TransitGatewayId"]
+            if tgw not in self.gateways:
+                # a TGW shared with an account read, whose owner was not read: known from the attachment
+                self.gateways[tgw] = {
+                    "id": tgw,
+                    "name": None,
+                    "account": item.get("TransitGatewayOwnerId") or view.account,
+                    "region": view.region,
+                }
+            entry: dict[str, Any] = {
+                "id": attachment_id,
+                "type": kind,
+                "account": item.get("ResourceOwnerId"),
+                "state": item.get("State", "available"),
+            }
+            if kind == "vpc":
+                entry["vpc"] = item.get("ResourceId")
+                entry["subnets"] = sorted(vpc_subnets.get(attachment_id, []))
+                self._add_attachment(tgw, entry)
+            elif kind == "peering":
+                peering = peers.get(attachment_id)
+                sides = [peering["RequesterTgwInfo"], peering["AccepterTgwInfo"]] if peering else []
+                # each side of a TGW peering has the attachment (and is billed for it): record it on every TGW read
+                for side in sides or [{"TransitGatewayId": tgw}]:
+                    here = side["TransitGatewayId"]
+                    other = next((s for s in sides if s is not side), None)
+                    if here != tgw and here not in self.gateways:
+                        continue
+                    self._add_attachment(
+                        here,
+                        entry
+                        | {
+                            "peer_transit_gateway": other["TransitGatewayId"] if other else item.get("ResourceId"),
+                            "peer_region": _known_region(other.get("Region")) if other else None,
+                            "peer_account": other.get("OwnerId") if other else item.get("ResourceOwnerId"),
+                            "account": other.get("OwnerId") if other else item.get("ResourceOwnerId"),
+                        },
+                    )
+            else:
+                self._add_attachment(tgw, entry)
+
+    def _add_attachment(self, tgw: str, entry: dict[str, Any]) -> None:
+        known = self.attachments.setdefault(tgw, {})
+        previous = known.get(entry["id"])
+        if previous is not None:
+            # seen by the TGW owner and by the attacher: unite what each could see
+            subnets = sorted(set(previous.subnets) | set(entry.get("subnets", [])))
+            known[entry["id"]] = previous.model_copy(update={"subnets": subnets})
+            return
+        entry = {key: value for key, value in entry.items() if value is not None}
+        try:
+            known[entry["id"]] = TransitGatewayAttachment.model_validate(entry)
+        except ValidationError as error:
+            self.warnings.append(f"{entry['id']} left out: {error.errors()[0]['msg']}")
+
+    def _interfaces(self, view: _RegionView) -> None:
+        owners = self._middlebox_owners(view)
+        for item in view.get("DescribeNetworkInterfaces"):
+            eni, parts = item["NetworkInterfaceId"], self.vpcs.get(item.get("VpcId", ""))
+            if parts is None or eni in parts.interfaces or item.get("SubnetId") in self.left_out_subnets:
+                continue
+            kind, resource = owners.get(eni) or _classify(item)
+            if kind == "workload" and not self.workload_interfaces:
+                continue
+            subnet = parts.subnets.get(item.get("SubnetId", ""))
+            az = subnet.az if subnet is not None else self._zone_id(view, item.get("AvailabilityZone"))
+            ips = [address["PrivateIpAddress"] for address in item.get("PrivateIpAddresses", [])]
+            ips += [address["Ipv6Address"] for address in item.get("Ipv6Addresses", [])]
+            if not ips and item.get("PrivateIpAddress"):
+                ips = [item["PrivateIpAddress"]]
+            owner = str(item.get("OwnerId") or view.account)
+            parts.interfaces[eni] = Interface(
+                id=eni,
+                ips=sorted(set(ips), key=lambda ip: (ipaddress.ip_address(ip).version, ipaddress.ip_address(ip))),
+                type=kind,
+                az=az if az is not None and az_id_region(az) == view.region else None,
+                resource=resource,
+                account=owner if owner != parts.vpc["account"] else None,
+            )
+
+    def _middlebox_owners(self, view: _RegionView) -> dict[str, tuple[str, str]]:
+        """ENIs that NAT gateways and endpoints name as theirs: exact even where the ENI's own type is not set."""
+        owners: dict[str, tuple[str, str]] = {}
+        for gateway in view.get("DescribeNatGateways"):
+            for address in gateway.get("NatGatewayAddresses", []):
+                if address.get("NetworkInterfaceId"):
+                    owners[address["NetworkInterfaceId"]] = ("nat_gateway", gateway["NatGatewayId"])
+        for endpoint in view.get("DescribeVpcEndpoints"):
+            for eni in endpoint.get("NetworkInterfaceIds", []):
+                owners[eni] = ("vpc_endpoint", endpoint["VpcEndpointId"])
+        return owners
+
+    def _flow_logs(self, view: _RegionView) -> None:
+        for item in view.get("DescribeFlowLogs"):
+            if item["FlowLogId"] in self.flow_logs:
+                continue
+            options = item.get("DestinationOptions") or {}
+            entry = {
+                "id": item["FlowLogId"],
+                "resource": item["ResourceId"],
+                "traffic_type": item.get("TrafficType", "ALL"),
+                "destination_type": item.get("LogDestinationType", "cloud-watch-logs"),
+                "destination": item.get("LogDestination") or item.get("LogGroupName"),
+                "log_format": item.get("LogFormat"),
+                "max_aggregation_interval_s": item.get("MaxAggregationInterval", 600),
+                "file_format": options.get("FileFormat"),
+                "hive_compatible_partitions": options.get("HiveCompatiblePartitions"),
+                "per_hour_partition": options.get("PerHourPartition"),
+                "account": view.account,
+                "region": view.region,
+            }
+            try:
+                self.flow_logs[item["FlowLogId"]] = FlowLog.model_validate(
+                    {key: value for key, value in entry.items() if value is not None}
+                )
+            except ValidationError as error:
+                self.warnings.append(f"{item['FlowLogId']} left out: {error.errors()[0]['msg']}")
+
+    # -- assembling -----------------------------------------------------------------------------------------
+
+    def _topology(self) -> Topology:
+        vpcs: list[Vpc] = []
+        for vpc_id in sorted(self.vpcs):
+            parts = self.vpcs[vpc_id]
+            subnets = sorted(parts.subnets.values(), key=lambda subnet: subnet.id)
+            document = parts.vpc | {
+                "azs": sorted({subnet.az for subnet in subnets}),
+                "subnets": subnets,
+                "interfaces": _by_id(parts.interfaces),
+                "route_tables": _by_id(parts.route_tables),
+                "nat_gateways": _by_id(parts.nat_gateways),
+                "endpoints": _by_id(parts.endpoints),
+            }
+            try:
+                vpcs.append(Vpc.model_validate(document))
+            except ValidationError as error:
+                problem = error.errors()[0]
+                where = ".".join(str(part) for part in problem["loc"])
+                self.warnings.append(f"{vpc_id} left out: {where}: {problem['msg']}")
+        gateways = [
+            TransitGateway.model_validate(
+                {key: value for key, value in gateway.items() if value is not None}
+                | {"attachments": _by_id(self.attachments.get(gateway_id, {}))}
+            )
+            for gateway_id, gateway in sorted(self.gateways.items())
+        ]
+        return Topology(
+            vpcs=vpcs,
+            peering_connections=_by_id(self.peerings),
+            transit_gateways=gateways,
+            flow_logs=_by_id(self.flow_logs),
+        )
+
+    def _zone_id(self, view: _RegionView, zone_name: str | None) -> str | None:
+        """AZ names map to IDs differently in each account: look the name up in the account's own map."""
+        if zone_name is None:
+            return None
+        return self.zone_ids.get((view.account, view.region), {}).get(zone_name)
+
+    def _subnet_refs(self, subnets: Iterable[str | None]) -> list[str]:
+        return sorted({subnet for subnet in subnets if subnet and subnet not in self.left_out_subnets})
+
+
+CIDR_STATES_NOT_IN_USE = frozenset({"associating", "disassociating", "disassociated", "failing", "failed"})
+
+
+def _block_in_use(state: dict[str, Any] | None) -> bool:
+    """An associated CIDR block. Judged by the states that are not (moto writes a subnet's IPv6 state as the
+    text of a dict, which an equality test with `associated` would wrongly drop)."""
+    return str((state or {}).get("State", "associated")) not in CIDR_STATES_NOT_IN_USE
+
+
+def _route_order(route: Route) -> tuple[int, int, int, str, str]:
+    """IPv4 destinations, then IPv6, by address and prefix length; then prefix lists."""
+    if route.destination.startswith("pl-"):
+        return (2, 0, 0, route.destination, route.target)
+    network = ipaddress.ip_network(route.destination)
+    return (0 if network.version == 4 else 1, int(network.network_address), network.prefixlen, "", route.target)
+
+
+def _associated(association: dict[str, Any]) -> bool:
+    return bool(association.get("AssociationState", {}).get("State", "associated") == "associated")
+
+
+def _known_region(region: str | None) -> str | None:
+    return region if region is not None and is_region(region) else None
+
+
+def _by_id(objects: dict[str, Any]) -> list[Any]:
+    return [objects[key] for key in sorted(objects)]
+
+
+def _classify(item: dict[str, Any]) -> tuple[str, str | None]:
+    """An ENI's middlebox type and owning resource, from its InterfaceType and the description AWS gives it."""
+    kind = INTERFACE_TYPES.get(item.get("InterfaceType", ""), "workload")
+    description = item.get("Description") or ""
+    resource: str | None = None
+    if kind == "transit_gateway_attachment":
+        match = _TGW_ATTACHMENT_IN_DESCRIPTION.search(description)
+        resource = match.group(1) if match else None
+    elif kind == "nat_gateway":
+        match = re.search(r"\b(nat-[0-9a-f]+)\b", description)
+        resource = match.group(1) if match else None
+    elif kind == "vpc_endpoint":
+        match = re.search(r"\b(vpce-[0-9a-f]+)\b", description)
+        resource = match.group(1) if match else None
+    balancer = _ELB_DESCRIPTION.match(description)
+    if balancer is not None and kind in {"workload", "load_balancer", "gateway_load_balancer"}:
+        kind = "gateway_load_balancer" if balancer.group("kind") == "gwy" else "load_balancer"
+        resource = f"{balancer.group('kind')}/{balancer.group('name')}"
+    return kind, resource
