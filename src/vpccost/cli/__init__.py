@@ -423,4 +423,8 @@ def main() -> None:
         sys.exit(1)
 
 
-from vpccost.cli import aws  # noqa: E402, F401  (registers its commands)
+# the command modules register their commands on `app` when imported
+from vpccost.cli import (  # noqa: E402
+    aws,  # noqa: F401
+    optimize,  # noqa: F401
+)
