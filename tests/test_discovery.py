@@ -82,6 +82,9 @@ class Estate:
     s3_endpoint: str
     sqs_endpoint: str
     sqs_endpoint_eni: str
+    payments_service: str
+    workload_eni: str
+    payments_endpoint: str
     main_table: str
     private_table: str
     pcx_payments: str
@@ -204,6 +207,18 @@ def _build_estate() -> Estate:
         PrivateDnsEnabled=True,
     )["VpcEndpoint"]
 
+    # PrivateLink: payments (account B) publishes a service behind an NLB; orders holds an endpoint to it
+    balancer = b.client("elbv2").create_load_balancer(
+        Name="payments-api", Type="network", Scheme="internal", Subnets=[subnets["payments-az1"]]
+    )["LoadBalancers"][0]["LoadBalancerArn"]
+    service = ec2_b.create_vpc_endpoint_service_configuration(NetworkLoadBalancerArns=[balancer])
+    payments_service = service["ServiceConfiguration"]["ServiceName"]
+    payments_endpoint = ec2.create_vpc_endpoint(
+        VpcId=orders, ServiceName=payments_service, VpcEndpointType="Interface", SubnetIds=[subnets["orders-az1"]]
+    )["VpcEndpoint"]["VpcEndpointId"]
+
+    workload_eni = ec2.create_network_interface(SubnetId=subnets["orders-az2"], Description="orders api")
+
     a.client("s3").create_bucket(Bucket="vpccost-flow-logs-a")
     flow_log = ec2.create_flow_logs(
         ResourceIds=[orders],
@@ -256,6 +271,9 @@ def _build_estate() -> Estate:
         s3_endpoint=s3_endpoint,
         sqs_endpoint=sqs_endpoint["VpcEndpointId"],
         sqs_endpoint_eni=sqs_endpoint["NetworkInterfaceIds"][0],
+        payments_service=payments_service,
+        workload_eni=workload_eni["NetworkInterface"]["NetworkInterfaceId"],
+        payments_endpoint=payments_endpoint,
         main_table=main_table,
         private_table=private_table,
         pcx_payments=pcx_payments_id,
@@ -395,8 +413,29 @@ def test_nat_gateways_endpoints_and_the_eni_inventory(found: Discovery, estate: 
         "vpc_endpoint",
         estate.sqs_endpoint,
     )
-    # middleboxes only by default: the 2 NAT gateways' ENIs and the interface endpoint's 2 (one per subnet)
-    assert sorted(interface.type for interface in orders.interfaces) == ["nat_gateway"] * 2 + ["vpc_endpoint"] * 2
+    # middleboxes only by default: the 2 NAT gateways' ENIs, the SQS endpoint's 2 (one per subnet) and the
+    # payments endpoint's 1
+    assert sorted(interface.type for interface in orders.interfaces) == ["nat_gateway"] * 2 + ["vpc_endpoint"] * 3
+
+
+def test_a_privatelink_endpoint_names_the_vpc_behind_the_service(found: Discovery, estate: Estate) -> None:
+    # found through B's endpoint service configuration and its NLB's VPC (elbv2 DescribeLoadBalancers)
+    endpoint = next(e for e in by_id(found.topology, estate.orders).endpoints if e.id == estate.payments_endpoint)
+    assert (endpoint.type, endpoint.service_name, endpoint.service, endpoint.provider_vpc, endpoint.azs) == (
+        "interface",
+        estate.payments_service,
+        None,
+        estate.payments,
+        ["use1-az1"],
+    )
+
+
+def test_workload_interfaces_are_listed_when_asked(estate: Estate) -> None:
+    found = discover(regions=["us-east-1"], workload_interfaces=True)
+    interfaces = {interface.id: interface for interface in by_id(found.topology, estate.orders).interfaces}
+    workload = interfaces[estate.workload_eni]
+    assert (workload.type, workload.az, workload.resource) == ("workload", "use1-az2", None)
+    assert len(interfaces) == 6  # the 5 middlebox ENIs and the workload's
 
 
 def test_peerings_are_merged_across_accounts_and_regions(found: Discovery, estate: Estate) -> None:
