@@ -68,7 +68,7 @@ def discover_command(
         f"discovered {len(topology.vpcs)} VPCs, {len(topology.peering_connections)} peering connections, "
         f"{len(topology.transit_gateways)} transit gateways and {len(topology.flow_logs)} flow logs in "
         f"{found.regions_read} account-regions of {', '.join(found.accounts)}"
-        + (f"; {len(found.warnings)} warnings (recorded under discovery_warnings)" if found.warnings else ""),
+        + (f"; {_count(len(found.warnings), 'warning')} (recorded under discovery_warnings)" if found.warnings else ""),
         err=True,
     )
     comment = f"vpccost discover: accounts {', '.join(found.accounts)}"
@@ -96,3 +96,7 @@ def _with_progress(run: Callable[[ProgressCallback], Discovery]) -> Discovery:
             bar.update(task, completed=done, total=total, description=what)
 
         return run(progress)
+
+
+def _count(number: int, noun: str) -> str:
+    return f"{number} {noun}" if number == 1 else f"{number} {noun}s"
