@@ -11,6 +11,7 @@ from rich.console import Console
 from rich.markup import escape
 from rich.table import Table
 
+from vpccost.breakeven import BreakEven, breakeven
 from vpccost.cli import (
     NatPerVpcOption,
     OutputFormat,
@@ -22,6 +23,7 @@ from vpccost.cli import (
     _emit_table,
     _format,
     _run,
+    _write_file,
     app,
 )
 from vpccost.optimizer import ALLOW_TOKENS, PEERING_QUOTA_DEFAULT, Optimization, optimize
@@ -112,3 +114,64 @@ def render_optimization(result: Optimization, console: Console) -> None:
         f"optimized: {usd(result.result.total_usd)} — {result.status}{gap}, {result.solve_seconds:.2f} s, "
         f"{result.model_variables} variables, {result.model_constraints} constraints; saving against {savings}"
     )
+
+
+@app.command(
+    "breakeven",
+    epilog="Example: vpccost breakeven examples/s3-access/traffic.csv --topology examples/s3-access/topology.yaml "
+    "--vpc ingest --service aws:s3 --options nat,interface-endpoint --html breakeven.html",
+)
+def breakeven_command(
+    traffic: Annotated[Path, typer.Argument(help="Traffic file (CSV or Parquet): src, dst, gb or bytes, …")],
+    options: Annotated[str, typer.Option(help="The two options to compare, e.g. transit-gateway,peering.")],
+    topology: TopologyOption = None,
+    pair: Annotated[str | None, typer.Option(help="A VPC pair (ids or names), e.g. web,orders.")] = None,
+    vpc: Annotated[str | None, typer.Option(help="A VPC (id or name) calling --service.")] = None,
+    service: Annotated[str | None, typer.Option(help="An AWS service the VPC calls, e.g. aws:s3.")] = None,
+    pricing: PricingOption = None,
+    overrides: OverridesOption = None,
+    hours: Annotated[str, typer.Option(help="Length of the period the traffic covers, in hours.")] = "730",
+    html: Annotated[Path | None, typer.Option(help="Also write the plotly chart of both cost lines (HTML).")] = None,
+    output_format: TextFormatOption = None,
+    output: OutputOption = None,
+) -> None:
+    """The volume where two options' monthly cost lines cross, for one VPC pair or one VPC and AWS service."""
+    chosen = _format(output_format, output)
+    names = [name.strip() for name in options.split(",") if name.strip()]
+    pair_ids = [name.strip() for name in pair.split(",")] if pair else None
+    if pair_ids is not None and len(pair_ids) != 2:
+        typer.echo("error: --pair takes two VPCs, e.g. --pair web,orders", err=True)
+        raise typer.Exit(2)
+    result: BreakEven = _run(
+        lambda: breakeven(
+            traffic,
+            topology,
+            options=(names[0], names[1]) if len(names) == 2 else (options, ""),
+            pair=None if pair_ids is None else (pair_ids[0], pair_ids[1]),
+            vpc=vpc,
+            service=service,
+            pricing=pricing,
+            overrides=overrides,
+            hours=hours,
+        )
+    )
+    if html is not None:
+        _write_file(html, lambda: result.write_html(html))
+    if chosen is OutputFormat.json:
+        _emit(json.dumps(result.to_dict(), indent=2) + "\n", output)
+    else:
+        _emit_table(lambda console: render_breakeven(result, console), output)
+
+
+def render_breakeven(result: BreakEven, console: Console) -> None:
+    document = result.to_dict()
+    table = Table(title=escape(f"{result.subject}: {document['gb']} GB now"))
+    for column in ("option", "fixed (USD)", "USD per GB", "cost now (USD)"):
+        table.add_column(column)
+    for line in document["options"]:
+        rates = " / ".join(segment["usd_per_gb"] for segment in line["usd_per_gb"])
+        table.add_row(line["option"], line["fixed_usd"], rates, line["cost_usd_now"])
+    console.print(table)
+    crossing = document["breakeven_gb"]
+    console.print("the lines never cross" if crossing is None else f"break-even at {crossing} GB per period")
+    console.print(f"cheaper at today's volume: {document['cheaper_now']}")
