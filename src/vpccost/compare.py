@@ -14,7 +14,7 @@ from typing import Any
 import pandas as pd
 
 from vpccost.catalog import Catalog, PriceEntry, apply_overrides_file, load_pricing
-from vpccost.designs import DESIGNS
+from vpccost.designs import DESIGNS, as_is
 from vpccost.engine import DesignResult, price
 from vpccost.errors import InputError
 from vpccost.estate import Estate, build_estate
@@ -22,7 +22,7 @@ from vpccost.service_access import ServiceAccess, service_access
 from vpccost.topology import Topology, load_topology
 from vpccost.traffic import Traffic, label_column_warnings, load_traffic
 from vpccost.units import format_decimal, to_cents
-from vpccost.usage import Options
+from vpccost.usage import DesignUsage, Options
 
 TrafficInput = Traffic | pd.DataFrame | str | Path
 TopologyInput = Topology | str | Path | None
@@ -58,6 +58,22 @@ class Comparison:
         """The cheapest design that is priced and feasible."""
         best = self.ranked[0] if self.designs else None
         return best if best is not None and best.priced and best.feasible else None
+
+    @property
+    def as_is(self) -> DesignResult | None:
+        """The existing connectivity's result, when the topology records it and it is priced and feasible."""
+        for result in self.designs:
+            if result.design == as_is.NAME and result.priced and result.feasible:
+                return result
+        return None
+
+    def saving_vs_as_is(self, result: DesignResult) -> Decimal | None:
+        """What `result` would save per period against the design `as-is` (negative: it costs more); None when
+        either is not priced and feasible."""
+        baseline = self.as_is
+        if baseline is None or baseline.total_usd is None or result.total_usd is None or not result.feasible:
+            return None
+        return baseline.total_usd - result.total_usd
 
     def design(self, name: str) -> DesignResult:
         for result in self.designs:
@@ -150,17 +166,38 @@ def compare(
     `split_by` names a label column of the traffic (team, application): per-GB line items are then split by
     its values, so costs can be charged back by label; hourly resources carry no label."""
     period_hours = _period_hours(hours)
-    names = list(designs) if designs else list(DESIGNS)
-    unknown = [name for name in names if name not in DESIGNS]
-    if unknown:
-        raise InputError(f"unknown design {', '.join(unknown)}; choose from {', '.join(DESIGNS)}", field="designs")
     catalog = _catalog(pricing, overrides)
     with _collector_paused():
         loaded_topology = load_topology(topology) if isinstance(topology, str | Path) else topology
+        names = design_names(designs, loaded_topology)
         loaded_traffic = traffic if isinstance(traffic, Traffic) else load_traffic(traffic)
         estate = build_estate(loaded_traffic, loaded_topology)
     options = Options(period_hours=period_hours, nat_per_vpc=nat_per_vpc, free_tier=free_tier, split_by=split_by)
     return compare_estate(estate, catalog, options, names)
+
+
+def design_names(designs: Sequence[str] | None, topology: Topology | None) -> list[str]:
+    """The designs to price: `designs` as asked (checked), else the five pure designs, and `as-is` when the
+    topology records existing connectivity."""
+    existing = as_is.records_connectivity(topology)
+    known = [*DESIGNS, as_is.NAME]
+    if not designs:
+        return [*DESIGNS, as_is.NAME] if existing else list(DESIGNS)
+    names = list(designs)
+    unknown = [name for name in names if name not in known]
+    if unknown:
+        raise InputError(f"unknown design {', '.join(unknown)}; choose from {', '.join(known)}", field="designs")
+    if as_is.NAME in names and not existing:
+        raise InputError(
+            "the as-is design prices the existing connectivity a topology records (route tables, peerings, transit "
+            "gateways, endpoints, NAT gateways; `vpccost discover` writes them), and there is none",
+            field="designs",
+        )
+    return names
+
+
+def _design_usage(name: str, estate: Estate, options: Options) -> DesignUsage:
+    return as_is.usage(estate, options) if name == as_is.NAME else DESIGNS[name](estate, options)
 
 
 def compare_estate(estate: Estate, catalog: Catalog, options: Options, designs: Sequence[str]) -> Comparison:
@@ -168,7 +205,10 @@ def compare_estate(estate: Estate, catalog: Catalog, options: Options, designs: 
     with _collector_paused():
         results = [
             price(
-                DESIGNS[name](estate, options), catalog, period_hours=options.period_hours, free_tier=options.free_tier
+                _design_usage(name, estate, options),
+                catalog,
+                period_hours=options.period_hours,
+                free_tier=options.free_tier,
             )
             for name in designs
         ]

@@ -116,6 +116,9 @@ class Estate:
     gb_per_unit: Decimal
     traffic: Traffic
     assumptions: list[str] = field(default_factory=list)
+    topology: Topology | None = None
+    """The topology the estate was resolved with, when one was given (the `as-is` design reads its
+    existing connectivity)."""
 
     @functools.cached_property
     def vpc_region_codes(self) -> np.ndarray:
@@ -307,6 +310,7 @@ class _Resolver:
             gb_per_unit=self.traffic.gb_per_unit,
             traffic=self.traffic,
             assumptions=self.assumptions,
+            topology=self.topology,
         )
 
     def _endpoints(self, side: str) -> _ParsedEndpoints:

@@ -164,12 +164,19 @@ def _recommendation(comparison: Comparison, cheapest: DesignResult | None) -> di
     reason = f"{cheapest.design} is the cheapest design that is priced and feasible"
     if others:
         reason += f"; next is {others[0].design} at {savings[others[0].design]} USD more"
-    return {
+    recommendation: dict[str, Any] = {
         "design": cheapest.design,
         "total_usd": format_usd(best_usd),
         "saving_vs_usd": savings,
         "reason": reason,
     }
+    if comparison.as_is is not None:
+        recommendation["saving_vs_as_is_usd"] = {
+            result.design: format_usd(saving)
+            for result in comparison.ranked
+            if result is not comparison.as_is and (saving := comparison.saving_vs_as_is(result)) is not None
+        }
+    return recommendation
 
 
 def line_items_frame(comparison: Comparison) -> pd.DataFrame:

@@ -27,6 +27,10 @@ def usd(amount: Decimal | None) -> str:
     return "—" if amount is None else f"${cents_text(amount)}"
 
 
+def _signed_usd(amount: Decimal) -> str:
+    return f"-{usd(-amount)}" if amount < 0 else usd(amount)
+
+
 def render_comparison(comparison: Comparison, console: Console) -> None:
     console.print(_designs_table(comparison))
     for result in comparison.ranked:
@@ -50,6 +54,9 @@ def _designs_table(comparison: Comparison) -> Table:
     table.add_column("design")
     table.add_column("total", justify="right")
     table.add_column("vs cheapest", justify="right")
+    baseline = comparison.as_is
+    if baseline is not None:
+        table.add_column("saving vs as-is", justify="right")
     table.add_column("status")
     cheapest = comparison.cheapest
     for rank, result in enumerate(comparison.ranked, start=1):
@@ -65,7 +72,11 @@ def _designs_table(comparison: Comparison) -> Table:
             status = "feasible" + (
                 f" (quota increases: {len(result.quota_increases)})" if result.quota_increases else ""
             )
-        table.add_row(str(rank), f"{result.design}{marker}", usd(result.total_usd), delta, escape(status))
+        cells = [str(rank), f"{result.design}{marker}", usd(result.total_usd), delta]
+        if baseline is not None:
+            saving = comparison.saving_vs_as_is(result)
+            cells.append("" if saving is None or result is baseline else _signed_usd(saving))
+        table.add_row(*cells, escape(status))
     return table
 
 
