@@ -33,7 +33,7 @@ import yaml
 from vpccost.discovery import READ_ONLY_ACTIONS, REGION_STEPS, Discovery, discover, topology_yaml, write_topology
 from vpccost.topology import Topology, Vpc, load_topology
 
-from .conftest import REPO, run_cli
+from .conftest import REPO, run_cli, run_json
 
 moto_server = pytest.importorskip("moto.server")
 
@@ -645,3 +645,27 @@ def test_the_discovered_file_is_plain_yaml(found: Discovery, tmp_path: Path) -> 
     document = yaml.safe_load(topology_yaml(found.topology, comment="first line\nsecond line"))
     assert set(document) == {"vpcs", "peering_connections", "transit_gateways", "flow_logs", "discovery_warnings"}
     assert all("route_tables" in vpc or vpc["cidrs"] == ["172.31.0.0/16"] for vpc in document["vpcs"])
+
+
+def test_the_discovered_estate_is_priced_as_it_is(found: Discovery, estate: Estate, tmp_path: Path) -> None:
+    """The as-is design, priced from what discovery found. orders' private route table (two of its three subnets)
+    sends 10.2.0.0/16 over the active inter-region peering with analytics; its main table (the third subnet)
+    would send it to the internet gateway, so the tables disagree and the path of most subnets is used; S3 goes
+    through the gateway endpoint in the private table."""
+    topology = tmp_path / "topology.yaml"
+    write_topology(found.topology, topology)
+    traffic = tmp_path / "traffic.csv"
+    traffic.write_text(f"src,dst,gb\n{estate.orders},{estate.analytics},10\n{estate.orders},aws:s3,100\n")
+    document = run_json("compare", traffic, "--topology", topology)
+    as_is = next(design for design in document["designs"] if design["design"] == "as-is")
+    assert as_is["feasible"] is True, as_is["problems"]
+    # 10 GB from us-east-1 to eu-west-1 over peering at the sender's inter-region rate, $0.02/GB (PRICING-FACTS
+    # §1) = $0.20; S3 through the free gateway endpoint, so orders needs no NAT gateway: $0.20 in all
+    assert as_is["total_usd"] == "0.20"
+    assert [item["usage_type"] for item in as_is["line_items"]] == [
+        "USE1-EU-AWS-Out-Bytes"
+    ]  # AWS writes eu-west-1 as EU
+    assert any("disagree" in note for note in document["assumptions"])
+    # every pure design sends S3 through NAT gateways, so each costs more than the estate as it is
+    savings = document["recommendation"]["saving_vs_as_is_usd"]
+    assert all(saving.startswith("-") for saving in savings.values())

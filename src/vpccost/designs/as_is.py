@@ -214,10 +214,15 @@ class _Reader:
     def _service_option(self, vpc_id: str, service: str) -> ServiceOption:
         vpc = self.vpcs.get(vpc_id)
         endpoints = vpc.endpoints if vpc is not None else []
-        if any(endpoint.type == "interface" and endpoint.service == service for endpoint in endpoints):
+        interface = [endpoint for endpoint in endpoints if endpoint.type == "interface" and endpoint.service == service]
+        if interface:
+            assert vpc is not None
+            self._note_layout(vpc, interface[0].id, interface[0].azs)
             return "interface-endpoint"
         if any(endpoint.type == "gateway" and endpoint.service == service for endpoint in endpoints):
             return "gateway-endpoint"
+        if vpc is not None and vpc.nat_gateways and all(gateway.az is not None for gateway in vpc.nat_gateways):
+            self._note_layout(vpc, "its NAT gateways", [gateway.az for gateway in vpc.nat_gateways if gateway.az])
         if vpc is not None and not vpc.nat_gateways:
             note = (
                 f"As-is: {vpc_id} has no NAT gateway and no endpoint for {service}; its calls to {service} are priced "
@@ -226,3 +231,15 @@ class _Reader:
             if note not in self.notes:
                 self.notes.append(note)
         return "nat"
+
+    def _note_layout(self, vpc: Vpc, what: str, azs: list[str]) -> None:
+        """Endpoints and NAT gateways are priced in every AZ of their VPC (the layout `compare` uses); say so
+        when the existing ones cover fewer."""
+        covered, all_azs = set(azs), set(vpc.zone_ids)
+        if covered and all_azs and covered < all_azs:
+            note = (
+                f"As-is: {what} of {vpc.id}: {len(covered)} of its {len(all_azs)} AZs covered; priced in every AZ "
+                "of the VPC, as vpccost lays them out."
+            )
+            if note not in self.notes:
+                self.notes.append(note)
