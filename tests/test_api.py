@@ -110,3 +110,47 @@ def test_forecast_results_as_a_frame_a_figure_and_a_table() -> None:
     assert first["total_usd"].item() == outlook.totals()["2027-01"]["peering"]
     assert outlook.plot().data
     assert "2027-02" in outlook._repr_html_()
+
+
+def test_optimize_through_the_api() -> None:
+    hub = EXAMPLES / "optimizer" / "hub-peering-quota"
+    result = vpccost.optimize(
+        hub / "traffic.csv", hub / "topology.yaml", allow="peering,transit-gateway", peering_quota=3
+    )
+    # examples/optimizer/README.md: 3 TGW attachments × $36.50 + 300 GB × $0.02 = $115.50
+    assert result.optimal
+    assert result.result.total_usd == Decimal("115.50")
+    frame = result.to_frame()
+    assert set(frame["option"]) == {"peering", "transit-gateway"}
+    assert "optimized" in result._repr_html_()
+    with pytest.raises(vpccost.InputError, match="allow"):
+        vpccost.optimize(hub / "traffic.csv", hub / "topology.yaml", allow="wormhole")
+
+
+def test_optimize_shows_the_saving_against_the_estate_as_it_is() -> None:
+    result = vpccost.optimize(EXAMPLES / "as-is" / "traffic.csv", EXAMPLES / "as-is" / "topology.yaml")
+    assert "as-is" in result.savings
+    as_is = result.comparison.design("as-is").total_usd
+    assert as_is is not None and result.result.total_usd is not None
+    assert result.savings["as-is"] == as_is - result.result.total_usd
+    assert result.result.total_usd <= as_is
+
+
+def test_breakeven_through_the_api() -> None:
+    crossing = vpccost.breakeven(
+        MULTI / "traffic.csv",
+        MULTI / "topology.yaml",
+        vpc="orders",
+        service="aws:s3",
+        options=("nat", "interface-endpoint"),
+    )
+    document = crossing.to_dict()
+    nat, endpoint = document["options"]
+    # orders has 3 AZs: NAT gateways 3 × 730 h × ($0.045 + $0.005 public IPv4) = $109.50, plus 148 GB × $0.045
+    # = $6.66; interface endpoints 3 × 730 h × $0.01 = $21.90, plus 148 GB × $0.01 = $1.48 (PRICING-FACTS §1)
+    assert (nat["fixed_usd"], nat["cost_usd_now"]) == ("109.50", "116.16")
+    assert (endpoint["fixed_usd"], endpoint["cost_usd_now"]) == ("21.90", "23.38")
+    # the endpoint is cheaper at every volume: its fixed cost and every rate are lower, so the lines never cross
+    assert document["breakeven_gb"] is None
+    assert document["cheaper_now"] == "interface-endpoint"
+    assert crossing.figure().data

@@ -15,15 +15,18 @@ try:
 except PackageNotFoundError:  # running from a source tree that is not installed
     __version__ = "0.0.0"
 
+from vpccost.breakeven import BreakEven, breakeven
 from vpccost.catalog import Catalog, load_pricing
 from vpccost.compare import Comparison, compare
 from vpccost.engine import DesignResult, LineItem
 from vpccost.errors import InputError, MissingPriceError, VpccostError
 from vpccost.forecasting import Forecast, forecast
+from vpccost.optimizer import Optimization, optimize
 from vpccost.topology import Topology, load_topology
 from vpccost.traffic import Traffic, load_traffic
 
 __all__ = [
+    "BreakEven",
     "Catalog",
     "Comparison",
     "DesignResult",
@@ -31,13 +34,16 @@ __all__ = [
     "InputError",
     "LineItem",
     "MissingPriceError",
+    "Optimization",
     "Topology",
     "Traffic",
     "VpccostError",
     "__version__",
+    "breakeven",
     "compare",
     "forecast",
     "load_pricing",
     "load_topology",
     "load_traffic",
+    "optimize",
 ]

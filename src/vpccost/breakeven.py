@@ -21,7 +21,7 @@ from typing import Any
 import numpy as np
 
 from vpccost.catalog import Catalog, tier_scale
-from vpccost.compare import PricingInput, TopologyInput, TrafficInput, _catalog, _period_hours
+from vpccost.compare import PricingInput, TopologyInput, TrafficInput, catalog_from, period_hours_from
 from vpccost.designs.mixed import NEW_HUB_AZ_COUNT, PAIR_OPTIONS, SERVICE_OPTIONS, hosted_zone_months
 from vpccost.errors import InputError
 from vpccost.estate import NONE, VPC, Estate, build_estate
@@ -187,8 +187,8 @@ def breakeven(
     hours: Decimal | int | str = 730,
 ) -> BreakEven:
     """The break-even volume between two options for the VPC `pair`, or for `vpc` calling `service`."""
-    catalog = _catalog(pricing, overrides)
-    period_hours = _period_hours(hours)
+    catalog = catalog_from(pricing, overrides)
+    period_hours = period_hours_from(hours)
     loaded_topology = load_topology(topology) if isinstance(topology, str | Path) else topology
     loaded_traffic = traffic if isinstance(traffic, Traffic) else load_traffic(traffic)
     estate = build_estate(loaded_traffic, loaded_topology)

@@ -165,9 +165,9 @@ def compare(
 
     `split_by` names a label column of the traffic (team, application): per-GB line items are then split by
     its values, so costs can be charged back by label; hourly resources carry no label."""
-    period_hours = _period_hours(hours)
-    catalog = _catalog(pricing, overrides)
-    with _collector_paused():
+    period_hours = period_hours_from(hours)
+    catalog = catalog_from(pricing, overrides)
+    with collector_paused():
         loaded_topology = load_topology(topology) if isinstance(topology, str | Path) else topology
         names = design_names(designs, loaded_topology)
         loaded_traffic = traffic if isinstance(traffic, Traffic) else load_traffic(traffic)
@@ -202,7 +202,7 @@ def _design_usage(name: str, estate: Estate, options: Options) -> DesignUsage:
 
 def compare_estate(estate: Estate, catalog: Catalog, options: Options, designs: Sequence[str]) -> Comparison:
     """Price `designs` for an estate that is already resolved (a forecast re-prices one estate per month)."""
-    with _collector_paused():
+    with collector_paused():
         results = [
             price(
                 _design_usage(name, estate, options),
@@ -219,13 +219,13 @@ def compare_estate(estate: Estate, catalog: Catalog, options: Options, designs: 
         estate=estate,
         designs=results,
         service_access=access,
-        assumptions=_assumptions(estate, results, options.period_hours, catalog),
+        assumptions=comparison_assumptions(estate, results, options.period_hours, catalog),
         warnings=label_column_warnings(estate.traffic),
     )
 
 
 @contextmanager
-def _collector_paused() -> Iterator[None]:
+def collector_paused() -> Iterator[None]:
     """Reading a large estate and pricing it build hundreds of thousands of small records (parsed topology
     entries, meters, line items) that hold no reference cycles: the cyclic garbage collector has nothing to
     find in them but would scan them again and again (a quarter of the time on large estates). It is paused
@@ -239,13 +239,13 @@ def _collector_paused() -> Iterator[None]:
             gc.enable()
 
 
-def _catalog(pricing: PricingInput, overrides: str | Path | None) -> Catalog:
+def catalog_from(pricing: PricingInput, overrides: str | Path | None) -> Catalog:
     if isinstance(pricing, Catalog):
         return pricing if overrides is None else apply_overrides_file(pricing, overrides)
     return load_pricing(pricing, overrides=overrides)
 
 
-def _period_hours(hours: Decimal | int | str) -> Decimal:
+def period_hours_from(hours: Decimal | int | str) -> Decimal:
     try:
         value = Decimal(str(hours))
     except ArithmeticError:
@@ -255,7 +255,9 @@ def _period_hours(hours: Decimal | int | str) -> Decimal:
     return value
 
 
-def _assumptions(estate: Estate, results: list[DesignResult], period_hours: Decimal, catalog: Catalog) -> list[str]:
+def comparison_assumptions(
+    estate: Estate, results: list[DesignResult], period_hours: Decimal, catalog: Catalog
+) -> list[str]:
     notes = [
         f"Period: {format_decimal(period_hours)} hours (730 = one month); monthly tier bounds scale by hours/730.",
         "Volumes are GB of 2^30 bytes per period; tiers apply to each usage type's total per region across "

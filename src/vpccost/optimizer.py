@@ -46,13 +46,13 @@ from vpccost.compare import (
     PricingInput,
     TopologyInput,
     TrafficInput,
-    _assumptions,
-    _catalog,
-    _collector_paused,
-    _period_hours,
+    catalog_from,
+    collector_paused,
     compare_estate,
+    comparison_assumptions,
+    design_names,
+    period_hours_from,
 )
-from vpccost.designs import DESIGNS
 from vpccost.designs.mixed import (
     HOSTED_ZONE,
     NEW_HUB_AZ_COUNT,
@@ -255,9 +255,9 @@ def optimize(
         )
     if time_limit_s is not None and time_limit_s <= 0:
         raise InputError("the time limit must be a positive number of seconds", field="time_limit")
-    options = Options(period_hours=_period_hours(hours), nat_per_vpc=nat_per_vpc)
-    catalog = _catalog(pricing, overrides)
-    with _collector_paused():
+    options = Options(period_hours=period_hours_from(hours), nat_per_vpc=nat_per_vpc)
+    catalog = catalog_from(pricing, overrides)
+    with collector_paused():
         loaded_topology = load_topology(topology) if isinstance(topology, str | Path) else topology
         loaded_traffic = traffic if isinstance(traffic, Traffic) else load_traffic(traffic)
         estate = build_estate(loaded_traffic, loaded_topology)
@@ -280,11 +280,11 @@ def optimize_estate(
     model = _ModelBuilder(estate, catalog, options, allow, peering_quota, hub_vpc)
     solution = model.solve(time_limit_s)
     mix = model.mix(solution.x)
-    with _collector_paused():
+    with collector_paused():
         result = price(mixed_usage(estate, options, mix), catalog, period_hours=options.period_hours)
-        comparison = compare_estate(estate, catalog, options, list(DESIGNS))
+        comparison = compare_estate(estate, catalog, options, design_names(None, estate.topology))
     comparison.designs.append(result)
-    comparison.assumptions = _assumptions(estate, comparison.designs, options.period_hours, catalog)
+    comparison.assumptions = comparison_assumptions(estate, comparison.designs, options.period_hours, catalog)
     comparison.assumptions[-1:-1] = model.notes
     return Optimization(
         result=result,
