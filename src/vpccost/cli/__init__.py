@@ -426,5 +426,6 @@ def main() -> None:
 # the command modules register their commands on `app` when imported
 from vpccost.cli import (  # noqa: E402
     aws,  # noqa: F401
+    flowlogs,  # noqa: F401
     optimize,  # noqa: F401
 )

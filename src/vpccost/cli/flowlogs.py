@@ -1,0 +1,127 @@
+"""`vpccost flowlogs …`: VPC Flow Logs turned into a traffic matrix that `compare` reads."""
+
+from __future__ import annotations
+
+import json
+import sys
+import time
+from pathlib import Path
+from typing import Annotated, Any
+
+import typer
+from rich.console import Console
+from rich.progress import BarColumn, DownloadColumn, Progress, TextColumn, TimeRemainingColumn
+
+from vpccost.cli import _emit, _run, app
+from vpccost.flowlogs import FlowLogAggregate, aggregate_flowlogs, parse_time
+from vpccost.flowlogs import Progress as ProgressHooks
+from vpccost.flowlogs.formats import parse_log_format
+from vpccost.flowlogs.sources import s3_client_for
+
+flowlogs_app = typer.Typer(help="Turn VPC Flow Logs into a traffic matrix.", no_args_is_help=True)
+app.add_typer(flowlogs_app, name="flowlogs")
+
+PROGRESS_AFTER_S = 2.0
+"""The progress bar appears only when reading lasts longer than this: short runs stay quiet."""
+
+
+@flowlogs_app.command(
+    "aggregate",
+    epilog="Example: vpccost flowlogs aggregate examples/flowlogs/AWSLogs --topology examples/flowlogs/topology.yaml "
+    "--output traffic.csv --report report.json",
+)
+def aggregate(
+    paths: Annotated[
+        list[str],
+        typer.Argument(help="Flow-log files, directories (read recursively), globs, or s3://bucket/prefix locations."),
+    ],
+    topology: Annotated[
+        Path, typer.Option("--topology", "-t", help="Topology file (YAML or JSON): VPCs, CIDRs, subnets, ENIs.")
+    ],
+    output: Annotated[
+        Path | None, typer.Option("--output", "-o", help="Write the traffic matrix (CSV) here instead of stdout.")
+    ] = None,
+    report: Annotated[Path | None, typer.Option(help="Also write the aggregation report (JSON) here.")] = None,
+    log_format: Annotated[
+        str | None,
+        typer.Option(
+            help="Format of records without a header line (CloudWatch Logs, Firehose), as DescribeFlowLogs gives it: "
+            "'${version} ${account-id} …'. Default: the version 2 default format."
+        ),
+    ] = None,
+    start: Annotated[
+        str | None, typer.Option(help="Keep records starting at or after this ISO-8601 time or date (UTC).")
+    ] = None,
+    end: Annotated[str | None, typer.Option(help="Keep records starting before this ISO-8601 time or date.")] = None,
+    monthly: Annotated[
+        bool, typer.Option("--monthly", help="Scale volumes to a 730-hour month over the window (gb per month).")
+    ] = False,
+    profile: Annotated[str | None, typer.Option(help="AWS profile for s3:// locations.", envvar="AWS_PROFILE")] = None,
+) -> None:
+    """Count each byte of the flow logs once and write the traffic matrix (src, dst, AZs, initiator, volume)."""
+    _run(lambda: _check_options(log_format, start, end))
+    s3_client = s3_client_for(profile) if any(path.startswith("s3://") for path in paths) else None
+    bar = _LazyProgress()
+    try:
+        result: FlowLogAggregate = _run(
+            lambda: aggregate_flowlogs(
+                paths,
+                topology,
+                log_format=log_format,
+                start=start,
+                end=end,
+                monthly=monthly,
+                s3_client=s3_client,
+                progress=ProgressHooks(total=bar.total, advance=bar.advance),
+            )
+        )
+    finally:
+        bar.stop()
+    typer.echo(result.report.summary(), err=True)
+    if report is not None:
+        _emit(json.dumps(result.report.to_dict(), indent=2) + "\n", report)
+    _emit(result.to_csv(), output)
+
+
+def _check_options(log_format: str | None, start: str | None, end: str | None) -> None:
+    """The options a user types, checked before any file is listed or read."""
+    if log_format is not None:
+        parse_log_format(log_format)
+    parse_time(start, "--start")
+    parse_time(end, "--end")
+
+
+class _LazyProgress:
+    """A rich progress bar on stderr that starts only once reading has lasted `PROGRESS_AFTER_S`, and only on a
+    terminal."""
+
+    def __init__(self) -> None:
+        self.began = time.monotonic()
+        self.total_bytes = 0
+        self.done_bytes = 0
+        self.progress: Progress | None = None
+        self.task: Any = None
+
+    def total(self, size_bytes: int) -> None:
+        self.total_bytes = size_bytes
+
+    def advance(self, size_bytes: int) -> None:
+        self.done_bytes += size_bytes
+        if self.progress is None:
+            if time.monotonic() - self.began < PROGRESS_AFTER_S or not sys.stderr.isatty():
+                return
+            self.progress = Progress(
+                TextColumn("reading flow logs"),
+                BarColumn(),
+                DownloadColumn(),
+                TimeRemainingColumn(),
+                console=Console(stderr=True),
+                transient=True,
+            )
+            self.progress.start()
+            self.task = self.progress.add_task("read", total=self.total_bytes or None)
+        self.progress.update(self.task, completed=self.done_bytes)
+
+    def stop(self) -> None:
+        if self.progress is not None:
+            self.progress.stop()
