@@ -30,8 +30,9 @@ from vpccost.errors import InputError
 from vpccost.flowlogs.formats import header_format
 
 DELIVERY_SLACK = timedelta(hours=1)
-"""How far a file's dated key may lie from the records it holds: records are aggregated over up to 10
-minutes and delivered some minutes later, so a window keeps files dated up to an hour either side of it."""
+"""How long before its dated key's period a file's records may have started: a file holds the records of the
+five minutes before it was written, each aggregated over up to ten minutes; an hour is a wide margin. Records
+never start after their file was written, so nothing later than the key's period is possible."""
 
 SKIPPED_SUFFIXES = (".yaml", ".yml", ".csv", ".md", ".html", ".ipynb", ".py", ".xlsx", ".sql", ".toml", ".cfg")
 """Files in a directory or prefix with these suffixes are not flow logs (a topology or a README beside
@@ -129,16 +130,17 @@ def key_period(key: str) -> tuple[datetime, datetime] | None:
 
 
 def in_window(key: str, start: datetime | None, end: datetime | None) -> bool:
-    """Whether a file filed under this key can hold records that start inside [start, end)."""
+    """Whether a file filed under this key can hold records that start inside [start, end): its records
+    started in [period begin - DELIVERY_SLACK, period end)."""
     if start is None and end is None:
         return True
     period = key_period(key)
     if period is None:
         return True
     begin, finish = period
-    if start is not None and finish <= start - DELIVERY_SLACK:
+    if start is not None and finish <= start:
         return False
-    return not (end is not None and begin >= end + DELIVERY_SLACK)
+    return not (end is not None and begin - DELIVERY_SLACK >= end)
 
 
 def fetch(source: Source, s3_client: Any | None = None) -> bytes:
@@ -183,6 +185,8 @@ def gunzip(data: bytes) -> bytes:
         decompressor = zlib.decompressobj(wbits=31)
         pieces.append(decompressor.decompress(data))
         pieces.append(decompressor.flush())
+        if not decompressor.eof:
+            raise zlib.error("the gzip data ends before its end: the file is truncated")
         data = decompressor.unused_data
         if not data.startswith(GZIP_MAGIC):
             break

@@ -243,9 +243,9 @@ def flow_rows_sql(
 classified AS (
   SELECT records.*,
     CASE
+      WHEN log_status IS NULL OR log_status NOT IN ('OK', 'NODATA', 'SKIPDATA') THEN 'MALFORMED'
       {outside}WHEN log_status = 'NODATA' THEN 'NODATA'
       WHEN log_status = 'SKIPDATA' THEN 'SKIPDATA'
-      WHEN log_status IS NULL OR log_status <> 'OK' THEN 'MALFORMED'
       WHEN srcaddr IS NULL OR dstaddr IS NULL OR bytes IS NULL OR bytes < 0 THEN 'MALFORMED'
       WHEN action = 'REJECT' THEN 'REJECT'
       WHEN action = 'ACCEPT' THEN 'ACCEPT'
@@ -435,9 +435,9 @@ def transit_gateway_rows_sql(
 classified AS (
   SELECT records.*,
     CASE
+      WHEN log_status IS NULL OR log_status NOT IN ('OK', 'NODATA', 'SKIPDATA') THEN 'MALFORMED'
       {outside}WHEN log_status = 'NODATA' THEN 'NODATA'
       WHEN log_status = 'SKIPDATA' THEN 'SKIPDATA'
-      WHEN log_status IS NULL OR log_status <> 'OK' THEN 'MALFORMED'
       WHEN bytes IS NULL OR bytes < 0 THEN 'MALFORMED'
       ELSE 'ACCEPT'
     END AS status
