@@ -1,7 +1,8 @@
 """Benchmark `vpccost optimize` on a generated estate against `vpccost compare` on the same input.
 
     python benchmarks/bench_optimize.py [--vpcs 300 --pairs 10000 --seed 1 --time-limit 60]
-                                        [--sizes 50,100,200,300] [--repeat 1]
+                                        [--allow peering,transit-gateway,privatelink,endpoints,nat]
+                                        [--sizes 50,100,200,300]
 
 Writes `benchmarks/data/optimize/{topology.yaml,traffic.csv,overrides.yaml}` (deterministic from the seed):
 VPCs over 3 regions (us-east-1, us-east-2, us-west-2), communicating pairs (a few hubs with more spokes than
@@ -9,9 +10,12 @@ the default peering quota, ~10 % across regions, traffic both ways), and calls f
 services and the internet. Prices the snapshot lacks in us-west-2 are borrowed from other regions
 (`bench_compare.missing_prices`), so the totals are not real AWS costs.
 
-Prints the time of `vpccost.compare` (all five designs) and of `vpccost.optimize` (which also prices the five
-designs for the savings), their ratio, whether the optimum is proven or the gap at the time limit, and how the
-model grows with the estate (variables, constraints, binaries, solve time at each size of `--sizes`).
+Prints the time of `vpccost.compare` (all five designs), then, for two cases — every option allowed (the
+default) and the options of `--allow` (default: all but sharing, where the peering quota makes the model
+choose which pairs to peer) — the time of `vpccost.optimize` (which also prices the five designs for the
+savings), its ratio to compare's, whether the optimum is proven or the gap at the time limit, and the model's
+size. Then how the model grows with the estate (variables, constraints, binaries, solve time at each size of
+`--sizes`, every option allowed).
 """
 
 from __future__ import annotations
@@ -93,26 +97,17 @@ def generate(vpcs: int, pairs: int, seed: int, directory: Path) -> tuple[Path, P
     return traffic, topology, overrides
 
 
-def main(argv: Sequence[str] | None = None) -> int:
-    parser = argparse.ArgumentParser(description=__doc__, formatter_class=argparse.RawDescriptionHelpFormatter)
-    parser.add_argument("--vpcs", type=int, default=300)
-    parser.add_argument("--pairs", type=int, default=10_000)
-    parser.add_argument("--seed", type=int, default=1)
-    parser.add_argument("--time-limit", type=float, default=60.0)
-    parser.add_argument("--sizes", default="50,100,200,300", help="VPC counts for the model-size table ('' skips)")
-    parser.add_argument("--allow", default=None, help="optimize --allow tokens (default: all)")
-    args = parser.parse_args(argv)
-    traffic, topology, overrides = generate(args.vpcs, args.pairs, args.seed, DATA_DIR)
-    print(f"vpccost {vpccost.__version__} optimize benchmark: {args.vpcs} VPCs, {args.pairs} pairs, "
-          f"{len(REGIONS)} regions, {len(SERVICES)} services, seed {args.seed}")  # fmt: skip
+NO_SHARING = "peering,transit-gateway,privatelink,endpoints,nat"
+
+
+def report_case(label: str, allow: str | None, paths: tuple[Path, Path, Path], compare_s: float,
+                time_limit_s: float) -> None:  # fmt: skip
+    """Optimize one case and print its time, its ratio to compare's, its status, model size and totals."""
+    traffic, topology, overrides = paths
     started = time.perf_counter()
-    comparison = vpccost.compare(traffic, topology, overrides=overrides)
-    compare_s = time.perf_counter() - started
-    started = time.perf_counter()
-    result = optimize(traffic, topology, overrides=overrides, allow=args.allow, time_limit_s=args.time_limit)
+    result = optimize(traffic, topology, overrides=overrides, allow=allow, time_limit_s=time_limit_s)
     optimize_s = time.perf_counter() - started
-    cheapest = comparison.cheapest
-    print(f"  COMPARE   vpccost.compare, 5 designs          {compare_s:8.2f} s")
+    print(f"{label} (--allow {allow or 'all'}):")
     print(
         f"  OPTIMIZE  vpccost.optimize (incl. compare)    {optimize_s:8.2f} s   "
         f"of which HiGHS {result.solve_seconds:.2f} s"
@@ -123,25 +118,46 @@ def main(argv: Sequence[str] | None = None) -> int:
     print(f"  STATUS    {result.status}: {gap}   goal: proven within 60 s  {goal}")
     print(f"  MODEL     {result.model_variables} variables ({result.model_binaries} binary), "
           f"{result.model_constraints} constraints")  # fmt: skip
-    best = "—" if cheapest is None else f"{cheapest.design} {cheapest.total_usd}"
-    print(f"  TOTALS    optimized {result.result.total_usd} (feasible {result.result.feasible}); cheapest pure {best}")
+    print(f"  TOTALS    optimized {result.result.total_usd} (feasible {result.result.feasible})")
     chosen: dict[str, int] = {}
     for pair in result.pairs:
         chosen[str(pair.option)] = chosen.get(str(pair.option), 0) + 1
     for service in result.services:
         chosen[f"service:{service.option}"] = chosen.get(f"service:{service.option}", 0) + 1
     print(f"  CHOICES   {dict(sorted(chosen.items()))}")
+
+
+def main(argv: Sequence[str] | None = None) -> int:
+    parser = argparse.ArgumentParser(description=__doc__, formatter_class=argparse.RawDescriptionHelpFormatter)
+    parser.add_argument("--vpcs", type=int, default=300)
+    parser.add_argument("--pairs", type=int, default=10_000)
+    parser.add_argument("--seed", type=int, default=1)
+    parser.add_argument("--time-limit", type=float, default=60.0)
+    parser.add_argument("--sizes", default="50,100,200,300", help="VPC counts for the model-size table ('' skips)")
+    parser.add_argument("--allow", default=NO_SHARING, help=f"the second case's --allow tokens (default {NO_SHARING})")
+    args = parser.parse_args(argv)
+    paths = generate(args.vpcs, args.pairs, args.seed, DATA_DIR)
+    print(f"vpccost {vpccost.__version__} optimize benchmark: {args.vpcs} VPCs, {args.pairs} pairs, "
+          f"{len(REGIONS)} regions, {len(SERVICES)} services, seed {args.seed}")  # fmt: skip
+    started = time.perf_counter()
+    comparison = vpccost.compare(paths[0], paths[1], overrides=paths[2])
+    compare_s = time.perf_counter() - started
+    cheapest = comparison.cheapest
+    best = "—" if cheapest is None else f"{cheapest.design} {cheapest.total_usd}"
+    print(f"  COMPARE   vpccost.compare, 5 designs          {compare_s:8.2f} s   cheapest pure: {best}")
+    report_case("Every option", None, paths, compare_s, args.time_limit)
+    report_case("Restricted", args.allow, paths, compare_s, args.time_limit)
     sizes = [int(size) for size in args.sizes.split(",") if size.strip()]
     if sizes:
-        print("Model size as the estate grows (pairs at the same density as the main run):")
+        print("Model size as the estate grows (pairs at the same density as the main run, every option allowed):")
         print(
             f"  {'VPCs':>6} {'pairs':>7} {'variables':>10} {'constraints':>12} {'binaries':>9} {'solve s':>8}  status"
         )
         density = args.pairs / (args.vpcs * (args.vpcs - 1) / 2)
         for size in sizes:
             pairs = round(density * size * (size - 1) / 2)
-            paths = generate(size, pairs, args.seed, DATA_DIR / f"size-{size}")
-            run = optimize(paths[0], paths[1], overrides=paths[2], allow=args.allow, time_limit_s=args.time_limit)
+            sized = generate(size, pairs, args.seed, DATA_DIR / f"size-{size}")
+            run = optimize(sized[0], sized[1], overrides=sized[2], time_limit_s=args.time_limit)
             print(f"  {size:>6} {len(run.pairs):>7} {run.model_variables:>10} {run.model_constraints:>12} "
                   f"{run.model_binaries:>9} {run.solve_seconds:>8.2f}  {run.status}")  # fmt: skip
     return 0
