@@ -154,3 +154,18 @@ def test_breakeven_through_the_api() -> None:
     assert document["breakeven_gb"] is None
     assert document["cheaper_now"] == "interface-endpoint"
     assert crossing.figure().data
+
+
+def test_aggregate_flowlogs_through_the_api() -> None:
+    flowlogs = EXAMPLES / "flowlogs"
+    result = vpccost.aggregate_flowlogs(flowlogs / "AWSLogs", flowlogs / "topology.yaml")
+    frame = result.to_frame()
+    # examples/flowlogs/README.md: eight rows; orders → billing from use1-az1 is 2,000,000 bytes a minute × 30
+    assert len(frame) == 8
+    assert int(frame["bytes"].sum()) == 762_000_000
+    assert result.report.reconciles
+    assert result.report.to_dict()["records"]["read"] == 606
+    comparison = vpccost.compare(vpccost.load_traffic(frame), flowlogs / "topology.yaml", hours="0.5")
+    assert comparison.cheapest is not None
+    with pytest.raises(vpccost.InputError, match="--start"):
+        vpccost.aggregate_flowlogs(flowlogs / "AWSLogs", flowlogs / "topology.yaml", start="yesterday")

@@ -20,6 +20,7 @@ from vpccost.catalog import Catalog, load_pricing
 from vpccost.compare import Comparison, compare
 from vpccost.engine import DesignResult, LineItem
 from vpccost.errors import InputError, MissingPriceError, VpccostError
+from vpccost.flowlogs import FlowLogAggregate, aggregate_flowlogs
 from vpccost.forecasting import Forecast, forecast
 from vpccost.optimizer import Optimization, optimize
 from vpccost.topology import Topology, load_topology
@@ -30,6 +31,7 @@ __all__ = [
     "Catalog",
     "Comparison",
     "DesignResult",
+    "FlowLogAggregate",
     "Forecast",
     "InputError",
     "LineItem",
@@ -39,6 +41,7 @@ __all__ = [
     "Traffic",
     "VpccostError",
     "__version__",
+    "aggregate_flowlogs",
     "breakeven",
     "compare",
     "forecast",

@@ -425,6 +425,7 @@ def main() -> None:
 
 # the command modules register their commands on `app` when imported
 from vpccost.cli import (  # noqa: E402
+    athena,  # noqa: F401
     aws,  # noqa: F401
     flowlogs,  # noqa: F401
     optimize,  # noqa: F401
