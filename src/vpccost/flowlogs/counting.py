@@ -24,29 +24,27 @@ The rule, in the order it is applied here:
   them, a public address is `aws:<service>` when `pkt-*-aws-service` names it, else `internet`, and a private
   one is unattributed (an unlogged network the matrix cannot name).
 - The initiator (rule 7) comes from Stage A; without evidence the row says `src`, the traffic file's default.
+
+Stage A may return millions of rows for a large input, so the rule runs on arrays: every text value is coded
+as an integer into one vocabulary, each distinct address is resolved once (`AddressBook.resolve`), and rows are
+handled by array operations, never one by one.
 """
 
 from __future__ import annotations
 
 import re
 from collections.abc import Iterable
-from dataclasses import dataclass
+from dataclasses import dataclass, field
 from decimal import ROUND_HALF_EVEN, Decimal
 from typing import Any
 
 import numpy as np
 import pandas as pd
 import pyarrow as pa
+import pyarrow.compute as pc
 
 from vpccost.errors import InputError
-from vpccost.flowlogs.addresses import (
-    MIDDLEBOX_TYPES,
-    AddressBook,
-    Candidate,
-    ip_version,
-    is_private,
-    service_endpoint,
-)
+from vpccost.flowlogs.addresses import MIDDLEBOX_TYPES, AddressBook, AddressTable, KnownInterface, service_endpoint
 from vpccost.flowlogs.report import (
     FlowLogReport,
     Middlebox,
@@ -54,7 +52,7 @@ from vpccost.flowlogs.report import (
     TransitGatewayAttachmentTraffic,
     utc_seconds_text,
 )
-from vpccost.flowlogs.sql import FLOW_ROW_COLUMNS, TRANSIT_GATEWAY_ROW_COLUMNS
+from vpccost.flowlogs.sql import FLOW_ROW_COLUMNS, STATUSES, TRANSIT_GATEWAY_ROW_COLUMNS
 from vpccost.topology import Topology
 from vpccost.traffic import INTERNET
 from vpccost.units import BYTES_PER_GB, GB_PER_BYTE, HOURS_PER_MONTH, exact_arithmetic, rounding_arithmetic
@@ -67,20 +65,23 @@ over the observed period is rarely a finite decimal."""
 
 EXAMPLES_PER_CAUSE = 5
 
-_TEXT_COLUMNS = tuple(
-    name
-    for name in FLOW_ROW_COLUMNS
-    if name
-    not in {
-        "traffic_path",
-        "records",
-        "packets",
-        "bytes",
-        "duplicate_records",
-        "duplicate_bytes",
-        "first_start",
-        "last_end",
-    }
+MEASURES = ("records", "packets", "bytes", "duplicate_records", "duplicate_bytes")
+
+TEXT_COLUMNS = (
+    "interface_id",
+    "interface_type",
+    "vpc_id",
+    "subnet_id",
+    "az_id",
+    "flow_direction",
+    "srcaddr",
+    "dstaddr",
+    "pkt_srcaddr",
+    "pkt_dstaddr",
+    "pkt_src_aws_service",
+    "pkt_dst_aws_service",
+    "initiator",
+    "initiator_evidence",
 )
 
 _STATUS_REASONS = {
@@ -108,6 +109,18 @@ _INTERFACE_TYPES = {
 """v11 `interface-type` values (EC2's network-interface types, any spelling) that mean a middlebox; any other
 value (`interface`, `lambda`, `efa`, `trunk`, `branch`…) is a workload."""
 
+LOCAL_SIDE_UNDECIDED = "local side undecided"
+OUTSIDE_TOPOLOGY = "logged ENI outside the topology"
+OVERLAPPING = "overlapping CIDRs"
+PRIVATE_OUTSIDE = "private address outside the topology"
+ENDPOINT_UNKNOWN = "endpoint without a known service (give the endpoint's service in the topology)"
+PROVIDER_OUTSIDE = "endpoint's provider VPC outside the topology"
+
+EGRESS, INGRESS, UNDECIDED = 1, -1, 0
+
+CAUSES = ("", LOCAL_SIDE_UNDECIDED, OUTSIDE_TOPOLOGY, OVERLAPPING, PRIVATE_OUTSIDE, ENDPOINT_UNKNOWN, PROVIDER_OUTSIDE)
+"""Why a side cannot be placed, by code (0: it can)."""
+
 
 @dataclass
 class CountedTraffic:
@@ -131,43 +144,28 @@ def count_flows(
     """Apply the counting rule to Stage A's rows (`flow_rows_sql`, and `transit_gateway_rows_sql` for Transit
     Gateway flow logs) and resolve them against the topology.
 
-    `report` may come filled with what reading the files found (malformed lines, files, formats); the counts
-    of the rows are added to it. `window_start`/`window_end` (Unix seconds) are the window the rows were
-    filtered to; with both, `monthly` scales by 730 hours over that window, else over the observed one."""
+    `rows` may hold text as strings or as dictionary arrays. `report` may come filled with what reading the
+    files found (malformed lines, files, formats); the counts of the rows are added to it.
+    `window_start`/`window_end` (Unix seconds) are the window the rows were filtered to; with both, `monthly`
+    scales by 730 hours over that window, else over the observed one."""
     report = report if report is not None else FlowLogReport()
-    frame = _frame(rows, FLOW_ROW_COLUMNS)
+    table = _table(rows, FLOW_ROW_COLUMNS)
     book = AddressBook(topology)
-    _count_statuses(frame, report)
-    if transit_gateway_rows is not None:
-        _count_transit_gateway(_frame(transit_gateway_rows, TRANSIT_GATEWAY_ROW_COLUMNS), report)
-    _observe_window(frame, transit_gateway_rows, report, window_start, window_end)
+    masks = _status_masks(table.column("status"))
+    measures = {name: _integers(table.column(name)) for name in MEASURES}
+    _count_statuses(table, masks, measures, report)
+    gateway = None if transit_gateway_rows is None else _table(transit_gateway_rows, TRANSIT_GATEWAY_ROW_COLUMNS)
+    if gateway is not None:
+        _count_transit_gateway(gateway, report)
+    _observe_window(table, masks, gateway, report, window_start, window_end)
 
-    seen = frame[frame["status"].isin(["ACCEPT", "REJECT"])].reset_index(drop=True)
-    translated = _translated(seen, book)
-    kinds = _classify_interfaces(seen, translated, book)
-    seen["kind"] = seen["interface_id"].map(lambda eni: kinds[eni][0] if eni else "workload")
-    # without an interface-id, a record is judged alone
-    seen.loc[seen["interface_id"].eq("") & translated, "kind"] = "middlebox"
-    seen["direction"] = _directions(seen, book)
-    middlebox = seen["kind"].ne("workload")
-    accepted = seen["status"].eq("ACCEPT")
-
-    _report_middleboxes(seen[middlebox & accepted], kinds, book, report)
-    report.skipped["middlebox"].add(*_sums(seen[middlebox & accepted]))
-
-    workload = seen[~middlebox]
-    logged = _logged_addresses(workload)
-    candidates = workload[workload["status"].eq("ACCEPT")]
-    undecided = candidates["direction"].eq("")
-    _unattributed(report, "local side undecided", candidates[undecided], "interface_id")
-    candidates = candidates[~undecided]
-    sender = _identity(candidates, "src")
-    copy = candidates["direction"].eq("ingress") & sender.isin(logged)
-    report.skipped["sender_logged"].add(*_sums(candidates[copy]))
-    traffic = _edges(candidates[~copy].reset_index(drop=True), book, report)
+    seen = np.flatnonzero(masks["ACCEPT"] | masks["REJECT"])
+    rows_seen = _Rows.of(table, measures, seen, masks["ACCEPT"][seen])
+    del table
+    edges = _count_seen(rows_seen, book, report)
 
     _finish_window(report, monthly)
-    matrix = _matrix(traffic, report)
+    matrix = _matrix(edges, report)
     report.records_parsed = report.records_read - report.unparsed_lines
     return CountedTraffic(traffic=matrix, report=report)
 
@@ -178,90 +176,223 @@ def normalised_interface_type(value: str) -> str | None:
     return _INTERFACE_TYPES.get(key)
 
 
-def _frame(rows: pd.DataFrame | pa.Table, columns: Iterable[str]) -> pd.DataFrame:
-    frame = rows.to_pandas() if isinstance(rows, pa.Table) else rows.copy()
-    out = pd.DataFrame(index=range(len(frame)))
+def _table(rows: pd.DataFrame | pa.Table, columns: Iterable[str]) -> pa.Table:
+    table = rows if isinstance(rows, pa.Table) else pa.Table.from_pandas(rows, preserve_index=False)
     for name in columns:
-        if name not in frame.columns:
+        if name not in table.column_names:
             raise InputError(f"Stage A rows lack the column '{name}'", source="flow-log rows", field=name)
-        column = frame[name].reset_index(drop=True)
-        if name in _TEXT_COLUMNS or name.startswith("tgw_") or name == "status":
-            out[name] = column.astype("string").fillna("").astype(str)
-        else:
-            out[name] = pd.to_numeric(column, errors="coerce")
-    for name in ("records", "packets", "bytes", "duplicate_records", "duplicate_bytes", "packets_lost"):
-        if name in out.columns:
-            out[name] = out[name].fillna(0).astype("int64")
-    return out
+    return table
 
 
-def _sums(rows: pd.DataFrame) -> tuple[int, int]:
-    return int(rows["records"].sum()), int(rows["bytes"].sum())
+def _status_masks(column: pa.ChunkedArray) -> dict[str, np.ndarray]:
+    array = column.combine_chunks()
+    if pa.types.is_dictionary(array.type):
+        array = array.cast(pa.string())
+    return {
+        status: np.asarray(pc.fill_null(pc.equal(array, status), False).to_numpy(zero_copy_only=False), dtype=bool)
+        for status in STATUSES
+    }
 
 
-def _count_statuses(frame: pd.DataFrame, report: FlowLogReport) -> None:
-    report.records_read += int(frame["records"].sum() + frame["duplicate_records"].sum())
-    report.bytes_read += int(frame["bytes"].sum() + frame["duplicate_bytes"].sum())
-    report.skipped["duplicate"].add(int(frame["duplicate_records"].sum()), int(frame["duplicate_bytes"].sum()))
-    for status, reason in _STATUS_REASONS.items():
-        report.skipped[reason].add(*_sums(frame[frame["status"].eq(status)]))
-    skipped = frame[frame["status"].eq("SKIPDATA")].sort_values(["interface_id", "first_start"])
-    report.skipdata_intervals = [
-        {"interface_id": eni, "start": _utc(start), "end": _utc(end), "records": int(records)}
-        for eni, start, end, records in zip(
-            skipped["interface_id"], skipped["first_start"], skipped["last_end"], skipped["records"], strict=True
+def _texts(column: pa.ChunkedArray | pa.Array) -> list[str]:
+    """A short column as Python strings, '' for NULL."""
+    array = column.combine_chunks() if isinstance(column, pa.ChunkedArray) else column
+    if pa.types.is_dictionary(array.type):
+        array = array.cast(pa.string())
+    return [str(value) for value in pc.fill_null(array.cast(pa.string()), "").to_pylist()]
+
+
+def _integers(column: pa.ChunkedArray) -> np.ndarray:
+    return np.asarray(pc.fill_null(column.cast(pa.int64()), 0).to_numpy(), dtype=np.int64)
+
+
+class _Registry:
+    """Short lists of names (matrix endpoints, AZs) as integer codes, so that rows carry integers."""
+
+    def __init__(self, names: Iterable[str] = ()) -> None:
+        self.names: list[str] = []
+        self.codes: dict[str, int] = {}
+        for name in names:
+            self.code(name)
+
+    def code(self, name: str) -> int:
+        code = self.codes.get(name)
+        if code is None:
+            code = self.codes[name] = len(self.names)
+            self.names.append(name)
+        return code
+
+    def codes_of(self, values: np.ndarray) -> np.ndarray:
+        """Codes of an array of names (each distinct name looked up once)."""
+        distinct, inverse = np.unique(values.astype(str), return_inverse=True)
+        return np.array([self.code(str(name)) for name in distinct], dtype=np.int64)[inverse]
+
+    def decode(self, codes: np.ndarray) -> np.ndarray:
+        return np.asarray(self.names, dtype=object)[codes.astype(np.int64)]
+
+
+@dataclass
+class _Rows:
+    """Accepted and rejected Stage A rows as arrays: text as codes into `values` (-1 for NULL)."""
+
+    values: np.ndarray
+    codes: dict[str, np.ndarray]
+    records: np.ndarray
+    bytes: np.ndarray
+    accepted: np.ndarray
+    lookup: dict[str, int] = field(default_factory=dict)
+
+    @classmethod
+    def of(cls, table: pa.Table, measures: dict[str, np.ndarray], positions: np.ndarray, accepted: np.ndarray) -> _Rows:
+        values, codes = _shared_codes(table, TEXT_COLUMNS, positions)
+        return cls(
+            values=values,
+            codes=codes,
+            records=measures["records"][positions],
+            bytes=measures["bytes"][positions],
+            accepted=accepted,
         )
+
+    def __len__(self) -> int:
+        return len(self.records)
+
+    def code(self, value: str) -> int:
+        """The code of a text value, -1 when no row has it."""
+        if not self.lookup:
+            self.lookup = {str(text): index for index, text in enumerate(self.values.tolist())}
+        return self.lookup.get(value, -1)
+
+    def text(self, code: int) -> str:
+        return "" if code < 0 else str(self.values[code])
+
+    def per_value(self, column: str, function: Any, default: int) -> np.ndarray:
+        """`function(text)` (an integer) for each row's value of `column`, computed once per distinct value."""
+        codes = self.codes[column]
+        result = np.full(len(codes), default, dtype=np.int64)
+        present = codes >= 0
+        if present.any():
+            distinct, inverse = np.unique(codes[present], return_inverse=True)
+            mapped = np.array([function(str(self.values[code])) for code in distinct], dtype=np.int64)
+            result[present] = mapped[inverse]
+        return result
+
+
+def _shared_codes(
+    table: pa.Table, names: Iterable[str], positions: np.ndarray
+) -> tuple[np.ndarray, dict[str, np.ndarray]]:
+    """One vocabulary for the text columns, and each column's codes into it (-1 for NULL) at `positions`:
+    addresses in `srcaddr` and `pkt_dstaddr` get the same code. Dictionary columns over one dictionary (the
+    local reader's vocabulary) keep their indices."""
+    parts: dict[str, tuple[pa.Array, pa.Array]] = {}
+    for name in names:
+        array = table.column(name).combine_chunks()
+        if not pa.types.is_dictionary(array.type):
+            array = pc.dictionary_encode(array.cast(pa.string()))
+        parts[name] = (array.dictionary.cast(pa.string()), array.indices)
+    dictionaries = [dictionary for dictionary, _ in parts.values()]
+    shared = dictionaries[0]
+    if not all(dictionary.equals(shared) for dictionary in dictionaries[1:]):
+        shared = pc.unique(pa.concat_arrays(dictionaries))
+    codes = {}
+    for name, (dictionary, indices) in parts.items():
+        mapped = indices if dictionary.equals(shared) else pc.take(pc.index_in(dictionary, value_set=shared), indices)
+        full = np.asarray(pc.fill_null(mapped.cast(pa.int32()), -1).to_numpy(), dtype=np.int32)
+        codes[name] = full[positions].astype(np.int64)
+    return np.asarray(shared.to_pylist(), dtype=object), codes
+
+
+def _count_statuses(
+    table: pa.Table, masks: dict[str, np.ndarray], measures: dict[str, np.ndarray], report: FlowLogReport
+) -> None:
+    records, volume = measures["records"], measures["bytes"]
+    duplicate_records, duplicate_bytes = measures["duplicate_records"], measures["duplicate_bytes"]
+    report.records_read += int(records.sum() + duplicate_records.sum())
+    report.bytes_read += int(volume.sum() + duplicate_bytes.sum())
+    report.skipped["duplicate"].add(int(duplicate_records.sum()), int(duplicate_bytes.sum()))
+    for name, reason in _STATUS_REASONS.items():
+        mask = masks[name]
+        report.skipped[reason].add(int(records[mask].sum()), int(volume[mask].sum()))
+    skipped = np.flatnonzero(masks["SKIPDATA"])
+    if not len(skipped):
+        report.skipdata_intervals = []
+        return
+    part = table.take(pa.array(skipped))
+    intervals = sorted(
+        zip(
+            _texts(part.column("interface_id")),
+            part.column("first_start").to_pylist(),
+            part.column("last_end").to_pylist(),
+            records[skipped].tolist(),
+            strict=True,
+        ),
+        key=lambda item: (item[0], item[1] if item[1] is not None else -1),
+    )
+    report.skipdata_intervals = [
+        {"interface_id": eni, "start": _utc(start), "end": _utc(end), "records": int(count)}
+        for eni, start, end, count in intervals
     ]
 
 
-def _count_transit_gateway(frame: pd.DataFrame, report: FlowLogReport) -> None:
-    report.records_read += int(frame["records"].sum() + frame["duplicate_records"].sum())
-    report.bytes_read += int(frame["bytes"].sum() + frame["duplicate_bytes"].sum())
-    report.skipped["duplicate"].add(int(frame["duplicate_records"].sum()), int(frame["duplicate_bytes"].sum()))
-    for status, reason in {**_STATUS_REASONS, "ACCEPT": "transit_gateway_log"}.items():
-        report.skipped[reason].add(*_sums(frame[frame["status"].eq(status)]))
-    accepted = frame[frame["status"].eq("ACCEPT")]
+def _count_transit_gateway(table: pa.Table, report: FlowLogReport) -> None:
+    masks = _status_masks(table.column("status"))
+    records, volume = _integers(table.column("records")), _integers(table.column("bytes"))
+    duplicate_records = _integers(table.column("duplicate_records"))
+    duplicate_bytes = _integers(table.column("duplicate_bytes"))
+    report.records_read += int(records.sum() + duplicate_records.sum())
+    report.bytes_read += int(volume.sum() + duplicate_bytes.sum())
+    report.skipped["duplicate"].add(int(duplicate_records.sum()), int(duplicate_bytes.sum()))
+    for name, reason in {**_STATUS_REASONS, "ACCEPT": "transit_gateway_log"}.items():
+        mask = masks[name]
+        report.skipped[reason].add(int(records[mask].sum()), int(volume[mask].sum()))
     keys = ["tgw_id", "tgw_attachment_id", "tgw_src_vpc_id", "tgw_dst_vpc_id"]
-    grouped = accepted.groupby(keys, sort=True)[["records", "bytes"]].sum().reset_index()
+    accepted = masks["ACCEPT"]
+    part = table.filter(pa.array(accepted))
+    frame = pd.DataFrame({key: _texts(part.column(key)) for key in keys})
+    frame["records"], frame["bytes"] = records[accepted], volume[accepted]
+    grouped = frame.groupby(keys, sort=True)[["records", "bytes"]].sum().reset_index()
     report.transit_gateway_attachments = [
         TransitGatewayAttachmentTraffic(
             tgw_id=str(tgw) or None,
             attachment_id=str(attachment) or None,
             src_vpc=str(src) or None,
             dst_vpc=str(dst) or None,
-            records=int(records),
-            bytes=int(volume),
+            records=int(count),
+            bytes=int(total),
         )
-        for tgw, attachment, src, dst, records, volume in zip(
+        for tgw, attachment, src, dst, count, total in zip(
             *(grouped[column].tolist() for column in [*keys, "records", "bytes"]), strict=True
         )
     ]
-    if len(accepted):
+    if accepted.any():
         report.warnings.append(
-            f"{int(accepted['records'].sum()):,} Transit Gateway flow-log records are reported by attachment, "
+            f"{int(records[accepted].sum()):,} Transit Gateway flow-log records are reported by attachment, "
             "not counted: the VPC flow-log records of the same packets are"
         )
 
 
 def _observe_window(
-    frame: pd.DataFrame,
-    transit_gateway_rows: pd.DataFrame | pa.Table | None,
+    table: pa.Table,
+    masks: dict[str, np.ndarray],
+    gateway: pa.Table | None,
     report: FlowLogReport,
     window_start: int | None,
     window_end: int | None,
 ) -> None:
-    timed = frame[~frame["status"].isin(["MALFORMED", "OUTSIDE_WINDOW"])]
-    starts = [timed["first_start"].min()]
-    ends = [timed["last_end"].max()]
-    if transit_gateway_rows is not None:
-        gateway = _frame(transit_gateway_rows, TRANSIT_GATEWAY_ROW_COLUMNS)
-        gateway = gateway[~gateway["status"].isin(["MALFORMED", "OUTSIDE_WINDOW"])]
-        starts.append(gateway["first_start"].min())
-        ends.append(gateway["last_end"].max())
-    known_starts = [int(value) for value in starts if not pd.isna(value)]
-    known_ends = [int(value) for value in ends if not pd.isna(value)]
-    report.observed_start = min(known_starts) if known_starts else None
-    report.observed_end = max(known_ends) if known_ends else None
+    starts: list[int] = []
+    ends: list[int] = []
+    parts = [(table, masks)]
+    if gateway is not None:
+        parts.append((gateway, _status_masks(gateway.column("status"))))
+    for part, part_masks in parts:
+        timed = pa.array(~(part_masks["MALFORMED"] | part_masks["OUTSIDE_WINDOW"]))
+        first = pc.min(part.column("first_start").filter(timed)).as_py()
+        last = pc.max(part.column("last_end").filter(timed)).as_py()
+        if first is not None:
+            starts.append(int(first))
+        if last is not None:
+            ends.append(int(last))
+    report.observed_start = min(starts) if starts else None
+    report.observed_end = max(ends) if ends else None
     report.window_start, report.window_end = window_start, window_end
 
 
@@ -281,121 +412,204 @@ def _finish_window(report: FlowLogReport, monthly: bool) -> None:
         report.monthly_factor = HOURS_PER_MONTH * 3600 / Decimal(report.period_seconds)
 
 
-def _classify_interfaces(seen: pd.DataFrame, translated: pd.Series, book: AddressBook) -> dict[str, tuple[str, str]]:
+@dataclass
+class _Interfaces:
+    """The distinct ENIs of the rows: per ENI its type and what said so, and each row's ENI index."""
+
+    codes: np.ndarray
+    of_row: np.ndarray
+    kinds: list[str]
+    known_from: list[str]
+    known: list[KnownInterface | None]
+
+
+def _count_seen(rows: _Rows, book: AddressBook, report: FlowLogReport) -> pd.DataFrame:
+    """The counting rule on accepted and rejected rows: middleboxes reported, copies at the receiver skipped,
+    the rest placed as matrix edges (or unattributed)."""
+    places = _places(rows, book)
+    src, dst = rows.codes["srcaddr"], rows.codes["dstaddr"]
+    original_src = np.where(rows.codes["pkt_srcaddr"] >= 0, rows.codes["pkt_srcaddr"], src)
+    original_dst = np.where(rows.codes["pkt_dstaddr"] >= 0, rows.codes["pkt_dstaddr"], dst)
+    translated = _translated(src, rows.codes["pkt_srcaddr"], places) | _translated(
+        dst, rows.codes["pkt_dstaddr"], places
+    )
+    interfaces = _classify_interfaces(rows, translated, book)
+    workload_interface = np.array([kind == "workload" for kind in interfaces.kinds], dtype=bool)
+    has_interface = rows.codes["interface_id"] >= 0
+    middlebox = np.where(has_interface, ~workload_interface[interfaces.of_row], translated)
+    direction = _directions(rows, interfaces, places, book)
+
+    accepted = rows.accepted
+    _report_middleboxes(rows, interfaces, middlebox & accepted, direction, report)
+    report.skipped["middlebox"].add(*_sums(rows, middlebox & accepted))
+
+    workload = ~middlebox
+    logged = np.zeros(len(rows.values), dtype=bool)
+    egress, ingress = workload & (direction == EGRESS), workload & (direction == INGRESS)
+    for chosen, addresses in ((egress, (original_src, src)), (ingress, (original_dst, dst))):
+        for codes in addresses:
+            logged[codes[chosen & (codes >= 0)]] = True
+    candidates = workload & accepted
+    undecided = candidates & (direction == UNDECIDED)
+    _unattributed(report, LOCAL_SIDE_UNDECIDED, rows, undecided, rows.codes["interface_id"])
+    decided = candidates & ~undecided
+    copy = decided & (direction == INGRESS) & (original_src >= 0) & logged[np.maximum(original_src, 0)]
+    report.skipped["sender_logged"].add(*_sums(rows, copy))
+    used = decided & ~copy
+    return _edges(rows, used, direction, original_src, original_dst, places, book, report)
+
+
+def _sums(rows: _Rows, mask: np.ndarray) -> tuple[int, int]:
+    return int(rows.records[mask].sum()), int(rows.bytes[mask].sum())
+
+
+def _places(rows: _Rows, book: AddressBook) -> AddressTable:
+    """Every value of the vocabulary that some row uses as an address, resolved (others are left empty)."""
+    used = np.zeros(len(rows.values), dtype=bool)
+    for name in ("srcaddr", "dstaddr", "pkt_srcaddr", "pkt_dstaddr"):
+        codes = rows.codes[name]
+        used[codes[codes >= 0]] = True
+    positions = np.flatnonzero(used)
+    resolved = book.resolve([str(value) for value in rows.values[positions].tolist()])
+    count = len(rows.values)
+    table = AddressTable(
+        vpc=np.full(count, -1, dtype=np.int32),
+        unique_vpc=np.full(count, -1, dtype=np.int32),
+        az=np.full(count, "", dtype=object),
+        multiple=np.zeros(count, dtype=bool),
+        private=np.zeros(count, dtype=bool),
+        version=np.zeros(count, dtype=np.int8),
+    )
+    for name in ("vpc", "unique_vpc", "az", "multiple", "private", "version"):
+        getattr(table, name)[positions] = getattr(resolved, name)
+    return table
+
+
+def _translated(raw: np.ndarray, packet: np.ndarray, places: AddressTable) -> np.ndarray:
+    """Rows whose `pkt-*` address differs from the ENI-level one across VPCs (or outside the topology): a pod's
+    secondary address on its node's ENI, in the node's VPC, is not translation."""
+    differs = (packet >= 0) & (packet != raw)
+    raw_vpc, packet_vpc = places.vpc[np.maximum(raw, 0)], places.vpc[np.maximum(packet, 0)]
+    same = (raw_vpc >= 0) & (raw_vpc == packet_vpc)
+    translated: np.ndarray = differs & ~same
+    return translated
+
+
+def _classify_interfaces(rows: _Rows, translated: np.ndarray, book: AddressBook) -> _Interfaces:
     """Each ENI's type and what said so: the inventory, the `interface-type` field, address translation, or
-    nothing (a workload)."""
-    result: dict[str, tuple[str, str]] = {}
-    named = seen[seen["interface_type"].ne("")].drop_duplicates("interface_id")
-    field_types = dict(zip(named["interface_id"], named["interface_type"], strict=True))
-    translating = set(seen.loc[translated, "interface_id"])
-    for eni in seen["interface_id"].unique():
-        if not eni:
-            continue
-        known = book.interfaces.get(eni)
-        if known is not None:
-            result[eni] = (known.interface.type, "inventory")
-        elif eni in field_types:
-            kind = normalised_interface_type(field_types[eni])
-            result[eni] = (kind, "interface-type") if kind else ("workload", "interface-type")
-        elif eni in translating:
-            result[eni] = ("middlebox", "address translation")
+    nothing (a workload). Rows without an ENI share one index and are judged row by row."""
+    codes, of_row = np.unique(rows.codes["interface_id"], return_inverse=True)
+    count = len(codes)
+    field_type = np.full(count, -1, dtype=np.int64)
+    typed = rows.codes["interface_type"] >= 0
+    if typed.any():
+        first_rows = np.unique(of_row[typed], return_index=True)
+        field_type[first_rows[0]] = rows.codes["interface_type"][np.flatnonzero(typed)[first_rows[1]]]
+    translating = np.zeros(count, dtype=bool)
+    translating[np.unique(of_row[translated])] = True
+    kinds, known_from, known_list = [], [], []
+    for index, code in enumerate(codes.tolist()):
+        name = rows.text(code)
+        known = book.interfaces.get(name) if name else None
+        known_list.append(known)
+        if not name:
+            kinds.append("workload")
+            known_from.append("")
+        elif known is not None:
+            kinds.append(known.interface.type)
+            known_from.append("inventory")
+        elif field_type[index] >= 0:
+            kind = normalised_interface_type(rows.text(int(field_type[index])))
+            kinds.append(kind or "workload")
+            known_from.append("interface-type")
+        elif translating[index]:
+            kinds.append("middlebox")
+            known_from.append("address translation")
         else:
-            result[eni] = ("workload", "")
-    return result
+            kinds.append("workload")
+            known_from.append("")
+    return _Interfaces(codes=codes, of_row=of_row, kinds=kinds, known_from=known_from, known=known_list)
 
 
-def _translated(seen: pd.DataFrame, book: AddressBook) -> pd.Series:
-    """Rows whose `pkt-*` address differs from the ENI-level address across VPCs (or outside the topology)."""
-    result = pd.Series(False, index=seen.index)
-    for raw, packet in (("srcaddr", "pkt_srcaddr"), ("dstaddr", "pkt_dstaddr")):
-        differs = seen[packet].ne("") & seen[packet].ne(seen[raw])
-        if not differs.any():
-            continue
-        pairs = seen.loc[differs, [raw, packet]].drop_duplicates()
-        across = {
-            (a, b): not _same_vpc(book.candidates(a), book.candidates(b))
-            for a, b in zip(pairs[raw], pairs[packet], strict=True)
-        }
-        keys = pd.Series(
-            list(zip(seen.loc[differs, raw], seen.loc[differs, packet], strict=True)), index=seen.index[differs]
-        )
-        result.loc[differs] = keys.map(across).astype(bool)
-    return result
-
-
-def _same_vpc(first: tuple[Candidate, ...], second: tuple[Candidate, ...]) -> bool:
-    return bool(first) and bool(second) and first[0].vpc == second[0].vpc
-
-
-def _directions(seen: pd.DataFrame, book: AddressBook) -> pd.Series:
-    """`egress`, `ingress`, or '' when the local side cannot be decided (rule 6)."""
-    direction = (
-        seen["flow_direction"].str.lower().where(seen["flow_direction"].str.lower().isin(["egress", "ingress"]), "")
+def _directions(rows: _Rows, interfaces: _Interfaces, places: AddressTable, book: AddressBook) -> np.ndarray:
+    """EGRESS, INGRESS or UNDECIDED per row (rule 6): `flow-direction` where records have it, else whichever
+    address is one of the ENI's own."""
+    stated = rows.per_value(
+        "flow_direction", lambda text: {"egress": EGRESS, "ingress": INGRESS}.get(text.lower(), UNDECIDED), UNDECIDED
     )
-    open_rows = direction.eq("")
+    open_rows = (stated == UNDECIDED) & (rows.codes["interface_id"] >= 0)
     if not open_rows.any():
-        return direction
-    local = _local_addresses(seen, book)
-    if not local:
-        return direction
-    pairs = set(local)
-    subset = seen[open_rows]
-    src_local = pd.Series(
-        [(eni, address) in pairs for eni, address in zip(subset["interface_id"], subset["srcaddr"], strict=True)],
-        index=subset.index,
-    )
-    dst_local = pd.Series(
-        [(eni, address) in pairs for eni, address in zip(subset["interface_id"], subset["dstaddr"], strict=True)],
-        index=subset.index,
-    )
-    direction.loc[subset.index[src_local & ~dst_local]] = "egress"
-    direction.loc[subset.index[dst_local & ~src_local]] = "ingress"
+        return stated
+    width = len(rows.values)
+    own = _own_addresses(rows, interfaces, stated, places, book)
+    eni = rows.codes["interface_id"]
+    src_own = np.isin(eni * width + rows.codes["srcaddr"], own) & open_rows
+    dst_own = np.isin(eni * width + rows.codes["dstaddr"], own) & open_rows
+    direction = stated.copy()
+    direction[src_own & ~dst_own] = EGRESS
+    direction[dst_own & ~src_own] = INGRESS
     return direction
 
 
-def _local_addresses(seen: pd.DataFrame, book: AddressBook) -> list[tuple[str, str]]:
-    """(ENI, address) pairs that are an ENI's own addresses: from `flow-direction` where its records have it,
-    from the inventory, else the address present in all its records of one IP version."""
-    pairs: set[tuple[str, str]] = set()
-    directed = seen[seen["flow_direction"].str.lower().isin(["egress", "ingress"]) & seen["interface_id"].ne("")]
-    egress = directed["flow_direction"].str.lower().eq("egress")
-    pairs.update(zip(directed.loc[egress, "interface_id"], directed.loc[egress, "srcaddr"], strict=True))
-    pairs.update(zip(directed.loc[~egress, "interface_id"], directed.loc[~egress, "dstaddr"], strict=True))
-    decided = {eni for eni, _ in pairs}
-    for eni, known in book.interfaces.items():
-        if known.interface.ips and eni not in decided:
-            pairs.update((eni, str(address)) for address in known.interface.ips)
-            decided.add(eni)
-    rest = seen[seen["interface_id"].ne("") & ~seen["interface_id"].isin(decided)]
-    if rest.empty:
-        return sorted(pairs)
-    rest = rest[["interface_id", "srcaddr", "dstaddr", "subnet_id", "vpc_id"]].reset_index(drop=True)
-    rest["family"] = rest["srcaddr"].str.contains(":", regex=False)
-    totals = rest.groupby(["interface_id", "family"]).size().rename("rows")
-    both = pd.concat(
-        [
-            rest[["interface_id", "family", "srcaddr"]].rename(columns={"srcaddr": "address"}).assign(row=rest.index),
-            rest[["interface_id", "family", "dstaddr"]].rename(columns={"dstaddr": "address"}).assign(row=rest.index),
-        ]
-    ).drop_duplicates(["row", "address"])
-    counts = both.groupby(["interface_id", "family", "address"]).size().rename("count").reset_index()
-    counts = counts.join(totals, on=["interface_id", "family"])
-    common = counts[counts["count"].eq(counts["rows"])]
-    firsts = rest.drop_duplicates("interface_id")
-    places = {
-        str(eni): (str(subnet), str(vpc))
-        for eni, subnet, vpc in zip(firsts["interface_id"], firsts["subnet_id"], firsts["vpc_id"], strict=True)
-    }
-    for (interface, _), group in common.groupby(["interface_id", "family"]):
-        name = str(interface)
-        addresses = [str(address) for address in group["address"]]
-        if len(addresses) == 1:
-            pairs.add((name, addresses[0]))
+def _own_addresses(
+    rows: _Rows, interfaces: _Interfaces, stated: np.ndarray, places: AddressTable, book: AddressBook
+) -> np.ndarray:
+    """The (ENI, address) pairs, as `eni * width + address`, that are an ENI's own addresses: from its records
+    with `flow-direction`, else from the inventory, else the address in all its records of one IP version (of
+    two such addresses, the one in the ENI's subnet or VPC)."""
+    width = len(rows.values)
+    eni, src, dst = rows.codes["interface_id"], rows.codes["srcaddr"], rows.codes["dstaddr"]
+    with_eni = eni >= 0
+    keys = [eni[with_eni & (stated == EGRESS)] * width + src[with_eni & (stated == EGRESS)]]
+    keys.append(eni[with_eni & (stated == INGRESS)] * width + dst[with_eni & (stated == INGRESS)])
+    decided = np.zeros(len(interfaces.codes), dtype=bool)
+    decided[np.unique(interfaces.of_row[with_eni & (stated != UNDECIDED)])] = True
+    for index, known in enumerate(interfaces.known):
+        if decided[index] or known is None or not known.interface.ips:
             continue
-        inside = [address for address in addresses if _inside_own_network(book, *places[name], name, address)]
+        codes = [rows.code(str(address)) for address in known.interface.ips]
+        keys.append(np.array([interfaces.codes[index] * width + code for code in codes if code >= 0], dtype=np.int64))
+        decided[index] = True
+    rest = with_eni & ~decided[interfaces.of_row] & (src >= 0) & (dst >= 0)
+    if rest.any():
+        keys.append(_common_addresses(rows, interfaces, np.flatnonzero(rest), places, book))
+    return np.unique(np.concatenate(keys))
+
+
+def _common_addresses(
+    rows: _Rows, interfaces: _Interfaces, positions: np.ndarray, places: AddressTable, book: AddressBook
+) -> np.ndarray:
+    """For ENIs without direction or inventory: per ENI and IP version, the address present in every row."""
+    width = len(rows.values)
+    eni = interfaces.of_row[positions]
+    src, dst = rows.codes["srcaddr"][positions], rows.codes["dstaddr"][positions]
+    group = eni * 2 + (places.version[src] == 6)
+    rows_per_group = np.bincount(group, minlength=2 * len(interfaces.codes))
+    pair_group = np.concatenate([group, group[dst != src]])
+    pair_address = np.concatenate([src, dst[dst != src]])
+    pairs, counts = np.unique(pair_group * width + pair_address, return_counts=True)
+    pair_group, pair_address = pairs // width, pairs % width
+    common = counts == rows_per_group[pair_group]
+    pair_group, pair_address = pair_group[common], pair_address[common]
+    per_group = np.bincount(pair_group, minlength=len(rows_per_group))
+    single = per_group[pair_group] == 1
+    keys = [interfaces.codes[pair_group[single] // 2] * width + pair_address[single]]
+    firsts = np.unique(eni, return_index=True)
+    first_row = dict(zip(firsts[0].tolist(), positions[firsts[1]].tolist(), strict=True))
+    for group_index in np.unique(pair_group[per_group[pair_group] == 2]).tolist():
+        index = group_index // 2
+        row = first_row[index]
+        subnet = rows.text(int(rows.codes["subnet_id"][row]))
+        vpc = rows.text(int(rows.codes["vpc_id"][row]))
+        name = rows.text(int(interfaces.codes[index]))
+        inside = [
+            code
+            for code in pair_address[pair_group == group_index].tolist()
+            if _inside_own_network(book, subnet, vpc, name, rows.text(code))
+        ]
         if len(inside) == 1:
-            pairs.add((name, inside[0]))
-    return sorted(pairs)
+            keys.append(np.array([interfaces.codes[index] * width + inside[0]], dtype=np.int64))
+    return np.concatenate(keys)
 
 
 def _inside_own_network(book: AddressBook, subnet: str, vpc: str, eni: str, address: str) -> bool:
@@ -413,205 +627,329 @@ def _inside_own_network(book: AddressBook, subnet: str, vpc: str, eni: str, addr
     return False
 
 
-def _identity(rows: pd.DataFrame, side: str) -> pd.Series:
-    """The original address of a side: `pkt-*` when present, else `srcaddr`/`dstaddr`."""
-    packet, raw = f"pkt_{side}addr", f"{side}addr"
-    return rows[packet].where(rows[packet].ne(""), rows[raw])
-
-
-def _logged_addresses(workload: pd.DataFrame) -> set[str]:
-    egress = workload["direction"].eq("egress")
-    ingress = workload["direction"].eq("ingress")
-    logged: set[str] = set()
-    logged.update(_identity(workload[egress], "src"))
-    logged.update(workload.loc[egress, "srcaddr"])
-    logged.update(_identity(workload[ingress], "dst"))
-    logged.update(workload.loc[ingress, "dstaddr"])
-    logged.discard("")
-    return logged
-
-
 def _report_middleboxes(
-    rows: pd.DataFrame, kinds: dict[str, tuple[str, str]], book: AddressBook, report: FlowLogReport
+    rows: _Rows, interfaces: _Interfaces, mask: np.ndarray, direction: np.ndarray, report: FlowLogReport
 ) -> None:
-    if rows.empty:
+    if not mask.any():
         return
-    frame = rows.assign(
-        processed=np.where(rows["direction"].eq("ingress"), rows["bytes"], 0),
-        sent=np.where(rows["direction"].eq("egress"), rows["bytes"], 0),
-    )
-    grouped = frame.groupby("interface_id", sort=True).agg(
-        records=("records", "sum"), processed=("processed", "sum"), sent=("sent", "sum"), vpc_id=("vpc_id", "max")
-    )
-    for eni, row in grouped.iterrows():
-        name = str(eni)
-        known = book.interfaces.get(name)
-        kind, known_from = kinds.get(name, ("middlebox", "address translation"))
-        vpc = known.vpc.id if known else (str(row["vpc_id"]) or None)
-        report.middleboxes.append(
+    index = interfaces.of_row[mask]
+    count = len(interfaces.codes)
+    volume, going = rows.bytes[mask], direction[mask]
+    records = _sum_by(index, rows.records[mask], count)
+    processed = _sum_by(index, np.where(going == INGRESS, volume, 0), count)
+    sent = _sum_by(index, np.where(going == EGRESS, volume, 0), count)
+    vpc_codes = rows.codes["vpc_id"][mask]
+    with_vpc = vpc_codes >= 0
+    first_vpc_of, first_at = np.unique(index[with_vpc], return_index=True)
+    first_vpc = dict(zip(first_vpc_of.tolist(), vpc_codes[with_vpc][first_at].tolist(), strict=True))
+    boxes = []
+    for position in np.unique(index).tolist():
+        name = rows.text(int(interfaces.codes[position]))
+        known = interfaces.known[position]
+        vpc = known.vpc.id if known else (rows.text(first_vpc[position]) if position in first_vpc else None)
+        boxes.append(
             Middlebox(
                 interface_id=name or "(no interface-id)",
-                kind=kind,
-                known_from=known_from or "address translation",
+                kind=interfaces.kinds[position] if name else "middlebox",
+                known_from=interfaces.known_from[position] or "address translation",
                 vpc=vpc,
                 resource=known.interface.resource if known else None,
-                records=int(row["records"]),
-                processed_bytes=int(row["processed"]),
-                sent_bytes=int(row["sent"]),
+                records=int(records[position]),
+                processed_bytes=int(processed[position]),
+                sent_bytes=int(sent[position]),
             )
         )
+    report.middleboxes.extend(sorted(boxes, key=lambda box: box.interface_id))
 
 
-def _unattributed(report: FlowLogReport, cause: str, rows: pd.DataFrame, example_column: str | None) -> None:
-    if rows.empty:
+def _unattributed(report: FlowLogReport, cause: str, rows: _Rows, mask: np.ndarray, examples: np.ndarray) -> None:
+    """Count the rows under `cause`, with the values of `examples` (codes) that carry the most bytes."""
+    if not mask.any():
         return
-    records, bytes_ = _sums(rows)
-    report.skipped["unattributed"].add(records, bytes_)
-    report.unattributed_by_cause.setdefault(cause, Tally()).add(records, bytes_)
-    if example_column is not None:
-        examples = report.unattributed_examples.setdefault(cause, [])
-        ranked = rows.groupby(example_column)["bytes"].sum().sort_values(ascending=False)
-        for value in ranked.index[:EXAMPLES_PER_CAUSE]:
-            if value and str(value) not in examples and len(examples) < EXAMPLES_PER_CAUSE:
-                examples.append(str(value))
+    records, volume = _sums(rows, mask)
+    report.skipped["unattributed"].add(records, volume)
+    report.unattributed_by_cause.setdefault(cause, Tally()).add(records, volume)
+    listed = report.unattributed_examples.setdefault(cause, [])
+    codes = examples[mask]
+    present = codes >= 0
+    if not present.any():
+        return
+    distinct, inverse = np.unique(codes[present], return_inverse=True)
+    weight = np.bincount(inverse, weights=rows.bytes[mask][present])
+    for position in np.argsort(-weight, kind="stable").tolist():
+        value = rows.text(int(distinct[position]))
+        if len(listed) >= EXAMPLES_PER_CAUSE:
+            break
+        if value and value not in listed:
+            listed.append(value)
 
 
-@dataclass(frozen=True)
-class _Place:
-    endpoint: str
-    az: str
-    cause: str = ""
-
-
-def _edges(rows: pd.DataFrame, book: AddressBook, report: FlowLogReport) -> pd.DataFrame:
-    """The used rows as matrix edges; rows with a side that cannot be placed are unattributed."""
-    egress = rows["direction"].eq("egress")
-    local_address = _identity(rows, "src").where(egress, _identity(rows, "dst"))
-    remote_address = _identity(rows, "dst").where(egress, _identity(rows, "src"))
-    remote_service = rows["pkt_dst_aws_service"].where(egress, rows["pkt_src_aws_service"])
-    local_keys: list[tuple[str, str, str, str, str]] = list(
-        zip(
-            _texts(rows["vpc_id"]),
-            _texts(rows["subnet_id"]),
-            _texts(rows["az_id"]),
-            _texts(rows["interface_id"]),
-            _texts(local_address),
-            strict=True,
-        )
+def _edges(
+    rows: _Rows,
+    used: np.ndarray,
+    direction: np.ndarray,
+    original_src: np.ndarray,
+    original_dst: np.ndarray,
+    places: AddressTable,
+    book: AddressBook,
+    report: FlowLogReport,
+) -> pd.DataFrame:
+    """The used rows as matrix edges, summed: endpoint names and AZs; rows with a side that cannot be placed
+    are unattributed."""
+    names = _Registry(vpc.id for vpc in book.topology.vpcs)
+    azs = _Registry([""])
+    positions = np.flatnonzero(used)
+    egress = direction[positions] == EGRESS
+    local = np.where(egress, original_src[positions], original_dst[positions])
+    remote = np.where(egress, original_dst[positions], original_src[positions])
+    service = np.where(
+        egress, rows.codes["pkt_dst_aws_service"][positions], rows.codes["pkt_src_aws_service"][positions]
     )
-    local_places = {key: _local_place(book, *key) for key in set(local_keys)}
-    local = [local_places[key] for key in local_keys]
-    remote_keys: list[tuple[str, str, str]] = list(
-        zip([place.endpoint for place in local], _texts(remote_address), _texts(remote_service), strict=True)
+    address_az = _address_azs(places, azs)
+    local_vpc, local_az, local_cause = _local_places(rows, positions, local, places, address_az, book, azs)
+    remote_name, remote_az, remote_cause = _remote_places(
+        rows, local_vpc, remote, service, places, address_az, book, names, azs, report
     )
-    remote_places = {key: _remote_place(book, report, *key) for key in set(remote_keys)}
-    remote = [remote_places[key] for key in remote_keys]
-    frame = rows.assign(
-        local=[place.endpoint for place in local],
-        local_az=[place.az for place in local],
-        local_cause=[place.cause for place in local],
-        remote=[place.endpoint for place in remote],
-        remote_az=[place.az for place in remote],
-        remote_cause=[place.cause for place in remote],
-        remote_address=remote_address,
-        local_address=local_address,
-    )
-    for column, example in (("local_cause", "local_address"), ("remote_cause", "remote_address")):
-        failed = frame[column].ne("")
-        for cause, group in frame[failed].groupby(column):
-            _unattributed(report, str(cause), group, example)
-        frame = frame[~failed]
-    egress = frame["direction"].eq("egress")
-    edges = pd.DataFrame(
+    for cause_code in np.unique(local_cause[local_cause > 0]).tolist():
+        chosen = positions[local_cause == cause_code]
+        _unattributed(report, CAUSES[cause_code], rows, _mask(len(rows), chosen), _at(len(rows), positions, local))
+    remote_cause = np.where(local_cause > 0, 0, remote_cause)
+    for cause_code in np.unique(remote_cause[remote_cause > 0]).tolist():
+        chosen = positions[remote_cause == cause_code]
+        _unattributed(report, CAUSES[cause_code], rows, _mask(len(rows), chosen), _at(len(rows), positions, remote))
+    placed = (local_cause == 0) & (remote_cause == 0)
+    kept = positions[placed]
+    egress, local_vpc, local_az = egress[placed], local_vpc[placed], local_az[placed]
+    remote_name, remote_az = remote_name[placed], remote_az[placed]
+    initiator_dst = rows.codes["initiator"][kept] == rows.code("dst")
+    version6 = places.version[np.maximum(remote[placed], 0)] == 6
+    src = np.where(egress, local_vpc, remote_name)
+    dst = np.where(egress, remote_name, local_vpc)
+    src_az = np.where(egress, local_az, remote_az)
+    dst_az = np.where(egress, remote_az, local_az)
+    volume, records = rows.bytes[kept], rows.records[kept]
+    report.used.add(int(records.sum()), int(volume.sum()))
+    evidence = rows.codes["initiator_evidence"][kept]
+    report.initiator_evidence_bytes = {}
+    for code in np.unique(evidence).tolist():
+        label = rows.text(code) or "none"
+        total = int(volume[evidence == code].sum())
+        report.initiator_evidence_bytes[label] = report.initiator_evidence_bytes.get(label, 0) + total
+    width_names, width_azs = len(names.names) + 1, len(azs.names) + 1
+    key = ((src * width_names + dst) * width_azs + src_az) * width_azs + dst_az
+    key = key * 4 + initiator_dst * 2 + version6
+    distinct, inverse = np.unique(key, return_inverse=True)
+    totals = _sum_by(inverse, volume, len(distinct))
+    version6_out, rest = distinct % 2, distinct // 2
+    initiator_out, rest = rest % 2, rest // 2
+    dst_az_out, rest = rest % width_azs, rest // width_azs
+    src_az_out, rest = rest % width_azs, rest // width_azs
+    dst_out, src_out = rest % width_names, rest // width_names
+    return pd.DataFrame(
         {
-            "src": np.where(egress, frame["local"], frame["remote"]),
-            "dst": np.where(egress, frame["remote"], frame["local"]),
-            "src_az": np.where(egress, frame["local_az"], frame["remote_az"]),
-            "dst_az": np.where(egress, frame["remote_az"], frame["local_az"]),
-            "initiator": frame["initiator"].where(frame["initiator"].isin(["src", "dst"]), "src"),
-            "ip_version": [ip_version(address) for address in frame["remote_address"]],
-            "bytes": frame["bytes"].astype("int64"),
-            "records": frame["records"].astype("int64"),
-            "evidence": frame["initiator_evidence"].where(frame["initiator_evidence"].ne(""), "none"),
+            "src": names.decode(src_out),
+            "dst": names.decode(dst_out),
+            "src_az": azs.decode(src_az_out),
+            "dst_az": azs.decode(dst_az_out),
+            "initiator": np.where(initiator_out == 1, "dst", "src"),
+            "ip_version": np.where(version6_out == 1, 6, 4),
+            "bytes": totals,
         }
     )
-    report.used.add(int(edges["records"].sum()), int(edges["bytes"].sum()))
-    report.initiator_evidence_bytes = {
-        str(key): int(value) for key, value in edges.groupby("evidence")["bytes"].sum().items()
-    }
-    return edges
 
 
-def _local_place(book: AddressBook, vpc_id: str, subnet_id: str, az_id: str, eni: str, address: str) -> _Place:
-    """The logged side: the record's VPC and AZ fields first, then the inventory, the subnet, the address."""
-    known = book.interfaces.get(eni)
-    subnet = book.subnets.get(subnet_id)
-    if vpc_id in book.vpcs:
-        vpc = vpc_id
-    elif known is not None:
-        vpc = known.vpc.id
-    elif subnet is not None:
-        vpc = subnet[0].id
-    else:
-        candidates = book.candidates(address)
-        longest = (
-            [entry for entry in candidates if entry.prefix_length == candidates[0].prefix_length] if candidates else []
+def _sum_by(groups: np.ndarray, values: np.ndarray, count: int) -> np.ndarray:
+    """Exact integer sums of `values` per group (0 … count-1): sorted, then added run by run."""
+    totals = np.zeros(count, dtype=np.int64)
+    if not len(groups):
+        return totals
+    order = np.argsort(groups, kind="stable")
+    ordered = groups[order]
+    starts = np.flatnonzero(np.r_[True, ordered[1:] != ordered[:-1]])
+    totals[ordered[starts]] = np.add.reduceat(values[order].astype(np.int64), starts)
+    return totals
+
+
+def _mask(length: int, positions: np.ndarray) -> np.ndarray:
+    mask = np.zeros(length, dtype=bool)
+    mask[positions] = True
+    return mask
+
+
+def _at(length: int, positions: np.ndarray, values: np.ndarray) -> np.ndarray:
+    full = np.full(length, -1, dtype=np.int64)
+    full[positions] = values
+    return full
+
+
+def _address_azs(places: AddressTable, azs: _Registry) -> np.ndarray:
+    """Each address's AZ as a code of `azs` (0: none)."""
+    codes = np.zeros(len(places.az), dtype=np.int64)
+    named = np.flatnonzero(places.az != "")
+    if len(named):
+        codes[named] = azs.codes_of(places.az[named])
+    return codes
+
+
+def _local_places(
+    rows: _Rows,
+    positions: np.ndarray,
+    local: np.ndarray,
+    places: AddressTable,
+    address_az: np.ndarray,
+    book: AddressBook,
+    azs: _Registry,
+) -> tuple[np.ndarray, np.ndarray, np.ndarray]:
+    """The logged side (VPC index, AZ code, cause code): the record's VPC and AZ fields first, then the
+    inventory, the subnet, the address."""
+    vpc_index, subnets, interfaces = book.vpc_index, book.subnets, book.interfaces
+
+    def at(column: str, function: Any, default: int) -> np.ndarray:
+        values: np.ndarray = rows.per_value(column, function, default)[positions]
+        return values
+
+    record_vpc = at("vpc_id", lambda text: vpc_index.get(text, -1), -1)
+    subnet_vpc = at("subnet_id", lambda text: vpc_index[subnets[text][0].id] if text in subnets else -1, -1)
+    subnet_az = at("subnet_id", lambda text: azs.code(subnets[text][2]) if text in subnets else 0, 0)
+    inventory_vpc = at(
+        "interface_id", lambda text: vpc_index[interfaces[text].vpc.id] if text in interfaces else -1, -1
+    )
+    inventory_az = at(
+        "interface_id", lambda text: azs.code(interfaces[text].interface.az or "") if text in interfaces else 0, 0
+    )
+    record_az = at("az_id", azs.code, 0)
+    safe = np.maximum(local, 0)
+    address_vpc = np.where(local >= 0, places.unique_vpc[safe], -1)
+    vpc = np.where(
+        record_vpc >= 0,
+        record_vpc,
+        np.where(inventory_vpc >= 0, inventory_vpc, np.where(subnet_vpc >= 0, subnet_vpc, address_vpc)),
+    )
+    cause = np.where(vpc >= 0, 0, np.where(vpc == -2, CAUSES.index(OVERLAPPING), CAUSES.index(OUTSIDE_TOPOLOGY)))
+    az = record_az.copy()
+    take = (az == 0) & (subnet_vpc >= 0) & (subnet_vpc == vpc)
+    az[take] = subnet_az[take]
+    take = az == 0
+    az[take] = inventory_az[take]
+    take = (az == 0) & (vpc >= 0)
+    if take.any():
+        simple = take & ~places.multiple[safe] & (places.vpc[safe] == vpc) & (local >= 0)
+        az[simple] = address_az[safe][simple]
+        for row in np.flatnonzero(take & places.multiple[safe] & (local >= 0)).tolist():
+            address, vpc_id = rows.text(int(local[row])), book.topology.vpcs[int(vpc[row])].id
+            az[row] = azs.code(next((entry.az or "" for entry in book.candidates(address) if entry.vpc == vpc_id), ""))
+    return np.where(vpc >= 0, vpc, 0), az, cause
+
+
+def _remote_places(
+    rows: _Rows,
+    local_vpc: np.ndarray,
+    remote: np.ndarray,
+    service: np.ndarray,
+    places: AddressTable,
+    address_az: np.ndarray,
+    book: AddressBook,
+    names: _Registry,
+    azs: _Registry,
+    report: FlowLogReport,
+) -> tuple[np.ndarray, np.ndarray, np.ndarray]:
+    """The other side (name code, AZ code, cause code): an endpoint or load balancer ENI the inventory knows
+    (rule 4), else a topology VPC by the longest match (the local VPC first where CIDRs overlap), else
+    `aws:<service>` or `internet` for a public address; a private address outside the topology is
+    unattributed."""
+    count = len(remote)
+    name = np.zeros(count, dtype=np.int64)
+    az = np.zeros(count, dtype=np.int64)
+    cause = np.zeros(count, dtype=np.int64)
+    safe = np.maximum(remote, 0)
+    behind = np.full(len(rows.values), -1, dtype=np.int64)
+    results: list[tuple[str, str, str]] = []
+    for address, interface in book.interface_addresses.items():
+        if interface.interface.type in MIDDLEBOX_TYPES - {"nat_gateway", "transit_gateway_attachment"}:
+            code = rows.code(address)
+            if code >= 0:
+                behind[code] = len(results)
+                results.append(_behind(book, interface))
+    which = np.where(remote >= 0, behind[safe], -1)
+    known = which >= 0
+    if known.any():
+        result_names = np.array([names.code(item[0]) if item[0] else 0 for item in results], dtype=np.int64)
+        result_azs = np.array([azs.code(item[1]) for item in results], dtype=np.int64)
+        result_causes = np.array([CAUSES.index(item[2]) for item in results], dtype=np.int64)
+        name[known], az[known], cause[known] = (
+            result_names[which[known]],
+            result_azs[which[known]],
+            result_causes[which[known]],
         )
-        if len(longest) != 1:
-            cause = "logged ENI outside the topology" if not candidates else "overlapping CIDRs"
-            return _Place("", "", cause)
-        vpc = longest[0].vpc
-    az = az_id
-    if not az and subnet is not None and subnet[0].id == vpc:
-        az = subnet[2]
-    if not az and known is not None and known.interface.az:
-        az = known.interface.az
-    if not az:
-        az = next((entry.az or "" for entry in book.candidates(address) if entry.vpc == vpc), "")
-    return _Place(vpc, az)
+    open_rows = ~known
+    inside = open_rows & (remote >= 0) & (places.vpc[safe] >= 0)
+    simple = inside & ~places.multiple[safe]
+    name[simple] = places.vpc[safe][simple]
+    az[simple] = address_az[safe][simple]
+    overlapping = np.flatnonzero(inside & places.multiple[safe])
+    if len(overlapping):
+        resolved: dict[tuple[int, int], tuple[int, int, int]] = {}
+        for row in overlapping.tolist():
+            key = (int(local_vpc[row]), int(remote[row]))
+            if key not in resolved:
+                resolved[key] = _overlapping_place(book, report, names, azs, key[0], rows.text(key[1]))
+            name[row], az[row], cause[row] = resolved[key]
+    outside = open_rows & ~inside
+    private = outside & (remote >= 0) & places.private[safe]
+    cause[private] = CAUSES.index(PRIVATE_OUTSIDE)
+    public = outside & ~private
+    service_name = _service_names(rows, service, names)
+    name[public] = np.where(service_name[public] >= 0, service_name[public], names.code(INTERNET))
+    return name, az, cause
 
 
-def _remote_place(book: AddressBook, report: FlowLogReport, local_vpc: str, address: str, service: str) -> _Place:
-    known = book.interface_addresses.get(address)
-    if known is not None and known.interface.type in MIDDLEBOX_TYPES - {"nat_gateway", "transit_gateway_attachment"}:
-        return _behind(book, known.interface.type, known.interface.resource, known.vpc.id, known.interface.az)
+def _service_names(rows: _Rows, service: np.ndarray, names: _Registry) -> np.ndarray:
+    result = np.full(len(service), -1, dtype=np.int64)
+    present = service >= 0
+    if present.any():
+        distinct, inverse = np.unique(service[present], return_inverse=True)
+        codes = np.array([names.code(service_endpoint(rows.text(code))) for code in distinct], dtype=np.int64)
+        result[present] = codes[inverse]
+    return result
+
+
+def _overlapping_place(
+    book: AddressBook, report: FlowLogReport, names: _Registry, azs: _Registry, local_vpc: int, address: str
+) -> tuple[int, int, int]:
+    """An address several VPCs hold: the local VPC's own, else the only most specific, else unattributed."""
     candidates = book.candidates(address)
-    if candidates:
-        own = next((entry for entry in candidates if entry.vpc == local_vpc), None)
-        if own is not None:
-            chosen = own
-        else:
-            longest = [entry for entry in candidates if entry.prefix_length == candidates[0].prefix_length]
-            if len(longest) > 1:
-                _note_overlap(report, address, [entry.vpc for entry in longest], None)
-                return _Place("", "", "overlapping CIDRs")
-            chosen = longest[0]
-        if len(candidates) > 1:
-            _note_overlap(report, address, [entry.vpc for entry in candidates], chosen.vpc)
-        return _Place(chosen.vpc, chosen.az or "")
-    if is_private(address):
-        return _Place("", "", "private address outside the topology")
-    if service:
-        return _Place(service_endpoint(service), "")
-    return _Place(INTERNET, "")
+    local_id = book.topology.vpcs[local_vpc].id
+    own = next((entry for entry in candidates if entry.vpc == local_id), None)
+    if own is not None:
+        chosen = own
+    else:
+        longest = [entry for entry in candidates if entry.prefix_length == candidates[0].prefix_length]
+        if len(longest) > 1:
+            _note_overlap(report, address, [entry.vpc for entry in longest], None)
+            return 0, 0, CAUSES.index(OVERLAPPING)
+        chosen = longest[0]
+    _note_overlap(report, address, [entry.vpc for entry in candidates], chosen.vpc)
+    return names.code(chosen.vpc), azs.code(chosen.az or ""), 0
 
 
-def _behind(book: AddressBook, kind: str, resource: str | None, vpc_id: str, az: str | None) -> _Place:
-    """Rule 4: what an endpoint or load balancer ENI stands for."""
-    if kind == "vpc_endpoint":
+def _behind(book: AddressBook, known: KnownInterface) -> tuple[str, str, str]:
+    """Rule 4: what an endpoint or load balancer ENI stands for: (endpoint name, AZ, cause if unattributed)."""
+    interface, vpc = known.interface, known.vpc
+    if interface.type == "vpc_endpoint":
         endpoint = next(
-            (item for item in getattr(book.vpcs[vpc_id], "endpoints", []) if resource and item.id == resource), None
+            (item for item in getattr(vpc, "endpoints", []) if interface.resource and item.id == interface.resource),
+            None,
         )
         service = getattr(endpoint, "service", None)
         provider = getattr(endpoint, "provider_vpc", None)
         if service:
-            return _Place(f"aws:{service}", "")
+            return f"aws:{service}", "", ""
         if provider:
             if provider in book.vpcs:
-                return _Place(provider, "")
-            return _Place("", "", "endpoint's provider VPC outside the topology")
-        return _Place("", "", "endpoint without a known service (give the endpoint's service in the topology)")
-    return _Place(vpc_id, az or "")
+                return provider, "", ""
+            return "", "", PROVIDER_OUTSIDE
+        return "", "", ENDPOINT_UNKNOWN
+    return vpc.id, interface.az or "", ""
 
 
 def _note_overlap(report: FlowLogReport, address: str, vpcs: list[str], chosen: str | None) -> None:
@@ -634,6 +972,7 @@ def _matrix(edges: pd.DataFrame, report: FlowLogReport) -> pd.DataFrame:
     grouped = edges.groupby(keys, sort=True)["bytes"].sum().reset_index()
     grouped = grouped[grouped["bytes"].gt(0)].reset_index(drop=True)
     grouped["bytes"] = grouped["bytes"].astype("int64")
+    grouped["ip_version"] = grouped["ip_version"].astype("int64")
     grouped["gb"] = pd.Series(
         [_gb(int(value), report) for value in grouped["bytes"]], index=grouped.index, dtype=object
     )
@@ -650,9 +989,5 @@ def _gb(bytes_: int, report: FlowLogReport) -> Decimal:
         return scaled.quantize(MONTHLY_GB_QUANTUM, rounding=ROUND_HALF_EVEN)
 
 
-def _texts(series: pd.Series) -> list[str]:
-    return [str(value) for value in series.tolist()]
-
-
 def _utc(seconds: Any) -> str | None:
-    return None if pd.isna(seconds) else utc_seconds_text(int(seconds))
+    return None if seconds is None else utc_seconds_text(int(seconds))

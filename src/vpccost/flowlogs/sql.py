@@ -49,7 +49,6 @@ VPC_INPUT_COLUMNS: tuple[str, ...] = (
     "pkt_src_aws_service",
     "pkt_dst_aws_service",
     "flow_direction",
-    "traffic_path",
     "vpc_id",
     "subnet_id",
     "az_id",
@@ -58,6 +57,48 @@ VPC_INPUT_COLUMNS: tuple[str, ...] = (
 """The columns Stage A reads from a VPC flow-log relation; every other column is ignored. A column the
 relation lacks is read as NULL, except `action` (absent: every record is taken as accepted, as a flow log
 with traffic type ACCEPT writes) and `log_status` (absent: OK)."""
+
+CODED_COLUMNS: tuple[str, ...] = (
+    "interface_id",
+    "resource_id",
+    "srcaddr",
+    "dstaddr",
+    "pkt_srcaddr",
+    "pkt_dstaddr",
+    "pkt_src_aws_service",
+    "pkt_dst_aws_service",
+    "flow_direction",
+    "vpc_id",
+    "subnet_id",
+    "az_id",
+    "interface_type",
+)
+"""Text columns Stage A only groups, compares for equality or orders consistently, never matches against
+literals: a relation may hold them as integer codes (`flow_rows_sql(coded=…)`)."""
+
+_DESCRIBED: tuple[str, ...] = (
+    "interface_id",
+    "interface_type",
+    "vpc_id",
+    "subnet_id",
+    "az_id",
+    "flow_direction",
+    "srcaddr",
+    "dstaddr",
+    "pkt_srcaddr",
+    "pkt_dstaddr",
+    "pkt_src_aws_service",
+    "pkt_dst_aws_service",
+)
+"""What a row says about its records, besides status and initiator."""
+
+_SUMS = """CAST(COUNT(*) AS BIGINT) AS records,
+  CAST(SUM(COALESCE(packets, 0)) AS BIGINT) AS packets,
+  CAST(SUM(COALESCE(bytes, 0)) AS BIGINT) AS bytes,
+  CAST(SUM(copies - 1) AS BIGINT) AS duplicate_records,
+  CAST(SUM((copies - 1) * COALESCE(bytes, 0)) AS BIGINT) AS duplicate_bytes,
+  MIN(start_s) AS first_start,
+  MAX(end_s) AS last_end"""
 
 TRANSIT_GATEWAY_INPUT_COLUMNS: tuple[str, ...] = (
     "tgw_id",
@@ -93,7 +134,6 @@ FLOW_ROW_COLUMNS: tuple[str, ...] = (
     "subnet_id",
     "az_id",
     "flow_direction",
-    "traffic_path",
     "srcaddr",
     "dstaddr",
     "pkt_srcaddr",
@@ -140,16 +180,19 @@ def flow_rows_sql(
     start: datetime | int | None = None,
     end: datetime | int | None = None,
     where: str | None = None,
+    coded: Iterable[str] = (),
 ) -> str:
     """The Stage A query over a relation of VPC flow-log records.
 
     `table` is the relation (`name`, `schema.name` or `catalog.schema.name`); `columns` are the columns it
     has, with underscores as in Athena's flow-log tables (`pkt_srcaddr`): text columns hold text, with `-`
-    or NULL for a missing value; integer columns (`srcport dstport protocol packets bytes start end tcp_flags
-    traffic_path`) hold integers or NULL. `start`/`end` bound the time window, `start` inclusive and `end`
-    exclusive, on each record's `start` (after milliseconds are turned into seconds); `where` is an extra
-    predicate written by the caller, e.g. on the table's date partitions so that Athena reads fewer files
-    (it is SQL, never user text).
+    or NULL for a missing value; integer columns (`srcport dstport protocol packets bytes start end tcp_flags`)
+    hold integers or NULL. `start`/`end` bound the time window, `start` inclusive and `end` exclusive, on each
+    record's `start` (after milliseconds are turned into seconds); `where` is an extra predicate written by the
+    caller, e.g. on the table's date partitions so that Athena reads fewer files (it is SQL, never user text).
+    `coded` names text columns (among `CODED_COLUMNS`) that the relation holds as integer codes of their text
+    instead, NULL for missing: the local reader codes them, because grouping integers is several times faster
+    than grouping text; the result then holds the codes in those columns.
 
     Result rows, one per group (`FLOW_ROW_COLUMNS`):
 
@@ -157,8 +200,8 @@ def flow_rows_sql(
       record without addresses or bytes, an unknown log-status or action) or `OUTSIDE_WINDOW`.
     - `interface_id`: the ENI, or `resource-id` when `interface-id` is `-` (regional NAT gateways).
     - For `ACCEPT` and `REJECT` rows (NULL otherwise): `interface_type vpc_id subnet_id az_id flow_direction
-      traffic_path srcaddr dstaddr pkt_srcaddr pkt_dstaddr pkt_src_aws_service pkt_dst_aws_service` as in the
-      records (`-` as NULL): rejected records still show which addresses an ENI has (FLOWLOGS.md rule 1).
+      srcaddr dstaddr pkt_srcaddr pkt_dstaddr pkt_src_aws_service pkt_dst_aws_service` as in the records (`-`
+      as NULL): rejected records still show which addresses an ENI has (FLOWLOGS.md rule 1).
     - For `ACCEPT` rows only: `initiator`: `src` when the record's sender opened the connection, `dst` when
       its receiver did, NULL when neither TCP flags nor ports tell; `initiator_evidence`: `tcp_flags`, `ports`
       or `none`. TCP flags decide on the connection's 5-tuple, whichever record carries them: SYN without ACK is
@@ -173,9 +216,15 @@ def flow_rows_sql(
       per interface.
     """
     present = _checked_columns(columns)
+    as_codes = frozenset(coded)
+    unknown = as_codes - set(CODED_COLUMNS)
+    if unknown:
+        raise ValueError(f"columns {', '.join(sorted(unknown))} cannot be coded")
     window = _window_predicate("start_s", start, end)
 
     def text(name: str) -> str:
+        if name in as_codes:
+            return f"CAST({_quote(name)} AS BIGINT)" if name in present else "CAST(NULL AS BIGINT)"
         return f"NULLIF(NULLIF({_quote(name)}, '-'), '')" if name in present else "CAST(NULL AS VARCHAR)"
 
     def integer(name: str) -> str:
@@ -187,37 +236,24 @@ def flow_rows_sql(
             f"CASE WHEN {value} >= {MILLISECONDS_THRESHOLD} THEN CAST(FLOOR({value} / 1000) AS BIGINT) ELSE {value} END"
         )
 
+    def empty(name: str) -> str:
+        return "CAST(NULL AS BIGINT)" if name in as_codes else "CAST(NULL AS VARCHAR)"
+
     action = text("action") if "action" in present else "'ACCEPT'"
     log_status = text("log_status") if "log_status" in present else "'OK'"
     where_clause = f"\n  WHERE {where}" if where else ""
     outside = f"WHEN {window} THEN 'OUTSIDE_WINDOW'\n      " if window else ""
-    kept = (
-        "pkt_srcaddr",
-        "pkt_dstaddr",
-        "pkt_src_aws_service",
-        "pkt_dst_aws_service",
-        "flow_direction",
-        "traffic_path",
-        "vpc_id",
-        "subnet_id",
-        "az_id",
-        "interface_type",
-        "tcp_flags",
-    )
+    kept = (*_DESCRIBED[1:], "tcp_flags")
     kept_maxima = ",\n    ".join(f"MAX({name}) AS {name}" for name in kept)
-    described = (
-        "interface_id, interface_type, vpc_id, subnet_id, az_id, flow_direction, traffic_path, srcaddr, dstaddr, "
-        "pkt_srcaddr, pkt_dstaddr, pkt_src_aws_service, pkt_dst_aws_service"
-    )
+    described = ", ".join(_DESCRIBED)
     record_key = "status, interface_id, srcaddr, dstaddr, srcport, dstport, protocol, start_s, end_s, packets, bytes"
     bit = "MOD(CAST(FLOOR(tcp_flags / {value}) AS BIGINT), 2) = 1"
     syn, ack = bit.format(value=2), bit.format(value=16)
-    empty_text = "CAST(NULL AS VARCHAR)"
+    text_columns = "".join(f"\n    {text(name)} AS {name}," for name in _DESCRIBED[1:])
+    described_nulls = ", ".join(empty(name) for name in _DESCRIBED[1:])
     return f"""WITH records AS (
   SELECT
-    COALESCE({text("interface_id")}, {text("resource_id")}) AS interface_id,
-    {text("srcaddr")} AS srcaddr,
-    {text("dstaddr")} AS dstaddr,
+    COALESCE({text("interface_id")}, {text("resource_id")}) AS interface_id,{text_columns}
     {integer("srcport")} AS srcport,
     {integer("dstport")} AS dstport,
     {integer("protocol")} AS protocol,
@@ -227,17 +263,7 @@ def flow_rows_sql(
     {seconds("end")} AS end_s,
     {action} AS action,
     {log_status} AS log_status,
-    {integer("tcp_flags")} AS tcp_flags,
-    {text("pkt_srcaddr")} AS pkt_srcaddr,
-    {text("pkt_dstaddr")} AS pkt_dstaddr,
-    {text("pkt_src_aws_service")} AS pkt_src_aws_service,
-    {text("pkt_dst_aws_service")} AS pkt_dst_aws_service,
-    {text("flow_direction")} AS flow_direction,
-    {integer("traffic_path")} AS traffic_path,
-    {text("vpc_id")} AS vpc_id,
-    {text("subnet_id")} AS subnet_id,
-    {text("az_id")} AS az_id,
-    {text("interface_type")} AS interface_type
+    {integer("tcp_flags")} AS tcp_flags
   FROM {quote_table(table)}{where_clause}
 ),
 classified AS (
@@ -326,39 +352,18 @@ accepted AS (
   FROM decided
 )
 SELECT 'ACCEPT' AS status, {described}, initiator, initiator_evidence,
-  CAST(COUNT(*) AS BIGINT) AS records,
-  CAST(SUM(COALESCE(packets, 0)) AS BIGINT) AS packets,
-  CAST(SUM(bytes) AS BIGINT) AS bytes,
-  CAST(SUM(copies - 1) AS BIGINT) AS duplicate_records,
-  CAST(SUM((copies - 1) * bytes) AS BIGINT) AS duplicate_bytes,
-  MIN(start_s) AS first_start,
-  MAX(end_s) AS last_end
+  {_SUMS}
 FROM accepted
 GROUP BY {described}, initiator, initiator_evidence
 UNION ALL
-SELECT 'REJECT' AS status, {described}, {empty_text}, {empty_text},
-  CAST(COUNT(*) AS BIGINT) AS records,
-  CAST(SUM(COALESCE(packets, 0)) AS BIGINT) AS packets,
-  CAST(SUM(bytes) AS BIGINT) AS bytes,
-  CAST(SUM(copies - 1) AS BIGINT) AS duplicate_records,
-  CAST(SUM((copies - 1) * bytes) AS BIGINT) AS duplicate_bytes,
-  MIN(start_s) AS first_start,
-  MAX(end_s) AS last_end
+SELECT 'REJECT' AS status, {described}, CAST(NULL AS VARCHAR), CAST(NULL AS VARCHAR),
+  {_SUMS}
 FROM unique_records
 WHERE status = 'REJECT'
 GROUP BY {described}
 UNION ALL
-SELECT status, interface_id,
-  {empty_text}, {empty_text}, {empty_text}, {empty_text}, {empty_text}, CAST(NULL AS BIGINT),
-  {empty_text}, {empty_text}, {empty_text}, {empty_text}, {empty_text}, {empty_text},
-  {empty_text}, {empty_text},
-  CAST(COUNT(*) AS BIGINT) AS records,
-  CAST(SUM(COALESCE(packets, 0)) AS BIGINT) AS packets,
-  CAST(SUM(COALESCE(bytes, 0)) AS BIGINT) AS bytes,
-  CAST(SUM(copies - 1) AS BIGINT) AS duplicate_records,
-  CAST(SUM((copies - 1) * COALESCE(bytes, 0)) AS BIGINT) AS duplicate_bytes,
-  MIN(start_s) AS first_start,
-  MAX(end_s) AS last_end
+SELECT status, interface_id, {described_nulls}, CAST(NULL AS VARCHAR), CAST(NULL AS VARCHAR),
+  {_SUMS}
 FROM unique_records
 WHERE status NOT IN ('ACCEPT', 'REJECT')
 GROUP BY status, interface_id,

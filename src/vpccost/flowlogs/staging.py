@@ -1,0 +1,167 @@
+"""How records wait for Stage A on one machine: text coded as integers, and partitioned by address pair.
+
+Two choices keep a large input within a fixed memory and fast:
+
+- The text Stage A only groups and compares (`sql.CODED_COLUMNS`: ENIs, addresses, VPC and subnet ids…) is
+  replaced by integer codes into one `Vocabulary`: grouping integers is several times faster than grouping text,
+  and the codes take a fraction of the memory. Stage A's result is decoded afterwards, cheaply, since it is
+  small.
+- Records are split into partitions by the unordered pair of their original addresses (`pkt-*`, else
+  `srcaddr`/`dstaddr`). Everything Stage A relates lies within one pair: a record and its duplicates, both
+  directions of a connection (TCP flags on one decide the other), and every record of one output group. So each
+  partition runs through Stage A on its own, in memory, and the results simply add up; only the rows kept per
+  ENI (malformed, outside the window) are merged. Large inputs are spilled to Arrow files (zstd) in a temporary
+  directory; small ones stay in memory, as one partition.
+"""
+
+from __future__ import annotations
+
+import math
+from collections.abc import Iterator
+from pathlib import Path
+
+import numpy as np
+import pyarrow as pa
+import pyarrow.compute as pc
+import pyarrow.ipc as ipc
+
+from vpccost.flowlogs.sql import CODED_COLUMNS
+
+SPILL_ABOVE_BYTES = 32 * 2**20
+"""Inputs stored in more than this (compressed) are partitioned and spilled; smaller ones stay in memory."""
+
+STORED_BYTES_PER_PARTITION = 24 * 2**20
+"""About a million records of gzip text: a partition's codes and Stage A's work on them stay in a few hundred
+MB."""
+
+MAX_PARTITIONS = 512
+
+
+class Vocabulary:
+    """Every text value of the coded columns, numbered in order of appearance."""
+
+    def __init__(self) -> None:
+        self.codes: dict[str, int] = {}
+        self.values: list[str] = []
+
+    def encode(self, column: pa.Array | pa.ChunkedArray) -> pa.Array:
+        """The column's codes (int32), NULL where the text is missing."""
+        array = column.combine_chunks() if isinstance(column, pa.ChunkedArray) else column
+        if pa.types.is_dictionary(array.type):
+            array = array.cast(pa.string())
+        encoded = pc.dictionary_encode(array)
+        mapping = np.fromiter(
+            (self._code(value) for value in encoded.dictionary.to_pylist()),
+            dtype=np.int32,
+            count=len(encoded.dictionary),
+        )
+        return pc.take(pa.array(mapping, type=pa.int32()), encoded.indices)
+
+    def _code(self, value: str) -> int:
+        code = self.codes.get(value)
+        if code is None:
+            code = self.codes[value] = len(self.values)
+            self.values.append(value)
+        return code
+
+    def dictionary(self) -> pa.Array:
+        return pa.array(self.values, type=pa.string())
+
+
+def coded(table: pa.Table, vocabulary: Vocabulary) -> pa.Table:
+    """The table with its `CODED_COLUMNS` as codes."""
+    for name in CODED_COLUMNS:
+        if name in table.column_names:
+            position = table.column_names.index(name)
+            table = table.set_column(position, name, vocabulary.encode(table.column(name)))
+    return table
+
+
+def decoded(table: pa.Table, vocabulary: Vocabulary) -> pa.Table:
+    """Stage A's rows with the coded columns back as text (dictionary arrays over the vocabulary: no copy)."""
+    dictionary = vocabulary.dictionary()
+    for name in CODED_COLUMNS:
+        if name in table.column_names:
+            position = table.column_names.index(name)
+            indices = pc.cast(table.column(name).combine_chunks(), pa.int32())
+            table = table.set_column(position, name, pa.DictionaryArray.from_arrays(indices, dictionary))
+    return table
+
+
+def partition_count(stored_bytes: int) -> int:
+    if stored_bytes <= SPILL_ABOVE_BYTES:
+        return 1
+    return min(MAX_PARTITIONS, math.ceil(stored_bytes / STORED_BYTES_PER_PARTITION))
+
+
+def partition_of(table: pa.Table, partitions: int) -> np.ndarray:
+    """Each record's partition: a hash of the unordered pair of its original addresses' codes."""
+    if partitions == 1:
+        return np.zeros(table.num_rows, dtype=np.int64)
+
+    def original(packet: str, raw: str) -> np.ndarray:
+        values = pc.fill_null(pc.coalesce(table.column(packet), table.column(raw)), -1)
+        return np.asarray(values.to_numpy(), dtype=np.int64).astype(np.uint64)
+
+    first, second = original("pkt_srcaddr", "srcaddr"), original("pkt_dstaddr", "dstaddr")
+    low, high = np.minimum(first, second), np.maximum(first, second)
+    with np.errstate(over="ignore"):
+        mixed = low * np.uint64(0x9E3779B97F4A7C15) ^ (high + np.uint64(0x632BE59BD9B4E019)) * np.uint64(
+            0xC2B2AE3D27D4EB4F
+        )
+        mixed ^= mixed >> np.uint64(31)
+    parts: np.ndarray = (mixed % np.uint64(partitions)).astype(np.int64)
+    return parts
+
+
+class Staging:
+    """Coded record batches, kept in memory as one partition or spilled to one Arrow file per partition."""
+
+    def __init__(self, schema: pa.Schema, partitions: int, directory: Path) -> None:
+        self.schema = schema
+        self.partitions = partitions
+        self.directory = directory
+        self.in_memory: list[pa.RecordBatch] = []
+        self.writers: dict[int, ipc.RecordBatchFileWriter] = {}
+        self.spilled_bytes = 0
+
+    def add(self, table: pa.Table) -> None:
+        if self.partitions == 1:
+            self.in_memory.extend(table.to_batches())
+            return
+        parts = partition_of(table, self.partitions)
+        order = np.argsort(parts, kind="stable")
+        ordered = table.take(pa.array(order))
+        bounds = np.searchsorted(parts[order], np.arange(self.partitions + 1))
+        for part in range(self.partitions):
+            begin, end = int(bounds[part]), int(bounds[part + 1])
+            if end > begin:
+                self._writer(part).write_table(ordered.slice(begin, end - begin))
+
+    def _writer(self, part: int) -> ipc.RecordBatchFileWriter:
+        writer = self.writers.get(part)
+        if writer is None:
+            options = ipc.IpcWriteOptions(compression="zstd")
+            writer = ipc.new_file(str(self._path(part)), self.schema, options=options)
+            self.writers[part] = writer
+        return writer
+
+    def _path(self, part: int) -> Path:
+        return self.directory / f"partition-{part:04d}.arrow"
+
+    def parts(self) -> Iterator[pa.Table]:
+        """Each partition's records in turn (one partition's memory at a time); spilled files are removed as
+        they are read."""
+        if self.partitions == 1:
+            yield pa.Table.from_batches(self.in_memory, schema=self.schema)
+            self.in_memory = []
+            return
+        for writer in self.writers.values():
+            writer.close()
+        for part in sorted(self.writers):
+            path = self._path(part)
+            self.spilled_bytes += path.stat().st_size
+            with ipc.open_file(str(path)) as reader:
+                table = reader.read_all()
+            path.unlink()
+            yield table
