@@ -18,9 +18,12 @@ Quotas bind: `peering_quota` peerings per VPC, 1,000 routes per route table, 5,0
 with overlapping CIDRs are not peered or routed through a TGW. Sharing places whole groups of VPCs that
 exchange traffic (connected components of the traffic graph) in their regions' shared VPCs.
 
-HiGHS (`scipy.optimize.milp`) solves the model; its floating-point costs only choose. The chosen mix is then
-priced by `designs.mixed` and the engine, so every amount reported is the engine's exact Decimal line items,
-and the pure designs are priced beside it for the savings.
+HiGHS (`highspy`) solves the model; its floating-point costs only choose. Where the peering quota binds, the
+LP relaxation is first tightened with quota cuts (`_ModelBuilder._quota_cuts`), which close most of its gap on
+estates where VPCs choose between NAT gateways and TGW attachments; the branch and bound follows only if the
+tightened relaxation's optimum is not already integral. The chosen mix is then priced by `designs.mixed` and
+the engine, so every amount reported is the engine's exact Decimal line items, and the pure designs are priced
+beside it for the savings.
 """
 
 from __future__ import annotations
@@ -35,9 +38,9 @@ from decimal import ROUND_CEILING, Decimal
 from pathlib import Path
 from typing import Any
 
+import highspy
 import numpy as np
 import pandas as pd
-from scipy.optimize import LinearConstraint, milp
 from scipy.sparse import coo_matrix
 
 from vpccost.catalog import Catalog, PriceEntry, tier_scale
@@ -88,6 +91,10 @@ PAIR_CHOICES: tuple[PairOption, ...] = ("peering", "transit-gateway", "privateli
 """Pair options chosen pair by pair; `sharing` is chosen per group of VPCs that exchange traffic."""
 OWN_SERVICE_CHOICES: tuple[ServiceOption, ...] = ("nat", "gateway-endpoint", "interface-endpoint", "central-endpoint")
 SHARED_SERVICE_CHOICES: tuple[ServiceOption, ...] = ("nat", "gateway-endpoint")
+QUOTA_CUT_ROUNDS = 30
+"""Rounds of quota cuts before the branch and bound (each re-solves the LP relaxation from its last basis)."""
+QUOTA_CUT_VIOLATION = 1e-4
+INTEGRALITY_TOLERANCE = 1e-6
 
 
 @dataclass(frozen=True)
@@ -566,6 +573,8 @@ class _ModelBuilder:
         self.unroutable: list[int] = []
         endpoint_hours = self.rates("vpc_endpoint_hours")
         peers_at: dict[int, list[tuple[int, float]]] = {}
+        self.quota_items: dict[int, list[tuple[int, int, int]]] = {}
+        """VPC -> per incident pair: (peering, TGW, NAT through this VPC's gateways) variables, NONE where absent"""
         for index, (x, y) in enumerate(self.pair_list):
             rx, ry = int(self.vpc_region[x]), int(self.vpc_region[y])
             chosen: dict[str, int] = {}
@@ -600,6 +609,14 @@ class _ModelBuilder:
                     self.at_most(variable, self.nat[x])
                 if self.high_init_v4[index]:
                     self.at_most(variable, self.nat[y])
+            for vpc, initiates in ((x, self.low_init_v4[index]), (y, self.high_init_v4[index])):
+                self.quota_items.setdefault(vpc, []).append(
+                    (
+                        chosen.get("peering", NONE),
+                        chosen.get("transit-gateway", NONE),
+                        chosen["nat"] if "nat" in chosen and initiates else NONE,
+                    )
+                )
             group = int(self.component[x])
             columns = list(chosen.values())
             if group in self.sharing:
@@ -788,9 +805,36 @@ class _ModelBuilder:
 
     # ---- solving --------------------------------------------------------------------------------------
     def solve(self, time_limit_s: float | None) -> _Solution:
+        """HiGHS on the model, after strengthening its LP relaxation with quota cuts (`_quota_cuts`) while they
+        raise the bound; when the strengthened relaxation's optimum is integral it is the proven optimum."""
         n = len(self.cost)
         if n == 0:
             return _Solution(np.zeros(0), True, 0.0, "optimal (nothing to choose)", 0.0)
+        started = time.perf_counter()
+        deadline = math.inf if time_limit_s is None else started + float(time_limit_s)
+        highs = self._highs()
+        x = self._strengthen(highs, deadline)
+        if x is not None:
+            return _Solution(x, True, 0.0, "optimal", time.perf_counter() - started)
+        highs.changeColsIntegrality(n, np.arange(n, dtype=np.int32), np.array(self.integer, dtype=np.uint8))
+        if math.isfinite(deadline):
+            highs.setOptionValue("time_limit", max(deadline - time.perf_counter(), 1e-3))
+        highs.run()
+        seconds = time.perf_counter() - started
+        model_status = highs.getModelStatus()
+        info = highs.getInfo()
+        if info.primal_solution_status != 2:  # no feasible solution
+            raise InputError(
+                f"the optimizer found no feasible mix: {highs.modelStatusToString(model_status)}", field="allow"
+            )
+        optimal = model_status == highspy.HighsModelStatus.kOptimal
+        status = "optimal" if optimal else f"stopped: {highs.modelStatusToString(model_status)}"
+        x = np.asarray(highs.getSolution().col_value, dtype=float)
+        return _Solution(x, optimal, 0.0 if optimal else float(info.mip_gap), status, seconds)
+
+    def _highs(self) -> highspy.Highs:
+        """The model in a HiGHS instance, integrality relaxed (`solve` restores it)."""
+        n = len(self.cost)
         rows, columns, values, lower, upper = [], [], [], [], []
         for number, (cols, vals, low, high) in enumerate(self.rows):
             rows += [number] * len(cols)
@@ -798,30 +842,105 @@ class _ModelBuilder:
             values += vals
             lower.append(low)
             upper.append(high)
-        options: dict[str, Any] = {"disp": False, "mip_rel_gap": 0.0, "presolve": True}
-        if time_limit_s is not None:
-            options["time_limit"] = float(time_limit_s)
-        constraints = []
-        if self.rows:
-            matrix = coo_matrix((values, (rows, columns)), shape=(len(self.rows), n)).tocsr()
-            constraints.append(LinearConstraint(matrix, np.array(lower), np.array(upper)))
-        started = time.perf_counter()
-        result = milp(
-            c=np.array(self.cost),
-            integrality=np.array(self.integer),
-            bounds=(np.zeros(n), np.array(self.upper)),
-            constraints=constraints,
-            options=options,
-        )
-        seconds = time.perf_counter() - started
-        if result.x is None:
-            raise InputError(f"the optimizer found no feasible mix: {result.message}", field="allow")
-        gap = getattr(result, "mip_gap", None)
-        optimal = result.status == 0
-        status = "optimal" if optimal else f"stopped: {result.message}"
-        return _Solution(
-            np.asarray(result.x), optimal, 0.0 if optimal else (None if gap is None else float(gap)), status, seconds
-        )
+        matrix = coo_matrix((values, (rows, columns)), shape=(len(self.rows), n)).tocsc()
+        lp = highspy.HighsLp()
+        lp.num_col_, lp.num_row_ = n, len(self.rows)
+        lp.col_cost_ = np.array(self.cost, dtype=float)
+        lp.col_lower_, lp.col_upper_ = np.zeros(n), np.array(self.upper, dtype=float)
+        lp.row_lower_ = np.array(lower, dtype=float).clip(-highspy.kHighsInf, highspy.kHighsInf)
+        lp.row_upper_ = np.array(upper, dtype=float).clip(-highspy.kHighsInf, highspy.kHighsInf)
+        lp.a_matrix_.format_ = highspy.MatrixFormat.kColwise
+        lp.a_matrix_.start_ = matrix.indptr
+        lp.a_matrix_.index_ = matrix.indices
+        lp.a_matrix_.value_ = matrix.data
+        highs = highspy.Highs()  # type: ignore[no-untyped-call]
+        highs.setOptionValue("output_flag", False)
+        highs.setOptionValue("mip_rel_gap", 0.0)
+        highs.passModel(lp)
+        return highs
+
+    def _strengthen(self, highs: highspy.Highs, deadline: float) -> np.ndarray | None:
+        """Solve the LP relaxation, add the quota cuts it violates, repeat; the integral optimum if one is reached.
+
+        The cuts stay in the model for the branch and bound that follows when the optimum is fractional."""
+        if not any(len(items) > self.peering_quota for items in self.quota_items.values()):
+            return None
+        integer = np.array(self.integer, dtype=bool)
+        highs.setOptionValue("solver", "ipm")  # the first relaxation: interior point (then crossover) is faster
+        for _ in range(QUOTA_CUT_ROUNDS):
+            remaining = deadline - time.perf_counter()
+            if remaining <= 0:
+                return None
+            if math.isfinite(remaining):
+                highs.setOptionValue("time_limit", remaining)
+            highs.run()
+            highs.setOptionValue("solver", "choose")  # later ones: dual simplex from the last basis
+            if highs.getModelStatus() != highspy.HighsModelStatus.kOptimal:
+                return None
+            x = np.asarray(highs.getSolution().col_value, dtype=float)
+            cuts = self._quota_cuts(x)
+            if not cuts:
+                break
+            for columns, values in cuts:
+                highs.addRow(-highspy.kHighsInf, float(self.peering_quota), len(columns),
+                             np.array(columns, dtype=np.int32), np.array(values, dtype=float))  # fmt: skip
+        else:
+            return None
+        rounded = np.where(integer, np.round(x), x)
+        if np.abs(rounded - x).max(initial=0.0) > INTEGRALITY_TOLERANCE:
+            return None
+        return rounded if self._feasible(rounded) else None
+
+    def _feasible(self, x: np.ndarray) -> bool:
+        tolerance = 1e-6
+        if (x < -tolerance).any() or (x > np.array(self.upper) + tolerance).any():
+            return False
+        for columns, values, low, high in self.rows:
+            activity = float(np.dot(x[columns], values))
+            if activity < low - tolerance or activity > high + tolerance:
+                return False
+        return True
+
+    def _quota_cuts(self, x: np.ndarray) -> list[tuple[list[int], list[float]]]:
+        """Quota cuts the relaxed solution `x` violates, at most one per VPC and resource.
+
+        At a VPC with a peering quota q, any set S of more than q of its pairs has at least |S| − q pairs not
+        peered. Let r_p be pair p's options that need a resource y of this VPC (its TGW attachment, its NAT
+        gateways, or either): Σ_S r_p ≤ (|S| − q)·y + Σ_S (1 − peering_p) − (|S| − q), i.e.
+        Σ_S (r_p + peering_p) − (|S| − q)·y ≤ q. With y = 0 no pair uses the resource and at most q are peered;
+        with y ≥ 1 it is r_p + peering_p ≤ 1 summed. The relaxation breaks it by peering every pair a little
+        and buying a fraction of the attachment for the rest, which is how it undercuts every integral mix;
+        the set S most violated is the pairs with the largest r_p + peering_p − y."""
+        q = self.peering_quota
+        cuts: list[tuple[list[int], list[float]]] = []
+        value = np.append(x, 0.0)  # NONE (-1) reads 0
+        for vpc, items in self.quota_items.items():
+            if len(items) <= q:
+                continue
+            table = np.array(items, dtype=np.int64)
+            peering, tgw, nat = table[:, 0], table[:, 1], table[:, 2]
+            attachment = self.attachment.get(vpc, NONE)
+            for resources, options in (([attachment], [tgw]), ([self.nat[vpc]], [nat]),
+                                       ([attachment, self.nat[vpc]], [tgw, nat])):  # fmt: skip
+                resources = [r for r in resources if r != NONE]
+                if not resources:
+                    continue
+                y = float(sum(value[r] for r in resources))
+                gain = value[peering] + sum(value[o] for o in options) - y
+                order = np.argsort(-gain, kind="stable")
+                totals = np.cumsum(gain[order]) - q * (1.0 - y)
+                size = int(np.argmax(totals[q:])) + q  # prefixes of more than q pairs
+                if totals[size] <= QUOTA_CUT_VIOLATION:
+                    continue
+                chosen = order[: size + 1]
+                coefficients: dict[int, float] = {}
+                for column in np.concatenate([peering[chosen], *(o[chosen] for o in options)]).tolist():
+                    if column != NONE:
+                        coefficients[column] = coefficients.get(column, 0.0) + 1.0
+                for resource in resources:
+                    coefficients[resource] = coefficients.get(resource, 0.0) - float(size + 1 - q)
+                cuts.append((list(coefficients), list(coefficients.values())))
+        return cuts
 
     # ---- reading the solution ---------------------------------------------------------------------------
     def mix(self, x: np.ndarray) -> Mix:
