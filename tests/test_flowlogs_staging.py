@@ -31,8 +31,7 @@ def test_codes_round_trip_and_null_stays_null() -> None:
     second = vocabulary.encode(pa.array(["10.0.0.2", "eni-1"]))
     assert first.to_pylist() == [0, None, 1, 0]
     assert second.to_pylist() == [1, 2]
-    table = staging.decoded(pa.table({"srcaddr": first}), vocabulary)
-    assert table.column("srcaddr").to_pylist() == ["10.0.0.1", None, "10.0.0.2", "10.0.0.1"]
+    assert vocabulary.values == ["10.0.0.1", "10.0.0.2", "eni-1"]
 
 
 def test_both_directions_of_a_pair_share_a_partition() -> None:

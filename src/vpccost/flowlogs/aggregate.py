@@ -22,30 +22,24 @@ import duckdb
 import numpy as np
 import pandas as pd
 import pyarrow as pa
-import pyarrow.compute as pc
 
 from vpccost.errors import InputError
-from vpccost.flowlogs.counting import count_flows
+from vpccost.flowlogs.counting import CountedTraffic, FlowCounter
 from vpccost.flowlogs.formats import LogFormat, parse_log_format
 from vpccost.flowlogs.records import TRANSIT_GATEWAY_SCHEMA, VPC_SCHEMA, ReadingStats, RecordReader
 from vpccost.flowlogs.report import FlowLogReport
 from vpccost.flowlogs.sources import Listing, fetch, list_sources
 from vpccost.flowlogs.sql import (
     CODED_COLUMNS,
-    FLOW_ROW_COLUMNS,
     TRANSIT_GATEWAY_INPUT_COLUMNS,
     VPC_INPUT_COLUMNS,
     epoch_seconds,
     flow_rows_sql,
     transit_gateway_rows_sql,
 )
-from vpccost.flowlogs.staging import Staging, Vocabulary, coded, decoded, partition_count
+from vpccost.flowlogs.staging import Staging, Vocabulary, coded, partition_count
 from vpccost.topology import Topology, load_topology
 from vpccost.units import format_decimal
-
-_MEASURES = frozenset(
-    {"records", "packets", "bytes", "duplicate_records", "duplicate_bytes", "first_start", "last_end"}
-)
 
 DUCKDB_MEMORY_LIMIT = "768MB"
 """DuckDB's share of the memory goal (1.5 GiB for the whole run): past it, Stage A's groupings spill to a
@@ -142,19 +136,16 @@ def aggregate_flowlogs(
         progress=progress.advance if progress is not None else None,
     )
     stored_bytes = sum(source.size_bytes for source in listing.sources)
-    rows, gateway_rows = _run_stage_a(reader, window_start, window_end, workers, memory_limit, stored_bytes)
-    report = _reading_report(reader.stats, listing)
-    if reader.stats.lines_read == 0 and reader.stats.files_unreadable:
-        name, reason = reader.stats.files_unreadable[0]
-        raise InputError(f"no flow-log record could be read ({reason})", source=name)
-    counted = count_flows(
-        rows,
+    counted = _count(
+        reader,
+        listing,
         loaded,
-        transit_gateway_rows=gateway_rows,
-        report=report,
-        window_start=None if window_start is None else epoch_seconds(window_start),
-        window_end=None if window_end is None else epoch_seconds(window_end),
+        start=window_start,
+        end=window_end,
         monthly=monthly,
+        threads=workers,
+        memory_limit=memory_limit,
+        stored_bytes=stored_bytes,
     )
     _add_warnings(counted.report, reader.stats, loaded, chosen_format)
     return FlowLogAggregate(traffic=counted.traffic, report=counted.report)
@@ -186,16 +177,20 @@ def parse_time(value: datetime | date | str | None, option: str) -> datetime | N
     return moment.replace(tzinfo=UTC) if moment.tzinfo is None else moment.astimezone(UTC)
 
 
-def _run_stage_a(
+def _count(
     reader: RecordReader,
+    listing: Listing,
+    topology: Topology,
+    *,
     start: datetime | None,
     end: datetime | None,
+    monthly: bool,
     threads: int,
     memory_limit: str,
     stored_bytes: int,
-) -> tuple[pa.Table, pa.Table | None]:
-    """Read every record into staging (coded, partitioned), run Stage A on each partition in DuckDB, and
-    return its rows with their text decoded, and the Transit Gateway query's rows."""
+) -> CountedTraffic:
+    """Read every record into staging (coded, partitioned), then run Stage A on each partition in DuckDB and
+    hand its rows, still coded, to Stage B; Transit Gateway records go through their own query."""
     vocabulary = Vocabulary()
     schema = pa.schema(
         [(field.name, pa.int32() if field.name in CODED_COLUMNS else field.type) for field in VPC_SCHEMA]
@@ -206,6 +201,10 @@ def _run_stage_a(
             staging.add(coded(pa.Table.from_batches([batch]), vocabulary))
         if reader.error is not None:
             raise reader.error
+        if reader.stats.lines_read == 0 and reader.stats.files_unreadable:
+            name, reason = reader.stats.files_unreadable[0]
+            raise InputError(f"no flow-log record could be read ({reason})", source=name)
+        counter = FlowCounter(topology, report=_reading_report(reader.stats, listing), vocabulary=vocabulary)
         connection = duckdb.connect(
             ":memory:",
             config={
@@ -217,49 +216,26 @@ def _run_stage_a(
         )
         try:
             query = flow_rows_sql("flow_log_records", VPC_INPUT_COLUMNS, start=start, end=end, coded=CODED_COLUMNS)
-            results = []
             for part in staging.parts():
                 connection.register("flow_log_records", part)
-                results.append(connection.sql(query).to_arrow_table())
+                counter.add(connection.sql(query).to_arrow_table())
                 connection.unregister("flow_log_records")
-            rows = _merge_partitions(connection, results)
-            gateway: pa.Table | None = None
+                del part
             if reader.transit_gateway_tables:
                 records = pa.concat_tables(reader.transit_gateway_tables).cast(TRANSIT_GATEWAY_SCHEMA)
+                reader.transit_gateway_tables.clear()
                 connection.register("transit_gateway_records", records)
                 gateway_query = transit_gateway_rows_sql(
                     "transit_gateway_records", TRANSIT_GATEWAY_INPUT_COLUMNS, start=start, end=end
                 )
-                gateway = connection.sql(gateway_query).to_arrow_table()
+                counter.add_transit_gateway(connection.sql(gateway_query).to_arrow_table())
         finally:
             connection.close()
-    return decoded(rows, vocabulary), gateway
-
-
-def _merge_partitions(connection: duckdb.DuckDBPyConnection, results: list[pa.Table]) -> pa.Table:
-    """One table of Stage A rows. A row of accepted or rejected records belongs to one address pair, so to one
-    partition; rows kept per ENI (malformed, outside the window, no data) may come from several, and are added
-    up as Stage A over the whole input would have."""
-    rows = pa.concat_tables(results) if len(results) > 1 else results[0]
-    if len(results) == 1:
-        return rows
-    status = rows.column("status")
-    per_pair = pc.is_in(status, pa.array(["ACCEPT", "REJECT"]))
-    paired, per_interface = rows.filter(per_pair), rows.filter(pc.invert(per_pair))
-    connection.register("partial_rows", per_interface)
-    keys = ", ".join(name for name in FLOW_ROW_COLUMNS if name not in _MEASURES)
-    merged = connection.sql(
-        f"""SELECT {keys},
-          CAST(SUM(records) AS BIGINT) AS records, CAST(SUM(packets) AS BIGINT) AS packets,
-          CAST(SUM(bytes) AS BIGINT) AS bytes, CAST(SUM(duplicate_records) AS BIGINT) AS duplicate_records,
-          CAST(SUM(duplicate_bytes) AS BIGINT) AS duplicate_bytes,
-          MIN(first_start) AS first_start, MAX(last_end) AS last_end
-        FROM partial_rows
-        GROUP BY {keys},
-          CASE WHEN status = 'SKIPDATA' THEN first_start END, CASE WHEN status = 'SKIPDATA' THEN last_end END"""
-    ).to_arrow_table()
-    connection.unregister("partial_rows")
-    return pa.concat_tables([paired, merged.select(paired.column_names).cast(paired.schema)])
+    return counter.finish(
+        window_start=None if start is None else epoch_seconds(start),
+        window_end=None if end is None else epoch_seconds(end),
+        monthly=monthly,
+    )
 
 
 def _reading_report(stats: ReadingStats, listing: Listing) -> FlowLogReport:

@@ -224,7 +224,7 @@ def flow_rows_sql(
 
     def text(name: str) -> str:
         if name in as_codes:
-            return f"CAST({_quote(name)} AS BIGINT)" if name in present else "CAST(NULL AS BIGINT)"
+            return f"CAST({_quote(name)} AS INTEGER)" if name in present else "CAST(NULL AS INTEGER)"
         return f"NULLIF(NULLIF({_quote(name)}, '-'), '')" if name in present else "CAST(NULL AS VARCHAR)"
 
     def integer(name: str) -> str:
@@ -237,7 +237,7 @@ def flow_rows_sql(
         )
 
     def empty(name: str) -> str:
-        return "CAST(NULL AS BIGINT)" if name in as_codes else "CAST(NULL AS VARCHAR)"
+        return "CAST(NULL AS INTEGER)" if name in as_codes else "CAST(NULL AS VARCHAR)"
 
     action = text("action") if "action" in present else "'ACCEPT'"
     log_status = text("log_status") if "log_status" in present else "'OK'"

@@ -4,14 +4,16 @@ Two choices keep a large input within a fixed memory and fast:
 
 - The text Stage A only groups and compares (`sql.CODED_COLUMNS`: ENIs, addresses, VPC and subnet ids…) is
   replaced by integer codes into one `Vocabulary`: grouping integers is several times faster than grouping text,
-  and the codes take a fraction of the memory. Stage A's result is decoded afterwards, cheaply, since it is
-  small.
+  and the codes take a fraction of the memory. Stage A's rows keep the codes, and Stage B reads them with the
+  same vocabulary.
 - Records are split into partitions by the unordered pair of their original addresses (`pkt-*`, else
   `srcaddr`/`dstaddr`). Everything Stage A relates lies within one pair: a record and its duplicates, both
   directions of a connection (TCP flags on one decide the other), and every record of one output group. So each
-  partition runs through Stage A on its own, in memory, and the results simply add up; only the rows kept per
-  ENI (malformed, outside the window) are merged. Large inputs are spilled to Arrow files (zstd) in a temporary
-  directory; small ones stay in memory, as one partition.
+  partition runs through Stage A on its own, in memory, and Stage B takes the partitions' rows one after the
+  other (a row kept per ENI, for malformed records say, may then come once per partition: it is only counted).
+  Large inputs are spilled to uncompressed Arrow files in a temporary directory (about 130 bytes a record:
+  writing and reading them back costs less than compressing them would); small ones stay in memory, as one
+  partition.
 """
 
 from __future__ import annotations
@@ -77,17 +79,6 @@ def coded(table: pa.Table, vocabulary: Vocabulary) -> pa.Table:
     return table
 
 
-def decoded(table: pa.Table, vocabulary: Vocabulary) -> pa.Table:
-    """Stage A's rows with the coded columns back as text (dictionary arrays over the vocabulary: no copy)."""
-    dictionary = vocabulary.dictionary()
-    for name in CODED_COLUMNS:
-        if name in table.column_names:
-            position = table.column_names.index(name)
-            indices = pc.cast(table.column(name).combine_chunks(), pa.int32())
-            table = table.set_column(position, name, pa.DictionaryArray.from_arrays(indices, dictionary))
-    return table
-
-
 def partition_count(stored_bytes: int) -> int:
     if stored_bytes <= SPILL_ABOVE_BYTES:
         return 1
@@ -141,8 +132,7 @@ class Staging:
     def _writer(self, part: int) -> ipc.RecordBatchFileWriter:
         writer = self.writers.get(part)
         if writer is None:
-            options = ipc.IpcWriteOptions(compression="zstd")
-            writer = ipc.new_file(str(self._path(part)), self.schema, options=options)
+            writer = ipc.new_file(str(self._path(part)), self.schema)
             self.writers[part] = writer
         return writer
 
