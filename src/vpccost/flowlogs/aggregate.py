@@ -10,8 +10,10 @@ from __future__ import annotations
 import csv
 import io
 import os
+import queue
 import tempfile
-from collections.abc import Callable, Sequence
+import threading
+from collections.abc import Callable, Iterator, Sequence
 from dataclasses import dataclass
 from datetime import UTC, date, datetime
 from decimal import Decimal
@@ -197,8 +199,10 @@ def _count(
     )
     with tempfile.TemporaryDirectory(prefix="vpccost-flowlogs-") as directory:
         staging = Staging(schema, partition_count(stored_bytes), Path(directory))
-        for batch in reader.vpc_batches():
-            staging.add(coded(pa.Table.from_batches([batch]), vocabulary))
+        for table in _in_background(
+            coded(pa.Table.from_batches([batch]), vocabulary) for batch in reader.vpc_batches()
+        ):
+            staging.add(table)
         if reader.error is not None:
             raise reader.error
         if reader.stats.lines_read == 0 and reader.stats.files_unreadable:
@@ -236,6 +240,47 @@ def _count(
         window_end=None if end is None else epoch_seconds(end),
         monthly=monthly,
     )
+
+
+BATCHES_AHEAD = 2
+"""Parsed batches the reading thread may hold ready while the caller codes and stages the previous one."""
+
+
+def _in_background(batches: Iterator[pa.Table]) -> Iterator[pa.Table]:
+    """The batches, made (parsed and coded) in a thread of their own: parsing and coding (Arrow) and decompressing
+    (zlib) release the GIL, so they go on while this thread stages the previous batch (Arrow and numpy, which
+    release it too)."""
+    ready: queue.Queue[pa.Table | BaseException | None] = queue.Queue(maxsize=BATCHES_AHEAD)
+    stop = threading.Event()
+
+    def produce() -> None:
+        try:
+            for batch in batches:
+                while not stop.is_set():
+                    try:
+                        ready.put(batch, timeout=0.1)
+                        break
+                    except queue.Full:
+                        continue
+                if stop.is_set():
+                    return
+            ready.put(None)
+        except BaseException as error:
+            ready.put(error)
+
+    worker = threading.Thread(target=produce, name="flowlogs-parse", daemon=True)
+    worker.start()
+    try:
+        while True:
+            item = ready.get()
+            if item is None:
+                return
+            if isinstance(item, BaseException):
+                raise item
+            yield item
+    finally:
+        stop.set()
+        worker.join()
 
 
 def _reading_report(stats: ReadingStats, listing: Listing) -> FlowLogReport:

@@ -122,7 +122,7 @@ class RecordReader:
     def _batches(self) -> Iterator[pa.RecordBatch]:
         pending: dict[tuple[LogFormat, str], list[bytes]] = {}
         pending_bytes: dict[tuple[LogFormat, str], int] = {}
-        lookahead = max(2 * self.threads, 8)
+        lookahead = max(4 * self.threads, 32)
         for source, outcome in iterate_decoded(self.sources, self.fetcher, threads=self.threads, lookahead=lookahead):
             if self.progress is not None:
                 self.progress(source.size_bytes)
@@ -266,7 +266,7 @@ def _read_csv(
         quoted_strings_can_be_null=False,
     )
     return pa_csv.read_csv(
-        io.BytesIO(data), read_options=read_options, parse_options=parse_options, convert_options=convert_options
+        pa.BufferReader(data), read_options=read_options, parse_options=parse_options, convert_options=convert_options
     )
 
 

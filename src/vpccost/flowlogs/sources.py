@@ -19,12 +19,13 @@ import glob
 import json
 import os
 import re
-import zlib
 from collections.abc import Callable, Iterator
 from dataclasses import dataclass
 from datetime import UTC, datetime, timedelta
 from pathlib import Path
 from typing import Any
+
+import pyarrow as pa
 
 from vpccost.errors import InputError
 from vpccost.flowlogs.formats import header_format
@@ -169,7 +170,7 @@ def decode(data: bytes) -> list[Content]:
     if stripped.startswith(BASE64_GZIP_PREFIX):
         try:
             return decode(base64.b64decode(stripped, validate=False))
-        except (binascii.Error, zlib.error):
+        except (binascii.Error, OSError):
             pass  # not base64 after all: read it as text
     if stripped[:1] in (b"{", b"["):
         messages = json_messages(stripped)
@@ -179,18 +180,11 @@ def decode(data: bytes) -> list[Content]:
 
 
 def gunzip(data: bytes) -> bytes:
-    """Decompress every gzip member (zlib releases the GIL, so files decompress in parallel threads)."""
-    pieces = []
-    while data:
-        decompressor = zlib.decompressobj(wbits=31)
-        pieces.append(decompressor.decompress(data))
-        pieces.append(decompressor.flush())
-        if not decompressor.eof:
-            raise zlib.error("the gzip data ends before its end: the file is truncated")
-        data = decompressor.unused_data
-        if not data.startswith(GZIP_MAGIC):
-            break
-    return b"".join(pieces)
+    """Decompress every gzip member (Arrow's decoder: faster than Python's zlib, and it releases the GIL, so
+    files decompress in parallel threads). A truncated file raises OSError."""
+    with pa.CompressedInputStream(pa.BufferReader(data), "gzip") as stream:
+        decompressed: bytes = stream.read()
+    return decompressed
 
 
 def json_messages(data: bytes) -> list[bytes] | None:
@@ -226,7 +220,7 @@ def _document_messages(document: Any) -> list[bytes]:
     if isinstance(document.get("awslogs"), dict) and isinstance(document["awslogs"].get("data"), str):
         try:
             payload = gunzip(base64.b64decode(document["awslogs"]["data"]))
-        except (binascii.Error, zlib.error):
+        except (binascii.Error, OSError):
             return []
         return json_messages(payload) or []
     for events_key in ("logEvents", "events"):
@@ -334,7 +328,7 @@ def iterate_decoded(
     def work(source: Source) -> list[Content] | BaseException:
         try:
             return decode(fetcher(source))
-        except (InputError, OSError, zlib.error, EOFError) as error:
+        except (InputError, OSError, EOFError) as error:
             return error
         except Exception as error:  # botocore and friends raise their own types
             return error

@@ -126,6 +126,9 @@ TRANSIT_GATEWAY_INPUT_COLUMNS: tuple[str, ...] = (
 
 STATUSES = ("ACCEPT", "REJECT", "NODATA", "SKIPDATA", "MALFORMED", "OUTSIDE_WINDOW")
 
+_STATUS_CODES = {status: code for code, status in enumerate(STATUSES)}
+"""Statuses as small integers inside the query, where records are grouped by them; text in its result."""
+
 FLOW_ROW_COLUMNS: tuple[str, ...] = (
     "status",
     "interface_id",
@@ -242,7 +245,7 @@ def flow_rows_sql(
     action = text("action") if "action" in present else "'ACCEPT'"
     log_status = text("log_status") if "log_status" in present else "'OK'"
     where_clause = f"\n  WHERE {where}" if where else ""
-    outside = f"WHEN {window} THEN 'OUTSIDE_WINDOW'\n      " if window else ""
+    outside = f"WHEN {window} THEN {_STATUS_CODES['OUTSIDE_WINDOW']}\n      " if window else ""
     kept = (*_DESCRIBED[1:], "tcp_flags")
     kept_maxima = ",\n    ".join(f"MAX({name}) AS {name}" for name in kept)
     described = ", ".join(_DESCRIBED)
@@ -251,6 +254,9 @@ def flow_rows_sql(
     syn, ack = bit.format(value=2), bit.format(value=16)
     text_columns = "".join(f"\n    {text(name)} AS {name}," for name in _DESCRIBED[1:])
     described_nulls = ", ".join(empty(name) for name in _DESCRIBED[1:])
+    malformed = _STATUS_CODES["MALFORMED"]
+    status_text = "CASE status " + " ".join(f"WHEN {code} THEN '{name}'" for name, code in _STATUS_CODES.items())
+    status_text += " END"
     return f"""WITH records AS (
   SELECT
     COALESCE({text("interface_id")}, {text("resource_id")}) AS interface_id,{text_columns}
@@ -269,13 +275,13 @@ def flow_rows_sql(
 classified AS (
   SELECT records.*,
     CASE
-      WHEN log_status IS NULL OR log_status NOT IN ('OK', 'NODATA', 'SKIPDATA') THEN 'MALFORMED'
-      {outside}WHEN log_status = 'NODATA' THEN 'NODATA'
-      WHEN log_status = 'SKIPDATA' THEN 'SKIPDATA'
-      WHEN srcaddr IS NULL OR dstaddr IS NULL OR bytes IS NULL OR bytes < 0 THEN 'MALFORMED'
-      WHEN action = 'REJECT' THEN 'REJECT'
-      WHEN action = 'ACCEPT' THEN 'ACCEPT'
-      ELSE 'MALFORMED'
+      WHEN log_status IS NULL OR log_status NOT IN ('OK', 'NODATA', 'SKIPDATA') THEN {malformed}
+      {outside}WHEN log_status = 'NODATA' THEN {_STATUS_CODES["NODATA"]}
+      WHEN log_status = 'SKIPDATA' THEN {_STATUS_CODES["SKIPDATA"]}
+      WHEN srcaddr IS NULL OR dstaddr IS NULL OR bytes IS NULL OR bytes < 0 THEN {malformed}
+      WHEN action = 'REJECT' THEN {_STATUS_CODES["REJECT"]}
+      WHEN action = 'ACCEPT' THEN {_STATUS_CODES["ACCEPT"]}
+      ELSE {malformed}
     END AS status
   FROM records
 ),
@@ -295,7 +301,7 @@ identified AS (
     CASE WHEN tcp_flags IS NOT NULL AND {syn} AND NOT ({ack}) THEN 1 ELSE 0 END AS syn,
     CASE WHEN tcp_flags IS NOT NULL AND {syn} AND {ack} THEN 1 ELSE 0 END AS syn_ack
   FROM unique_records
-  WHERE status = 'ACCEPT'
+  WHERE status = {_STATUS_CODES["ACCEPT"]}
 ),
 oriented AS (
   SELECT identified.*,
@@ -359,16 +365,16 @@ UNION ALL
 SELECT 'REJECT' AS status, {described}, CAST(NULL AS VARCHAR), CAST(NULL AS VARCHAR),
   {_SUMS}
 FROM unique_records
-WHERE status = 'REJECT'
+WHERE status = {_STATUS_CODES["REJECT"]}
 GROUP BY {described}
 UNION ALL
-SELECT status, interface_id, {described_nulls}, CAST(NULL AS VARCHAR), CAST(NULL AS VARCHAR),
+SELECT {status_text}, interface_id, {described_nulls}, CAST(NULL AS VARCHAR), CAST(NULL AS VARCHAR),
   {_SUMS}
 FROM unique_records
-WHERE status NOT IN ('ACCEPT', 'REJECT')
+WHERE status NOT IN ({_STATUS_CODES["ACCEPT"]}, {_STATUS_CODES["REJECT"]})
 GROUP BY status, interface_id,
-  CASE WHEN status = 'SKIPDATA' THEN start_s END,
-  CASE WHEN status = 'SKIPDATA' THEN end_s END
+  CASE WHEN status = {_STATUS_CODES["SKIPDATA"]} THEN start_s END,
+  CASE WHEN status = {_STATUS_CODES["SKIPDATA"]} THEN end_s END
 """
 
 

@@ -38,6 +38,9 @@ MB."""
 
 MAX_PARTITIONS = 512
 
+FLUSH_ROWS = 32_768
+"""A partition's records are gathered to this many before they are written: fewer, larger writes."""
+
 
 class Vocabulary:
     """Every text value of the coded columns, numbered in order of appearance."""
@@ -71,12 +74,23 @@ class Vocabulary:
 
 
 def coded(table: pa.Table, vocabulary: Vocabulary) -> pa.Table:
-    """The table with its `CODED_COLUMNS` as codes."""
-    for name in CODED_COLUMNS:
-        if name in table.column_names:
-            position = table.column_names.index(name)
-            table = table.set_column(position, name, vocabulary.encode(table.column(name)))
+    """The table with its `CODED_COLUMNS` as codes: all of them encoded in one pass, so that each distinct
+    text of the batch is looked up in the vocabulary once."""
+    names = [name for name in CODED_COLUMNS if name in table.column_names]
+    if not names or not table.num_rows:
+        return table
+    arrays = [_text(table.column(name)) for name in names]
+    codes = vocabulary.encode(pa.concat_arrays(arrays))
+    offset = 0
+    for name, array in zip(names, arrays, strict=True):
+        table = table.set_column(table.column_names.index(name), name, codes.slice(offset, len(array)))
+        offset += len(array)
     return table
+
+
+def _text(column: pa.ChunkedArray) -> pa.Array:
+    array = column.combine_chunks()
+    return array if pa.types.is_string(array.type) else array.cast(pa.string())
 
 
 def partition_count(stored_bytes: int) -> int:
@@ -114,6 +128,8 @@ class Staging:
         self.directory = directory
         self.in_memory: list[pa.RecordBatch] = []
         self.writers: dict[int, ipc.RecordBatchFileWriter] = {}
+        self.pending: dict[int, list[pa.Table]] = {}
+        self.pending_rows: dict[int, int] = {}
         self.spilled_bytes = 0
 
     def add(self, table: pa.Table) -> None:
@@ -127,7 +143,17 @@ class Staging:
         for part in range(self.partitions):
             begin, end = int(bounds[part]), int(bounds[part + 1])
             if end > begin:
-                self._writer(part).write_table(ordered.slice(begin, end - begin))
+                waiting = self.pending.setdefault(part, [])
+                waiting.append(ordered.slice(begin, end - begin))
+                self.pending_rows[part] = self.pending_rows.get(part, 0) + end - begin
+                if self.pending_rows[part] >= FLUSH_ROWS:
+                    self._flush(part)
+
+    def _flush(self, part: int) -> None:
+        waiting = self.pending.pop(part, [])
+        self.pending_rows.pop(part, None)
+        if waiting:
+            self._writer(part).write_table(pa.concat_tables(waiting).combine_chunks())
 
     def _writer(self, part: int) -> ipc.RecordBatchFileWriter:
         writer = self.writers.get(part)
@@ -146,6 +172,8 @@ class Staging:
             yield pa.Table.from_batches(self.in_memory, schema=self.schema)
             self.in_memory = []
             return
+        for part in list(self.pending):
+            self._flush(part)
         for writer in self.writers.values():
             writer.close()
         for part in sorted(self.writers):
