@@ -522,3 +522,22 @@ def test_gb_is_exactly_bytes_over_two_to_the_thirty(tmp_path: Path) -> None:
         "src,dst,src_az,dst_az,initiator,ip_version,bytes,observed_gb",
         f"{VPC_A},{VPC_B},use1-az1,use1-az1,src,4,3,0.000000002793967723846435546875",
     ]
+
+
+def test_fields_vpccost_does_not_know_pass_through(tmp_path: Path) -> None:
+    # a later version's field, anywhere in the header: read, reported, and ignored
+    fields = ["next-version-field", *V2_FIELDS, "flow-direction"]
+    one = record(
+        next_version_field="anything",
+        interface_id=ENI_A1,
+        srcaddr=A1,
+        dstaddr=B1,
+        srcport=40000,
+        dstport=443,
+        bytes=77,
+        flow_direction="egress",
+    )
+    result = run(tmp_path, {"a.log": [one]}, fields=fields)
+    assert rows(result) == {(VPC_A, VPC_B, "use1-az1", "use1-az1", "src", 77)}
+    (seen,) = result.report.formats
+    assert seen["unknown_fields"] == ["next-version-field"]

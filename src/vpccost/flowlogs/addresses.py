@@ -254,10 +254,6 @@ def is_private(text: str) -> bool:
     return parsed is not None and any(parsed.version == net.version and parsed in net for net in PRIVATE_NETWORKS)
 
 
-def ip_version(text: str) -> int:
-    return 6 if ":" in text else 4
-
-
 def service_endpoint(pkt_aws_service: str) -> str:
     """`S3` → `aws:s3`, `AMAZON` → `aws:amazon`: the traffic endpoint of a public address AWS names."""
     return "aws:" + pkt_aws_service.strip().lower().replace("_", "-")

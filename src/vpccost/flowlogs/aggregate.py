@@ -299,7 +299,14 @@ def _reading_report(stats: ReadingStats, listing: Listing) -> FlowLogReport:
         "text_bytes": stats.text_bytes_read,
     }
     report.formats = [
-        {"fields": seen.fields, "kind": seen.kind, "origin": seen.origin, "files": seen.files, "records": seen.records}
+        {
+            "fields": seen.fields,
+            "kind": seen.kind,
+            "origin": seen.origin,
+            "files": seen.files,
+            "records": seen.records,
+            "unknown_fields": list(LogFormat(tuple(seen.fields.split())).unknown_fields),
+        }
         for seen in sorted(stats.formats.values(), key=lambda item: (-item.records, item.fields))
     ]
     for name, reason in stats.files_unreadable[:5]:
