@@ -10,7 +10,7 @@ from typing import Annotated, Any
 
 import typer
 from rich.console import Console
-from rich.progress import BarColumn, DownloadColumn, Progress, TextColumn, TimeRemainingColumn
+from rich.progress import BarColumn, Progress, TaskProgressColumn, TextColumn, TimeRemainingColumn
 
 from vpccost.cli import _emit, _run, app
 from vpccost.flowlogs import FlowLogAggregate, aggregate_flowlogs, parse_time
@@ -72,7 +72,7 @@ def aggregate(
                 end=end,
                 monthly=monthly,
                 s3_client=s3_client,
-                progress=ProgressHooks(total=bar.total, advance=bar.advance),
+                progress=ProgressHooks(total=bar.total, advance=bar.advance, aggregating=bar.aggregating),
             )
         )
     finally:
@@ -92,35 +92,41 @@ def _check_options(log_format: str | None, start: str | None, end: str | None) -
 
 
 class _LazyProgress:
-    """A rich progress bar on stderr that starts only once reading has lasted `PROGRESS_AFTER_S`, and only on a
-    terminal."""
+    """A rich progress bar on stderr, only on a terminal and only once the run has lasted `PROGRESS_AFTER_S`:
+    first the bytes of the files read, then the partitions aggregated."""
 
     def __init__(self) -> None:
         self.began = time.monotonic()
-        self.total_bytes = 0
-        self.done_bytes = 0
+        self.goal = 0
+        self.done = 0
+        self.label = "reading flow logs"
         self.progress: Progress | None = None
         self.task: Any = None
 
     def total(self, size_bytes: int) -> None:
-        self.total_bytes = size_bytes
+        self.goal = size_bytes
 
-    def advance(self, size_bytes: int) -> None:
-        self.done_bytes += size_bytes
+    def aggregating(self, partitions: int) -> None:
+        self.label, self.goal, self.done = "aggregating", partitions, 0
+        if self.progress is not None:
+            self.progress.update(self.task, description=self.label, total=partitions, completed=0)
+
+    def advance(self, amount: int) -> None:
+        self.done += amount
         if self.progress is None:
             if time.monotonic() - self.began < PROGRESS_AFTER_S or not sys.stderr.isatty():
                 return
             self.progress = Progress(
-                TextColumn("reading flow logs"),
+                TextColumn("{task.description}"),
                 BarColumn(),
-                DownloadColumn(),
+                TaskProgressColumn(),
                 TimeRemainingColumn(),
                 console=Console(stderr=True),
                 transient=True,
             )
             self.progress.start()
-            self.task = self.progress.add_task("read", total=self.total_bytes or None)
-        self.progress.update(self.task, completed=self.done_bytes)
+            self.task = self.progress.add_task(self.label, total=self.goal or None)
+        self.progress.update(self.task, completed=self.done)
 
     def stop(self) -> None:
         if self.progress is not None:

@@ -60,10 +60,12 @@ MONTHLY_OUTPUT_COLUMNS = (*KEY_COLUMNS, "gb", "observed_bytes")
 @dataclass
 class Progress:
     """Hooks a caller may give to follow a run: `total` once the files are listed (their stored size in
-    bytes), then `advance` with each file's stored size as it is read."""
+    bytes), then `advance` with each file's stored size as it is read; then `aggregating` with the number of
+    partitions, and `advance(1)` as each is aggregated."""
 
     total: Callable[[int], None]
     advance: Callable[[int], None]
+    aggregating: Callable[[int], None] | None = None
 
 
 @dataclass
@@ -148,6 +150,7 @@ def aggregate_flowlogs(
         threads=workers,
         memory_limit=memory_limit,
         stored_bytes=stored_bytes,
+        progress=progress,
     )
     _add_warnings(counted.report, reader.stats, loaded, chosen_format)
     return FlowLogAggregate(traffic=counted.traffic, report=counted.report)
@@ -190,6 +193,7 @@ def _count(
     threads: int,
     memory_limit: str,
     stored_bytes: int,
+    progress: Progress | None,
 ) -> CountedTraffic:
     """Read every record into staging (coded, partitioned), then run Stage A on each partition in DuckDB and
     hand its rows, still coded, to Stage B; Transit Gateway records go through their own query."""
@@ -220,11 +224,15 @@ def _count(
         )
         try:
             query = flow_rows_sql("flow_log_records", VPC_INPUT_COLUMNS, start=start, end=end, coded=CODED_COLUMNS)
+            if progress is not None and progress.aggregating is not None:
+                progress.aggregating(staging.partitions)
             for part in staging.parts():
                 connection.register("flow_log_records", part)
                 counter.add(connection.sql(query).to_arrow_table())
                 connection.unregister("flow_log_records")
                 del part
+                if progress is not None:
+                    progress.advance(1)
             if reader.transit_gateway_tables:
                 records = pa.concat_tables(reader.transit_gateway_tables).cast(TRANSIT_GATEWAY_SCHEMA)
                 reader.transit_gateway_tables.clear()
