@@ -28,11 +28,15 @@ beside it for the savings.
 
 from __future__ import annotations
 
+import ctypes
 import html
 import itertools
 import math
+import os
+import sys
 import time
-from collections.abc import Iterable, Sequence
+from collections.abc import Iterable, Iterator, Sequence
+from contextlib import contextmanager, suppress
 from dataclasses import dataclass, field
 from decimal import ROUND_CEILING, Decimal
 from pathlib import Path
@@ -853,8 +857,9 @@ class _ModelBuilder:
         lp.a_matrix_.start_ = matrix.indptr
         lp.a_matrix_.index_ = matrix.indices
         lp.a_matrix_.value_ = matrix.data
-        highs = highspy.Highs()  # type: ignore[no-untyped-call]
-        highs.setOptionValue("output_flag", False)
+        with _banner_to_stderr():
+            highs = highspy.Highs()  # type: ignore[no-untyped-call]
+            highs.setOptionValue("output_flag", False)
         highs.setOptionValue("mip_rel_gap", 0.0)
         highs.passModel(lp)
         return highs
@@ -1075,3 +1080,29 @@ __all__ = [
     "optimize_estate",
     "parse_allow",
 ]
+
+
+@contextmanager
+def _banner_to_stderr() -> Iterator[None]:
+    """HiGHS prints its banner on the process's standard output (file descriptor 1) when a solver is created,
+    whatever its options say. Standard output carries results (`--format json` is the document alone), so
+    the banner is sent to standard error: descriptor 1 points there while the solver is created, and C's
+    buffers are flushed before it is restored."""
+    sys.stdout.flush()
+    try:
+        saved = os.dup(1)
+    except OSError:  # no standard output to protect
+        yield
+        return
+    os.dup2(2, 1)
+    try:
+        yield
+    finally:
+        _flush_c_stdio()
+        os.dup2(saved, 1)
+        os.close(saved)
+
+
+def _flush_c_stdio() -> None:
+    with suppress(OSError, AttributeError, TypeError):  # a platform without a C library to load by name
+        ctypes.CDLL(None).fflush(None)
