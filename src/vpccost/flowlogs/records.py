@@ -24,9 +24,18 @@ import pyarrow.parquet as pq
 from vpccost.errors import InputError
 from vpccost.flowlogs.formats import DEFAULT_FORMAT, LogFormat, LogKind, column_name
 from vpccost.flowlogs.sources import Content, FetchFunction, Source, iterate_decoded
-from vpccost.flowlogs.sql import TRANSIT_GATEWAY_INPUT_COLUMNS, VPC_INPUT_COLUMNS, integer_column
+from vpccost.flowlogs.sql import CODED_COLUMNS, TRANSIT_GATEWAY_INPUT_COLUMNS, VPC_INPUT_COLUMNS, integer_column
 
-VPC_SCHEMA = pa.schema([(name, pa.int64() if integer_column(name) else pa.string()) for name in VPC_INPUT_COLUMNS])
+TEXT_CODES = pa.dictionary(pa.int32(), pa.string())
+"""How the parser hands over the text `staging.coded` turns into codes: dictionary-encoded while parsing, in
+the parser's threads, so that coding only maps each batch's few distinct values."""
+
+VPC_SCHEMA = pa.schema(
+    [
+        (name, pa.int64() if integer_column(name) else TEXT_CODES if name in CODED_COLUMNS else pa.string())
+        for name in VPC_INPUT_COLUMNS
+    ]
+)
 """The relation Stage A reads locally: every column it uses, typed, NULL where a format lacks it."""
 
 TRANSIT_GATEWAY_SCHEMA = pa.schema(
@@ -197,7 +206,11 @@ def parse_text(data: bytes, log_format: LogFormat, note_malformed: Callable[[str
 
     read_options = pa_csv.ReadOptions(column_names=list(columns), block_size=4 * 2**20)
     parse_options = pa_csv.ParseOptions(delimiter=" ", quote_char=False, invalid_row_handler=handle)
-    typed = {name: pa.int64() for name in include if integer_column(name)}
+    typed = {
+        name: pa.int64() if integer_column(name) else TEXT_CODES
+        for name in include
+        if name not in ("action", "log_status")
+    }
     try:
         table = _read_csv(data, read_options, parse_options, include, typed)
     except pa.ArrowInvalid:
@@ -242,12 +255,17 @@ def conform(table: pa.Table, schema: pa.Schema) -> pa.Table:
 def _cast(column: pa.ChunkedArray, target: pa.DataType) -> pa.ChunkedArray:
     if column.type == target:
         return column
-    if pa.types.is_integer(target) and (pa.types.is_string(column.type) or pa.types.is_large_string(column.type)):
+    textual = pa.types.is_string(column.type) or pa.types.is_large_string(column.type)
+    if pa.types.is_dictionary(column.type):
+        column, textual = pc.cast(column, pa.string()), True
+    if pa.types.is_integer(target) and textual:
         values, _ = _integers(column)
         return values
-    if pa.types.is_string(target) and not pa.types.is_string(column.type):
+    if pa.types.is_string(target) or pa.types.is_dictionary(target):
         text = pc.cast(column, pa.string())
-        return pc.if_else(pc.is_in(text, pa.array(MISSING_TOKENS)), pa.scalar(None, pa.string()), text)
+        if not textual:
+            text = pc.if_else(pc.is_in(text, pa.array(MISSING_TOKENS)), pa.scalar(None, pa.string()), text)
+        return pc.dictionary_encode(text) if pa.types.is_dictionary(target) else text
     return pc.cast(column, target)
 
 

@@ -62,6 +62,11 @@ class Vocabulary:
         )
         return pc.take(pa.array(mapping, type=pa.int32()), encoded.indices)
 
+    def mapping(self, dictionary: pa.Array) -> pa.Array:
+        """Each value of a dictionary as its code (int32), new values numbered as they come."""
+        values = dictionary.cast(pa.string()).to_pylist()
+        return pa.array(np.fromiter((self._code(value) for value in values), dtype=np.int32, count=len(values)))
+
     def _code(self, value: str) -> int:
         code = self.codes.get(value)
         if code is None:
@@ -79,12 +84,27 @@ def coded(table: pa.Table, vocabulary: Vocabulary) -> pa.Table:
     names = [name for name in CODED_COLUMNS if name in table.column_names]
     if not names or not table.num_rows:
         return table
+    if all(pa.types.is_dictionary(table.schema.field(name).type) for name in names):
+        return _coded_dictionaries(table.unify_dictionaries(), names, vocabulary)
     arrays = [_text(table.column(name)) for name in names]
     codes = vocabulary.encode(pa.concat_arrays(arrays))
     offset = 0
     for name, array in zip(names, arrays, strict=True):
         table = table.set_column(table.column_names.index(name), name, codes.slice(offset, len(array)))
         offset += len(array)
+    return table
+
+
+def _coded_dictionaries(table: pa.Table, names: list[str], vocabulary: Vocabulary) -> pa.Table:
+    """Dictionary columns (one dictionary per column) to codes: each column's dictionary mapped once."""
+    for name in names:
+        column = table.column(name)
+        if not column.num_chunks:
+            codes = pa.chunked_array([], type=pa.int32())
+        else:
+            mapping = vocabulary.mapping(column.chunk(0).dictionary)
+            codes = pa.chunked_array([pc.take(mapping, chunk.indices) for chunk in column.chunks], type=pa.int32())
+        table = table.set_column(table.column_names.index(name), name, codes)
     return table
 
 
