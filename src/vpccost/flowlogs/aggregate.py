@@ -121,6 +121,9 @@ def aggregate_flowlogs(
     month over [start, end), or over the observed period when either is missing."""
     loaded = topology if isinstance(topology, Topology) else load_topology(topology)
     chosen_format = parse_log_format(log_format) if isinstance(log_format, str) else log_format
+    recorded_note = None
+    if chosen_format is None:
+        chosen_format, recorded_note = recorded_log_format(loaded)
     window_start = parse_time(start, "--start")
     window_end = parse_time(end, "--end")
     if window_start is not None and window_end is not None and window_end <= window_start:
@@ -153,7 +156,35 @@ def aggregate_flowlogs(
         progress=progress,
     )
     _add_warnings(counted.report, reader.stats, loaded, chosen_format)
+    if recorded_note is not None:
+        counted.report.warnings.append(recorded_note)
     return FlowLogAggregate(traffic=counted.traffic, report=counted.report)
+
+
+HEADERLESS_DESTINATIONS = frozenset({"cloud-watch-logs", "kinesis-data-firehose"})
+"""Flow-log destinations whose records come without a header line (S3 text files start with one)."""
+
+
+def recorded_log_format(topology: Topology) -> tuple[LogFormat | None, str | None]:
+    """The format of headerless records when the topology's `flow_logs` (as `vpccost discover` records them)
+    give one unambiguously: every flow log delivering to CloudWatch Logs or Firehose has the same format. Then
+    (that format, a note saying so); when they differ, (None, a warning asking for `--log-format`)."""
+    formats: dict[str, list[str]] = {}
+    for flow_log in topology.flow_logs:
+        if flow_log.destination_type in HEADERLESS_DESTINATIONS:
+            text = parse_log_format(flow_log.log_format or "", source=f"flow_logs {flow_log.id}").text
+            formats.setdefault(text, []).append(flow_log.id)
+    if not formats:
+        return None, None
+    if len(formats) > 1:
+        return None, (
+            f"the topology's CloudWatch Logs and Firehose flow logs use {len(formats)} formats; headerless records "
+            "are read in the default format unless --log-format gives theirs"
+        )
+    ((text, ids),) = formats.items()
+    return parse_log_format(text), (
+        f"headerless records read in the format of flow log {', '.join(sorted(ids))} (from the topology): {text}"
+    )
 
 
 def _cell(value: Any) -> str:
