@@ -2,15 +2,22 @@
 
 from __future__ import annotations
 
-import json
-from pathlib import Path
 from typing import Annotated
 
 import typer
 
 from vpccost.athena import DOCUMENTED_TABLE, aggregate_athena, athena_client
-from vpccost.cli import _emit, _run
-from vpccost.cli.flowlogs import flowlogs_app
+from vpccost.cli import _run
+from vpccost.cli.flowlogs import (
+    EndTimeOption,
+    FlowLogTopologyOption,
+    MatrixOutputOption,
+    MonthlyOption,
+    ReportOption,
+    StartTimeOption,
+    flowlogs_app,
+    write_aggregate,
+)
 from vpccost.flowlogs import FlowLogAggregate, parse_time
 
 
@@ -23,21 +30,15 @@ from vpccost.flowlogs import FlowLogAggregate, parse_time
 def athena(
     database: Annotated[str, typer.Option(help="Athena (Glue) database of the flow-log table.")],
     table: Annotated[str, typer.Option(help="The flow-log table, as the Athena user guide creates it.")],
-    topology: Annotated[
-        Path, typer.Option("--topology", "-t", help="Topology file (YAML or JSON): VPCs, CIDRs, subnets, ENIs.")
-    ],
+    topology: FlowLogTopologyOption,
     workgroup: Annotated[str, typer.Option(help="Athena workgroup to run the query in.")] = "primary",
     output_location: Annotated[
         str | None,
         typer.Option(help="s3:// location for Athena's query results (default: the workgroup's setting)."),
     ] = None,
-    start: Annotated[
-        str | None, typer.Option(help="Keep records starting at or after this ISO-8601 time or date (UTC).")
-    ] = None,
-    end: Annotated[str | None, typer.Option(help="Keep records starting before this ISO-8601 time or date.")] = None,
-    monthly: Annotated[
-        bool, typer.Option("--monthly", help="Scale volumes to a 730-hour month over the window (gb per month).")
-    ] = False,
+    start: StartTimeOption = None,
+    end: EndTimeOption = None,
+    monthly: MonthlyOption = False,
     documented_table: Annotated[
         bool,
         typer.Option(
@@ -48,10 +49,8 @@ def athena(
     ] = False,
     region: Annotated[str | None, typer.Option(help="AWS region of the Athena workgroup.")] = None,
     profile: Annotated[str | None, typer.Option(help="AWS profile to use.", envvar="AWS_PROFILE")] = None,
-    output: Annotated[
-        Path | None, typer.Option("--output", "-o", help="Write the traffic matrix (CSV) here instead of stdout.")
-    ] = None,
-    report: Annotated[Path | None, typer.Option(help="Also write the aggregation report (JSON) here.")] = None,
+    output: MatrixOutputOption = None,
+    report: ReportOption = None,
 ) -> None:
     """Run the flow-log aggregation as SQL in Athena; only the grouped rows come back, counted here."""
     _run(lambda: (parse_time(start, "--start"), parse_time(end, "--end")))
@@ -69,7 +68,4 @@ def athena(
             schema=DOCUMENTED_TABLE if documented_table else None,
         )
     )
-    typer.echo(result.report.summary(), err=True)
-    if report is not None:
-        _emit(json.dumps(result.report.to_dict(), indent=2) + "\n", report)
-    _emit(result.to_csv(), output)
+    write_aggregate(result, output, report)

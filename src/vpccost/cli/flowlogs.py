@@ -25,6 +25,22 @@ PROGRESS_AFTER_S = 2.0
 """The progress bar appears only when reading lasts longer than this: short runs stay quiet."""
 
 
+FlowLogTopologyOption = Annotated[
+    Path, typer.Option("--topology", "-t", help="Topology file (YAML or JSON): VPCs, CIDRs, subnets, ENIs.")
+]
+MatrixOutputOption = Annotated[
+    Path | None, typer.Option("--output", "-o", help="Write the traffic matrix (CSV) here instead of stdout.")
+]
+ReportOption = Annotated[Path | None, typer.Option(help="Also write the aggregation report (JSON) here.")]
+StartTimeOption = Annotated[
+    str | None, typer.Option(help="Keep records starting at or after this ISO-8601 time or date (UTC).")
+]
+EndTimeOption = Annotated[str | None, typer.Option(help="Keep records starting before this ISO-8601 time or date.")]
+MonthlyOption = Annotated[
+    bool, typer.Option("--monthly", help="Scale volumes to a 730-hour month over the window (gb per month).")
+]
+
+
 @flowlogs_app.command(
     "aggregate",
     epilog="Example: vpccost flowlogs aggregate examples/flowlogs/AWSLogs --topology examples/flowlogs/topology.yaml "
@@ -35,13 +51,9 @@ def aggregate(
         list[str],
         typer.Argument(help="Flow-log files, directories (read recursively), globs, or s3://bucket/prefix locations."),
     ],
-    topology: Annotated[
-        Path, typer.Option("--topology", "-t", help="Topology file (YAML or JSON): VPCs, CIDRs, subnets, ENIs.")
-    ],
-    output: Annotated[
-        Path | None, typer.Option("--output", "-o", help="Write the traffic matrix (CSV) here instead of stdout.")
-    ] = None,
-    report: Annotated[Path | None, typer.Option(help="Also write the aggregation report (JSON) here.")] = None,
+    topology: FlowLogTopologyOption,
+    output: MatrixOutputOption = None,
+    report: ReportOption = None,
     log_format: Annotated[
         str | None,
         typer.Option(
@@ -49,13 +61,9 @@ def aggregate(
             "'${version} ${account-id} …'. Default: the version 2 default format."
         ),
     ] = None,
-    start: Annotated[
-        str | None, typer.Option(help="Keep records starting at or after this ISO-8601 time or date (UTC).")
-    ] = None,
-    end: Annotated[str | None, typer.Option(help="Keep records starting before this ISO-8601 time or date.")] = None,
-    monthly: Annotated[
-        bool, typer.Option("--monthly", help="Scale volumes to a 730-hour month over the window (gb per month).")
-    ] = False,
+    start: StartTimeOption = None,
+    end: EndTimeOption = None,
+    monthly: MonthlyOption = False,
     profile: Annotated[str | None, typer.Option(help="AWS profile for s3:// locations.", envvar="AWS_PROFILE")] = None,
 ) -> None:
     """Count each byte of the flow logs once and write the traffic matrix (src, dst, AZs, initiator, volume)."""
@@ -77,6 +85,11 @@ def aggregate(
         )
     finally:
         bar.stop()
+    write_aggregate(result, output, report)
+
+
+def write_aggregate(result: FlowLogAggregate, output: Path | None, report: Path | None) -> None:
+    """The report's summary on stderr, the report (JSON) to `report`, the matrix (CSV) to `output` or stdout."""
     typer.echo(result.report.summary(), err=True)
     if report is not None:
         _emit(json.dumps(result.report.to_dict(), indent=2) + "\n", report)
