@@ -92,6 +92,7 @@ DesignsOption = Annotated[
     str | None,
     typer.Option(help="Comma-separated designs to price (default: nat,peering,transit-gateway,privatelink,sharing)."),
 ]
+HoursOption = Annotated[str, typer.Option(help="Length of the period the traffic covers, in hours; 730 is a month.")]
 NatPerVpcOption = Annotated[bool, typer.Option("--nat-per-vpc", help="One NAT gateway per VPC instead of one per AZ.")]
 FreeTierOption = Annotated[
     bool, typer.Option("--free-tier", help="Apply the 100 GB/month free internet egress allowance.")
@@ -126,9 +127,7 @@ def compare(
     pricing: PricingOption = None,
     overrides: OverridesOption = None,
     designs: DesignsOption = None,
-    hours: Annotated[
-        str, typer.Option(help="Length of the period the traffic covers, in hours; 730 is a month.")
-    ] = "730",
+    hours: HoursOption = "730",
     nat_per_vpc: NatPerVpcOption = False,
     free_tier: FreeTierOption = False,
     split_by: SplitByOption = None,

@@ -13,6 +13,7 @@ from rich.table import Table
 
 from vpccost.breakeven import BreakEven, breakeven
 from vpccost.cli import (
+    HoursOption,
     NatPerVpcOption,
     OutputFormat,
     OutputOption,
@@ -61,9 +62,7 @@ def optimize_command(
     ] = None,
     pricing: PricingOption = None,
     overrides: OverridesOption = None,
-    hours: Annotated[
-        str, typer.Option(help="Length of the period the traffic covers, in hours; 730 is a month.")
-    ] = "730",
+    hours: HoursOption = "730",
     nat_per_vpc: NatPerVpcOption = False,
     output_format: TextFormatOption = None,
     output: OutputOption = None,
@@ -130,7 +129,7 @@ def breakeven_command(
     service: Annotated[str | None, typer.Option(help="An AWS service the VPC calls, e.g. aws:s3.")] = None,
     pricing: PricingOption = None,
     overrides: OverridesOption = None,
-    hours: Annotated[str, typer.Option(help="Length of the period the traffic covers, in hours.")] = "730",
+    hours: HoursOption = "730",
     html: Annotated[Path | None, typer.Option(help="Also write the plotly chart of both cost lines (HTML).")] = None,
     output_format: TextFormatOption = None,
     output: OutputOption = None,
