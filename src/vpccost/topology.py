@@ -83,6 +83,20 @@ def _check_unique(ids: list[str], name: str) -> None:
         seen.add(value)
 
 
+def _region_code(value: str) -> str:
+    if not is_region(value):
+        raise ValueError(f"'{value}' is not an AWS region code (e.g. us-east-1)")
+    return value
+
+
+def _optional_region_code(value: str | None) -> str | None:
+    return None if value is None else _region_code(value)
+
+
+RegionCode = Annotated[str, AfterValidator(_region_code)]
+OptionalRegionCode = Annotated[str | None, AfterValidator(_optional_region_code)]
+
+
 def _check_az_id(az: str, region: str, *, where: str) -> None:
     """`where` (e.g. `azs[1]`) prefixes the message so the error points at the entry's line."""
     az_region = az_id_region(az)
@@ -270,16 +284,9 @@ class PeeringConnection(BaseModel):
     accepter: str = Field(min_length=1, description="The accepter VPC's id")
     status: PeeringStatus = Field(default="active", description="Only active peerings carry traffic")
     requester_account: AccountId | None = None
-    requester_region: str | None = None
+    requester_region: OptionalRegionCode = None
     accepter_account: AccountId | None = None
-    accepter_region: str | None = None
-
-    @field_validator("requester_region", "accepter_region")
-    @classmethod
-    def _known_region(cls, value: str | None) -> str | None:
-        if value is not None and not is_region(value):
-            raise ValueError(f"'{value}' is not an AWS region code (e.g. us-east-1)")
-        return value
+    accepter_region: OptionalRegionCode = None
 
 
 AttachmentType = Literal["vpc", "peering", "vpn", "direct-connect-gateway", "connect", "network-function"]
@@ -297,7 +304,7 @@ class TransitGatewayAttachment(BaseModel):
     state: str = Field(default="available", min_length=1)
     subnets: list[str] = Field(default_factory=list, description="Subnets of a VPC attachment (one per AZ)")
     peer_transit_gateway: str | None = Field(default=None, description="The other TGW's id (type peering)")
-    peer_region: str | None = None
+    peer_region: OptionalRegionCode = None
     peer_account: AccountId | None = None
 
     @field_validator("peer_transit_gateway")
@@ -305,13 +312,6 @@ class TransitGatewayAttachment(BaseModel):
     def _peer_is_a_tgw(cls, value: str | None) -> str | None:
         if value is not None:
             _aws_id("tgw", value)
-        return value
-
-    @field_validator("peer_region")
-    @classmethod
-    def _known_region(cls, value: str | None) -> str | None:
-        if value is not None and not is_region(value):
-            raise ValueError(f"'{value}' is not an AWS region code (e.g. us-east-1)")
         return value
 
     @model_validator(mode="after")
@@ -331,15 +331,8 @@ class TransitGateway(BaseModel):
     id: TransitGatewayId
     name: str | None = None
     account: AccountId = Field(description="The owner account (attachments may belong to others, through RAM)")
-    region: str
+    region: RegionCode
     attachments: list[TransitGatewayAttachment] = Field(default_factory=list)
-
-    @field_validator("region")
-    @classmethod
-    def _known_region(cls, value: str) -> str:
-        if not is_region(value):
-            raise ValueError(f"'{value}' is not an AWS region code (e.g. us-east-1)")
-        return value
 
     @field_validator("attachments")
     @classmethod
@@ -364,14 +357,7 @@ class FlowLog(BaseModel):
     hive_compatible_partitions: bool | None = None
     per_hour_partition: bool | None = None
     account: AccountId | None = None
-    region: str | None = None
-
-    @field_validator("region")
-    @classmethod
-    def _known_region(cls, value: str | None) -> str | None:
-        if value is not None and not is_region(value):
-            raise ValueError(f"'{value}' is not an AWS region code (e.g. us-east-1)")
-        return value
+    region: OptionalRegionCode = None
 
 
 class Vpc(BaseModel):
@@ -382,7 +368,7 @@ class Vpc(BaseModel):
     id: str = Field(min_length=1)
     name: str | None = None
     account: AccountId = Field(description="Owner account id, as a string (leading zeros matter)")
-    region: str
+    region: RegionCode
     cidrs: list[str] = Field(default_factory=list, description="IPv4 and IPv6 CIDR blocks")
     azs: list[str] = Field(default_factory=list, description="AZ IDs the VPC uses (not AZ names)")
     subnets: list[Subnet] = Field(default_factory=list)
@@ -390,13 +376,6 @@ class Vpc(BaseModel):
     route_tables: list[RouteTable] = Field(default_factory=list)
     nat_gateways: list[NatGateway] = Field(default_factory=list)
     endpoints: list[Endpoint] = Field(default_factory=list)
-
-    @field_validator("region")
-    @classmethod
-    def _known_region(cls, value: str) -> str:
-        if not is_region(value):
-            raise ValueError(f"'{value}' is not an AWS region code (e.g. us-east-1)")
-        return value
 
     @field_validator("cidrs")
     @classmethod
