@@ -47,3 +47,17 @@ def test_both_directions_of_a_pair_share_a_partition() -> None:
     # rows 0 and 1 are the pair {1, 2}; rows 2 and 3 the pair {3, 9} by their original addresses
     assert parts[0] == parts[1]
     assert parts[2] == parts[3]
+
+
+@pytest.mark.parametrize("start", [0, 1, 3, 8, 11])
+def test_dictionary_columns_code_as_their_text_with_nulls_at_any_offset(start: int) -> None:
+    # a dictionary column sliced at offsets inside and on a byte of its validity bitmap codes exactly like
+    # its text: the same codes, NULL where the text is missing
+    text = ["a", None, "b", "a", None, "c", "b", None, "a", "c", "c", None, "b", "a", None, "a"]
+    sliced = pa.array(text).dictionary_encode().slice(start)
+    table = pa.table({"srcaddr": pa.chunked_array([sliced, sliced.slice(2)])})
+    vocabulary = staging.Vocabulary()
+    result = staging.coded(table, vocabulary).column("srcaddr").to_pylist()
+    expected = [None if value is None else vocabulary.codes[value] for value in text[start:] + text[start + 2 :]]
+    assert result == expected
+    assert None in result

@@ -234,9 +234,7 @@ def _count(
     )
     with tempfile.TemporaryDirectory(prefix="vpccost-flowlogs-") as directory:
         staging = Staging(schema, partition_count(stored_bytes), Path(directory))
-        for table in _in_background(
-            coded(pa.Table.from_batches([batch]), vocabulary) for batch in reader.vpc_batches()
-        ):
+        for table in _in_background(coded(table, vocabulary) for table in reader.vpc_tables()):
             staging.add(table)
         if reader.error is not None:
             raise reader.error

@@ -94,8 +94,8 @@ class ReadingStats:
 
 
 class RecordReader:
-    """Reads sources into typed batches. Iterate `vpc_batches()` once (Stage A consumes it as a stream);
-    Transit Gateway records are kept aside in `transit_gateway_tables`, and `stats` fills as it goes.
+    """Reads sources into typed tables. Iterate `vpc_tables()` (or `vpc_batches()`) once (Stage A consumes it as a
+    stream); Transit Gateway records are kept aside in `transit_gateway_tables`, and `stats` fills as it goes.
 
     Errors while reading a file (unreadable, corrupt) are recorded and the run goes on; an error of the
     reader itself is kept in `error` and the stream ends, because the engine pulling the stream would
@@ -123,12 +123,18 @@ class RecordReader:
         self._lock = threading.Lock()
 
     def vpc_batches(self) -> Iterator[pa.RecordBatch]:
+        for table in self.vpc_tables():
+            yield from table.to_batches()
+
+    def vpc_tables(self) -> Iterator[pa.Table]:
+        """The records as one table per parse (up to `batch_bytes` of text each): coding a whole table looks
+        each distinct text up once, where batch by batch it would be looked up again in every batch."""
         try:
-            yield from self._batches()
+            yield from self._tables()
         except Exception as error:  # handed to the caller after the engine stops pulling
             self.error = error
 
-    def _batches(self) -> Iterator[pa.RecordBatch]:
+    def _tables(self) -> Iterator[pa.Table]:
         pending: dict[tuple[LogFormat, str], list[bytes]] = {}
         pending_bytes: dict[tuple[LogFormat, str], int] = {}
         lookahead = max(4 * self.threads, 32)
@@ -159,7 +165,7 @@ class RecordReader:
         for key, bodies in pending.items():
             yield from self._text(key, b"".join(bodies))
 
-    def _text(self, key: tuple[LogFormat, str], data: bytes) -> Iterator[pa.RecordBatch]:
+    def _text(self, key: tuple[LogFormat, str], data: bytes) -> Iterator[pa.Table]:
         log_format, origin = key
         self.stats.text_bytes_read += len(data)
         table, lines, malformed = parse_text(data, log_format, self._note_malformed)
@@ -168,7 +174,7 @@ class RecordReader:
         self.stats.saw(log_format, origin, records=lines - malformed)
         yield from self._route(table, log_format.kind)
 
-    def _parquet(self, data: bytes, name: str) -> Iterator[pa.RecordBatch]:
+    def _parquet(self, data: bytes, name: str) -> Iterator[pa.Table]:
         try:
             table = pq.read_table(io.BytesIO(data))
         except (pa.ArrowException, OSError) as error:
@@ -180,11 +186,12 @@ class RecordReader:
         self.stats.saw(log_format, "parquet", files=1, records=table.num_rows)
         yield from self._route(table, log_format.kind)
 
-    def _route(self, table: pa.Table, kind: LogKind) -> Iterator[pa.RecordBatch]:
+    def _route(self, table: pa.Table, kind: LogKind) -> Iterator[pa.Table]:
         if kind is LogKind.transit_gateway:
             self.transit_gateway_tables.append(conform(table, TRANSIT_GATEWAY_SCHEMA))
             return
-        yield from conform(table, VPC_SCHEMA).to_batches()
+        if table.num_rows:
+            yield conform(table, VPC_SCHEMA)
 
     def _note_malformed(self, text: str) -> None:
         with self._lock:

@@ -102,10 +102,31 @@ def _coded_dictionaries(table: pa.Table, names: list[str], vocabulary: Vocabular
         if not column.num_chunks:
             codes = pa.chunked_array([], type=pa.int32())
         else:
-            mapping = vocabulary.mapping(column.chunk(0).dictionary)
-            codes = pa.chunked_array([pc.take(mapping, chunk.indices) for chunk in column.chunks], type=pa.int32())
+            mapping = vocabulary.mapping(column.chunk(0).dictionary).to_numpy()
+            codes = pa.chunked_array([_mapped(mapping, chunk.indices) for chunk in column.chunks], type=pa.int32())
         table = table.set_column(table.column_names.index(name), name, codes)
     return table
+
+
+def _mapped(mapping: np.ndarray, indices: pa.Array) -> pa.Array:
+    """`mapping[indices]` keeping the indices' NULLs: numpy's gather on the raw index buffer is several times
+    faster than Arrow's `take`. The slots under a NULL hold unspecified indices, so they are clipped into range
+    (their codes are never read: the validity bitmap is the indices' own)."""
+    if not len(mapping):
+        return pc.take(pa.array(mapping, type=pa.int32()), indices)
+    validity, data = indices.buffers()
+    offset, length = indices.offset, len(indices)
+    raw = np.frombuffer(data, dtype=np.int32, count=offset + length)[offset:]
+    codes = np.take(mapping.astype(np.int32, copy=False), raw, mode="clip")
+    if validity is None or not indices.null_count:
+        return pa.Array.from_buffers(pa.int32(), length, [None, pa.py_buffer(codes)], 0)
+    # the bitmap is shared from its byte; the codes are shifted by the bits left before the array's first
+    shift = offset % 8
+    if shift:
+        codes = np.concatenate([np.zeros(shift, dtype=np.int32), codes])
+    return pa.Array.from_buffers(
+        pa.int32(), length, [validity.slice(offset // 8), pa.py_buffer(codes)], indices.null_count, shift
+    )
 
 
 def _text(column: pa.ChunkedArray) -> pa.Array:
@@ -156,10 +177,10 @@ class Staging:
         if self.partitions == 1:
             self.in_memory.extend(table.to_batches())
             return
-        parts = partition_of(table, self.partitions)
+        parts = partition_of(table, self.partitions).astype(np.uint16)  # small integers sort by radix
         order = np.argsort(parts, kind="stable")
         ordered = table.take(pa.array(order))
-        bounds = np.searchsorted(parts[order], np.arange(self.partitions + 1))
+        bounds = np.searchsorted(parts[order], np.arange(self.partitions + 1, dtype=np.uint16))
         for part in range(self.partitions):
             begin, end = int(bounds[part]), int(bounds[part + 1])
             if end > begin:
