@@ -246,10 +246,11 @@ def flow_rows_sql(
     log_status = text("log_status") if "log_status" in present else "'OK'"
     where_clause = f"\n  WHERE {where}" if where else ""
     outside = f"WHEN {window} THEN {_STATUS_CODES['OUTSIDE_WINDOW']}\n      " if window else ""
-    kept = (*_DESCRIBED[1:], "tcp_flags")
+    record_key = "status, interface_id, srcaddr, dstaddr, srcport, dstport, protocol, start_s, end_s, packets, bytes"
+    # the key's own columns are not aggregated again (srcaddr, dstaddr): one column each, and less work
+    kept = [name for name in (*_DESCRIBED[1:], "tcp_flags") if name not in record_key.split(", ")]
     kept_maxima = ",\n    ".join(f"MAX({name}) AS {name}" for name in kept)
     described = ", ".join(_DESCRIBED)
-    record_key = "status, interface_id, srcaddr, dstaddr, srcport, dstport, protocol, start_s, end_s, packets, bytes"
     bit = "MOD(CAST(FLOOR(tcp_flags / {value}) AS BIGINT), 2) = 1"
     syn, ack = bit.format(value=2), bit.format(value=16)
     text_columns = "".join(f"\n    {text(name)} AS {name}," for name in _DESCRIBED[1:])
