@@ -105,6 +105,9 @@ def test_exact_duplicates_count_once_and_long_flows_sum() -> None:
         (18, "dst", "tcp_flags"),  # SYN-ACK: sent by the responder
         (19, "dst", "tcp_flags"),  # SYN-ACK and FIN
         (1, "dst", "ports"),  # FIN alone says nothing: the source port 443 is the listener
+        (16, "dst", "ports"),  # ACK alone says nothing either
+        (50, "dst", "tcp_flags"),  # 32 + 16 + 2: URG with SYN-ACK, still SYN-ACK
+        (-2, "dst", "ports"),  # a negative value has no bit set
     ],
 )
 def test_tcp_flag_bits_are_read_with_arithmetic(flags: int, initiator: str, evidence: str) -> None:

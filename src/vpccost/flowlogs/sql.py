@@ -7,9 +7,10 @@ TCP flags, else its ports (rule 7), and then forgets ports and times, which is w
 connection's many interval records and a service's thousands of client ports become one row.
 
 It sticks to what both engines share: CTEs, GROUP BY, CASE, COALESCE, NULLIF, CAST, FLOOR, MOD, LEFT JOIN,
-UNION ALL, and double-quoted identifiers (`end` is reserved in Trino). TCP flag bits are tested with
-arithmetic (`MOD(FLOOR(flags / 2), 2)`): `/` divides integers exactly in Trino and in floating point in DuckDB,
-and FLOOR makes both the same. Sums are cast to BIGINT (DuckDB would return HUGEINT).
+UNION ALL, and double-quoted identifiers (`end` is reserved in Trino). TCP flag bits are tested with integer
+MOD alone (SYN, 2, is set when `MOD(flags, 4) >= 2`), never `/`, which divides integers exactly in Trino and in
+floating point in DuckDB; a negative value has no bit set in either. Sums are cast to BIGINT (DuckDB would
+return HUGEINT).
 """
 
 from __future__ import annotations
@@ -251,8 +252,8 @@ def flow_rows_sql(
     kept = [name for name in (*_DESCRIBED[1:], "tcp_flags") if name not in record_key.split(", ")]
     kept_maxima = ",\n    ".join(f"MAX({name}) AS {name}" for name in kept)
     described = ", ".join(_DESCRIBED)
-    bit = "MOD(CAST(FLOOR(tcp_flags / {value}) AS BIGINT), 2) = 1"
-    syn, ack = bit.format(value=2), bit.format(value=16)
+    bit = "MOD(tcp_flags, {twice}) >= {value}"
+    syn, ack = bit.format(value=2, twice=4), bit.format(value=16, twice=32)
     text_columns = "".join(f"\n    {text(name)} AS {name}," for name in _DESCRIBED[1:])
     described_nulls = ", ".join(empty(name) for name in _DESCRIBED[1:])
     malformed = _STATUS_CODES["MALFORMED"]
