@@ -54,7 +54,7 @@ from vpccost.flowlogs.report import (
     TransitGatewayAttachmentTraffic,
     utc_seconds_text,
 )
-from vpccost.flowlogs.sql import FLOW_ROW_COLUMNS, STATUSES, TRANSIT_GATEWAY_ROW_COLUMNS
+from vpccost.flowlogs.sql import DESCRIBED_COLUMNS, FLOW_ROW_COLUMNS, STATUSES, TRANSIT_GATEWAY_ROW_COLUMNS
 from vpccost.flowlogs.staging import Vocabulary
 from vpccost.topology import Topology
 from vpccost.traffic import INTERNET
@@ -70,20 +70,7 @@ EXAMPLES_PER_CAUSE = 5
 
 MEASURES = ("records", "bytes", "duplicate_records", "duplicate_bytes")
 
-TEXT_COLUMNS = (
-    "interface_id",
-    "interface_type",
-    "vpc_id",
-    "subnet_id",
-    "az_id",
-    "flow_direction",
-    "srcaddr",
-    "dstaddr",
-    "pkt_srcaddr",
-    "pkt_dstaddr",
-    "pkt_src_aws_service",
-    "pkt_dst_aws_service",
-)
+TEXT_COLUMNS = DESCRIBED_COLUMNS
 """Text columns coded into one vocabulary for the rule (addresses of any column compare equal)."""
 
 EVIDENCE = ("none", "tcp_flags", "ports")

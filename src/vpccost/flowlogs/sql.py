@@ -77,7 +77,7 @@ CODED_COLUMNS: tuple[str, ...] = (
 """Text columns Stage A only groups, compares for equality or orders consistently, never matches against
 literals: a relation may hold them as integer codes (`flow_rows_sql(coded=…)`)."""
 
-_DESCRIBED: tuple[str, ...] = (
+DESCRIBED_COLUMNS: tuple[str, ...] = (
     "interface_id",
     "interface_type",
     "vpc_id",
@@ -132,18 +132,7 @@ _STATUS_CODES = {status: code for code, status in enumerate(STATUSES)}
 
 FLOW_ROW_COLUMNS: tuple[str, ...] = (
     "status",
-    "interface_id",
-    "interface_type",
-    "vpc_id",
-    "subnet_id",
-    "az_id",
-    "flow_direction",
-    "srcaddr",
-    "dstaddr",
-    "pkt_srcaddr",
-    "pkt_dstaddr",
-    "pkt_src_aws_service",
-    "pkt_dst_aws_service",
+    *DESCRIBED_COLUMNS,
     "initiator",
     "initiator_evidence",
     "records",
@@ -249,13 +238,13 @@ def flow_rows_sql(
     outside = f"WHEN {window} THEN {_STATUS_CODES['OUTSIDE_WINDOW']}\n      " if window else ""
     record_key = "status, interface_id, srcaddr, dstaddr, srcport, dstport, protocol, start_s, end_s, packets, bytes"
     # the key's own columns are not aggregated again (srcaddr, dstaddr): one column each, and less work
-    kept = [name for name in (*_DESCRIBED[1:], "tcp_flags") if name not in record_key.split(", ")]
+    kept = [name for name in (*DESCRIBED_COLUMNS[1:], "tcp_flags") if name not in record_key.split(", ")]
     kept_maxima = ",\n    ".join(f"MAX({name}) AS {name}" for name in kept)
-    described = ", ".join(_DESCRIBED)
+    described = ", ".join(DESCRIBED_COLUMNS)
     bit = "MOD(tcp_flags, {twice}) >= {value}"
     syn, ack = bit.format(value=2, twice=4), bit.format(value=16, twice=32)
-    text_columns = "".join(f"\n    {text(name)} AS {name}," for name in _DESCRIBED[1:])
-    described_nulls = ", ".join(empty(name) for name in _DESCRIBED[1:])
+    text_columns = "".join(f"\n    {text(name)} AS {name}," for name in DESCRIBED_COLUMNS[1:])
+    described_nulls = ", ".join(empty(name) for name in DESCRIBED_COLUMNS[1:])
     malformed = _STATUS_CODES["MALFORMED"]
     status_text = "CASE status " + " ".join(f"WHEN {code} THEN '{name}'" for name, code in _STATUS_CODES.items())
     status_text += " END"
