@@ -262,3 +262,20 @@ def test_json_on_stdout_is_the_document_alone_in_a_real_process() -> None:
     document = json.loads(completed.stdout)
     # examples/optimizer/README.md: 3 attachments × $36.50 + 300 GB × $0.02
     assert next(d for d in document["designs"] if d["design"] == "optimized")["total_usd"] == "115.50"
+
+
+def test_a_pure_design_over_the_given_peering_quota_is_marked_infeasible() -> None:
+    """The hub has five spokes; under --peering-quota 3 pure peering cannot be built, so its $0 total is not a
+    saving the optimizer missed."""
+    hub = EXAMPLES / "optimizer" / "hub-peering-quota"
+    result = vpccost.optimize(
+        hub / "traffic.csv", hub / "topology.yaml", allow="peering,transit-gateway", peering_quota=3
+    )
+    peering = result.comparison.design("peering")
+    assert not peering.feasible
+    assert any(
+        "needs 5 peering connections" in problem and "quota given is 3" in problem for problem in peering.problems
+    )
+    # with the default quota of 50 the same design stays feasible
+    default = vpccost.optimize(hub / "traffic.csv", hub / "topology.yaml", allow="peering,transit-gateway")
+    assert default.comparison.design("peering").feasible

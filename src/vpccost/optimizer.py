@@ -35,6 +35,7 @@ import math
 import os
 import sys
 import time
+from collections import Counter
 from collections.abc import Iterable, Iterator, Sequence
 from contextlib import contextmanager, suppress
 from dataclasses import dataclass, field
@@ -294,6 +295,7 @@ def optimize_estate(
     with collector_paused():
         result = price(mixed_usage(estate, options, mix), catalog, period_hours=options.period_hours)
         comparison = compare_estate(estate, catalog, options, design_names(None, estate.topology))
+    _apply_peering_quota(comparison, estate, peering_quota)
     comparison.designs.append(result)
     comparison.assumptions = comparison_assumptions(estate, comparison.designs, options.period_hours, catalog)
     comparison.assumptions[-1:-1] = model.notes
@@ -312,6 +314,23 @@ def optimize_estate(
         model_binaries=model.size[2],
         notes=model.notes,
     )
+
+
+def _apply_peering_quota(comparison: Comparison, estate: Estate, peering_quota: int) -> None:
+    """The pure `peering` design is checked against AWS's quotas; under a tighter `--peering-quota` it may not be
+    buildable, and then it says so, so that its saving is not read as one the optimizer missed."""
+    pairs = estate_pairs(estate)
+    peers = Counter(code for pair in pairs for code in pair)
+    over = sorted((code for code, count in peers.items() if count > peering_quota), key=lambda code: -peers[code])
+    if not over:
+        return
+    for result in comparison.designs:
+        if result.design == "peering":
+            for code in over:
+                result.problems.append(
+                    f"{estate.vpcs[code].label} needs {peers[code]} peering connections; the peering quota given "
+                    f"is {peering_quota}"
+                )
 
 
 @dataclass(frozen=True)

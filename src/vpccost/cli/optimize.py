@@ -3,6 +3,7 @@
 from __future__ import annotations
 
 import json
+from decimal import Decimal
 from pathlib import Path
 from typing import Annotated
 
@@ -107,7 +108,11 @@ def render_optimization(result: Optimization, console: Console) -> None:
         table.add_row(escape(f"{service.vpc} → {service.service}"), service.option, str(service.gb),
                       escape(service.reason))  # fmt: skip
     console.print(table)
-    savings = ", ".join(f"{name} {usd(value)}" for name, value in result.savings.items())
+    feasible = {design.design: design.feasible for design in result.comparison.designs}
+    savings = ", ".join(
+        f"{name} {_signed_usd(value)}{'' if feasible.get(name, True) else ' (infeasible)'}"
+        for name, value in result.savings.items()
+    )
     gap = "" if result.optimal or result.gap is None else f", gap {result.gap:.4%}"
     console.print(
         f"optimized: {usd(result.result.total_usd)} — {result.status}{gap}, {result.solve_seconds:.2f} s, "
@@ -174,3 +179,7 @@ def render_breakeven(result: BreakEven, console: Console) -> None:
     crossing = document["breakeven_gb"]
     console.print("the lines never cross" if crossing is None else f"break-even at {crossing} GB per period")
     console.print(f"cheaper at today's volume: {document['cheaper_now']}")
+
+
+def _signed_usd(amount: Decimal | None) -> str:
+    return f"-{usd(-amount)}" if amount is not None and amount < 0 else usd(amount)
