@@ -29,7 +29,7 @@ import boto3  # type: ignore[import-untyped,unused-ignore]
 import pyarrow as pa
 
 from vpccost.errors import InputError, VpccostError
-from vpccost.flowlogs.aggregate import FlowLogAggregate, parse_time
+from vpccost.flowlogs.aggregate import FlowLogAggregate, parse_window
 from vpccost.flowlogs.counting import count_flows
 from vpccost.flowlogs.report import FlowLogReport
 from vpccost.flowlogs.sources import DELIVERY_SLACK
@@ -356,10 +356,7 @@ def aggregate_athena(
     the result is what `aggregate_flowlogs` gives for the same records. `client` None builds one from the usual
     credential chain. The report names the query (`files.athena_query_id`) and the bytes Athena scanned."""
     loaded = topology if isinstance(topology, Topology) else load_topology(topology)
-    window_start = parse_time(start, "--start")
-    window_end = parse_time(end, "--end")
-    if window_start is not None and window_end is not None and window_end <= window_start:
-        raise InputError("the end must come after the start", source="--end", field="--end")
+    window_start, window_end = parse_window(start, end)
     result = athena_flow_rows(
         client if client is not None else athena_client(),
         database=database,

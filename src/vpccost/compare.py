@@ -14,7 +14,8 @@ from typing import Any
 import pandas as pd
 
 from vpccost.catalog import Catalog, PriceEntry, apply_overrides_file, load_pricing
-from vpccost.designs import DESIGNS, as_is
+from vpccost.designs import DESIGNS
+from vpccost.designs import as_is as as_is_design
 from vpccost.engine import DesignResult, price
 from vpccost.errors import InputError
 from vpccost.estate import Estate, build_estate
@@ -63,7 +64,7 @@ class Comparison:
     def as_is(self) -> DesignResult | None:
         """The existing connectivity's result, when the topology records it and it is priced and feasible."""
         for result in self.designs:
-            if result.design == as_is.NAME and result.priced and result.feasible:
+            if result.design == as_is_design.NAME and result.priced and result.feasible:
                 return result
         return None
 
@@ -179,15 +180,15 @@ def compare(
 def design_names(designs: Sequence[str] | None, topology: Topology | None) -> list[str]:
     """The designs to price: `designs` as asked (checked), else the five pure designs, and `as-is` when the
     topology records existing connectivity."""
-    existing = as_is.records_connectivity(topology)
-    known = [*DESIGNS, as_is.NAME]
+    existing = as_is_design.records_connectivity(topology)
+    known = [*DESIGNS, as_is_design.NAME]
     if not designs:
-        return [*DESIGNS, as_is.NAME] if existing else list(DESIGNS)
+        return known if existing else list(DESIGNS)
     names = list(designs)
     unknown = [name for name in names if name not in known]
     if unknown:
         raise InputError(f"unknown design {', '.join(unknown)}; choose from {', '.join(known)}", field="designs")
-    if as_is.NAME in names and not existing:
+    if as_is_design.NAME in names and not existing:
         raise InputError(
             "the as-is design prices the existing connectivity a topology records (route tables, peerings, transit "
             "gateways, endpoints, NAT gateways; `vpccost discover` writes them), and there is none",
@@ -197,7 +198,7 @@ def design_names(designs: Sequence[str] | None, topology: Topology | None) -> li
 
 
 def _design_usage(name: str, estate: Estate, options: Options) -> DesignUsage:
-    return as_is.usage(estate, options) if name == as_is.NAME else DESIGNS[name](estate, options)
+    return as_is_design.usage(estate, options) if name == as_is_design.NAME else DESIGNS[name](estate, options)
 
 
 def compare_estate(estate: Estate, catalog: Catalog, options: Options, designs: Sequence[str]) -> Comparison:

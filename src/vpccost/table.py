@@ -27,8 +27,9 @@ def usd(amount: Decimal | None) -> str:
     return "—" if amount is None else f"${cents_text(amount)}"
 
 
-def _signed_usd(amount: Decimal) -> str:
-    return f"-{usd(-amount)}" if amount < 0 else usd(amount)
+def signed_usd(amount: Decimal | None) -> str:
+    """`-$2.25` rather than `$-2.25`."""
+    return f"-{usd(-amount)}" if amount is not None and amount < 0 else usd(amount)
 
 
 def render_comparison(comparison: Comparison, console: Console) -> None:
@@ -75,7 +76,7 @@ def _designs_table(comparison: Comparison) -> Table:
         cells = [str(rank), f"{result.design}{marker}", usd(result.total_usd), delta]
         if baseline is not None:
             saving = comparison.saving_vs_as_is(result)
-            cells.append("" if saving is None or result is baseline else _signed_usd(saving))
+            cells.append("" if saving is None or result is baseline else signed_usd(saving))
         table.add_row(*cells, escape(status))
     return table
 

@@ -12,33 +12,6 @@ import yaml
 START = 1_793_577_600
 """2026-11-02T00:00:00Z, the start of every hand-built record unless a test says otherwise."""
 
-V5_FIELDS = [
-    "version",
-    "account-id",
-    "interface-id",
-    "srcaddr",
-    "dstaddr",
-    "srcport",
-    "dstport",
-    "protocol",
-    "packets",
-    "bytes",
-    "start",
-    "end",
-    "action",
-    "log-status",
-    "vpc-id",
-    "subnet-id",
-    "az-id",
-    "tcp-flags",
-    "flow-direction",
-    "pkt-srcaddr",
-    "pkt-dstaddr",
-    "pkt-src-aws-service",
-    "pkt-dst-aws-service",
-]
-"""A custom format with every field the counting rule can use."""
-
 V2_FIELDS = [
     "version",
     "account-id",
@@ -55,6 +28,21 @@ V2_FIELDS = [
     "action",
     "log-status",
 ]
+
+V5_FIELDS = [
+    *V2_FIELDS,
+    "vpc-id",
+    "subnet-id",
+    "az-id",
+    "tcp-flags",
+    "flow-direction",
+    "pkt-srcaddr",
+    "pkt-dstaddr",
+    "pkt-src-aws-service",
+    "pkt-dst-aws-service",
+]
+"""A custom format with every field the counting rule can use."""
+
 
 DEFAULTS: dict[str, Any] = {
     "version": 5,

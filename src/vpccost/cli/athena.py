@@ -18,7 +18,8 @@ from vpccost.cli.flowlogs import (
     flowlogs_app,
     write_aggregate,
 )
-from vpccost.flowlogs import FlowLogAggregate, parse_time
+from vpccost.flowlogs import FlowLogAggregate
+from vpccost.flowlogs.aggregate import parse_window
 
 
 @flowlogs_app.command(
@@ -53,7 +54,7 @@ def athena(
     report: ReportOption = None,
 ) -> None:
     """Run the flow-log aggregation as SQL in Athena; only the grouped rows come back, counted here."""
-    _run(lambda: (parse_time(start, "--start"), parse_time(end, "--end")))
+    _run(lambda: parse_window(start, end))
     result: FlowLogAggregate = _run(
         lambda: aggregate_athena(
             topology,

@@ -13,8 +13,9 @@ from rich.console import Console
 from rich.progress import BarColumn, Progress, TaskProgressColumn, TextColumn, TimeRemainingColumn
 
 from vpccost.cli import _emit, _run, app
-from vpccost.flowlogs import FlowLogAggregate, aggregate_flowlogs, parse_time
+from vpccost.flowlogs import FlowLogAggregate, aggregate_flowlogs
 from vpccost.flowlogs import Progress as ProgressHooks
+from vpccost.flowlogs.aggregate import parse_window
 from vpccost.flowlogs.formats import parse_log_format
 from vpccost.flowlogs.sources import s3_client_for
 
@@ -100,8 +101,7 @@ def _check_options(log_format: str | None, start: str | None, end: str | None) -
     """The options a user types, checked before any file is listed or read."""
     if log_format is not None:
         parse_log_format(log_format)
-    parse_time(start, "--start")
-    parse_time(end, "--end")
+    parse_window(start, end)
 
 
 class _LazyProgress:

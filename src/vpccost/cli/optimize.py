@@ -3,7 +3,6 @@
 from __future__ import annotations
 
 import json
-from decimal import Decimal
 from pathlib import Path
 from typing import Annotated
 
@@ -29,7 +28,7 @@ from vpccost.cli import (
     app,
 )
 from vpccost.optimizer import ALLOW_TOKENS, PEERING_QUOTA_DEFAULT, Optimization, optimize
-from vpccost.table import render_comparison, usd
+from vpccost.table import render_comparison, signed_usd, usd
 
 DECISION_ROWS = 30
 
@@ -110,7 +109,7 @@ def render_optimization(result: Optimization, console: Console) -> None:
     console.print(table)
     feasible = {design.design: design.feasible for design in result.comparison.designs}
     savings = ", ".join(
-        f"{name} {_signed_usd(value)}{'' if feasible.get(name, True) else ' (infeasible)'}"
+        f"{name} {signed_usd(value)}{'' if feasible.get(name, True) else ' (infeasible)'}"
         for name, value in result.savings.items()
     )
     gap = "" if result.optimal or result.gap is None else f", gap {result.gap:.4%}"
@@ -179,7 +178,3 @@ def render_breakeven(result: BreakEven, console: Console) -> None:
     crossing = document["breakeven_gb"]
     console.print("the lines never cross" if crossing is None else f"break-even at {crossing} GB per period")
     console.print(f"cheaper at today's volume: {document['cheaper_now']}")
-
-
-def _signed_usd(amount: Decimal | None) -> str:
-    return f"-{usd(-amount)}" if amount is not None and amount < 0 else usd(amount)

@@ -124,10 +124,7 @@ def aggregate_flowlogs(
     recorded_note = None
     if chosen_format is None:
         chosen_format, recorded_note = recorded_log_format(loaded)
-    window_start = parse_time(start, "--start")
-    window_end = parse_time(end, "--end")
-    if window_start is not None and window_end is not None and window_end <= window_start:
-        raise InputError("the end must come after the start", source="--end", field="--end")
+    window_start, window_end = parse_window(start, end)
     listed = [str(path) for path in ([paths] if isinstance(paths, str | Path) else paths)]
     if not listed:
         raise InputError("give at least one file, directory, glob or s3:// location", source="PATH")
@@ -191,6 +188,17 @@ def _cell(value: Any) -> str:
     if isinstance(value, Decimal):
         return format_decimal(value)
     return str(int(value)) if isinstance(value, int | np.integer) else str(value)
+
+
+def parse_window(
+    start: datetime | date | str | None, end: datetime | date | str | None
+) -> tuple[datetime | None, datetime | None]:
+    """`--start` and `--end` as UTC datetimes (either may be open); the end must come after the start."""
+    window_start = parse_time(start, "--start")
+    window_end = parse_time(end, "--end")
+    if window_start is not None and window_end is not None and window_end <= window_start:
+        raise InputError("the end must come after the start", source="--end", field="--end")
+    return window_start, window_end
 
 
 def parse_time(value: datetime | date | str | None, option: str) -> datetime | None:

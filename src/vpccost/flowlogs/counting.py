@@ -70,7 +70,6 @@ EXAMPLES_PER_CAUSE = 5
 
 MEASURES = ("records", "bytes", "duplicate_records", "duplicate_bytes")
 
-TEXT_COLUMNS = DESCRIBED_COLUMNS
 """Text columns coded into one vocabulary for the rule (addresses of any column compare equal)."""
 
 EVIDENCE = ("none", "tcp_flags", "ports")
@@ -197,7 +196,7 @@ class FlowCounter:
         if not len(seen):
             return
         part = table.take(pa.array(seen)) if len(seen) < table.num_rows else table
-        codes = {name: self._codes(part.column(name)) for name in TEXT_COLUMNS}
+        codes = {name: self._codes(part.column(name)) for name in DESCRIBED_COLUMNS}
         self.batches.append(
             _Batch(
                 codes=codes,
