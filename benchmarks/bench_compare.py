@@ -38,9 +38,9 @@ import vpccost
 from vpccost.catalog import Catalog
 from vpccost.designs import DESIGNS
 from vpccost.engine import price
-from vpccost.estate import build_estate
+from vpccost.model.estate import build_estate
+from vpccost.model.usage import Settings
 from vpccost.service_access import service_access
-from vpccost.usage import Options
 
 IntArray = npt.NDArray[np.int64]
 
@@ -438,7 +438,7 @@ def stage_times(paths: Paths) -> dict[str, float]:
     topology = stage("load_topology", lambda: vpccost.load_topology(paths.topology))
     traffic = stage("load_traffic", lambda: vpccost.load_traffic(paths.traffic))
     estate = stage("build_estate", lambda: build_estate(traffic, topology))
-    options = Options()
+    options = Settings()
     period = Decimal(730)
     for name, design in DESIGNS.items():
         usage = stage(f"design {name}", partial(design, estate, options))

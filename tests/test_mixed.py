@@ -19,8 +19,8 @@ from vpccost.designs import DESIGNS
 from vpccost.designs.mixed import Mix, pair_key, service_key, usage
 from vpccost.engine import DesignResult, price
 from vpccost.errors import InputError
-from vpccost.estate import Estate, build_estate
-from vpccost.usage import Options
+from vpccost.model.estate import Estate, build_estate
+from vpccost.model.usage import Settings
 
 from .conftest import EXAMPLES, WriteEstate, vpc
 
@@ -32,8 +32,8 @@ def estate_of(traffic: Path, topology: Path) -> Estate:
     return build_estate(vpccost.load_traffic(traffic), vpccost.load_topology(topology))
 
 
-def priced(estate: Estate, mix: Mix, options: Options | None = None) -> DesignResult:
-    options = options or Options()
+def priced(estate: Estate, mix: Mix, options: Settings | None = None) -> DesignResult:
+    options = options or Settings()
     return price(usage(estate, options, mix), CATALOG, period_hours=options.period_hours)
 
 
@@ -42,7 +42,7 @@ def priced(estate: Estate, mix: Mix, options: Options | None = None) -> DesignRe
 @pytest.mark.parametrize("example", EXAMPLE_NAMES)
 def test_a_pure_mix_prices_like_the_pure_design(example: str, design: str, nat_per_vpc: bool) -> None:
     estate = estate_of(EXAMPLES / example / "traffic.csv", EXAMPLES / example / "topology.yaml")
-    options = Options(nat_per_vpc=nat_per_vpc)
+    options = Settings(nat_per_vpc=nat_per_vpc)
     pure = price(DESIGNS[design](estate, options), CATALOG, period_hours=options.period_hours)
     mixed = price(
         usage(estate, options, Mix.pure(estate, design), name=design), CATALOG, period_hours=options.period_hours
@@ -139,4 +139,4 @@ def test_overlapping_cidrs_make_peering_infeasible_but_not_privatelink(write_est
 
 def test_a_hub_vpc_must_carry_traffic() -> None:
     with pytest.raises(InputError, match="hub VPC 'vpc-nowhere'"):
-        usage(s3_access(), Options(), Mix(pairs={}, hub_vpc="vpc-nowhere"))
+        usage(s3_access(), Settings(), Mix(pairs={}, hub_vpc="vpc-nowhere"))

@@ -31,11 +31,11 @@ from vpccost.designs.mixed import (
 )
 from vpccost.engine import price
 from vpccost.errors import InputError
-from vpccost.estate import Estate, build_estate
+from vpccost.model.estate import Estate, build_estate
+from vpccost.model.usage import Settings
 from vpccost.optimizer import optimize, optimize_estate, parse_allow
 from vpccost.topology import Topology, Vpc
 from vpccost.traffic import GATEWAY_ENDPOINT_SERVICES
-from vpccost.usage import Options
 
 from .conftest import EXAMPLES, by_design, run_cli, run_json
 
@@ -219,7 +219,7 @@ def test_enumerating_every_mix_finds_exactly_the_optimizers_cost(
     # strengthened relaxation (quota cuts) must still find the enumeration's optimum
     topology, traffic = estate_input
     estate = build_estate(vpccost.load_traffic(traffic), topology)
-    options = Options(nat_per_vpc=nat_per_vpc)
+    options = Settings(nat_per_vpc=nat_per_vpc)
     allow = parse_allow(None if sharing else "peering,transit-gateway,privatelink,endpoints,nat")
     optimization = optimize_estate(estate, CATALOG, options, allow=allow, peering_quota=quota)
     best = None

@@ -8,13 +8,7 @@ NAT/internet and VPC sharing, and which design is cheapest.
 
 from __future__ import annotations
 
-from importlib.metadata import PackageNotFoundError, version
-
-try:
-    __version__ = version("vpccost")
-except PackageNotFoundError:  # running from a source tree that is not installed
-    __version__ = "0.0.0"
-
+from vpccost._version import __version__
 from vpccost.breakeven import BreakEven, breakeven
 from vpccost.catalog import Catalog, load_pricing
 from vpccost.compare import Comparison, compare

@@ -21,12 +21,12 @@ from typing import Any
 import numpy as np
 
 from vpccost.catalog import Catalog, tier_scale
-from vpccost.compare import PricingInput, TopologyInput, TrafficInput, catalog_from, period_hours_from
 from vpccost.designs.mixed import NEW_HUB_AZ_COUNT, PAIR_OPTIONS, SERVICE_OPTIONS, hosted_zone_months
 from vpccost.errors import InputError
-from vpccost.estate import NONE, VPC, Estate, build_estate
-from vpccost.topology import load_topology
-from vpccost.traffic import GATEWAY_ENDPOINT_SERVICES, Traffic, load_traffic
+from vpccost.inputs.load import PricingInput, TopologyInput, TrafficInput, catalog_from, load_estate, period_hours_from
+from vpccost.model.codes import NONE
+from vpccost.model.estate import VPC, Estate
+from vpccost.traffic import GATEWAY_ENDPOINT_SERVICES
 from vpccost.units import format_decimal, format_usd, rounding_arithmetic
 
 PLOT_POINTS = 3
@@ -189,9 +189,7 @@ def breakeven(
     """The break-even volume between two options for the VPC `pair`, or for `vpc` calling `service`."""
     catalog = catalog_from(pricing, overrides)
     period_hours = period_hours_from(hours)
-    loaded_topology = load_topology(topology) if isinstance(topology, str | Path) else topology
-    loaded_traffic = traffic if isinstance(traffic, Traffic) else load_traffic(traffic)
-    estate = build_estate(loaded_traffic, loaded_topology)
+    estate = load_estate(traffic, topology)
     lines = _Lines(estate, catalog, period_hours)
     if pair is not None:
         build, subject, region, gb = lines.pair(pair)

@@ -25,9 +25,9 @@ import plotly.graph_objects as go
 from vpccost.catalog import Catalog, tier_scale
 from vpccost.engine import DesignResult, LineItem
 from vpccost.errors import MissingPriceError
+from vpccost.model.usage import Settings
 from vpccost.service_access import ServiceAccess
 from vpccost.units import HOURS_PER_MONTH, cents_text, exact_arithmetic, format_decimal, rounding_arithmetic
-from vpccost.usage import Options
 
 if TYPE_CHECKING:
     from vpccost.compare import Comparison
@@ -215,7 +215,7 @@ def cost_by_label(comparison: Comparison, design: str | DesignResult) -> go.Figu
     return fig
 
 
-def breakeven_curve(row: ServiceAccess, catalog: Catalog, options: Options) -> go.Figure:
+def breakeven_curve(row: ServiceAccess, catalog: Catalog, options: Settings) -> go.Figure:
     """What reaching one AWS service from one VPC costs against the volume, through a NAT gateway and through
     an interface endpoint (and a gateway endpoint at 0 USD for S3 and DynamoDB), with the break-even volume
     marked. The lines are the row's own cost lines (`ServiceAccess.nat_usd_at` and
@@ -417,7 +417,7 @@ def _design_note(result: DesignResult) -> str | None:
     return "; ".join(notes) or None
 
 
-def _per_period(options: Options) -> str:
+def _per_period(options: Settings) -> str:
     hours = options.period_hours
     return "month" if hours == HOURS_PER_MONTH else f"{format_decimal(hours)} h"
 

@@ -2,10 +2,8 @@
 
 from __future__ import annotations
 
-import gc
 import html
-from collections.abc import Iterator, Sequence
-from contextlib import contextmanager
+from collections.abc import Sequence
 from dataclasses import dataclass
 from decimal import Decimal
 from pathlib import Path
@@ -13,21 +11,27 @@ from typing import Any
 
 import pandas as pd
 
-from vpccost.catalog import Catalog, PriceEntry, apply_overrides_file, load_pricing
+from vpccost.catalog import Catalog, PriceEntry
 from vpccost.designs import DESIGNS
 from vpccost.designs import as_is as as_is_design
 from vpccost.engine import DesignResult, price
 from vpccost.errors import InputError
-from vpccost.estate import Estate, build_estate
+from vpccost.inputs.load import (
+    PricingInput,
+    TopologyInput,
+    TrafficInput,
+    catalog_from,
+    collector_paused,
+    load_estate,
+    period_hours_from,
+    topology_from,
+)
+from vpccost.model.estate import Estate
+from vpccost.model.usage import DesignUsage, Settings
 from vpccost.service_access import ServiceAccess, service_access
-from vpccost.topology import Topology, load_topology
-from vpccost.traffic import Traffic, label_column_warnings, load_traffic
+from vpccost.topology import Topology
+from vpccost.traffic import label_column_warnings
 from vpccost.units import format_decimal, to_cents
-from vpccost.usage import DesignUsage, Options
-
-TrafficInput = Traffic | pd.DataFrame | str | Path
-TopologyInput = Topology | str | Path | None
-PricingInput = Catalog | str | Path | None
 
 
 @dataclass
@@ -36,7 +40,7 @@ class Comparison:
     and the assumptions the estimate made."""
 
     catalog: Catalog
-    options: Options
+    options: Settings
     estate: Estate
     designs: list[DesignResult]
     service_access: list[ServiceAccess]
@@ -168,12 +172,10 @@ def compare(
     its values, so costs can be charged back by label; hourly resources carry no label."""
     period_hours = period_hours_from(hours)
     catalog = catalog_from(pricing, overrides)
-    with collector_paused():
-        loaded_topology = load_topology(topology) if isinstance(topology, str | Path) else topology
-        names = design_names(designs, loaded_topology)
-        loaded_traffic = traffic if isinstance(traffic, Traffic) else load_traffic(traffic)
-        estate = build_estate(loaded_traffic, loaded_topology)
-    options = Options(period_hours=period_hours, nat_per_vpc=nat_per_vpc, free_tier=free_tier, split_by=split_by)
+    loaded_topology = topology_from(topology)
+    names = design_names(designs, loaded_topology)
+    estate = load_estate(traffic, loaded_topology)
+    options = Settings(period_hours=period_hours, nat_per_vpc=nat_per_vpc, free_tier=free_tier, split_by=split_by)
     return compare_estate(estate, catalog, options, names)
 
 
@@ -197,11 +199,11 @@ def design_names(designs: Sequence[str] | None, topology: Topology | None) -> li
     return names
 
 
-def _design_usage(name: str, estate: Estate, options: Options) -> DesignUsage:
+def _design_usage(name: str, estate: Estate, options: Settings) -> DesignUsage:
     return as_is_design.usage(estate, options) if name == as_is_design.NAME else DESIGNS[name](estate, options)
 
 
-def compare_estate(estate: Estate, catalog: Catalog, options: Options, designs: Sequence[str]) -> Comparison:
+def compare_estate(estate: Estate, catalog: Catalog, options: Settings, designs: Sequence[str]) -> Comparison:
     """Price `designs` for an estate that is already resolved (a forecast re-prices one estate per month)."""
     with collector_paused():
         results = [
@@ -223,37 +225,6 @@ def compare_estate(estate: Estate, catalog: Catalog, options: Options, designs: 
         assumptions=comparison_assumptions(estate, results, options.period_hours, catalog),
         warnings=label_column_warnings(estate.traffic),
     )
-
-
-@contextmanager
-def collector_paused() -> Iterator[None]:
-    """Reading a large estate and pricing it build hundreds of thousands of small records (parsed topology
-    entries, meters, line items) that hold no reference cycles: the cyclic garbage collector has nothing to
-    find in them but would scan them again and again (a quarter of the time on large estates). It is paused
-    for those bursts and restored after; any cycle made meanwhile is collected at its next run."""
-    enabled = gc.isenabled()
-    gc.disable()
-    try:
-        yield
-    finally:
-        if enabled:
-            gc.enable()
-
-
-def catalog_from(pricing: PricingInput, overrides: str | Path | None) -> Catalog:
-    if isinstance(pricing, Catalog):
-        return pricing if overrides is None else apply_overrides_file(pricing, overrides)
-    return load_pricing(pricing, overrides=overrides)
-
-
-def period_hours_from(hours: Decimal | int | str) -> Decimal:
-    try:
-        value = Decimal(str(hours))
-    except ArithmeticError:
-        raise InputError(f"'{hours}' is not a number of hours", field="hours") from None
-    if not value.is_finite() or value <= 0:
-        raise InputError(f"the period must be a positive number of hours, not '{hours}'", field="hours")
-    return value
 
 
 def comparison_assumptions(

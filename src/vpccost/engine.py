@@ -15,8 +15,8 @@ from typing import NamedTuple
 
 from vpccost.catalog import Catalog, PriceEntry, split_into_tiers
 from vpccost.errors import MissingPriceError
+from vpccost.model.usage import DesignUsage, Meter
 from vpccost.units import HOURS_PER_MONTH, exact_arithmetic, rounding_arithmetic
-from vpccost.usage import DesignUsage, Meter
 
 INTERNET_EGRESS_ITEM = "data_transfer_internet_out_bytes"
 INTERNET_EGRESS_FREE_GB_PER_MONTH = Decimal(100)

@@ -20,8 +20,9 @@ from typing import Any
 
 import pandas as pd
 
-from vpccost.compare import Comparison, PricingInput, TopologyInput, TrafficInput, compare, compare_estate
+from vpccost.compare import Comparison, compare, compare_estate
 from vpccost.errors import InputError
+from vpccost.inputs.load import PricingInput, TopologyInput, TrafficInput
 from vpccost.periods import Period, first_month, next_month, period_of
 from vpccost.units import exact_arithmetic, rounding_arithmetic, to_cents
 

@@ -49,18 +49,7 @@ import pandas as pd
 from scipy.sparse import coo_matrix
 
 from vpccost.catalog import Catalog, PriceEntry, tier_scale
-from vpccost.compare import (
-    Comparison,
-    PricingInput,
-    TopologyInput,
-    TrafficInput,
-    catalog_from,
-    collector_paused,
-    compare_estate,
-    comparison_assumptions,
-    design_names,
-    period_hours_from,
-)
+from vpccost.compare import Comparison, compare_estate, comparison_assumptions, design_names
 from vpccost.designs.mixed import (
     HOSTED_ZONE,
     NEW_HUB_AZ_COUNT,
@@ -78,11 +67,20 @@ from vpccost.designs.mixed import usage as mixed_usage
 from vpccost.designs.peering import ROUTES_PER_TABLE_MAX
 from vpccost.engine import DesignResult, price
 from vpccost.errors import InputError, MissingPriceError
-from vpccost.estate import NONE, Estate, build_estate
-from vpccost.topology import load_topology
-from vpccost.traffic import GATEWAY_ENDPOINT_SERVICES, Traffic, load_traffic
+from vpccost.inputs.load import (
+    PricingInput,
+    TopologyInput,
+    TrafficInput,
+    catalog_from,
+    collector_paused,
+    load_estate,
+    period_hours_from,
+)
+from vpccost.model.codes import NONE, sum_by_key
+from vpccost.model.estate import Estate
+from vpccost.model.usage import Settings
+from vpccost.traffic import GATEWAY_ENDPOINT_SERVICES
 from vpccost.units import cents_text, exact_arithmetic, format_decimal, format_usd
-from vpccost.usage import Options, sum_by_key
 
 ALLOW_TOKENS = ("peering", "transit-gateway", "sharing", "privatelink", "endpoints", "nat")
 PEERING_QUOTA_DEFAULT = 50
@@ -267,12 +265,9 @@ def optimize(
         )
     if time_limit_s is not None and time_limit_s <= 0:
         raise InputError("the time limit must be a positive number of seconds", field="time_limit")
-    options = Options(period_hours=period_hours_from(hours), nat_per_vpc=nat_per_vpc)
+    options = Settings(period_hours=period_hours_from(hours), nat_per_vpc=nat_per_vpc)
     catalog = catalog_from(pricing, overrides)
-    with collector_paused():
-        loaded_topology = load_topology(topology) if isinstance(topology, str | Path) else topology
-        loaded_traffic = traffic if isinstance(traffic, Traffic) else load_traffic(traffic)
-        estate = build_estate(loaded_traffic, loaded_topology)
+    estate = load_estate(traffic, topology)
     return optimize_estate(
         estate, catalog, options, allow=allowed, peering_quota=peering_quota, hub_vpc=hub_vpc, time_limit_s=time_limit_s
     )
@@ -281,7 +276,7 @@ def optimize(
 def optimize_estate(
     estate: Estate,
     catalog: Catalog,
-    options: Options,
+    options: Settings,
     *,
     allow: frozenset[str] = frozenset(ALLOW_TOKENS),
     peering_quota: int = PEERING_QUOTA_DEFAULT,
@@ -377,7 +372,7 @@ class _ModelBuilder:
         self,
         estate: Estate,
         catalog: Catalog,
-        options: Options,
+        options: Settings,
         allow: frozenset[str],
         peering_quota: int,
         hub_vpc: str | None,

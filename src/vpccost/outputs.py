@@ -13,7 +13,7 @@ from typing import TYPE_CHECKING, Any
 
 import pandas as pd
 
-from vpccost import __version__
+from vpccost._version import __version__
 from vpccost.catalog import PriceEntry
 from vpccost.engine import DesignResult, LineItem
 from vpccost.periods import utc_text

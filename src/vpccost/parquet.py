@@ -16,7 +16,7 @@ from typing import TYPE_CHECKING, Any
 import pyarrow as pa
 import pyarrow.parquet as pq
 
-from vpccost import __version__
+from vpccost._version import __version__
 from vpccost.engine import LineItem
 from vpccost.errors import VpccostError
 from vpccost.files import write_atomically

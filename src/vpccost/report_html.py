@@ -18,7 +18,8 @@ from typing import TYPE_CHECKING
 import plotly.graph_objects as go
 import plotly.offline
 
-from vpccost import __version__, charts
+from vpccost import charts
+from vpccost._version import __version__
 from vpccost.catalog import PriceEntry, tier_scale
 from vpccost.engine import DesignResult, LineItem
 from vpccost.files import write_text_atomically

@@ -19,10 +19,11 @@ import numpy as np
 
 from vpccost.catalog import Catalog
 from vpccost.errors import MissingPriceError
-from vpccost.estate import Estate
+from vpccost.model.codes import sum_by_key
+from vpccost.model.estate import Estate
+from vpccost.model.usage import Settings
 from vpccost.traffic import GATEWAY_ENDPOINT_SERVICES
 from vpccost.units import exact_arithmetic, rounding_arithmetic
-from vpccost.usage import Options, sum_by_key
 
 BREAKEVEN_QUANTUM_GB = Decimal("0.01")
 
@@ -66,13 +67,13 @@ class ServiceAccess:
             return self.interface_endpoint_fixed_usd + processing
 
 
-def service_access(estate: Estate, catalog: Catalog, options: Options) -> list[ServiceAccess]:
+def service_access(estate: Estate, catalog: Catalog, options: Settings) -> list[ServiceAccess]:
     """One comparison per (VPC, AWS service in its region) that the VPC calls over IPv4, by VPC and service."""
     with exact_arithmetic():
         return _service_access(estate, catalog, options)
 
 
-def _service_access(estate: Estate, catalog: Catalog, options: Options) -> list[ServiceAccess]:
+def _service_access(estate: Estate, catalog: Catalog, options: Settings) -> list[ServiceAccess]:
     o = estate.outside
     vpc, service = o.vpc, o.service
     candidates = o.nat_processed & o.endpoint_reachable
@@ -106,7 +107,7 @@ def _service_access(estate: Estate, catalog: Catalog, options: Options) -> list[
 
 def _compare_options(
     catalog: Catalog,
-    options: Options,
+    options: Settings,
     *,
     vpc: str,
     vpc_name: str | None,

@@ -27,7 +27,7 @@ from openpyxl.styles import Font
 from openpyxl.utils import get_column_letter
 from openpyxl.worksheet.worksheet import Worksheet
 
-from vpccost import __version__
+from vpccost._version import __version__
 from vpccost.errors import VpccostError
 from vpccost.files import write_atomically
 from vpccost.units import exact_arithmetic

@@ -6,18 +6,18 @@ import functools
 from collections.abc import Callable
 
 from vpccost.designs import nat, peering, privatelink, sharing, transit_gateway
-from vpccost.estate import Estate
+from vpccost.model.estate import Estate
+from vpccost.model.usage import DesignUsage, Settings
 from vpccost.units import exact_arithmetic
-from vpccost.usage import DesignUsage, Options
 
-DesignFunction = Callable[[Estate, Options], DesignUsage]
+DesignFunction = Callable[[Estate, Settings], DesignUsage]
 
 
 def _exact(design: DesignFunction) -> DesignFunction:
     """Run a design with exact decimal arithmetic: a quantity that cannot be exact raises, never rounds."""
 
     @functools.wraps(design)
-    def run(estate: Estate, options: Options) -> DesignUsage:
+    def run(estate: Estate, options: Settings) -> DesignUsage:
         with exact_arithmetic():
             return design(estate, options)
 

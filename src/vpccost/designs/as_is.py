@@ -23,9 +23,9 @@ from dataclasses import dataclass, field
 
 from vpccost.designs import mixed
 from vpccost.designs.mixed import Mix, PairOption, ServiceOption, estate_pairs, estate_service_keys, pair_key
-from vpccost.estate import VPC, Estate
+from vpccost.model.estate import VPC, Estate
+from vpccost.model.usage import DesignUsage, Settings
 from vpccost.topology import Network, RouteTable, Topology, Vpc, parse_network
-from vpccost.usage import DesignUsage, Options
 
 NAME = "as-is"
 
@@ -41,7 +41,7 @@ def records_connectivity(topology: Topology | None) -> bool:
     return any(vpc.route_tables or vpc.nat_gateways or vpc.endpoints for vpc in topology.vpcs)
 
 
-def usage(estate: Estate, options: Options) -> DesignUsage:
+def usage(estate: Estate, options: Settings) -> DesignUsage:
     """Meter the existing connectivity of the estate's topology as the design `as-is`."""
     existing = existing_mix(estate)
     metered = mixed.usage(estate, options, existing.mix, name=NAME)

@@ -15,9 +15,10 @@ from decimal import Decimal
 
 import numpy as np
 
-from vpccost.estate import NONE, VPC
+from vpccost.model.codes import NONE
+from vpccost.model.estate import VPC
+from vpccost.model.usage import UsageBuilder
 from vpccost.units import exact_arithmetic, format_decimal
-from vpccost.usage import UsageBuilder
 
 NAT_GATEWAY = "NAT gateway"
 INTERFACE_ENDPOINT = "Interface endpoint"

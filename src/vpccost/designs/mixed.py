@@ -52,10 +52,11 @@ from vpccost.designs.privatelink import meter_endpoint_services
 from vpccost.designs.sharing import check_participants, meter_shared, note_overlaps, shared_vpc_nat_homes
 from vpccost.designs.transit_gateway import attached_vpcs, meter_attachments, meter_transit, region_pairs
 from vpccost.errors import InputError
-from vpccost.estate import NONE, Estate
+from vpccost.model.codes import NONE
+from vpccost.model.estate import Estate
+from vpccost.model.usage import DesignUsage, Meter, Settings, UsageBuilder
 from vpccost.traffic import GATEWAY_ENDPOINT_SERVICES
 from vpccost.units import HOURS_PER_MONTH, exact_arithmetic, format_decimal, rounding_arithmetic
-from vpccost.usage import DesignUsage, Meter, Options, UsageBuilder
 
 NAME = "optimized"
 
@@ -133,14 +134,14 @@ def estate_service_keys(estate: Estate) -> list[tuple[int, int]]:
     return [(code // width, code % width) for code in packed]
 
 
-def usage(estate: Estate, options: Options, mix: Mix, *, name: str = NAME) -> DesignUsage:
+def usage(estate: Estate, options: Settings, mix: Mix, *, name: str = NAME) -> DesignUsage:
     """Meter the mixed architecture `mix` for the estate, as design `name` (exact arithmetic)."""
     with exact_arithmetic():
         return _Metering(estate, options, mix, name).run()
 
 
 class _Metering:
-    def __init__(self, estate: Estate, options: Options, mix: Mix, name: str) -> None:
+    def __init__(self, estate: Estate, options: Settings, mix: Mix, name: str) -> None:
         self.b = UsageBuilder(name, estate, options)
         self.estate = estate
         self.mix = mix

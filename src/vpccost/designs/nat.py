@@ -21,14 +21,14 @@ from vpccost.designs.common import (
     nat_in_own_vpc,
     vpc_to_vpc,
 )
-from vpccost.estate import Estate
-from vpccost.usage import DesignUsage, Options, UsageBuilder
+from vpccost.model.estate import Estate
+from vpccost.model.usage import DesignUsage, Settings, UsageBuilder
 
 NAME = "nat"
 PUBLIC_PATH_ASSUMPTION = "nat design: the responder's public address or public load balancer is not priced."
 
 
-def usage(estate: Estate, options: Options) -> DesignUsage:
+def usage(estate: Estate, options: Settings) -> DesignUsage:
     b = UsageBuilder(NAME, estate, options)
     meter_intra_vpc(b)
     between = vpc_to_vpc(b)

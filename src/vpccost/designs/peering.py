@@ -23,8 +23,8 @@ from vpccost.designs.common import (
     report_overlaps,
     vpc_to_vpc,
 )
-from vpccost.estate import Estate
-from vpccost.usage import DesignUsage, Options, UsageBuilder
+from vpccost.model.estate import Estate
+from vpccost.model.usage import DesignUsage, Settings, UsageBuilder
 
 NAME = "peering"
 
@@ -34,7 +34,7 @@ ROUTES_PER_TABLE_DEFAULT = 50
 ROUTES_PER_TABLE_MAX = 1000
 
 
-def usage(estate: Estate, options: Options) -> DesignUsage:
+def usage(estate: Estate, options: Settings) -> DesignUsage:
     b = UsageBuilder(NAME, estate, options)
     meter_intra_vpc(b)
     between = vpc_to_vpc(b)

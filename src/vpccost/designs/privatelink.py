@@ -23,13 +23,13 @@ from vpccost.designs.common import (
     nat_in_own_vpc,
     vpc_to_vpc,
 )
-from vpccost.estate import Estate
-from vpccost.usage import DesignUsage, Options, UsageBuilder
+from vpccost.model.estate import Estate
+from vpccost.model.usage import DesignUsage, Settings, UsageBuilder
 
 NAME = "privatelink"
 
 
-def usage(estate: Estate, options: Options) -> DesignUsage:
+def usage(estate: Estate, options: Settings) -> DesignUsage:
     b = UsageBuilder(NAME, estate, options)
     meter_intra_vpc(b)
     between = vpc_to_vpc(b)

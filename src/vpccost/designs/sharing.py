@@ -26,15 +26,15 @@ from vpccost.designs.common import (
     meter_sender_and_receiver,
     vpc_to_vpc,
 )
-from vpccost.estate import DEFAULT_AZ_COUNT, Estate
-from vpccost.usage import DesignUsage, Options, UsageBuilder
+from vpccost.model.estate import DEFAULT_AZ_COUNT, Estate
+from vpccost.model.usage import DesignUsage, Settings, UsageBuilder
 
 NAME = "sharing"
 
 PARTICIPANTS_PER_SHARED_VPC_DEFAULT = 100
 
 
-def usage(estate: Estate, options: Options) -> DesignUsage:
+def usage(estate: Estate, options: Settings) -> DesignUsage:
     b = UsageBuilder(NAME, estate, options)
     meter_intra_vpc(b)
     between = vpc_to_vpc(b)

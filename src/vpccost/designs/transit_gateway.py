@@ -26,8 +26,8 @@ from vpccost.designs.common import (
     report_overlaps,
     vpc_to_vpc,
 )
-from vpccost.estate import Estate
-from vpccost.usage import DesignUsage, Options, UsageBuilder
+from vpccost.model.estate import Estate
+from vpccost.model.usage import DesignUsage, Settings, UsageBuilder
 
 NAME = "transit-gateway"
 
@@ -35,7 +35,7 @@ ATTACHMENTS_PER_TGW_MAX = 5000
 PEERING_ATTACHMENTS_PER_TGW_DEFAULT = 50
 
 
-def usage(estate: Estate, options: Options) -> DesignUsage:
+def usage(estate: Estate, options: Settings) -> DesignUsage:
     b = UsageBuilder(NAME, estate, options)
     meter_intra_vpc(b)
     between = vpc_to_vpc(b)

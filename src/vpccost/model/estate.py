@@ -17,6 +17,7 @@ import numpy as np
 import pandas as pd
 
 from vpccost.errors import InputError
+from vpccost.model.codes import NONE, Codes, first_rows
 from vpccost.regions import az_id_region
 from vpccost.topology import Network, Topology, Vpc, parse_network
 from vpccost.traffic import PUBLIC_ADDRESS_SERVICES, Traffic, parse_endpoint
@@ -24,7 +25,6 @@ from vpccost.traffic import PUBLIC_ADDRESS_SERVICES, Traffic, parse_endpoint
 VPC: Final = 0
 INTERNET: Final = 1
 SERVICE: Final = 2
-NONE: Final = -1
 
 DEFAULT_AZ_COUNT = 2
 UNKNOWN_ACCOUNT = "unknown"
@@ -214,35 +214,6 @@ class _ParsedEndpoints:
     named_region: np.ndarray  # per row
 
 
-class _Codes:
-    """A growing table of distinct strings and their integer codes."""
-
-    def __init__(self, values: list[str] | None = None) -> None:
-        self.values: list[str] = []
-        self.index: dict[str, int] = {}
-        for value in values or []:
-            self.code(value)
-
-    def code(self, value: str) -> int:
-        found = self.index.get(value)
-        if found is None:
-            found = self.index[value] = len(self.values)
-            self.values.append(value)
-        return found
-
-
-def _distinct(*columns: np.ndarray) -> tuple[np.ndarray, np.ndarray]:
-    """For each distinct combination of integer codes (NONE allowed) across `columns`: the position of its
-    first row, and how many rows have it. Checks then run once per combination, not once per row."""
-    packed = np.zeros(len(columns[0]), dtype=np.int64)
-    for column in columns:
-        size = int(column.max()) + 2 if len(column) else 1
-        packed = packed * size + (column.astype(np.int64) + 1)
-    _, first, counts = np.unique(packed, return_index=True, return_counts=True)
-    order = np.argsort(first)
-    return first[order], counts[order]
-
-
 def build_estate(traffic: Traffic, topology: Topology | None = None) -> Estate:
     """Resolve every row's endpoints, regions, accounts and AZs. Raises `InputError` naming the row when a
     VPC is not in the topology, a region is unknown or contradictory, or an AZ is in the wrong region."""
@@ -254,11 +225,11 @@ class _Resolver:
         self.traffic = traffic
         self.topology = topology
         self.rows = traffic.rows
-        self.regions = _Codes()
-        self.accounts = _Codes()
-        self.services = _Codes()
-        self.azs = _Codes()
-        self.vpc_codes = _Codes()
+        self.regions = Codes()
+        self.accounts = Codes()
+        self.services = Codes()
+        self.azs = Codes()
+        self.vpc_codes = Codes()
         self.assumptions: list[str] = []
 
     def fail(self, position: int, column: str, message: str) -> InputError:
@@ -330,7 +301,7 @@ class _Resolver:
             named_region=np.array([*region, NONE], dtype=np.int32)[codes],
         )
 
-    def _per_value(self, column: str, table: _Codes) -> np.ndarray:
+    def _per_value(self, column: str, table: Codes) -> np.ndarray:
         """The code of each row's value of `column` in `table` (NONE where empty), looked up once per value."""
         codes, values = pd.factorize(self.rows[column], sort=False)
         lookup = [table.code(str(value)) if value else NONE for value in values]
@@ -338,10 +309,10 @@ class _Resolver:
 
     def _vpc_texts(self, endpoints: _ParsedEndpoints) -> list[tuple[int, str, int]]:
         """(text code, text, first row) of each distinct VPC reference on one side, in order of first row."""
-        first_rows, _ = _distinct(endpoints.text_code)
+        rows, _ = first_rows(endpoints.text_code)
         return [
             (int(code), endpoints.texts[code], int(row))
-            for row in first_rows.tolist()
+            for row in rows.tolist()
             if endpoints.kind_of_text[(code := int(endpoints.text_code[row]))] == VPC
         ]
 
@@ -394,8 +365,8 @@ class _Resolver:
             vpc = per_row[side]
             region = self._per_value(f"{side}_region", self.regions)
             account = self._per_value(f"{side}_account", self.accounts)
-            first_rows, counts = _distinct(vpc, region, account)
-            for row, count in zip(first_rows.tolist(), counts.tolist(), strict=True):
+            rows, counts = first_rows(vpc, region, account)
+            for row, count in zip(rows.tolist(), counts.tolist(), strict=True):
                 code, region_code, account_code = int(vpc[row]), int(region[row]), int(account[row])
                 if code == NONE:
                     continue
@@ -454,8 +425,8 @@ class _Resolver:
         the topology lists them."""
         column = f"{side}_az"
         az = np.where(kind == VPC, self._per_value(column, self.azs), NONE).astype(np.int32)
-        first_rows, _ = _distinct(az, vpc)
-        for row in first_rows.tolist():
+        rows, _ = first_rows(az, vpc)
+        for row in rows.tolist():
             if az[row] == NONE:
                 continue
             text, info = self.azs.values[az[row]], vpcs[vpc[row]]

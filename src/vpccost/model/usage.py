@@ -13,7 +13,8 @@ from typing import NamedTuple
 
 import numpy as np
 
-from vpccost.estate import NONE, Estate
+from vpccost.model.codes import NONE, sum_by_key
+from vpccost.model.estate import Estate
 
 
 class Meter(NamedTuple):
@@ -33,7 +34,10 @@ class Meter(NamedTuple):
 
 
 @dataclass(frozen=True)
-class Options:
+class Settings:
+    """How an estimate is made: the period it covers [h], the NAT gateway layout, the free tier, and the label
+    column its per-GB charges are split by."""
+
     period_hours: Decimal = Decimal(730)
     nat_per_vpc: bool = False
     free_tier: bool = False
@@ -59,7 +63,7 @@ class UsageBuilder:
     Designs run inside `units.exact_arithmetic()` (see `designs.DESIGNS`), so every quantity computed here
     is exact or raises."""
 
-    def __init__(self, design: str, estate: Estate, options: Options) -> None:
+    def __init__(self, design: str, estate: Estate, options: Settings) -> None:
         self.estate = estate
         self.flows = estate.flows
         self.options = options
@@ -143,24 +147,3 @@ class UsageBuilder:
     def assume(self, text: str) -> None:
         if text not in self.usage.assumptions:
             self.usage.assumptions.append(text)
-
-
-def sum_by_key(keys: list[np.ndarray], sizes: list[int], volume: np.ndarray) -> tuple[list[list[int]], list[int]]:
-    """Exact sums of `volume` per distinct combination of integer codes (each in [-1, size)), in key order:
-    the distinct codes column by column, and the sums.
-
-    The codes are packed into one int64 per row, rows are sorted by it, and runs are summed with
-    `np.add.reduceat` — exact for int64 volumes (and for Python-int volumes in an object array)."""
-    packed = np.zeros(len(volume), dtype=np.int64)
-    for codes, size in zip(keys, sizes, strict=True):
-        packed = packed * (size + 1) + (codes.astype(np.int64) + 1)
-    order = np.argsort(packed, kind="stable")
-    ordered = packed[order]
-    starts = np.flatnonzero(np.concatenate(([True], ordered[1:] != ordered[:-1])))
-    sums = np.add.reduceat(volume[order], starts)
-    unique = ordered[starts]
-    columns: list[list[int]] = []
-    for size in reversed(sizes):
-        columns.insert(0, (unique % (size + 1) - 1).tolist())
-        unique = unique // (size + 1)
-    return columns, [int(value) for value in sums.tolist()]

@@ -1,0 +1,69 @@
+"""Loading what every analysis starts from: the estate (traffic resolved against the topology), the prices,
+and the period. `compare`, `forecast`, `optimize` and `breakeven` all load through here, so each accepts the
+same kinds of input and checks them the same way."""
+
+from __future__ import annotations
+
+import gc
+from collections.abc import Iterator
+from contextlib import contextmanager
+from decimal import Decimal
+from pathlib import Path
+
+import pandas as pd
+
+from vpccost.catalog import Catalog, apply_overrides_file, load_pricing
+from vpccost.errors import InputError
+from vpccost.model.estate import Estate, build_estate
+from vpccost.topology import Topology, load_topology
+from vpccost.traffic import Traffic, load_traffic
+
+TrafficInput = Traffic | pd.DataFrame | str | Path
+TopologyInput = Topology | str | Path | None
+PricingInput = Catalog | str | Path | None
+
+
+def topology_from(topology: TopologyInput) -> Topology | None:
+    """A topology given as a file path is read and validated; a `Topology` is used as it is."""
+    return load_topology(topology) if isinstance(topology, str | Path) else topology
+
+
+def load_estate(traffic: TrafficInput, topology: TopologyInput = None) -> Estate:
+    """The traffic (a file, a DataFrame or a `Traffic`) resolved against the topology (a file or a `Topology`)."""
+    with collector_paused():
+        loaded_topology = topology_from(topology)
+        loaded_traffic = traffic if isinstance(traffic, Traffic) else load_traffic(traffic)
+        return build_estate(loaded_traffic, loaded_topology)
+
+
+def catalog_from(pricing: PricingInput, overrides: str | Path | None) -> Catalog:
+    """The prices: a `Catalog`, a snapshot folder or file, or the newest bundled snapshot; overrides applied."""
+    if isinstance(pricing, Catalog):
+        return pricing if overrides is None else apply_overrides_file(pricing, overrides)
+    return load_pricing(pricing, overrides=overrides)
+
+
+def period_hours_from(hours: Decimal | int | str) -> Decimal:
+    """The period an estimate covers [h], checked: a positive, finite number."""
+    try:
+        value = Decimal(str(hours))
+    except ArithmeticError:
+        raise InputError(f"'{hours}' is not a number of hours", field="hours") from None
+    if not value.is_finite() or value <= 0:
+        raise InputError(f"the period must be a positive number of hours, not '{hours}'", field="hours")
+    return value
+
+
+@contextmanager
+def collector_paused() -> Iterator[None]:
+    """Reading a large estate and pricing it build hundreds of thousands of small records (parsed topology
+    entries, meters, line items) that hold no reference cycles: the cyclic garbage collector has nothing to
+    find in them but would scan them again and again (a quarter of the time on large estates). It is paused
+    for those bursts and restored after; any cycle made meanwhile is collected at its next run."""
+    enabled = gc.isenabled()
+    gc.disable()
+    try:
+        yield
+    finally:
+        if enabled:
+            gc.enable()
