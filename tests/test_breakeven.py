@@ -7,8 +7,10 @@ from pathlib import Path
 
 import pytest
 
-from vpccost.breakeven import CostLine, breakeven, crossing, decimal_text
+from vpccost.breakeven import breakeven, crossing
 from vpccost.errors import InputError
+from vpccost.results import CostLine
+from vpccost.units import fraction_text
 
 from .conftest import EXAMPLES, run_cli
 
@@ -41,7 +43,7 @@ def test_lines_crossing_inside_a_tier() -> None:
     second = CostLine("b", Fraction(0), ((Fraction(0), Fraction(100), Fraction(6, 100)),
                                          (Fraction(100), None, Fraction(20, 100))))  # fmt: skip
     assert crossing(first, second) == Fraction(160)
-    assert decimal_text(Fraction(1, 3)) == "0.333333333334"  # does not terminate: rounded up at the 12th decimal
+    assert fraction_text(Fraction(1, 3)) == "0.333333333334"  # does not terminate: rounded up at the 12th decimal
 
 
 def test_cli_writes_json_and_the_chart(tmp_path: Path) -> None:

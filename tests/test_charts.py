@@ -12,11 +12,11 @@ import plotly.graph_objects as go
 import pytest
 
 import vpccost
-from vpccost import charts
 from vpccost.catalog import Catalog, load_pricing
-from vpccost.compare import Comparison
 from vpccost.forecasting import forecast
-from vpccost.periods import period_of
+from vpccost.outputs import charts
+from vpccost.outputs.periods import period_of
+from vpccost.results import Comparison
 
 from .conftest import EXAMPLES, WriteEstate, vpc
 
@@ -59,7 +59,7 @@ def test_figures_build_for_every_example(name: str) -> None:
         charts.forecast_lines([period_of(comparison, date(2027, 1, 1)), period_of(comparison, date(2027, 2, 1))]),
     ]
     figures += [
-        charts.breakeven_curve(row, comparison.catalog, comparison.options) for row in comparison.service_access
+        charts.breakeven_curve(row, comparison.catalog, comparison.settings) for row in comparison.service_access
     ]
     for fig in figures:
         assert isinstance(fig, go.Figure)
@@ -194,7 +194,7 @@ def test_breakeven_curve_passes_through_the_row_and_crosses_at_the_breakeven(mul
     assert rows
     for row in rows:
         assert row.nat_usd is not None and row.interface_endpoint_usd is not None and row.breakeven_gb is not None
-        fig = charts.breakeven_curve(row, multi.catalog, multi.options)
+        fig = charts.breakeven_curve(row, multi.catalog, multi.settings)
         assert row.az_count == azs[row.vpc]
         lines = {trace.name: dict(zip(trace.x, trace.y, strict=True)) for trace in fig.data}
         gb, breakeven = float(row.gb), float(row.breakeven_gb)
@@ -253,7 +253,7 @@ def test_user_text_reaches_plotly_escaped(write_estate: WriteEstate) -> None:
         charts.cost_by_account(comparison, "peering"),
         charts.cost_by_label(comparison, "peering"),
         charts.sankey(comparison, "peering"),
-        *(charts.breakeven_curve(row, comparison.catalog, comparison.options) for row in comparison.service_access),
+        *(charts.breakeven_curve(row, comparison.catalog, comparison.settings) for row in comparison.service_access),
     ]
     text = "".join(all_text(fig) for fig in figures)
     for raw in (EVIL, "<b>222</b>", "<script>", "<i>x</i>"):
@@ -287,7 +287,7 @@ def test_breakeven_curve_without_an_interface_endpoint_price() -> None:
     azs = {info.id: len(info.azs) for info in comparison.estate.vpcs}
     for row in comparison.service_access:
         assert row.interface_endpoint_usd is None
-        fig = charts.breakeven_curve(row, catalog, comparison.options)
+        fig = charts.breakeven_curve(row, catalog, comparison.settings)
         assert "Interface endpoint" not in {trace.name for trace in fig.data}
         assert "NAT gateway" in {trace.name for trace in fig.data}
         assert "Interface endpoint not priced" in fig.layout.title.subtitle.text

@@ -14,9 +14,8 @@ import pandas as pd
 import pytest
 
 import vpccost
-from vpccost.compare import Comparison
 from vpccost.errors import InputError
-from vpccost.focus import (
+from vpccost.outputs.focus import (
     CUSTOM_COLUMNS,
     DATETIME_COLUMNS,
     FOCUS_COLUMNS,
@@ -27,7 +26,8 @@ from vpccost.focus import (
     focus_frame,
     resource_type,
 )
-from vpccost.periods import Period, period_of
+from vpccost.outputs.periods import period_of
+from vpccost.results import Comparison, DatedComparison
 from vpccost.units import exact_arithmetic
 
 from .conftest import EXAMPLES, WriteEstate, vpc
@@ -362,7 +362,7 @@ def test_no_periods_give_the_header_only() -> None:
 
 
 def test_csv_is_the_frame_with_nulls_empty(multi: Comparison) -> None:
-    periods: list[Period] = [period_of(multi, JANUARY)]
+    periods: list[DatedComparison] = [period_of(multi, JANUARY)]
     text = focus_csv(periods, designs=["nat"])
     assert "\r" not in text and text.endswith("\n")
     text.encode("utf-8")

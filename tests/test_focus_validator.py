@@ -37,9 +37,10 @@ import pyarrow.parquet as pq
 import pytest
 
 import vpccost
-from vpccost.focus import DATETIME_COLUMNS, NUMERIC_COLUMNS, focus_csv, focus_frame
-from vpccost.parquet import decimal_type
-from vpccost.periods import Period, period_of
+from vpccost.outputs.focus import DATETIME_COLUMNS, NUMERIC_COLUMNS, focus_csv, focus_frame
+from vpccost.outputs.parquet import decimal_type
+from vpccost.outputs.periods import period_of
+from vpccost.results import DatedComparison
 
 from .conftest import EXAMPLES, REPO
 
@@ -82,7 +83,7 @@ APPLICABILITY_CRITERIA = (
     "USAGE_MEASUREMENT_SUPPORTED",
 )
 """What AWS supports, as FOCUS 1.2 names it: every criterion of the rule set except virtual currency (AWS prices
-in real currencies) and several billing/sub account types (`vpccost.focus` leaves `BillingAccountType` and
+in real currencies) and several billing/sub account types (`vpccost.outputs.focus` leaves `BillingAccountType` and
 `SubAccountType` out, as for a provider with one account type). Without criteria the validator checks far fewer
 rules (about 136 pass instead of 340)."""
 
@@ -292,7 +293,7 @@ def validator() -> Validator:
 
 
 @pytest.fixture(scope="module")
-def periods() -> list[Period]:
+def periods() -> list[DatedComparison]:
     return [period_of(vpccost.compare(MULTI / "traffic.csv", MULTI / "topology.yaml"), JANUARY)]
 
 
@@ -380,7 +381,7 @@ def unexplained_failures(failures: Mapping[str, str], known: Mapping[str, str]) 
 
 @pytest.mark.parametrize("data_format", ["csv", "parquet"])
 def test_focus_validator_finds_nothing_but_its_own_known_defects(
-    validator: Validator, periods: list[Period], tmp_path: Path, data_format: str
+    validator: Validator, periods: list[DatedComparison], tmp_path: Path, data_format: str
 ) -> None:
     data = tmp_path / f"focus.{data_format}"
     if data_format == "csv":

@@ -14,12 +14,11 @@ import pyarrow.parquet as pq
 import pytest
 
 import vpccost
-from vpccost.compare import Comparison
-from vpccost.engine import LineItem
 from vpccost.errors import VpccostError
-from vpccost.outputs import comparison_document
-from vpccost.parquet import decimal_type, write_parquet
-from vpccost.periods import Period, period_of
+from vpccost.outputs.documents import comparison_document
+from vpccost.outputs.parquet import decimal_type, write_parquet
+from vpccost.outputs.periods import period_of
+from vpccost.results import Comparison, DatedComparison, LineItem
 
 from .conftest import EXAMPLES
 
@@ -36,7 +35,7 @@ def split_comparison() -> Comparison:
     return vpccost.compare(MULTI / "traffic.csv", MULTI / "topology.yaml", split_by="team")
 
 
-def read(periods: list[Period], tmp_path: Path) -> pa.Table:
+def read(periods: list[DatedComparison], tmp_path: Path) -> pa.Table:
     path = tmp_path / "line_items.parquet"
     write_parquet(periods, path)
     assert [entry.name for entry in tmp_path.iterdir()] == ["line_items.parquet"]  # no temporary file left

@@ -11,9 +11,9 @@ from hypothesis import strategies as st
 
 import vpccost
 from vpccost.catalog import split_into_tiers
-from vpccost.compare import Comparison
 from vpccost.engine import allocate
 from vpccost.model.estate import build_estate
+from vpccost.results import Comparison
 from vpccost.topology import Topology, Vpc
 
 REGIONS = {"us-east-1": ["use1-az1", "use1-az2", "use1-az4"], "us-east-2": ["use2-az1", "use2-az2"]}

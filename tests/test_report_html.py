@@ -13,9 +13,9 @@ import pytest
 
 import vpccost
 from vpccost.catalog import Catalog, load_pricing
-from vpccost.compare import Comparison
-from vpccost.periods import Period, period_of
-from vpccost.report_html import BREAKEVEN_CHARTS, render_html, write_html
+from vpccost.outputs.periods import period_of
+from vpccost.outputs.report_html import BREAKEVEN_CHARTS, render_html, write_html
+from vpccost.results import Comparison, DatedComparison
 
 from .conftest import EXAMPLES, REPO, WriteEstate, vpc
 
@@ -62,14 +62,14 @@ internet,vpc-0evil,,use1-az1,dst,200,web
     return vpccost.compare(traffic, topology, split_by="team")
 
 
-def forecast(comparison: Comparison) -> list[Period]:
+def forecast(comparison: Comparison) -> list[DatedComparison]:
     return [period_of(comparison, date(2026, 12, 1)), period_of(comparison, date(2027, 1, 1))]
 
 
 def expected_charts(comparison: Comparison, *, periods: bool) -> int:
     """cost by design, by account, (by label,) Sankey, break-even curves, (forecast)."""
     curves = [row for row in comparison.service_access if row.nat_usd is not None and row.interface_endpoint_usd]
-    return 3 + (comparison.options.split_by is not None) + min(BREAKEVEN_CHARTS, len(curves)) + (1 if periods else 0)
+    return 3 + (comparison.settings.split_by is not None) + min(BREAKEVEN_CHARTS, len(curves)) + (1 if periods else 0)
 
 
 class Links(HTMLParser):

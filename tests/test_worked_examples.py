@@ -6,7 +6,7 @@ from __future__ import annotations
 from decimal import Decimal
 
 import vpccost
-from vpccost.engine import DesignResult, LineItem
+from vpccost.results import DesignResult, LineItem
 
 from .conftest import WriteEstate, cents, vpc
 

@@ -19,12 +19,12 @@ from openpyxl.utils import get_column_letter
 from openpyxl.worksheet.worksheet import Worksheet
 
 import vpccost
-from vpccost.compare import Comparison
 from vpccost.errors import VpccostError
-from vpccost.files import write_atomically
-from vpccost.outputs import comparison_document
-from vpccost.periods import Period, period_of
-from vpccost.xlsx import MONEY_FORMAT, write_xlsx, xlsx_bytes
+from vpccost.outputs.documents import comparison_document
+from vpccost.outputs.files import write_atomically
+from vpccost.outputs.periods import period_of
+from vpccost.outputs.xlsx import MONEY_FORMAT, write_xlsx, xlsx_bytes
+from vpccost.results import Comparison, DatedComparison
 
 from .conftest import EXAMPLES, WriteEstate, cents, vpc
 
@@ -43,7 +43,7 @@ def split_comparison() -> Comparison:
     return vpccost.compare(MULTI / "traffic.csv", MULTI / "topology.yaml", split_by="team")
 
 
-def workbook_of(periods: list[Period]) -> openpyxl.Workbook:
+def workbook_of(periods: list[DatedComparison]) -> openpyxl.Workbook:
     return openpyxl.load_workbook(io.BytesIO(xlsx_bytes(periods)))
 
 

@@ -9,14 +9,14 @@ NAT/internet and VPC sharing, and which design is cheapest.
 from __future__ import annotations
 
 from vpccost._version import __version__
-from vpccost.breakeven import BreakEven, breakeven
+from vpccost.breakeven import breakeven
 from vpccost.catalog import Catalog, load_pricing
-from vpccost.compare import Comparison, compare
-from vpccost.engine import DesignResult, LineItem
+from vpccost.compare import compare
 from vpccost.errors import InputError, MissingPriceError, VpccostError
 from vpccost.flowlogs import FlowLogAggregate, aggregate_flowlogs
-from vpccost.forecasting import Forecast, forecast
-from vpccost.optimizer import Optimization, optimize
+from vpccost.forecasting import forecast
+from vpccost.optimizer import optimize
+from vpccost.results import BreakEven, Comparison, DesignResult, Forecast, LineItem, Optimization
 from vpccost.topology import Topology, load_topology
 from vpccost.traffic import Traffic, load_traffic
 

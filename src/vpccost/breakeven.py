@@ -12,11 +12,9 @@ it does not terminate).
 from __future__ import annotations
 
 from collections.abc import Callable
-from dataclasses import dataclass
 from decimal import ROUND_CEILING, Decimal
 from fractions import Fraction
 from pathlib import Path
-from typing import Any
 
 import numpy as np
 
@@ -26,127 +24,11 @@ from vpccost.errors import InputError
 from vpccost.inputs.load import PricingInput, TopologyInput, TrafficInput, catalog_from, load_estate, period_hours_from
 from vpccost.model.codes import NONE
 from vpccost.model.estate import VPC, Estate
+from vpccost.results import BreakEven, CostLine
 from vpccost.traffic import GATEWAY_ENDPOINT_SERVICES
-from vpccost.units import format_decimal, format_usd, rounding_arithmetic
+from vpccost.units import fraction_to_decimal
 
 PLOT_POINTS = 3
-
-
-@dataclass(frozen=True)
-class CostLine:
-    """fixed_usd + per-GB segments [(begin GB, end GB or None, USD per GB)], exact fractions."""
-
-    option: str
-    fixed_usd: Fraction
-    segments: tuple[tuple[Fraction, Fraction | None, Fraction], ...]
-
-    def cost_at(self, gb: Fraction) -> Fraction:
-        total = self.fixed_usd
-        for begin, end, rate in self.segments:
-            if gb <= begin:
-                break
-            upper = gb if end is None else min(gb, end)
-            total += (upper - begin) * rate
-        return total
-
-
-@dataclass(frozen=True)
-class BreakEven:
-    subject: str
-    region: str
-    gb: Decimal
-    """The subject's volume in the input [GB per period]."""
-    first: CostLine
-    second: CostLine
-    breakeven_gb: Fraction | None
-    """The smallest volume at which the two lines meet and then change order; None when they never cross."""
-    period_hours: Decimal
-
-    @property
-    def cheaper_now(self) -> str:
-        volume = Fraction(self.gb)
-        first, second = self.first.cost_at(volume), self.second.cost_at(volume)
-        return self.first.option if first <= second else self.second.option
-
-    def to_dict(self) -> dict[str, Any]:
-        return {
-            "subject": self.subject,
-            "region": self.region,
-            "gb": format_decimal(self.gb),
-            "period_hours": format_decimal(self.period_hours),
-            "options": [_line_document(line, Fraction(self.gb)) for line in (self.first, self.second)],
-            "breakeven_gb": None if self.breakeven_gb is None else decimal_text(self.breakeven_gb),
-            "cheaper_now": self.cheaper_now,
-        }
-
-    def figure(self) -> Any:
-        """A plotly figure: both cost lines against the volume, the input's volume and the crossing marked."""
-        import plotly.graph_objects as go
-
-        from vpccost.charts import plot_text
-
-        top = max(Fraction(self.gb), self.breakeven_gb or Fraction(0)) * 2 or Fraction(100)
-        breaks = {Fraction(0), top, Fraction(self.gb)} | ({self.breakeven_gb} if self.breakeven_gb else set())
-        for line in (self.first, self.second):
-            breaks |= {begin for begin, _, _ in line.segments if begin < top}
-        volumes = sorted(breaks)
-        fig = go.Figure()
-        for line in (self.first, self.second):
-            fig.add_trace(go.Scatter(x=[float(v) for v in volumes], y=[float(line.cost_at(v)) for v in volumes],
-                                     mode="lines", name=plot_text(line.option)))  # fmt: skip
-        fig.add_vline(x=float(self.gb), line={"dash": "dot", "color": "#555", "width": 1})
-        if self.breakeven_gb is not None:
-            fig.add_vline(x=float(self.breakeven_gb), line={"dash": "dash", "color": "#c0392b", "width": 2})
-            label = f"break-even {decimal_text(self.breakeven_gb)} GB"
-            fig.add_annotation(x=float(self.breakeven_gb), y=0.5, yref="paper", showarrow=False, textangle=-90,
-                               text=label, font={"color": "#c0392b"})  # fmt: skip
-        fig.update_layout(
-            title=f"{plot_text(self.first.option)} vs {plot_text(self.second.option)}: {plot_text(self.subject)}",
-            xaxis_title="Volume (GB/month)" if self.period_hours == 730 else "Volume (GB/period)",
-            yaxis_title="Cost (USD/month)" if self.period_hours == 730 else "Cost (USD/period)",
-            template="plotly_white",
-        )
-        fig.update_xaxes(rangemode="tozero")
-        fig.update_yaxes(rangemode="tozero")
-        return fig
-
-    def write_html(self, path: str | Path) -> Path:
-        target = Path(path)
-        self.figure().write_html(target, include_plotlyjs=True, full_html=True)
-        return target
-
-
-def _line_document(line: CostLine, gb: Fraction) -> dict[str, Any]:
-    return {
-        "option": line.option,
-        "fixed_usd": format_usd(_decimal(line.fixed_usd)),
-        "usd_per_gb": [
-            {
-                "from_gb": decimal_text(begin),
-                "to_gb": None if end is None else decimal_text(end),
-                "usd_per_gb": decimal_text(rate),
-            }
-            for begin, end, rate in line.segments
-        ],
-        "cost_usd_now": format_usd(_decimal(line.cost_at(gb))),
-    }
-
-
-def decimal_text(value: Fraction) -> str:
-    """A fraction as decimal text: exact when it terminates, else rounded up at the 12th decimal."""
-    return format_decimal(_decimal(value))
-
-
-def _decimal(value: Fraction) -> Decimal:
-    denominator = value.denominator
-    for factor in (2, 5):
-        while denominator % factor == 0:
-            denominator //= factor
-    with rounding_arithmetic():
-        exact = Decimal(value.numerator) / Decimal(value.denominator)
-    if denominator == 1:
-        return exact
-    return exact.quantize(Decimal("1E-12"), rounding=ROUND_CEILING)
 
 
 def crossing(first: CostLine, second: CostLine) -> Fraction | None:
@@ -308,7 +190,7 @@ class _Lines:
             return CostLine(option, fixed, ((Fraction(0), None, rate),))
 
         subject = f"{estate.vpcs[a].label} ↔ {estate.vpcs[b].label}"
-        return line, subject, estate.regions[region_a], _decimal(total)
+        return line, subject, estate.regions[region_a], fraction_to_decimal(total)
 
     def service(self, vpc: str, service: str) -> tuple[Callable[[str], CostLine], str, str, Decimal]:
         estate, o = self.estate, self.estate.outside
@@ -343,4 +225,4 @@ class _Lines:
             fixed += zone * Fraction(hosted_zone_months(self.period_hours))
             return CostLine(option, fixed, self._endpoint_segments(region, self.rate("transit_gateway_bytes", region)))
 
-        return line, f"{estate.vpcs[code].label} → aws:{name}", estate.regions[region], _decimal(total)
+        return line, f"{estate.vpcs[code].label} → aws:{name}", estate.regions[region], fraction_to_decimal(total)

@@ -2,19 +2,14 @@
 
 from __future__ import annotations
 
-import html
 from collections.abc import Sequence
-from dataclasses import dataclass
 from decimal import Decimal
 from pathlib import Path
-from typing import Any
 
-import pandas as pd
-
-from vpccost.catalog import Catalog, PriceEntry
+from vpccost.catalog import Catalog
 from vpccost.designs import DESIGNS
 from vpccost.designs import as_is as as_is_design
-from vpccost.engine import DesignResult, price
+from vpccost.engine import price
 from vpccost.errors import InputError
 from vpccost.inputs.load import (
     PricingInput,
@@ -28,130 +23,11 @@ from vpccost.inputs.load import (
 )
 from vpccost.model.estate import Estate
 from vpccost.model.usage import DesignUsage, Settings
-from vpccost.service_access import ServiceAccess, service_access
+from vpccost.results import Comparison, DesignResult
+from vpccost.service_access import service_access
 from vpccost.topology import Topology
 from vpccost.traffic import label_column_warnings
-from vpccost.units import format_decimal, to_cents
-
-
-@dataclass
-class Comparison:
-    """Every requested design priced for the same traffic, the service-access comparison beside them,
-    and the assumptions the estimate made."""
-
-    catalog: Catalog
-    options: Settings
-    estate: Estate
-    designs: list[DesignResult]
-    service_access: list[ServiceAccess]
-    assumptions: list[str]
-    warnings: list[str]
-
-    @property
-    def ranked(self) -> list[DesignResult]:
-        """Priced feasible designs cheapest first, then infeasible priced ones, then unpriced ones."""
-
-        def key(result: DesignResult) -> tuple[int, Decimal, str]:
-            total = result.total_usd
-            group = 0 if result.priced and result.feasible else 1 if result.priced else 2
-            return (group, total if total is not None else Decimal(0), result.design)
-
-        return sorted(self.designs, key=key)
-
-    @property
-    def cheapest(self) -> DesignResult | None:
-        """The cheapest design that is priced and feasible."""
-        best = self.ranked[0] if self.designs else None
-        return best if best is not None and best.priced and best.feasible else None
-
-    @property
-    def as_is(self) -> DesignResult | None:
-        """The existing connectivity's result, when the topology records it and it is priced and feasible."""
-        for result in self.designs:
-            if result.design == as_is_design.NAME and result.priced and result.feasible:
-                return result
-        return None
-
-    def saving_vs_as_is(self, result: DesignResult) -> Decimal | None:
-        """What `result` would save per period against the design `as-is` (negative: it costs more); None when
-        either is not priced and feasible."""
-        baseline = self.as_is
-        if baseline is None or baseline.total_usd is None or result.total_usd is None or not result.feasible:
-            return None
-        return baseline.total_usd - result.total_usd
-
-    def design(self, name: str) -> DesignResult:
-        for result in self.designs:
-            if result.design == name:
-                return result
-        raise KeyError(name)
-
-    @property
-    def prices_used(self) -> list[PriceEntry]:
-        seen: dict[tuple[str, str, str | None], PriceEntry] = {}
-        for result in self.designs:
-            for entry in result.prices_used:
-                seen.setdefault(entry.key, entry)
-        return sorted(seen.values(), key=lambda e: (e.region, e.item, e.to_region or ""))
-
-    def to_frame(self) -> pd.DataFrame:
-        """Line items of every design, one row each, with exact Decimal quantities and money."""
-        from vpccost.outputs import line_items_frame
-
-        return line_items_frame(self)
-
-    @property
-    def plot(self) -> ComparisonPlots:
-        """Plotly figures of this comparison: `result.plot.by_design()`, `.by_account()`, `.sankey()`…"""
-        return ComparisonPlots(self)
-
-    def _repr_html_(self) -> str:
-        """The ranked designs as an HTML table, for Jupyter."""
-        from vpccost.outputs import designs_frame
-
-        frame = designs_frame(self).set_index("rank")
-        frame["total_usd"] = [None if total is None else f"{to_cents(total):,.2f}" for total in frame["total_usd"]]
-        note = f"<p>prices {html.escape(self.catalog.name)}, {format_decimal(self.options.period_hours)} h</p>"
-        return str(frame.to_html(escape=True, na_rep="not priced")) + note
-
-    def to_dict(self) -> dict[str, object]:
-        """The JSON document of `vpccost compare --format json`."""
-        from vpccost.outputs import comparison_document
-
-        return comparison_document(self)
-
-
-@dataclass(frozen=True)
-class ComparisonPlots:
-    """Figures from `vpccost.charts`, bound to one comparison; `design` defaults to the cheapest one."""
-
-    comparison: Comparison
-
-    def by_design(self) -> Any:
-        from vpccost import charts
-
-        return charts.cost_by_design(self.comparison)
-
-    def by_account(self, design: str | None = None) -> Any:
-        from vpccost import charts
-
-        return charts.cost_by_account(self.comparison, self._design(design))
-
-    def by_label(self, design: str | None = None) -> Any:
-        from vpccost import charts
-
-        return charts.cost_by_label(self.comparison, self._design(design))
-
-    def sankey(self, design: str | None = None) -> Any:
-        from vpccost import charts
-
-        return charts.sankey(self.comparison, self._design(design))
-
-    def _design(self, design: str | None) -> str:
-        if design is not None:
-            return design
-        cheapest = self.comparison.cheapest
-        return cheapest.design if cheapest is not None else self.comparison.designs[0].design
+from vpccost.units import format_decimal
 
 
 def compare(
@@ -218,7 +94,7 @@ def compare_estate(estate: Estate, catalog: Catalog, options: Settings, designs:
         access = service_access(estate, catalog, options)
     return Comparison(
         catalog=catalog,
-        options=options,
+        settings=options,
         estate=estate,
         designs=results,
         service_access=access,

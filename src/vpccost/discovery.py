@@ -32,7 +32,7 @@ from botocore.config import Config  # type: ignore[import-untyped,unused-ignore]
 from botocore.exceptions import BotoCoreError, ClientError  # type: ignore[import-untyped,unused-ignore]
 from pydantic import ValidationError
 
-from vpccost.files import write_text_atomically
+from vpccost.outputs.files import write_text_atomically
 from vpccost.regions import az_id_region, is_region
 from vpccost.topology import (
     AttachmentType,

@@ -9,13 +9,12 @@ from __future__ import annotations
 
 import decimal
 from collections import defaultdict
-from dataclasses import dataclass, field
 from decimal import Decimal
-from typing import NamedTuple
 
 from vpccost.catalog import Catalog, PriceEntry, split_into_tiers
 from vpccost.errors import MissingPriceError
 from vpccost.model.usage import DesignUsage, Meter
+from vpccost.results import DesignResult, LineItem
 from vpccost.units import HOURS_PER_MONTH, exact_arithmetic, rounding_arithmetic
 
 INTERNET_EGRESS_ITEM = "data_transfer_internet_out_bytes"
@@ -25,53 +24,6 @@ INTERNET_EGRESS_FREE_GB_PER_MONTH = Decimal(100)
 ALLOCATION_QUANTUM_EXPONENT = -12
 """Pro-rata shares of a tier are rounded to 1e-12 of a unit (or finer, to the tier quantity's own digits),
 with the remainder given to the largest fractions, so the shares add up exactly."""
-
-
-class LineItem(NamedTuple):
-    design: str
-    component: str
-    service_code: str
-    usage_type: str
-    region: str
-    resource: str
-    payer_account: str
-    quantity: Decimal
-    unit: str
-    rate_usd: Decimal
-    cost_usd: Decimal
-    price_verified: bool
-    item: str
-    """The catalog item priced (`nat_gateway_bytes`): with `region` and `to_region`, the key of its price."""
-    to_region: str | None
-    label: str | None = None
-    """The traffic label value the line belongs to, when the estimate is split by a label column."""
-
-
-@dataclass
-class DesignResult:
-    design: str
-    line_items: list[LineItem]
-    problems: list[str]
-    quota_increases: list[str]
-    assumptions: list[str]
-    missing_prices: list[str]
-    prices_used: list[PriceEntry] = field(default_factory=list)
-
-    @property
-    def priced(self) -> bool:
-        return not self.missing_prices
-
-    @property
-    def feasible(self) -> bool:
-        return not self.problems
-
-    @property
-    def total_usd(self) -> Decimal | None:
-        """The exact sum of the line items, or None when a price is missing."""
-        if not self.priced:
-            return None
-        with exact_arithmetic():
-            return sum((item.cost_usd for item in self.line_items), Decimal(0))
 
 
 def price(usage: DesignUsage, catalog: Catalog, *, period_hours: Decimal, free_tier: bool = False) -> DesignResult:

@@ -9,22 +9,19 @@ volume unit multiplied by the factor — exact, with no volume re-read or rounde
 from __future__ import annotations
 
 import csv
-import html
 import re
 from collections.abc import Sequence
-from dataclasses import dataclass, replace
+from dataclasses import replace
 from datetime import date
 from decimal import Decimal, InvalidOperation
 from pathlib import Path
-from typing import Any
 
-import pandas as pd
-
-from vpccost.compare import Comparison, compare, compare_estate
+from vpccost.compare import compare, compare_estate
 from vpccost.errors import InputError
 from vpccost.inputs.load import PricingInput, TopologyInput, TrafficInput
-from vpccost.periods import Period, first_month, next_month, period_of
-from vpccost.units import exact_arithmetic, rounding_arithmetic, to_cents
+from vpccost.outputs.periods import first_month, next_month, period_of
+from vpccost.results import Comparison, Forecast, Growth
+from vpccost.units import exact_arithmetic, rounding_arithmetic
 
 MAX_FACTOR = Decimal(10**6)
 """Far beyond any plan, and small enough that every volume stays an ordinary decimal."""
@@ -35,61 +32,6 @@ FACTOR_QUANTUM = Decimal("1E-12")
 MAX_MONTHS = 600
 
 _RATE = re.compile(r"^\s*(?P<number>[+-]?\d+(\.\d+)?)\s*(?P<percent>%)?\s*(/\s*month)?\s*$")
-
-
-@dataclass(frozen=True)
-class Growth:
-    """Monthly volume factors relative to the first month, and how they were stated."""
-
-    factors: tuple[Decimal, ...]
-    description: str
-
-
-@dataclass
-class Forecast:
-    periods: list[Period]
-    growth: Growth
-
-    @property
-    def months(self) -> list[str]:
-        return [period.month for period in self.periods]
-
-    def totals(self) -> dict[str, dict[str, Decimal | None]]:
-        """Total USD per month per design (None where a design is not priced)."""
-        return {
-            period.month: {result.design: result.total_usd for result in period.comparison.designs}
-            for period in self.periods
-        }
-
-    def to_frame(self) -> pd.DataFrame:
-        """One row per month and design: `month`, `design`, `volume_factor`, `priced`, `feasible`, `total_usd`
-        (exact Decimal; None where the design is not priced)."""
-        rows = [
-            {
-                "month": period.month,
-                "design": result.design,
-                "volume_factor": period.volume_factor,
-                "priced": result.priced,
-                "feasible": result.feasible,
-                "total_usd": result.total_usd,
-            }
-            for period in self.periods
-            for result in period.comparison.designs
-        ]
-        return pd.DataFrame(rows, columns=["month", "design", "volume_factor", "priced", "feasible", "total_usd"])
-
-    def plot(self) -> Any:
-        """The plotly figure of monthly totals per design."""
-        from vpccost.charts import forecast_lines
-
-        return forecast_lines(self.periods)
-
-    def _repr_html_(self) -> str:
-        """Monthly totals per design (rounded to cents for display), for Jupyter."""
-        table = self.to_frame().pivot(index="month", columns="design", values="total_usd")
-        table = table.map(lambda total: None if total is None else f"{to_cents(total):,.2f}")
-        note = f"<p>growth: {html.escape(self.growth.description)}</p>"
-        return str(table.to_html(escape=True, na_rep="not priced")) + note
 
 
 def parse_rate(text: str) -> Decimal:
@@ -225,7 +167,7 @@ def _scaled(base: Comparison, factor: Decimal, description: str) -> Comparison:
     """The base month's comparison re-priced with every volume multiplied by `factor`."""
     with exact_arithmetic():
         estate = replace(base.estate, gb_per_unit=base.estate.gb_per_unit * factor)
-    month = compare_estate(estate, base.catalog, base.options, [result.design for result in base.designs])
+    month = compare_estate(estate, base.catalog, base.settings, [result.design for result in base.designs])
     return _with_growth_note(month, factor, description)
 
 

@@ -29,7 +29,6 @@ beside it for the savings.
 from __future__ import annotations
 
 import ctypes
-import html
 import itertools
 import math
 import os
@@ -38,18 +37,16 @@ import time
 from collections import Counter
 from collections.abc import Iterable, Iterator, Sequence
 from contextlib import contextmanager, suppress
-from dataclasses import dataclass, field
+from dataclasses import dataclass
 from decimal import ROUND_CEILING, Decimal
 from pathlib import Path
-from typing import Any
 
 import highspy
 import numpy as np
-import pandas as pd
 from scipy.sparse import coo_matrix
 
 from vpccost.catalog import Catalog, PriceEntry, tier_scale
-from vpccost.compare import Comparison, compare_estate, comparison_assumptions, design_names
+from vpccost.compare import compare_estate, comparison_assumptions, design_names
 from vpccost.designs.mixed import (
     HOSTED_ZONE,
     NEW_HUB_AZ_COUNT,
@@ -62,10 +59,9 @@ from vpccost.designs.mixed import (
     pair_key,
     service_key,
 )
-from vpccost.designs.mixed import NAME as OPTIMIZED
 from vpccost.designs.mixed import usage as mixed_usage
 from vpccost.designs.peering import ROUTES_PER_TABLE_MAX
-from vpccost.engine import DesignResult, price
+from vpccost.engine import price
 from vpccost.errors import InputError, MissingPriceError
 from vpccost.inputs.load import (
     PricingInput,
@@ -79,8 +75,9 @@ from vpccost.inputs.load import (
 from vpccost.model.codes import NONE, sum_by_key
 from vpccost.model.estate import Estate
 from vpccost.model.usage import Settings
+from vpccost.results import Comparison, Optimization, PairDecision, ServiceDecision
 from vpccost.traffic import GATEWAY_ENDPOINT_SERVICES
-from vpccost.units import cents_text, exact_arithmetic, format_decimal, format_usd
+from vpccost.units import exact_arithmetic, format_decimal
 
 ALLOW_TOKENS = ("peering", "transit-gateway", "sharing", "privatelink", "endpoints", "nat")
 PEERING_QUOTA_DEFAULT = 50
@@ -98,134 +95,6 @@ QUOTA_CUT_ROUNDS = 30
 """Rounds of quota cuts before the branch and bound (each re-solves the LP relaxation from its last basis)."""
 QUOTA_CUT_VIOLATION = 1e-4
 INTEGRALITY_TOLERANCE = 1e-6
-
-
-@dataclass(frozen=True)
-class PairDecision:
-    vpcs: tuple[str, str]
-    option: PairOption | None
-    """None: no allowed option can route the pair (unroutable)."""
-    gb: Decimal
-    options_usd: dict[str, float]
-    """What each allowed option would cost this pair alone (its per-GB charges and its own endpoints), USD."""
-    reason: str
-
-
-@dataclass(frozen=True)
-class ServiceDecision:
-    vpc: str
-    service: str
-    option: ServiceOption
-    gb: Decimal
-    options_usd: dict[str, float]
-    reason: str
-
-
-@dataclass
-class Optimization:
-    """The optimized mix, priced exactly, beside the pure designs priced for the same traffic."""
-
-    result: DesignResult
-    mix: Mix
-    pairs: list[PairDecision]
-    services: list[ServiceDecision]
-    comparison: Comparison
-    """The pure designs and `optimized`, priced with the same catalog and options."""
-    optimal: bool
-    gap: float | None
-    """The relative gap between the solution and HiGHS's bound (0 when proven optimal)."""
-    status: str
-    solve_seconds: float
-    model_variables: int
-    model_constraints: int
-    model_binaries: int
-    notes: list[str] = field(default_factory=list)
-
-    @property
-    def decisions(self) -> dict[str, list[Any]]:
-        return {"pairs": list(self.pairs), "services": list(self.services)}
-
-    @property
-    def savings(self) -> dict[str, Decimal | None]:
-        """Per pure design: its total minus the optimized total (None when either is not priced)."""
-        best = self.result.total_usd
-        savings: dict[str, Decimal | None] = {}
-        for design in self.comparison.designs:
-            if design.design == OPTIMIZED:
-                continue
-            total = design.total_usd
-            savings[design.design] = None if total is None or best is None else total - best
-        return savings
-
-    def to_dict(self) -> dict[str, Any]:
-        """The `compare` JSON document with design `optimized`, plus the decisions, savings and solver status."""
-        from vpccost.outputs import comparison_document
-
-        document = comparison_document(self.comparison)
-        document["optimization"] = optimization_document(self)
-        return document
-
-    def to_frame(self) -> pd.DataFrame:
-        """One row per decision (pairs, then services): what was chosen, the volume, and why."""
-        rows = [
-            {"kind": "pair", "subject": f"{p.vpcs[0]} ↔ {p.vpcs[1]}", "option": p.option, "gb": p.gb,
-             "reason": p.reason}
-            for p in self.pairs
-        ] + [
-            {"kind": "service", "subject": f"{s.vpc} → {s.service}", "option": s.option, "gb": s.gb,
-             "reason": s.reason}
-            for s in self.services
-        ]  # fmt: skip
-        return pd.DataFrame(rows, columns=["kind", "subject", "option", "gb", "reason"])
-
-    def _repr_html_(self) -> str:
-        total = self.result.total_usd
-        head = f"<p>optimized: {'not priced' if total is None else '$' + cents_text(total)}, {html.escape(self.status)}"
-        savings = ", ".join(
-            f"{html.escape(name)} {'—' if value is None else '$' + cents_text(value)}"
-            for name, value in self.savings.items()
-        )
-        return head + f"; saving against {savings}</p>" + str(self.to_frame().to_html(escape=True, index=False))
-
-
-def optimization_document(optimization: Optimization) -> dict[str, Any]:
-    savings = {name: None if value is None else format_usd(value) for name, value in optimization.savings.items()}
-    return {
-        "status": optimization.status,
-        "optimal": optimization.optimal,
-        "gap": optimization.gap,
-        "solve_seconds": round(optimization.solve_seconds, 3),
-        "model": {
-            "variables": optimization.model_variables,
-            "constraints": optimization.model_constraints,
-            "binaries": optimization.model_binaries,
-        },
-        "hub_vpc": optimization.mix.hub_vpc,
-        "shared_vpcs": sorted(optimization.mix.shared),
-        "saving_vs_usd": savings,
-        "notes": optimization.notes,
-        "pairs": [
-            {
-                "vpcs": list(p.vpcs),
-                "option": p.option,
-                "gb": format_decimal(p.gb),
-                "options_usd": {name: f"{value:.2f}" for name, value in p.options_usd.items()},
-                "reason": p.reason,
-            }
-            for p in optimization.pairs
-        ],
-        "services": [
-            {
-                "vpc": s.vpc,
-                "service": s.service,
-                "option": s.option,
-                "gb": format_decimal(s.gb),
-                "options_usd": {name: f"{value:.2f}" for name, value in s.options_usd.items()},
-                "reason": s.reason,
-            }
-            for s in optimization.services
-        ],
-    }
 
 
 def parse_allow(allow: str | Iterable[str] | None) -> frozenset[str]:

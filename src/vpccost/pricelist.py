@@ -29,7 +29,7 @@ import botocore.exceptions  # type: ignore[import-untyped,unused-ignore]
 
 from vpccost.catalog import PriceEntry, Snapshot, Tier
 from vpccost.errors import InputError
-from vpccost.files import write_text_atomically
+from vpccost.outputs.files import write_text_atomically
 
 FORMAT_VERSION = "aws_v1"
 INTER_REGION_ITEM = "data_transfer_inter_region_bytes"

@@ -12,7 +12,6 @@ from __future__ import annotations
 
 import decimal
 from collections import Counter
-from dataclasses import dataclass
 from decimal import Decimal
 
 import numpy as np
@@ -22,49 +21,11 @@ from vpccost.errors import MissingPriceError
 from vpccost.model.codes import sum_by_key
 from vpccost.model.estate import Estate
 from vpccost.model.usage import Settings
+from vpccost.results import ServiceAccess
 from vpccost.traffic import GATEWAY_ENDPOINT_SERVICES
 from vpccost.units import exact_arithmetic, rounding_arithmetic
 
 BREAKEVEN_QUANTUM_GB = Decimal("0.01")
-
-
-@dataclass(frozen=True)
-class ServiceAccess:
-    vpc: str
-    vpc_name: str | None
-    region: str
-    service: str
-    gb: Decimal
-    nat_needed_for_other_traffic: bool
-    nat_usd: Decimal | None
-    gateway_endpoint_usd: Decimal | None
-    interface_endpoint_usd: Decimal | None
-    cheapest: str | None
-    breakeven_gb: Decimal | None
-    """Volume per period above which an interface endpoint costs less than the NAT gateway (rounded up to
-    0.01 GB); None when it never does; 0 when it always does."""
-    notes: tuple[str, ...]
-    az_count: int
-    nat_fixed_usd: Decimal | None
-    """The NAT option's fixed cost over the period (gateway and IPv4 hours, or 0 when NAT stays anyway)."""
-    nat_usd_per_gb: Decimal | None
-    interface_endpoint_fixed_usd: Decimal | None
-    """Endpoint hours in every AZ of the VPC over the period."""
-
-    def nat_usd_at(self, gb: Decimal) -> Decimal | None:
-        """The NAT option at another volume [GB per period]."""
-        if self.nat_fixed_usd is None or self.nat_usd_per_gb is None:
-            return None
-        with exact_arithmetic():
-            return self.nat_fixed_usd + gb * self.nat_usd_per_gb
-
-    def interface_endpoint_usd_at(self, gb: Decimal, catalog: Catalog, period_hours: Decimal) -> Decimal | None:
-        """The interface-endpoint option at another volume [GB per period], processing tiers applied."""
-        if self.interface_endpoint_fixed_usd is None:
-            return None
-        processing = catalog.cost("vpc_endpoint_bytes", self.region, gb, period_hours=period_hours)
-        with exact_arithmetic():
-            return self.interface_endpoint_fixed_usd + processing
 
 
 def service_access(estate: Estate, catalog: Catalog, options: Settings) -> list[ServiceAccess]:

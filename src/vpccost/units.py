@@ -11,6 +11,7 @@ import decimal
 from collections.abc import Iterator
 from contextlib import contextmanager
 from decimal import Decimal
+from fractions import Fraction
 
 BYTES_PER_GB = 2**30
 """AWS meters data transfer in GB of 2^30 bytes (PRICING-FACTS §6)."""
@@ -70,3 +71,25 @@ def format_usd(amount_usd: Decimal) -> str:
     text = format_decimal(amount_usd)
     whole, _, fraction = text.partition(".")
     return f"{whole}.{fraction.ljust(2, '0')}"
+
+
+FRACTION_QUANTUM = Decimal("1E-12")
+
+
+def fraction_to_decimal(value: Fraction) -> Decimal:
+    """An exact fraction as a decimal: exact when it terminates (its denominator has no prime factor but 2 and
+    5), else rounded up at the 12th decimal, so a break-even volume shown is never below the true one."""
+    denominator = value.denominator
+    for factor in (2, 5):
+        while denominator % factor == 0:
+            denominator //= factor
+    with rounding_arithmetic():
+        exact = Decimal(value.numerator) / Decimal(value.denominator)
+    if denominator == 1:
+        return exact
+    return exact.quantize(FRACTION_QUANTUM, rounding=decimal.ROUND_CEILING)
+
+
+def fraction_text(value: Fraction) -> str:
+    """A fraction as decimal text (see `fraction_to_decimal`)."""
+    return format_decimal(fraction_to_decimal(value))

@@ -7,7 +7,6 @@ go to stderr.
 
 from __future__ import annotations
 
-import dataclasses
 import io
 import json
 import os
@@ -25,19 +24,21 @@ from rich.console import Console
 from vpccost.catalog import Catalog, Snapshot, diff_catalogs, load_pricing
 from vpccost.compare import compare as compare_designs
 from vpccost.errors import InputError, VpccostError
-from vpccost.files import write_text_atomically
-from vpccost.focus import focus_csv
 from vpccost.forecasting import forecast
-from vpccost.outputs import _price_entry, comparison_document, forecast_document, line_items_csv, periods_csv
-from vpccost.parquet import write_parquet
-from vpccost.periods import Period, period_of
+from vpccost.outputs.documents import comparison_document, forecast_document, price_changes_document, pricing_document
+from vpccost.outputs.files import write_text_atomically
+from vpccost.outputs.focus import focus_csv
+from vpccost.outputs.frames import line_items_csv, periods_csv
+from vpccost.outputs.parquet import write_parquet
+from vpccost.outputs.periods import period_of
+from vpccost.outputs.report_html import write_html
+from vpccost.outputs.table import render_comparison, render_forecast, render_price_changes, render_pricing
+from vpccost.outputs.xlsx import write_xlsx
 from vpccost.pricelist import fetch_snapshot, pricing_client, snapshot_from_offer_files, write_snapshot
 from vpccost.regions import is_region
-from vpccost.report_html import write_html
-from vpccost.table import render_comparison, render_forecast, render_price_changes, render_pricing
+from vpccost.results import DatedComparison
 from vpccost.topology import Topology
 from vpccost.traffic import TrafficRow
-from vpccost.xlsx import write_xlsx
 
 app = typer.Typer(
     name="vpccost",
@@ -237,12 +238,7 @@ def pricing_show(
         raise typer.Exit(2)
     catalog: Catalog = _run(lambda: load_pricing(pricing, overrides=overrides))
     if chosen is OutputFormat.json:
-        document = {
-            "snapshot": catalog.name,
-            "currency": catalog.currency,
-            "entries": [_price_entry(entry) for entry in catalog.entries(region)],
-        }
-        _emit(json.dumps(document, indent=2) + "\n", output)
+        _emit(json.dumps(pricing_document(catalog, region), indent=2) + "\n", output)
     elif chosen is OutputFormat.csv:
         raise typer.BadParameter("pricing show writes table or json", param_hint="--format")
     else:
@@ -265,8 +261,7 @@ def pricing_diff(
     chosen = _format(output_format, output)
     changes = _run(lambda: diff_catalogs(load_pricing(old), load_pricing(new)))
     if chosen is OutputFormat.json:
-        document = [dataclasses.asdict(change) for change in changes]
-        _emit(json.dumps(document, indent=2) + "\n", output)
+        _emit(json.dumps(price_changes_document(changes), indent=2) + "\n", output)
     elif chosen is OutputFormat.table:
         _emit_table(lambda console: render_price_changes(changes, console), output)
     else:
@@ -338,11 +333,11 @@ def _check_destination(chosen: OutputFormat, output: Path | None) -> None:
         raise typer.Exit(2)
 
 
-def _export(chosen: OutputFormat, dated: Callable[[], list[Period]], output: Path | None) -> bool:
+def _export(chosen: OutputFormat, dated: Callable[[], list[DatedComparison]], output: Path | None) -> bool:
     """Write the finance formats, dating the estimate only then; False when `chosen` is not one of them."""
     if chosen not in BINARY_FORMATS and chosen is not OutputFormat.focus:
         return False
-    periods: list[Period] = _run(dated)
+    periods: list[DatedComparison] = _run(dated)
     if chosen is OutputFormat.focus:
         for name in sorted({r.design for p in periods for r in p.comparison.designs if not r.priced}):
             typer.echo(f"warning: design {name} is not priced and is left out of the FOCUS export", err=True)

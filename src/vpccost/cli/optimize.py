@@ -7,11 +7,8 @@ from pathlib import Path
 from typing import Annotated
 
 import typer
-from rich.console import Console
-from rich.markup import escape
-from rich.table import Table
 
-from vpccost.breakeven import BreakEven, breakeven
+from vpccost.breakeven import breakeven
 from vpccost.cli import (
     HoursOption,
     NatPerVpcOption,
@@ -27,10 +24,10 @@ from vpccost.cli import (
     _write_file,
     app,
 )
-from vpccost.optimizer import ALLOW_TOKENS, PEERING_QUOTA_DEFAULT, Optimization, optimize
-from vpccost.table import render_comparison, signed_usd, usd
-
-DECISION_ROWS = 30
+from vpccost.optimizer import ALLOW_TOKENS, PEERING_QUOTA_DEFAULT, optimize
+from vpccost.outputs.documents import breakeven_document, optimization_document
+from vpccost.outputs.table import render_breakeven, render_optimization
+from vpccost.results import BreakEven, Optimization
 
 TextFormatOption = Annotated[
     OutputFormat | None,
@@ -90,33 +87,9 @@ def optimize_command(
         gap = "unknown" if result.gap is None else f"{result.gap:.4%}"
         typer.echo(f"warning: not proven optimal ({result.status}); gap {gap}", err=True)
     if chosen is OutputFormat.json:
-        _emit(json.dumps(result.to_dict(), indent=2) + "\n", output)
+        _emit(json.dumps(optimization_document(result), indent=2) + "\n", output)
     else:
         _emit_table(lambda console: render_optimization(result, console), output)
-
-
-def render_optimization(result: Optimization, console: Console) -> None:
-    """The ranked designs (with `optimized`), then the decisions and the solver's status."""
-    render_comparison(result.comparison, console)
-    table = Table(title=f"Decisions ({len(result.pairs)} pairs, {len(result.services)} service calls)")
-    for column in ("subject", "chosen", "GB", "why"):
-        table.add_column(column, overflow="fold")
-    for pair in sorted(result.pairs, key=lambda p: -p.gb)[:DECISION_ROWS]:
-        table.add_row(escape(" ↔ ".join(pair.vpcs)), pair.option or "unroutable", str(pair.gb), escape(pair.reason))
-    for service in sorted(result.services, key=lambda s: -s.gb)[:DECISION_ROWS]:
-        table.add_row(escape(f"{service.vpc} → {service.service}"), service.option, str(service.gb),
-                      escape(service.reason))  # fmt: skip
-    console.print(table)
-    feasible = {design.design: design.feasible for design in result.comparison.designs}
-    savings = ", ".join(
-        f"{name} {signed_usd(value)}{'' if feasible.get(name, True) else ' (infeasible)'}"
-        for name, value in result.savings.items()
-    )
-    gap = "" if result.optimal or result.gap is None else f", gap {result.gap:.4%}"
-    console.print(
-        f"optimized: {usd(result.result.total_usd)} — {result.status}{gap}, {result.solve_seconds:.2f} s, "
-        f"{result.model_variables} variables, {result.model_constraints} constraints; saving against {savings}"
-    )
 
 
 @app.command(
@@ -161,20 +134,6 @@ def breakeven_command(
     if html is not None:
         _write_file(html, lambda: result.write_html(html))
     if chosen is OutputFormat.json:
-        _emit(json.dumps(result.to_dict(), indent=2) + "\n", output)
+        _emit(json.dumps(breakeven_document(result), indent=2) + "\n", output)
     else:
         _emit_table(lambda console: render_breakeven(result, console), output)
-
-
-def render_breakeven(result: BreakEven, console: Console) -> None:
-    document = result.to_dict()
-    table = Table(title=escape(f"{result.subject}: {document['gb']} GB now"))
-    for column in ("option", "fixed (USD)", "USD per GB", "cost now (USD)"):
-        table.add_column(column)
-    for line in document["options"]:
-        rates = " / ".join(segment["usd_per_gb"] for segment in line["usd_per_gb"])
-        table.add_row(line["option"], line["fixed_usd"], rates, line["cost_usd_now"])
-    console.print(table)
-    crossing = document["breakeven_gb"]
-    console.print("the lines never cross" if crossing is None else f"break-even at {crossing} GB per period")
-    console.print(f"cheaper at today's volume: {document['cheaper_now']}")

@@ -7,37 +7,14 @@ month. A forecast is a sequence of such months, each with its own comparison.
 from __future__ import annotations
 
 import re
-from dataclasses import dataclass
 from datetime import UTC, date, datetime, timedelta
 from decimal import Decimal
-from typing import TYPE_CHECKING
 
 from vpccost.errors import InputError
+from vpccost.results import Comparison, DatedComparison
 from vpccost.units import HOURS_PER_MONTH
 
 MAX_YEAR = 9999
-
-if TYPE_CHECKING:
-    from vpccost.compare import Comparison
-
-
-@dataclass(frozen=True)
-class Period:
-    """One dated estimate. `start`/`end` bound the charges (FOCUS ChargePeriod); `billing_start`/`billing_end`
-    the calendar month they would be billed in (FOCUS BillingPeriod). All UTC."""
-
-    start: datetime
-    end: datetime
-    billing_start: datetime
-    billing_end: datetime
-    comparison: Comparison
-    volume_factor: Decimal = Decimal(1)
-    """In a forecast, this month's volumes relative to the traffic as given."""
-
-    @property
-    def month(self) -> str:
-        """`YYYY-MM` of the billing month."""
-        return self.billing_start.strftime("%Y-%m")
 
 
 def utc_text(moment: datetime) -> str:
@@ -77,13 +54,13 @@ def first_month(start: date | str | None) -> datetime:
     return month_start(day)
 
 
-def period_of(comparison: Comparison, start: date | str | None = None) -> Period:
+def period_of(comparison: Comparison, start: date | str | None = None) -> DatedComparison:
     """Date an estimate from the first day of `start`'s month (default: next month, UTC). A 730-hour estimate
     is AWS's month and ends with its calendar month; any other length ends `period_hours` after its start and
     must fit in that month, since a FOCUS charge period lies within its billing period."""
     first = first_month(start)
     billing_end = next_month(first)
-    hours: Decimal = comparison.options.period_hours
+    hours: Decimal = comparison.settings.period_hours
     if hours == HOURS_PER_MONTH:
         end = billing_end
     else:
@@ -95,4 +72,4 @@ def period_of(comparison: Comparison, start: date | str | None = None) -> Period
                 "--hours 730 (one month) or no more than the month's hours",
                 field="hours",
             )
-    return Period(start=first, end=end, billing_start=first, billing_end=billing_end, comparison=comparison)
+    return DatedComparison(start=first, end=end, billing_start=first, billing_end=billing_end, comparison=comparison)

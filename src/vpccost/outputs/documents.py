@@ -1,33 +1,35 @@
-"""Outputs of a comparison: the JSON document, tidy DataFrames, and CSV.
+"""The JSON documents vpccost writes (DESIGN.md, Interfaces): `compare`, `forecast`, `optimize`, `breakeven`,
+`pricing show` and `pricing diff`.
 
-Money and quantities stay exact decimals: JSON carries them as strings (as the AWS Cost Explorer API
-returns amounts), DataFrames as `Decimal` objects, CSV as plain decimal text. Text that came from user data
-is neutralised in CSV so a spreadsheet never reads it as a formula.
+Money and quantities are JSON strings holding exact decimals (as the AWS Cost Explorer API returns amounts):
+`"28.00"`, `"0.045"`. Booleans are JSON booleans.
 """
 
 from __future__ import annotations
 
+import dataclasses
 from collections.abc import Sequence
 from decimal import Decimal
-from typing import TYPE_CHECKING, Any
-
-import pandas as pd
+from fractions import Fraction
+from typing import Any
 
 from vpccost._version import __version__
-from vpccost.catalog import PriceEntry
-from vpccost.engine import DesignResult, LineItem
-from vpccost.periods import utc_text
-from vpccost.service_access import ServiceAccess
-from vpccost.units import format_decimal, format_usd
-
-if TYPE_CHECKING:
-    from vpccost.compare import Comparison
-    from vpccost.forecasting import Forecast
-    from vpccost.periods import Period
+from vpccost.catalog import Catalog, PriceChange, PriceEntry
+from vpccost.outputs.periods import utc_text
+from vpccost.results import (
+    BreakEven,
+    Comparison,
+    CostLine,
+    DesignResult,
+    Forecast,
+    LineItem,
+    Optimization,
+    ServiceAccess,
+)
+from vpccost.units import format_decimal, format_usd, fraction_text, fraction_to_decimal
 
 LINE_ITEM_FIELDS = LineItem._fields
 MONEY_FIELDS = frozenset({"rate_usd", "cost_usd"})
-FORMULA_STARTS = ("=", "+", "-", "@", "\t", "\r")
 
 
 def comparison_document(comparison: Comparison) -> dict[str, Any]:
@@ -40,7 +42,7 @@ def comparison_document(comparison: Comparison) -> dict[str, Any]:
             "currency": comparison.catalog.currency,
             "prices_used": [_price_entry(entry) for entry in comparison.prices_used],
         },
-        "period_hours": format_decimal(comparison.options.period_hours),
+        "period_hours": format_decimal(comparison.settings.period_hours),
         "assumptions": comparison.assumptions,
         "designs": [
             {
@@ -135,7 +137,7 @@ def forecast_document(forecast: Forecast) -> dict[str, Any]:
     return {
         "vpccost_version": __version__,
         "pricing": {"snapshot": first.catalog.name, "currency": first.catalog.currency},
-        "period_hours": format_decimal(first.options.period_hours),
+        "period_hours": format_decimal(first.settings.period_hours),
         "growth": {
             "description": forecast.growth.description,
             "factors": [format_decimal(factor) for factor in forecast.growth.factors],
@@ -179,73 +181,92 @@ def _recommendation(comparison: Comparison, cheapest: DesignResult | None) -> di
     return recommendation
 
 
-def line_items_frame(comparison: Comparison) -> pd.DataFrame:
-    """Every design's line items, one row each; quantities and money are exact `Decimal`s. `design_priced` is
-    false for the lines of a design with a missing price: they do not add up to what that design costs."""
-    rows = [item for result in comparison.designs for item in result.line_items]
-    frame = pd.DataFrame.from_records(rows, columns=list(LINE_ITEM_FIELDS))
-    priced = {result.design: result.priced for result in comparison.designs}
-    frame["design_priced"] = frame["design"].map(priced).astype(bool)
-    return frame
+def optimization_document(optimization: Optimization) -> dict[str, Any]:
+    """The `vpccost optimize --format json` document: the `compare` document with design `optimized`, and an
+    `optimization` object with the decisions, savings and solver status."""
+    document = comparison_document(optimization.comparison)
+    document["optimization"] = _optimization(optimization)
+    return document
 
 
-def designs_frame(comparison: Comparison) -> pd.DataFrame:
-    """One row per design: rank, total (exact Decimal or None), feasibility and problems."""
-    rows = [
-        {
-            "rank": rank,
-            "design": result.design,
-            "total_usd": result.total_usd,
-            "priced": result.priced,
-            "feasible": result.feasible,
-            "problems": "; ".join(result.problems),
-            "quota_increases": "; ".join(result.quota_increases),
-            "missing_prices": "; ".join(result.missing_prices),
-        }
-        for rank, result in enumerate(comparison.ranked, start=1)
-    ]
-    return pd.DataFrame(rows)
+def _optimization(optimization: Optimization) -> dict[str, Any]:
+    savings = {name: None if value is None else format_usd(value) for name, value in optimization.savings.items()}
+    return {
+        "status": optimization.status,
+        "optimal": optimization.optimal,
+        "gap": optimization.gap,
+        "solve_seconds": round(optimization.solve_seconds, 3),
+        "model": {
+            "variables": optimization.model_variables,
+            "constraints": optimization.model_constraints,
+            "binaries": optimization.model_binaries,
+        },
+        "hub_vpc": optimization.mix.hub_vpc,
+        "shared_vpcs": sorted(optimization.mix.shared),
+        "saving_vs_usd": savings,
+        "notes": optimization.notes,
+        "pairs": [
+            {
+                "vpcs": list(p.vpcs),
+                "option": p.option,
+                "gb": format_decimal(p.gb),
+                "options_usd": {name: f"{value:.2f}" for name, value in p.options_usd.items()},
+                "reason": p.reason,
+            }
+            for p in optimization.pairs
+        ],
+        "services": [
+            {
+                "vpc": s.vpc,
+                "service": s.service,
+                "option": s.option,
+                "gb": format_decimal(s.gb),
+                "options_usd": {name: f"{value:.2f}" for name, value in s.options_usd.items()},
+                "reason": s.reason,
+            }
+            for s in optimization.services
+        ],
+    }
 
 
-def neutralize_formula(text: str) -> str:
-    """Prefix text that a spreadsheet would read as a formula with an apostrophe."""
-    return f"'{text}" if text.startswith(FORMULA_STARTS) else text
+def breakeven_document(result: BreakEven) -> dict[str, Any]:
+    """The `vpccost breakeven --format json` document."""
+    return {
+        "subject": result.subject,
+        "region": result.region,
+        "gb": format_decimal(result.gb),
+        "period_hours": format_decimal(result.period_hours),
+        "options": [_line_document(line, Fraction(result.gb)) for line in (result.first, result.second)],
+        "breakeven_gb": None if result.breakeven_gb is None else fraction_text(result.breakeven_gb),
+        "cheaper_now": result.cheaper_now,
+    }
 
 
-def periods_line_items_frame(periods: Sequence[Period]) -> pd.DataFrame:
-    """The line items of several dated estimates (a forecast), with leading `month` and `volume_factor`
-    (the month's volumes against the traffic as given) columns."""
-    columns = ["month", "volume_factor", *LINE_ITEM_FIELDS, "design_priced"]
-    frames = [_dated_line_items(period) for period in periods]
-    return pd.concat(frames, ignore_index=True) if frames else pd.DataFrame(columns=columns)
+def _line_document(line: CostLine, gb: Fraction) -> dict[str, Any]:
+    return {
+        "option": line.option,
+        "fixed_usd": format_usd(fraction_to_decimal(line.fixed_usd)),
+        "usd_per_gb": [
+            {
+                "from_gb": fraction_text(begin),
+                "to_gb": None if end is None else fraction_text(end),
+                "usd_per_gb": fraction_text(rate),
+            }
+            for begin, end, rate in line.segments
+        ],
+        "cost_usd_now": format_usd(fraction_to_decimal(line.cost_at(gb))),
+    }
 
 
-def _dated_line_items(period: Period) -> pd.DataFrame:
-    frame = line_items_frame(period.comparison)
-    frame.insert(0, "volume_factor", [period.volume_factor] * len(frame))
-    frame.insert(0, "month", period.month)
-    return frame
+def pricing_document(catalog: Catalog, region: str | None = None) -> dict[str, Any]:
+    """The `vpccost pricing show --format json` document: the snapshot's entries with their provenance."""
+    return {
+        "snapshot": catalog.name,
+        "currency": catalog.currency,
+        "entries": [_price_entry(entry) for entry in catalog.entries(region)],
+    }
 
 
-def line_items_csv(comparison: Comparison) -> str:
-    """Line items as CSV: exact decimals as plain text, user-derived text neutralised."""
-    return frame_csv(line_items_frame(comparison), split=comparison.options.split_by is not None)
-
-
-def periods_csv(periods: Sequence[Period]) -> str:
-    """A forecast's line items as CSV, month by month."""
-    split = any(period.comparison.options.split_by for period in periods)
-    return frame_csv(periods_line_items_frame(periods), split=split)
-
-
-def frame_csv(frame: pd.DataFrame, *, split: bool) -> str:
-    if not split:
-        frame = frame.drop(columns=["label"])
-    for column in frame.columns:
-        if column in MONEY_FIELDS:
-            frame[column] = frame[column].map(format_usd)
-        elif column in {"quantity", "volume_factor"}:
-            frame[column] = frame[column].map(format_decimal)
-        elif column not in {"price_verified", "design_priced"}:
-            frame[column] = frame[column].map(lambda value: "" if value is None else neutralize_formula(str(value)))
-    return frame.to_csv(index=False, lineterminator="\n")
+def price_changes_document(changes: Sequence[PriceChange]) -> list[dict[str, Any]]:
+    """The `vpccost pricing diff --format json` document: one object per changed entry."""
+    return [dataclasses.asdict(change) for change in changes]

@@ -4,7 +4,7 @@ plotly.js is embedded once in a `<script>`; each figure is a `<div>` with its da
 URL, font or stylesheet. Money is shown rounded to the cent (the JSON output keeps exact amounts); unit
 prices are shown exactly. Every string that comes from user data (VPC ids and names, accounts, resources,
 labels, assumptions and problems that quote them) is HTML-escaped here, and escaped again for plotly by
-`vpccost.charts`.
+`vpccost.outputs.charts`.
 """
 
 from __future__ import annotations
@@ -13,22 +13,16 @@ import html
 from collections.abc import Iterable, Sequence
 from decimal import Decimal
 from pathlib import Path
-from typing import TYPE_CHECKING
 
 import plotly.graph_objects as go
 import plotly.offline
 
-from vpccost import charts
 from vpccost._version import __version__
 from vpccost.catalog import PriceEntry, tier_scale
-from vpccost.engine import DesignResult, LineItem
-from vpccost.files import write_text_atomically
-from vpccost.service_access import ServiceAccess
+from vpccost.outputs import charts
+from vpccost.outputs.files import write_text_atomically
+from vpccost.results import Comparison, DatedComparison, DesignResult, LineItem, ServiceAccess
 from vpccost.units import HOURS_PER_MONTH, cents_text, exact_arithmetic, format_decimal
-
-if TYPE_CHECKING:
-    from vpccost.compare import Comparison
-    from vpccost.periods import Period
 
 __all__ = ["render_html", "write_html"]
 
@@ -109,12 +103,12 @@ def e(value: object) -> str:
     return html.escape(str(value), quote=True)
 
 
-def render_html(comparison: Comparison, *, periods: Sequence[Period] | None = None) -> str:
+def render_html(comparison: Comparison, *, periods: Sequence[DatedComparison] | None = None) -> str:
     """The report of `comparison` (and, when given, a monthly forecast) as one self-contained HTML page."""
     return _Report(comparison, periods).render()
 
 
-def write_html(comparison: Comparison, path: str | Path, *, periods: Sequence[Period] | None = None) -> Path:
+def write_html(comparison: Comparison, path: str | Path, *, periods: Sequence[DatedComparison] | None = None) -> Path:
     """Write the report to `path` atomically: a temporary file in the same folder, renamed over `path`
     (a failure leaves `path` as it was)."""
     target = Path(path)
@@ -123,12 +117,12 @@ def write_html(comparison: Comparison, path: str | Path, *, periods: Sequence[Pe
 
 
 class _Report:
-    def __init__(self, comparison: Comparison, periods: Sequence[Period] | None) -> None:
+    def __init__(self, comparison: Comparison, periods: Sequence[DatedComparison] | None) -> None:
         self.comparison = comparison
         self.periods = list(periods or [])
         self.vpc_names = {vpc.id: vpc.name for vpc in comparison.estate.vpcs if vpc.name and vpc.name != vpc.id}
         self.vpc_azs = {vpc.id: len(vpc.azs) for vpc in comparison.estate.vpcs}
-        hours = comparison.options.period_hours
+        hours = comparison.settings.period_hours
         self.per = "month" if hours == HOURS_PER_MONTH else f"{format_decimal(hours)} h"
         self.charts = 0
 
@@ -182,7 +176,7 @@ on-demand list prices in {e(c.catalog.currency)}</p>
 """
 
     def _period_text(self) -> str:
-        hours = self.comparison.options.period_hours
+        hours = self.comparison.settings.period_hours
         text = f"{format_decimal(hours)} hours" + (" (one month)" if hours == HOURS_PER_MONTH else "")
         if self.periods:
             first, last = self.periods[0].month, self.periods[-1].month
@@ -251,8 +245,8 @@ on-demand list prices in {e(c.catalog.currency)}</p>
                     saving = nxt.total_usd - best
                 text += f"; next is {e(nxt.design)} at {self._money(saving)} USD/{e(self.per)} more"
             parts.append(f'<div class="callout">{text}.</div>')
-        if c.options.split_by:
-            parts.append(f"<p>Per-GB costs are split by the traffic label <b>{e(c.options.split_by)}</b>.</p>")
+        if c.settings.split_by:
+            parts.append(f"<p>Per-GB costs are split by the traffic label <b>{e(c.settings.split_by)}</b>.</p>")
         if c.warnings:
             items = "".join(f"<li>{e(w)}</li>" for w in c.warnings)
             parts.append(f'<div class="callout warn"><b>Warnings</b><ul>{items}</ul></div>')
@@ -304,7 +298,7 @@ on-demand list prices in {e(c.catalog.currency)}</p>
         note = "the cheapest feasible design" if focus is c.cheapest else "the best-ranked priced design"
         parts.append(f"<h3>{e(focus.design)} design ({note})</h3>")
         parts.append(self._figure(charts.cost_by_account(c, focus)))
-        if c.options.split_by is not None:
+        if c.settings.split_by is not None:
             parts.append(self._figure(charts.cost_by_label(c, focus)))
         parts.append(self._figure(charts.sankey(c, focus)))
         return "\n".join(parts)
@@ -330,7 +324,7 @@ on-demand list prices in {e(c.catalog.currency)}</p>
         return "\n".join(parts)
 
     def _line_items(self) -> str:
-        split = self.comparison.options.split_by
+        split = self.comparison.settings.split_by
         parts = [
             f"<p>Each design's {BIGGEST_LINE_ITEMS} biggest line items; open a design to see all of them. Costs in USD "
             f"per {e(self.per)}, rounded to the cent; rates exact.</p>"
@@ -413,7 +407,7 @@ on-demand list prices in {e(c.catalog.currency)}</p>
             parts.append(f"<h3>Break-even curves ({len(chosen)} with the most at stake)</h3>")
             c = self.comparison
             for row in chosen:
-                fig = charts.breakeven_curve(row, c.catalog, c.options)
+                fig = charts.breakeven_curve(row, c.catalog, c.settings)
                 parts.append(self._figure(fig))
         return "\n".join(parts)
 
@@ -421,7 +415,7 @@ on-demand list prices in {e(c.catalog.currency)}</p>
         return "<ul>" + "".join(f"<li>{e(note)}</li>" for note in self.comparison.assumptions) + "</ul>"
 
     def _prices(self) -> str:
-        hours = self.comparison.options.period_hours
+        hours = self.comparison.settings.period_hours
         head = (
             "<tr><th>Item, usage type, SKU</th><th>Region</th><th>Unit</th><th>Price (USD per unit)</th>"
             "<th>Source</th><th>Evidence</th></tr>"

@@ -19,7 +19,6 @@ from dataclasses import dataclass
 from datetime import UTC, datetime
 from decimal import Decimal
 from pathlib import Path
-from typing import TYPE_CHECKING
 
 from openpyxl import Workbook
 from openpyxl.cell.cell import Cell
@@ -29,12 +28,9 @@ from openpyxl.worksheet.worksheet import Worksheet
 
 from vpccost._version import __version__
 from vpccost.errors import VpccostError
-from vpccost.files import write_atomically
+from vpccost.outputs.files import write_atomically
+from vpccost.results import DatedComparison, DesignResult
 from vpccost.units import exact_arithmetic
-
-if TYPE_CHECKING:
-    from vpccost.engine import DesignResult
-    from vpccost.periods import Period
 
 MONEY_FORMAT = '"$"#,##0.00'
 """Totals and line-item costs: dollars and cents (the cell keeps every digit of the exact amount)."""
@@ -62,14 +58,14 @@ class Column:
     number_format: str | None = None
 
 
-def write_xlsx(periods: Sequence[Period], path: Path) -> None:
+def write_xlsx(periods: Sequence[DatedComparison], path: Path) -> None:
     """Write the workbook of `periods` (one estimate, or a forecast's months) to `path`, atomically: a
     temporary file in the same folder is renamed into place, so an error leaves no half-written file."""
     data = xlsx_bytes(periods)
     write_atomically(path, lambda handle: handle.write(data))
 
 
-def xlsx_bytes(periods: Sequence[Period]) -> bytes:
+def xlsx_bytes(periods: Sequence[DatedComparison]) -> bytes:
     """The workbook of `periods` as the bytes of an .xlsx file."""
     if not periods:
         raise VpccostError("no periods to write: an estimate needs at least one")
@@ -93,13 +89,13 @@ def xlsx_bytes(periods: Sequence[Period]) -> bytes:
 # ---- sheets ---------------------------------------------------------------------------------------------------
 
 
-def _several(periods: Sequence[Period]) -> bool:
+def _several(periods: Sequence[DatedComparison]) -> bool:
     return len(periods) > 1
 
 
-def _split_by(periods: Sequence[Period]) -> str | None:
+def _split_by(periods: Sequence[DatedComparison]) -> str | None:
     """The label column the estimate is split by (None when it is not split)."""
-    names = {period.comparison.options.split_by for period in periods} - {None}
+    names = {period.comparison.settings.split_by for period in periods} - {None}
     if not names:
         return None
     return names.pop() if len(names) == 1 else ""
@@ -123,7 +119,7 @@ def _design_columns() -> list[Column]:
     ]
 
 
-def _summary(sheet: Worksheet, periods: Sequence[Period]) -> None:
+def _summary(sheet: Worksheet, periods: Sequence[DatedComparison]) -> None:
     several = _several(periods)
     columns = [*([Column("Month")] if several else []), *_design_columns()]
     rows: list[list[Value]] = []
@@ -145,13 +141,13 @@ def _summary(sheet: Worksheet, periods: Sequence[Period]) -> None:
     _write_table(sheet, columns, rows)
 
 
-def _forecast_totals(sheet: Worksheet, periods: Sequence[Period]) -> None:
+def _forecast_totals(sheet: Worksheet, periods: Sequence[DatedComparison]) -> None:
     """A forecast's totals over all its months, on a sheet of their own so the monthly rows can be summed."""
     columns = [Column("Months"), *_design_columns()]
     _write_table(sheet, columns, _forecast_total_rows(periods))
 
 
-def _forecast_total_rows(periods: Sequence[Period]) -> list[list[Value]]:
+def _forecast_total_rows(periods: Sequence[DatedComparison]) -> list[list[Value]]:
     """One row per design over every month: the sum of its monthly totals (none when a month is unpriced)."""
     span = f"{periods[0].month} to {periods[-1].month}"
     by_design: dict[str, list[DesignResult]] = defaultdict(list)
@@ -195,7 +191,7 @@ def _unique(texts: Iterable[str]) -> list[str]:
     return list(dict.fromkeys(texts))
 
 
-def _line_items(sheet: Worksheet, periods: Sequence[Period]) -> None:
+def _line_items(sheet: Worksheet, periods: Sequence[DatedComparison]) -> None:
     several = _several(periods)
     split_by = _split_by(periods)
     columns = [
@@ -239,7 +235,7 @@ def _line_items(sheet: Worksheet, periods: Sequence[Period]) -> None:
     _write_table(sheet, columns, rows)
 
 
-def _by_account(sheet: Worksheet, periods: Sequence[Period]) -> None:
+def _by_account(sheet: Worksheet, periods: Sequence[DatedComparison]) -> None:
     """Cost per design and payer account (and label, when split). A design with a missing price has no total;
     its rows sum only the line items that could be priced, and say so in `Design priced`."""
     several = _several(periods)
@@ -279,7 +275,7 @@ def _account_label_order(pair: tuple[tuple[str, str | None], Decimal]) -> tuple[
     return (account, 1, "") if label is None else (account, 0, label)
 
 
-def _assumptions(sheet: Worksheet, periods: Sequence[Period]) -> None:
+def _assumptions(sheet: Worksheet, periods: Sequence[DatedComparison]) -> None:
     several = _several(periods)
     columns = [*([Column("Month")] if several else []), Column("Topic"), Column("Value")]
     rows: list[list[Value]] = []
@@ -290,10 +286,10 @@ def _assumptions(sheet: Worksheet, periods: Sequence[Period]) -> None:
             ("Period start (UTC)", _excel_time(period.start)),
             ("Period end (UTC)", _excel_time(period.end)),
             ("Billing month", period.month),
-            ("Period hours", comparison.options.period_hours),
+            ("Period hours", comparison.settings.period_hours),
             ("Pricing snapshot", comparison.catalog.name),
             ("Currency", comparison.catalog.currency),
-            ("Split by label", comparison.options.split_by),
+            ("Split by label", comparison.settings.split_by),
             ("vpccost version", __version__),
         ]
         rows += [[*prefix, topic, value] for topic, value in facts]
@@ -315,7 +311,7 @@ def _excel_time(moment: datetime) -> datetime:
     return moment.astimezone(UTC).replace(tzinfo=None)
 
 
-def _prices(sheet: Worksheet, periods: Sequence[Period]) -> None:
+def _prices(sheet: Worksheet, periods: Sequence[DatedComparison]) -> None:
     """Every price the estimate used, one row per tier, with where it comes from. A forecast's months usually
     share a snapshot; each distinct (snapshot, price) appears once."""
     columns = [

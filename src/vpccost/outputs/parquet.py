@@ -11,20 +11,17 @@ import json
 from collections.abc import Sequence
 from decimal import Decimal
 from pathlib import Path
-from typing import TYPE_CHECKING, Any
+from typing import Any
 
 import pyarrow as pa
 import pyarrow.parquet as pq
 
 from vpccost._version import __version__
-from vpccost.engine import LineItem
 from vpccost.errors import VpccostError
-from vpccost.files import write_atomically
-from vpccost.periods import utc_text
+from vpccost.outputs.files import write_atomically
+from vpccost.outputs.periods import utc_text
+from vpccost.results import DatedComparison, LineItem
 from vpccost.units import format_decimal
-
-if TYPE_CHECKING:
-    from vpccost.periods import Period
 
 DECIMAL128_MAX_PRECISION = 38
 DECIMAL_COLUMNS = ("quantity", "rate_usd", "cost_usd")
@@ -34,7 +31,7 @@ MIN_SCALE = {"quantity": 0, "rate_usd": 2, "cost_usd": 2}
 TEXT_COLUMNS = ("design", "component", "service_code", "usage_type", "region", "resource", "payer_account", "unit")
 
 
-def write_parquet(periods: Sequence[Period], path: Path) -> None:
+def write_parquet(periods: Sequence[DatedComparison], path: Path) -> None:
     """Write the line items of `periods` to `path` as Parquet, atomically (a temporary file in the same folder
     renamed into place). Columns: `month` when there are several periods, the line-item fields, and `label`
     when the estimate is split by a label column."""
@@ -42,13 +39,13 @@ def write_parquet(periods: Sequence[Period], path: Path) -> None:
     write_atomically(path, lambda handle: pq.write_table(table, handle))
 
 
-def line_items_table(periods: Sequence[Period]) -> pa.Table:
+def line_items_table(periods: Sequence[DatedComparison]) -> pa.Table:
     """The line items of `periods` as an Arrow table with exact decimal columns."""
     if not periods:
         raise VpccostError("no periods to write: an estimate needs at least one")
     several = len(periods) > 1
-    split = any(period.comparison.options.split_by is not None for period in periods)
-    rows: list[tuple[Period, bool, LineItem]] = [
+    split = any(period.comparison.settings.split_by is not None for period in periods)
+    rows: list[tuple[DatedComparison, bool, LineItem]] = [
         (period, result.priced, item)
         for period in periods
         for result in period.comparison.designs
@@ -111,7 +108,7 @@ def _digits(column: str, value: Decimal) -> tuple[int, int]:
     return (max(0, significant + exponent), max(0, -exponent))
 
 
-def _metadata(periods: Sequence[Period]) -> dict[str, str]:
+def _metadata(periods: Sequence[DatedComparison]) -> dict[str, str]:
     """Provenance in the file's key-value metadata: the vpccost version, and each period's dates, hours,
     price snapshot, label column, volume factor and assumptions (the growth assumption among them)."""
     described: list[dict[str, Any]] = [
@@ -119,10 +116,10 @@ def _metadata(periods: Sequence[Period]) -> dict[str, str]:
             "month": period.month,
             "period_start": utc_text(period.start),
             "period_end": utc_text(period.end),
-            "period_hours": format_decimal(period.comparison.options.period_hours),
+            "period_hours": format_decimal(period.comparison.settings.period_hours),
             "snapshot": period.comparison.catalog.name,
             "currency": period.comparison.catalog.currency,
-            "split_by": period.comparison.options.split_by,
+            "split_by": period.comparison.settings.split_by,
             "volume_factor": format_decimal(period.volume_factor),
             "assumptions": period.comparison.assumptions,
         }

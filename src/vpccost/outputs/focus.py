@@ -1,7 +1,7 @@
 """An estimate as a FOCUS 1.2 cost-and-usage dataset, for finance teams to load beside AWS's own FOCUS exports.
 
 FOCUS (the FinOps Open Cost and Usage Specification) 1.2 names the columns, their formats and allowed values.
-Each row is one line item of one design of one dated period (`vpccost.periods.Period`). Every row is an
+Each row is one line item of one design of one dated period (`vpccost.results.DatedComparison`). Every row is an
 estimate, not a charge on any invoice: `ChargeDescription` says so, `x_Estimate` says so, and `InvoiceId` is
 null. Designs are alternatives, so costs add up within a design (`x_Design`), never across designs.
 
@@ -44,21 +44,16 @@ from __future__ import annotations
 import json
 from collections.abc import Sequence
 from decimal import Decimal
-from typing import TYPE_CHECKING
 
 import pandas as pd
 
 from vpccost.catalog import ANY_REGION, PriceEntry
-from vpccost.engine import DesignResult, LineItem
 from vpccost.errors import InputError
-from vpccost.outputs import neutralize_formula
-from vpccost.periods import utc_text
+from vpccost.outputs.periods import utc_text
+from vpccost.outputs.text import neutralize_formula
 from vpccost.regions import region_name
+from vpccost.results import Comparison, DatedComparison, DesignResult, LineItem
 from vpccost.units import format_decimal, format_usd
-
-if TYPE_CHECKING:
-    from vpccost.compare import Comparison
-    from vpccost.periods import Period
 
 FOCUS_VERSION = "1.2"
 
@@ -232,7 +227,7 @@ Row = dict[str, str | None]
 
 
 def focus_frame(
-    periods: Sequence[Period],
+    periods: Sequence[DatedComparison],
     *,
     designs: Sequence[str] | None = None,
     billing_account_id: str | None = None,
@@ -241,7 +236,7 @@ def focus_frame(
     """One FOCUS 1.2 row per line item of each selected design of each period, every value a string (None for
     null). `designs` defaults to every priced design; naming an unknown or unpriced design is an `InputError`
     (an unpriced design's line items leave out what has no price, so its rows would understate it)."""
-    split = any(period.comparison.options.split_by is not None for period in periods)
+    split = any(period.comparison.settings.split_by is not None for period in periods)
     columns = [*FOCUS_COLUMNS, *CUSTOM_COLUMNS, *([LABEL_COLUMN] if split else [])]
     rows: list[Row] = []
     for period in periods:
@@ -253,7 +248,7 @@ def focus_frame(
 
 
 def focus_csv(
-    periods: Sequence[Period],
+    periods: Sequence[DatedComparison],
     *,
     designs: Sequence[str] | None = None,
     billing_account_id: str | None = None,
@@ -286,7 +281,9 @@ def _selected(comparison: Comparison, designs: Sequence[str] | None) -> list[Des
 class _PeriodContext:
     """What every row of one period shares: account, dates, currency, provenance and assumptions."""
 
-    def __init__(self, period: Period, billing_account_id: str | None, billing_account_name: str | None) -> None:
+    def __init__(
+        self, period: DatedComparison, billing_account_id: str | None, billing_account_name: str | None
+    ) -> None:
         comparison = period.comparison
         estate = comparison.estate
         account = billing_account_id if billing_account_id is not None else estate.accounts[estate.network_account]

@@ -16,26 +16,30 @@ import re
 from collections import defaultdict
 from collections.abc import Callable, Container, Hashable, Iterable, Sequence
 from decimal import Decimal
+from fractions import Fraction
 from operator import attrgetter
-from typing import TYPE_CHECKING, Any, TypeVar
+from typing import Any, TypeVar
 
 import plotly.colors
 import plotly.graph_objects as go
 
 from vpccost.catalog import Catalog, tier_scale
-from vpccost.engine import DesignResult, LineItem
 from vpccost.errors import MissingPriceError
 from vpccost.model.usage import Settings
-from vpccost.service_access import ServiceAccess
-from vpccost.units import HOURS_PER_MONTH, cents_text, exact_arithmetic, format_decimal, rounding_arithmetic
-
-if TYPE_CHECKING:
-    from vpccost.compare import Comparison
-    from vpccost.periods import Period
+from vpccost.results import BreakEven, Comparison, DatedComparison, DesignResult, LineItem, ServiceAccess
+from vpccost.units import (
+    HOURS_PER_MONTH,
+    cents_text,
+    exact_arithmetic,
+    format_decimal,
+    fraction_text,
+    rounding_arithmetic,
+)
 
 __all__ = [
     "UNLABELLED",
     "breakeven_curve",
+    "breakeven_lines",
     "component_group",
     "cost_by_account",
     "cost_by_design",
@@ -119,7 +123,7 @@ def cost_by_design(comparison: Comparison) -> go.Figure:
     unpriced = [result for result in ranked if not result.priced]
     labels = {result.design: _design_label(result) for result in priced}
     items = [item for result in priced for item in result.line_items]
-    per = _per_period(comparison.options)
+    per = _per_period(comparison.settings)
     fig = _stacked_bars(
         comparison,
         items,
@@ -155,7 +159,7 @@ def cost_by_design(comparison: Comparison) -> go.Figure:
 def cost_by_account(comparison: Comparison, design: str | DesignResult) -> go.Figure:
     """Chargeback: one stacked bar per payer account for one design, stacked by component group."""
     result = _design_result(comparison, design)
-    per = _per_period(comparison.options)
+    per = _per_period(comparison.settings)
     totals = _sums(result.line_items, lambda item: item.payer_account)
     accounts = sorted(totals, key=lambda account: (-totals[account], account))
     fig = _stacked_bars(
@@ -180,7 +184,7 @@ def cost_by_account(comparison: Comparison, design: str | DesignResult) -> go.Fi
 def cost_by_label(comparison: Comparison, design: str | DesignResult) -> go.Figure:
     """Chargeback by a traffic label: one stacked bar per value of the comparison's `split_by` column, and
     one for the hourly resources that no label owns. Needs `compare(..., split_by=<label column>)`."""
-    column = comparison.options.split_by
+    column = comparison.settings.split_by
     if column is None:
         available = ", ".join(comparison.estate.traffic.labels) or "none in this traffic"
         raise ValueError(
@@ -188,7 +192,7 @@ def cost_by_label(comparison: Comparison, design: str | DesignResult) -> go.Figu
             f"split_by=<column>) (label columns: {available})"
         )
     result = _design_result(comparison, design)
-    per = _per_period(comparison.options)
+    per = _per_period(comparison.settings)
     totals = _sums(result.line_items, attrgetter("label"))
     values = sorted((value for value in totals if value is not None), key=lambda value: (-totals[value], value))
     keys: list[str | None] = [*values, None] if None in totals else list(values)
@@ -287,7 +291,7 @@ def sankey(comparison: Comparison, design: str | DesignResult) -> go.Figure:
     on the left, the path the traffic takes (NAT gateway, transit gateway, peering, endpoint, internet…) in the
     middle, component groups on the right. Each column's links add up to the design's total (USD)."""
     result = _design_result(comparison, design)
-    per = _per_period(comparison.options)
+    per = _per_period(comparison.settings)
     names = {vpc.id: vpc.name or vpc.id for vpc in comparison.estate.vpcs}
     flows: dict[tuple[str, str, str], Decimal] = defaultdict(Decimal)
     with exact_arithmetic():
@@ -367,7 +371,36 @@ def sankey(comparison: Comparison, design: str | DesignResult) -> go.Figure:
     return fig
 
 
-def forecast_lines(periods: Sequence[Period]) -> go.Figure:
+def breakeven_lines(result: BreakEven) -> go.Figure:
+    """Two options' cost lines against the subject's volume, the input's volume and the crossing marked."""
+    top = max(Fraction(result.gb), result.breakeven_gb or Fraction(0)) * 2 or Fraction(100)
+    breaks = {Fraction(0), top, Fraction(result.gb)} | ({result.breakeven_gb} if result.breakeven_gb else set())
+    for line in (result.first, result.second):
+        breaks |= {begin for begin, _, _ in line.segments if begin < top}
+    volumes = sorted(breaks)
+    fig = go.Figure()
+    for line in (result.first, result.second):
+        fig.add_trace(go.Scatter(x=[float(v) for v in volumes], y=[float(line.cost_at(v)) for v in volumes],
+                                 mode="lines", name=plot_text(line.option)))  # fmt: skip
+    fig.add_vline(x=float(result.gb), line={"dash": "dot", "color": "#555", "width": 1})
+    if result.breakeven_gb is not None:
+        fig.add_vline(x=float(result.breakeven_gb), line={"dash": "dash", "color": "#c0392b", "width": 2})
+        label = f"break-even {fraction_text(result.breakeven_gb)} GB"
+        fig.add_annotation(x=float(result.breakeven_gb), y=0.5, yref="paper", showarrow=False, textangle=-90,
+                           text=label, font={"color": "#c0392b"})  # fmt: skip
+    monthly = result.period_hours == HOURS_PER_MONTH
+    fig.update_layout(
+        title=f"{plot_text(result.first.option)} vs {plot_text(result.second.option)}: {plot_text(result.subject)}",
+        xaxis_title="Volume (GB/month)" if monthly else "Volume (GB/period)",
+        yaxis_title="Cost (USD/month)" if monthly else "Cost (USD/period)",
+        template=TEMPLATE,
+    )
+    fig.update_xaxes(rangemode="tozero")
+    fig.update_yaxes(rangemode="tozero")
+    return fig
+
+
+def forecast_lines(periods: Sequence[DatedComparison]) -> go.Figure:
     """Total cost per billing month, one line per design (gaps where a design is not priced)."""
     fig = go.Figure()
     months = [period.month for period in periods]

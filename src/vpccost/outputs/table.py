@@ -1,10 +1,10 @@
-"""The terminal rendering of a comparison: designs ranked, the biggest line items, service access, and
-the assumptions. Amounts are rounded to the cent for reading (half up); the JSON keeps them exact."""
+"""Results as terminal tables: a comparison (designs ranked, the biggest line items, service access, and the
+assumptions), a forecast, an optimization, a break-even, and price snapshots. Amounts are rounded to the cent
+for reading (half up); the JSON keeps them exact."""
 
 from __future__ import annotations
 
 from decimal import Decimal
-from typing import TYPE_CHECKING
 
 from rich import box
 from rich.console import Console, Group
@@ -13,14 +13,13 @@ from rich.table import Table
 from rich.text import Text
 
 from vpccost.catalog import Catalog, PriceChange
+from vpccost.outputs.documents import breakeven_document
+from vpccost.results import BreakEven, Comparison, Forecast, Optimization
 from vpccost.units import cents_text, format_decimal
-
-if TYPE_CHECKING:
-    from vpccost.compare import Comparison
-    from vpccost.forecasting import Forecast
 
 TOP_LINE_ITEMS = 5
 SERVICE_ACCESS_ROWS = 15
+DECISION_ROWS = 30
 
 
 def usd(amount: Decimal | None) -> str:
@@ -45,7 +44,7 @@ def render_comparison(comparison: Comparison, console: Console) -> None:
 
 
 def _designs_table(comparison: Comparison) -> Table:
-    hours = format_decimal(comparison.options.period_hours)
+    hours = format_decimal(comparison.settings.period_hours)
     table = Table(
         title=f"Designs ranked — {hours} h, prices {comparison.catalog.name}",
         box=box.SIMPLE_HEAVY,
@@ -187,3 +186,42 @@ def render_price_changes(changes: list[PriceChange], console: Console) -> None:
         item = change.item + (f" → {change.to_region}" if change.to_region else "")
         table.add_row(change.region, item, change.change, escape(change.before or "—"), escape(change.after or "—"))
     console.print(table)
+
+
+def render_optimization(result: Optimization, console: Console) -> None:
+    """The ranked designs (with `optimized`), then the decisions and the solver's status."""
+    render_comparison(result.comparison, console)
+    table = Table(title=f"Decisions ({len(result.pairs)} pairs, {len(result.services)} service calls)")
+    for column in ("subject", "chosen", "GB", "why"):
+        table.add_column(column, overflow="fold")
+    for pair in sorted(result.pairs, key=lambda p: -p.gb)[:DECISION_ROWS]:
+        table.add_row(escape(" ↔ ".join(pair.vpcs)), pair.option or "unroutable", str(pair.gb), escape(pair.reason))
+    for service in sorted(result.services, key=lambda s: -s.gb)[:DECISION_ROWS]:
+        table.add_row(escape(f"{service.vpc} → {service.service}"), service.option, str(service.gb),
+                      escape(service.reason))  # fmt: skip
+    console.print(table)
+    feasible = {design.design: design.feasible for design in result.comparison.designs}
+    savings = ", ".join(
+        f"{name} {signed_usd(value)}{'' if feasible.get(name, True) else ' (infeasible)'}"
+        for name, value in result.savings.items()
+    )
+    gap = "" if result.optimal or result.gap is None else f", gap {result.gap:.4%}"
+    console.print(
+        f"optimized: {usd(result.result.total_usd)} — {result.status}{gap}, {result.solve_seconds:.2f} s, "
+        f"{result.model_variables} variables, {result.model_constraints} constraints; saving against {savings}"
+    )
+
+
+def render_breakeven(result: BreakEven, console: Console) -> None:
+    """Both options' cost lines, where they cross, and which is cheaper at the input's volume."""
+    document = breakeven_document(result)
+    table = Table(title=escape(f"{result.subject}: {document['gb']} GB now"))
+    for column in ("option", "fixed (USD)", "USD per GB", "cost now (USD)"):
+        table.add_column(column)
+    for line in document["options"]:
+        rates = " / ".join(segment["usd_per_gb"] for segment in line["usd_per_gb"])
+        table.add_row(line["option"], line["fixed_usd"], rates, line["cost_usd_now"])
+    console.print(table)
+    crossing = document["breakeven_gb"]
+    console.print("the lines never cross" if crossing is None else f"break-even at {crossing} GB per period")
+    console.print(f"cheaper at today's volume: {document['cheaper_now']}")

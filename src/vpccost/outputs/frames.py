@@ -1,0 +1,145 @@
+"""Results as tidy DataFrames and CSV, and the small HTML tables notebooks show.
+
+Money and quantities stay exact decimals: DataFrames hold `Decimal` objects, CSV plain decimal text. Text
+that came from user data is neutralised in CSV so a spreadsheet never reads it as a formula.
+"""
+
+from __future__ import annotations
+
+import html
+from collections.abc import Sequence
+
+import pandas as pd
+
+from vpccost.outputs.documents import LINE_ITEM_FIELDS, MONEY_FIELDS
+from vpccost.outputs.text import neutralize_formula
+from vpccost.results import Comparison, DatedComparison, Forecast, Optimization
+from vpccost.units import cents_text, format_decimal, format_usd
+
+
+def line_items_frame(comparison: Comparison) -> pd.DataFrame:
+    """Every design's line items, one row each; quantities and money are exact `Decimal`s. `design_priced` is
+    false for the lines of a design with a missing price: they do not add up to what that design costs."""
+    rows = [item for result in comparison.designs for item in result.line_items]
+    frame = pd.DataFrame.from_records(rows, columns=list(LINE_ITEM_FIELDS))
+    priced = {result.design: result.priced for result in comparison.designs}
+    frame["design_priced"] = frame["design"].map(priced).astype(bool)
+    return frame
+
+
+def designs_frame(comparison: Comparison) -> pd.DataFrame:
+    """One row per design: rank, total (exact Decimal or None), feasibility and problems."""
+    rows = [
+        {
+            "rank": rank,
+            "design": result.design,
+            "total_usd": result.total_usd,
+            "priced": result.priced,
+            "feasible": result.feasible,
+            "problems": "; ".join(result.problems),
+            "quota_increases": "; ".join(result.quota_increases),
+            "missing_prices": "; ".join(result.missing_prices),
+        }
+        for rank, result in enumerate(comparison.ranked, start=1)
+    ]
+    return pd.DataFrame(rows)
+
+
+def periods_line_items_frame(periods: Sequence[DatedComparison]) -> pd.DataFrame:
+    """The line items of several dated estimates (a forecast), with leading `month` and `volume_factor`
+    (the month's volumes against the traffic as given) columns."""
+    columns = ["month", "volume_factor", *LINE_ITEM_FIELDS, "design_priced"]
+    frames = [_dated_line_items(period) for period in periods]
+    return pd.concat(frames, ignore_index=True) if frames else pd.DataFrame(columns=columns)
+
+
+def _dated_line_items(period: DatedComparison) -> pd.DataFrame:
+    frame = line_items_frame(period.comparison)
+    frame.insert(0, "volume_factor", [period.volume_factor] * len(frame))
+    frame.insert(0, "month", period.month)
+    return frame
+
+
+def line_items_csv(comparison: Comparison) -> str:
+    """Line items as CSV: exact decimals as plain text, user-derived text neutralised."""
+    return frame_csv(line_items_frame(comparison), split=comparison.settings.split_by is not None)
+
+
+def periods_csv(periods: Sequence[DatedComparison]) -> str:
+    """A forecast's line items as CSV, month by month."""
+    split = any(period.comparison.settings.split_by for period in periods)
+    return frame_csv(periods_line_items_frame(periods), split=split)
+
+
+def frame_csv(frame: pd.DataFrame, *, split: bool) -> str:
+    if not split:
+        frame = frame.drop(columns=["label"])
+    for column in frame.columns:
+        if column in MONEY_FIELDS:
+            frame[column] = frame[column].map(format_usd)
+        elif column in {"quantity", "volume_factor"}:
+            frame[column] = frame[column].map(format_decimal)
+        elif column not in {"price_verified", "design_priced"}:
+            frame[column] = frame[column].map(lambda value: "" if value is None else neutralize_formula(str(value)))
+    return frame.to_csv(index=False, lineterminator="\n")
+
+
+def forecast_frame(forecast: Forecast) -> pd.DataFrame:
+    """One row per month and design: `month`, `design`, `volume_factor`, `priced`, `feasible`, `total_usd`
+    (exact Decimal; None where the design is not priced)."""
+    rows = [
+        {
+            "month": period.month,
+            "design": result.design,
+            "volume_factor": period.volume_factor,
+            "priced": result.priced,
+            "feasible": result.feasible,
+            "total_usd": result.total_usd,
+        }
+        for period in forecast.periods
+        for result in period.comparison.designs
+    ]
+    return pd.DataFrame(rows, columns=["month", "design", "volume_factor", "priced", "feasible", "total_usd"])
+
+
+def decisions_frame(optimization: Optimization) -> pd.DataFrame:
+    """One row per decision of an optimization (pairs, then services): what was chosen, the volume, and why."""
+    rows = [
+        {"kind": "pair", "subject": f"{p.vpcs[0]} ↔ {p.vpcs[1]}", "option": p.option, "gb": p.gb,
+         "reason": p.reason}
+        for p in optimization.pairs
+    ] + [
+        {"kind": "service", "subject": f"{s.vpc} → {s.service}", "option": s.option, "gb": s.gb,
+         "reason": s.reason}
+        for s in optimization.services
+    ]  # fmt: skip
+    return pd.DataFrame(rows, columns=["kind", "subject", "option", "gb", "reason"])
+
+
+def comparison_html(comparison: Comparison) -> str:
+    """The ranked designs as an HTML table (totals rounded to the cent), for Jupyter."""
+    frame = designs_frame(comparison).set_index("rank")
+    frame["total_usd"] = [None if total is None else cents_text(total) for total in frame["total_usd"]]
+    note = f"<p>prices {html.escape(comparison.catalog.name)}, {format_decimal(comparison.settings.period_hours)} h</p>"
+    return str(frame.to_html(escape=True, na_rep="not priced")) + note
+
+
+def forecast_html(forecast: Forecast) -> str:
+    """Monthly totals per design (rounded to the cent), for Jupyter."""
+    table = forecast_frame(forecast).pivot(index="month", columns="design", values="total_usd")
+    table = table.map(lambda total: None if total is None else cents_text(total))
+    note = f"<p>growth: {html.escape(forecast.growth.description)}</p>"
+    return str(table.to_html(escape=True, na_rep="not priced")) + note
+
+
+def optimization_html(optimization: Optimization) -> str:
+    """The optimized total, its savings and the decisions, for Jupyter."""
+    total = optimization.result.total_usd
+    status = html.escape(optimization.status)
+    head = f"<p>optimized: {'not priced' if total is None else '$' + cents_text(total)}, {status}"
+    savings = ", ".join(
+        f"{html.escape(name)} {'—' if value is None else '$' + cents_text(value)}"
+        for name, value in optimization.savings.items()
+    )
+    frame = decisions_frame(optimization)
+    return head + f"; saving against {savings}</p>" + str(frame.to_html(escape=True, index=False))

@@ -1,0 +1,428 @@
+"""What vpccost computes, as data: line items, a design's result, a comparison of designs, dated estimates,
+forecasts, an optimization and a break-even.
+
+These types hold data and answer questions about it (totals, ranking, savings); they render nothing. Every
+analysis builds them and every output reads them, so neither imports the other. The convenience methods a
+notebook reaches for (`comparison.to_frame()`, `.to_dict()`, `.plot.sankey()`, `_repr_html_`) are the one
+documented seam: they import their renderer from `vpccost.outputs` when called, and no other module imports
+outputs lazily.
+"""
+
+from __future__ import annotations
+
+from dataclasses import dataclass, field
+from datetime import datetime
+from decimal import Decimal
+from fractions import Fraction
+from pathlib import Path
+from typing import TYPE_CHECKING, Any, NamedTuple
+
+from vpccost.catalog import Catalog, PriceEntry
+from vpccost.designs.as_is import NAME as AS_IS
+from vpccost.designs.mixed import NAME as OPTIMIZED
+from vpccost.designs.mixed import Mix, PairOption, ServiceOption
+from vpccost.model.estate import Estate
+from vpccost.model.usage import Settings
+from vpccost.units import exact_arithmetic
+
+if TYPE_CHECKING:
+    import pandas as pd
+
+
+class LineItem(NamedTuple):
+    design: str
+    component: str
+    service_code: str
+    usage_type: str
+    region: str
+    resource: str
+    payer_account: str
+    quantity: Decimal
+    unit: str
+    rate_usd: Decimal
+    cost_usd: Decimal
+    price_verified: bool
+    item: str
+    """The catalog item priced (`nat_gateway_bytes`): with `region` and `to_region`, the key of its price."""
+    to_region: str | None
+    label: str | None = None
+    """The traffic label value the line belongs to, when the estimate is split by a label column."""
+
+
+@dataclass
+class DesignResult:
+    design: str
+    line_items: list[LineItem]
+    problems: list[str]
+    quota_increases: list[str]
+    assumptions: list[str]
+    missing_prices: list[str]
+    prices_used: list[PriceEntry] = field(default_factory=list)
+
+    @property
+    def priced(self) -> bool:
+        return not self.missing_prices
+
+    @property
+    def feasible(self) -> bool:
+        return not self.problems
+
+    @property
+    def total_usd(self) -> Decimal | None:
+        """The exact sum of the line items, or None when a price is missing."""
+        if not self.priced:
+            return None
+        with exact_arithmetic():
+            return sum((item.cost_usd for item in self.line_items), Decimal(0))
+
+
+@dataclass(frozen=True)
+class ServiceAccess:
+    vpc: str
+    vpc_name: str | None
+    region: str
+    service: str
+    gb: Decimal
+    nat_needed_for_other_traffic: bool
+    nat_usd: Decimal | None
+    gateway_endpoint_usd: Decimal | None
+    interface_endpoint_usd: Decimal | None
+    cheapest: str | None
+    breakeven_gb: Decimal | None
+    """Volume per period above which an interface endpoint costs less than the NAT gateway (rounded up to
+    0.01 GB); None when it never does; 0 when it always does."""
+    notes: tuple[str, ...]
+    az_count: int
+    nat_fixed_usd: Decimal | None
+    """The NAT option's fixed cost over the period (gateway and IPv4 hours, or 0 when NAT stays anyway)."""
+    nat_usd_per_gb: Decimal | None
+    interface_endpoint_fixed_usd: Decimal | None
+    """Endpoint hours in every AZ of the VPC over the period."""
+
+    def nat_usd_at(self, gb: Decimal) -> Decimal | None:
+        """The NAT option at another volume [GB per period]."""
+        if self.nat_fixed_usd is None or self.nat_usd_per_gb is None:
+            return None
+        with exact_arithmetic():
+            return self.nat_fixed_usd + gb * self.nat_usd_per_gb
+
+    def interface_endpoint_usd_at(self, gb: Decimal, catalog: Catalog, period_hours: Decimal) -> Decimal | None:
+        """The interface-endpoint option at another volume [GB per period], processing tiers applied."""
+        if self.interface_endpoint_fixed_usd is None:
+            return None
+        processing = catalog.cost("vpc_endpoint_bytes", self.region, gb, period_hours=period_hours)
+        with exact_arithmetic():
+            return self.interface_endpoint_fixed_usd + processing
+
+
+@dataclass
+class Comparison:
+    """Every requested design priced for the same traffic, the service-access comparison beside them,
+    and the assumptions the estimate made."""
+
+    catalog: Catalog
+    settings: Settings
+    estate: Estate
+    designs: list[DesignResult]
+    service_access: list[ServiceAccess]
+    assumptions: list[str]
+    warnings: list[str]
+
+    @property
+    def ranked(self) -> list[DesignResult]:
+        """Priced feasible designs cheapest first, then infeasible priced ones, then unpriced ones."""
+
+        def key(result: DesignResult) -> tuple[int, Decimal, str]:
+            total = result.total_usd
+            group = 0 if result.priced and result.feasible else 1 if result.priced else 2
+            return (group, total if total is not None else Decimal(0), result.design)
+
+        return sorted(self.designs, key=key)
+
+    @property
+    def cheapest(self) -> DesignResult | None:
+        """The cheapest design that is priced and feasible."""
+        best = self.ranked[0] if self.designs else None
+        return best if best is not None and best.priced and best.feasible else None
+
+    @property
+    def as_is(self) -> DesignResult | None:
+        """The existing connectivity's result, when the topology records it and it is priced and feasible."""
+        for result in self.designs:
+            if result.design == AS_IS and result.priced and result.feasible:
+                return result
+        return None
+
+    def saving_vs_as_is(self, result: DesignResult) -> Decimal | None:
+        """What `result` would save per period against the design `as-is` (negative: it costs more); None when
+        either is not priced and feasible."""
+        baseline = self.as_is
+        if baseline is None or baseline.total_usd is None or result.total_usd is None or not result.feasible:
+            return None
+        return baseline.total_usd - result.total_usd
+
+    def design(self, name: str) -> DesignResult:
+        for result in self.designs:
+            if result.design == name:
+                return result
+        raise KeyError(name)
+
+    @property
+    def prices_used(self) -> list[PriceEntry]:
+        seen: dict[tuple[str, str, str | None], PriceEntry] = {}
+        for result in self.designs:
+            for entry in result.prices_used:
+                seen.setdefault(entry.key, entry)
+        return sorted(seen.values(), key=lambda e: (e.region, e.item, e.to_region or ""))
+
+    # ---- the seam to outputs --------------------------------------------------------------------------
+    def to_frame(self) -> pd.DataFrame:
+        """Line items of every design, one row each, with exact Decimal quantities and money."""
+        from vpccost.outputs.frames import line_items_frame
+
+        return line_items_frame(self)
+
+    def to_dict(self) -> dict[str, object]:
+        """The JSON document of `vpccost compare --format json`."""
+        from vpccost.outputs.documents import comparison_document
+
+        return comparison_document(self)
+
+    @property
+    def plot(self) -> ComparisonPlots:
+        """Plotly figures of this comparison: `result.plot.by_design()`, `.by_account()`, `.sankey()`…"""
+        return ComparisonPlots(self)
+
+    def _repr_html_(self) -> str:
+        """The ranked designs as an HTML table, for Jupyter."""
+        from vpccost.outputs.frames import comparison_html
+
+        return comparison_html(self)
+
+
+@dataclass(frozen=True)
+class ComparisonPlots:
+    """Figures from `vpccost.outputs.charts`, bound to one comparison; `design` defaults to the cheapest one."""
+
+    comparison: Comparison
+
+    def by_design(self) -> Any:
+        from vpccost.outputs import charts
+
+        return charts.cost_by_design(self.comparison)
+
+    def by_account(self, design: str | None = None) -> Any:
+        from vpccost.outputs import charts
+
+        return charts.cost_by_account(self.comparison, self._design(design))
+
+    def by_label(self, design: str | None = None) -> Any:
+        from vpccost.outputs import charts
+
+        return charts.cost_by_label(self.comparison, self._design(design))
+
+    def sankey(self, design: str | None = None) -> Any:
+        from vpccost.outputs import charts
+
+        return charts.sankey(self.comparison, self._design(design))
+
+    def _design(self, design: str | None) -> str:
+        if design is not None:
+            return design
+        cheapest = self.comparison.cheapest
+        return cheapest.design if cheapest is not None else self.comparison.designs[0].design
+
+
+@dataclass(frozen=True)
+class DatedComparison:
+    """One estimate dated for finance. `start`/`end` bound the charges (FOCUS ChargePeriod);
+    `billing_start`/`billing_end` the calendar month they would be billed in (FOCUS BillingPeriod). All UTC."""
+
+    start: datetime
+    end: datetime
+    billing_start: datetime
+    billing_end: datetime
+    comparison: Comparison
+    volume_factor: Decimal = Decimal(1)
+    """In a forecast, this month's volumes relative to the traffic as given."""
+
+    @property
+    def month(self) -> str:
+        """`YYYY-MM` of the billing month."""
+        return self.billing_start.strftime("%Y-%m")
+
+
+@dataclass(frozen=True)
+class Growth:
+    """Monthly volume factors relative to the first month, and how they were stated."""
+
+    factors: tuple[Decimal, ...]
+    description: str
+
+
+@dataclass
+class Forecast:
+    periods: list[DatedComparison]
+    growth: Growth
+
+    @property
+    def months(self) -> list[str]:
+        return [period.month for period in self.periods]
+
+    def totals(self) -> dict[str, dict[str, Decimal | None]]:
+        """Total USD per month per design (None where a design is not priced)."""
+        return {
+            period.month: {result.design: result.total_usd for result in period.comparison.designs}
+            for period in self.periods
+        }
+
+    # ---- the seam to outputs --------------------------------------------------------------------------
+    def to_frame(self) -> pd.DataFrame:
+        """One row per month and design: `month`, `design`, `volume_factor`, `priced`, `feasible`, `total_usd`
+        (exact Decimal; None where the design is not priced)."""
+        from vpccost.outputs.frames import forecast_frame
+
+        return forecast_frame(self)
+
+    def plot(self) -> Any:
+        """The plotly figure of monthly totals per design."""
+        from vpccost.outputs.charts import forecast_lines
+
+        return forecast_lines(self.periods)
+
+    def _repr_html_(self) -> str:
+        """Monthly totals per design (rounded to cents for display), for Jupyter."""
+        from vpccost.outputs.frames import forecast_html
+
+        return forecast_html(self)
+
+
+@dataclass(frozen=True)
+class PairDecision:
+    vpcs: tuple[str, str]
+    option: PairOption | None
+    """None: no allowed option can route the pair (unroutable)."""
+    gb: Decimal
+    options_usd: dict[str, float]
+    """What each allowed option would cost this pair alone (its per-GB charges and its own endpoints), USD."""
+    reason: str
+
+
+@dataclass(frozen=True)
+class ServiceDecision:
+    vpc: str
+    service: str
+    option: ServiceOption
+    gb: Decimal
+    options_usd: dict[str, float]
+    reason: str
+
+
+@dataclass
+class Optimization:
+    """The optimized mix, priced exactly, beside the pure designs priced for the same traffic."""
+
+    result: DesignResult
+    mix: Mix
+    pairs: list[PairDecision]
+    services: list[ServiceDecision]
+    comparison: Comparison
+    """The pure designs and `optimized`, priced with the same catalog and settings."""
+    optimal: bool
+    gap: float | None
+    """The relative gap between the solution and HiGHS's bound (0 when proven optimal)."""
+    status: str
+    solve_seconds: float
+    model_variables: int
+    model_constraints: int
+    model_binaries: int
+    notes: list[str] = field(default_factory=list)
+
+    @property
+    def decisions(self) -> dict[str, list[Any]]:
+        return {"pairs": list(self.pairs), "services": list(self.services)}
+
+    @property
+    def savings(self) -> dict[str, Decimal | None]:
+        """Per pure design: its total minus the optimized total (None when either is not priced)."""
+        best = self.result.total_usd
+        savings: dict[str, Decimal | None] = {}
+        for design in self.comparison.designs:
+            if design.design == OPTIMIZED:
+                continue
+            total = design.total_usd
+            savings[design.design] = None if total is None or best is None else total - best
+        return savings
+
+    # ---- the seam to outputs --------------------------------------------------------------------------
+    def to_dict(self) -> dict[str, Any]:
+        """The `compare` JSON document with design `optimized`, plus the decisions, savings and solver status."""
+        from vpccost.outputs.documents import optimization_document
+
+        return optimization_document(self)
+
+    def to_frame(self) -> pd.DataFrame:
+        """One row per decision (pairs, then services): what was chosen, the volume, and why."""
+        from vpccost.outputs.frames import decisions_frame
+
+        return decisions_frame(self)
+
+    def _repr_html_(self) -> str:
+        from vpccost.outputs.frames import optimization_html
+
+        return optimization_html(self)
+
+
+@dataclass(frozen=True)
+class CostLine:
+    """fixed_usd + per-GB segments [(begin GB, end GB or None, USD per GB)], exact fractions."""
+
+    option: str
+    fixed_usd: Fraction
+    segments: tuple[tuple[Fraction, Fraction | None, Fraction], ...]
+
+    def cost_at(self, gb: Fraction) -> Fraction:
+        total = self.fixed_usd
+        for begin, end, rate in self.segments:
+            if gb <= begin:
+                break
+            upper = gb if end is None else min(gb, end)
+            total += (upper - begin) * rate
+        return total
+
+
+@dataclass(frozen=True)
+class BreakEven:
+    subject: str
+    region: str
+    gb: Decimal
+    """The subject's volume in the input [GB per period]."""
+    first: CostLine
+    second: CostLine
+    breakeven_gb: Fraction | None
+    """The smallest volume at which the two lines meet and then change order; None when they never cross."""
+    period_hours: Decimal
+
+    @property
+    def cheaper_now(self) -> str:
+        volume = Fraction(self.gb)
+        first, second = self.first.cost_at(volume), self.second.cost_at(volume)
+        return self.first.option if first <= second else self.second.option
+
+    # ---- the seam to outputs --------------------------------------------------------------------------
+    def to_dict(self) -> dict[str, Any]:
+        from vpccost.outputs.documents import breakeven_document
+
+        return breakeven_document(self)
+
+    def figure(self) -> Any:
+        """A plotly figure: both cost lines against the volume, the input's volume and the crossing marked."""
+        from vpccost.outputs.charts import breakeven_lines
+
+        return breakeven_lines(self)
+
+    def write_html(self, path: str | Path) -> Path:
+        """The figure as a self-contained HTML page."""
+        target = Path(path)
+        self.figure().write_html(target, include_plotlyjs=True, full_html=True)
+        return target
