@@ -35,11 +35,11 @@ import numpy.typing as npt
 import pandas as pd
 
 import vpccost
-from vpccost.catalog import Catalog
 from vpccost.designs import DESIGNS
-from vpccost.engine import price
 from vpccost.model.estate import build_estate
 from vpccost.model.usage import Settings
+from vpccost.pricing.catalog import Catalog
+from vpccost.pricing.engine import price
 from vpccost.service_access import service_access
 
 IntArray = npt.NDArray[np.int64]

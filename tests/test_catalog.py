@@ -8,8 +8,8 @@ from pathlib import Path
 import pytest
 
 import vpccost
-from vpccost.catalog import split_into_tiers
 from vpccost.errors import MissingPriceError
+from vpccost.pricing.tiers import split_into_tiers
 
 from .conftest import EXAMPLES, WriteEstate, vpc
 

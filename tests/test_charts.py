@@ -12,10 +12,11 @@ import plotly.graph_objects as go
 import pytest
 
 import vpccost
-from vpccost.catalog import Catalog, load_pricing
 from vpccost.forecasting import forecast
 from vpccost.outputs import charts
 from vpccost.outputs.periods import period_of
+from vpccost.pricing.catalog import Catalog
+from vpccost.pricing.load import load_pricing
 from vpccost.results import Comparison
 
 from .conftest import EXAMPLES, WriteEstate, vpc

@@ -17,10 +17,10 @@ import pytest
 import vpccost
 from vpccost.designs import DESIGNS
 from vpccost.designs.mixed import Mix, pair_key, service_key, usage
-from vpccost.engine import price
 from vpccost.errors import InputError
 from vpccost.model.estate import Estate, build_estate
 from vpccost.model.usage import Settings
+from vpccost.pricing.engine import price
 from vpccost.results import DesignResult
 
 from .conftest import EXAMPLES, WriteEstate, vpc

@@ -29,11 +29,11 @@ from vpccost.designs.mixed import (
     service_key,
     usage,
 )
-from vpccost.engine import price
 from vpccost.errors import InputError
 from vpccost.model.estate import Estate, build_estate
 from vpccost.model.usage import Settings
 from vpccost.optimizer import optimize, optimize_estate, parse_allow
+from vpccost.pricing.engine import price
 from vpccost.topology import Topology, Vpc
 from vpccost.traffic import GATEWAY_ENDPOINT_SERVICES
 

@@ -17,7 +17,6 @@ import pytest
 from botocore.stub import Stubber  # type: ignore[import-untyped,unused-ignore]
 
 import vpccost
-from vpccost.catalog import PriceEntry, Tier
 from vpccost.errors import InputError
 from vpccost.pricelist import (
     ITEMS,
@@ -27,6 +26,8 @@ from vpccost.pricelist import (
     plan_queries,
     snapshot_from_offer_files,
 )
+from vpccost.pricing.snapshot import PriceEntry, Tier
+from vpccost.pricing.tiers import tiered_cost_usd
 
 PUBLISHED = "2026-11-20T18:32:11Z"
 TERM = "JRTCKXETXF"
@@ -301,9 +302,8 @@ def test_fetch_snapshot_parses_records_and_reports_missing(stubbed: tuple[Any, A
         f"AWS Price List API (publicationDate {PUBLISHED}, filter ServiceCode=AmazonVPC, "
         "usagetype=USE1-TransitGateway-Hours, operation=TransitGatewayVPC)"
     )
-    assert catalog.cost("vpc_endpoint_bytes", "us-east-1", Decimal(2_000_000)) == Decimal("1048576") * Decimal(
-        "0.01"
-    ) + Decimal(2_000_000 - 1048576) * Decimal("0.006")
+    processing = tiered_cost_usd(catalog.get("vpc_endpoint_bytes", "us-east-1"), Decimal(2_000_000))
+    assert processing == Decimal("1048576") * Decimal("0.01") + Decimal(2_000_000 - 1048576) * Decimal("0.006")
     assert missing == [
         f"{item} in us-east-1"
         for item in ITEMS
@@ -379,7 +379,7 @@ def test_records_for_another_region_are_ignored(stubbed: tuple[Any, Any]) -> Non
     assert "nat_gateway_hours in us-east-1" in missing
 
 
-def _record_like(entry: vpccost.catalog.PriceEntry, attributes: Mapping[str, str], family: str) -> str:
+def _record_like(entry: PriceEntry, attributes: Mapping[str, str], family: str) -> str:
     """A Price List record carrying a bundled entry's usage type, unit and tiers (prices padded like AWS's)."""
     return price_record(
         sku=entry.sku or "TESTSKU000000000",

@@ -10,9 +10,9 @@ from hypothesis import HealthCheck, given, settings
 from hypothesis import strategies as st
 
 import vpccost
-from vpccost.catalog import split_into_tiers
-from vpccost.engine import allocate
 from vpccost.model.estate import build_estate
+from vpccost.pricing.engine import allocate
+from vpccost.pricing.tiers import split_into_tiers
 from vpccost.results import Comparison
 from vpccost.topology import Topology, Vpc
 

@@ -12,9 +12,10 @@ import plotly.offline
 import pytest
 
 import vpccost
-from vpccost.catalog import Catalog, load_pricing
 from vpccost.outputs.periods import period_of
 from vpccost.outputs.report_html import BREAKEVEN_CHARTS, render_html, write_html
+from vpccost.pricing.catalog import Catalog
+from vpccost.pricing.load import load_pricing
 from vpccost.results import Comparison, DatedComparison
 
 from .conftest import EXAMPLES, REPO, WriteEstate, vpc

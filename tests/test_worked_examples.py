@@ -6,6 +6,7 @@ from __future__ import annotations
 from decimal import Decimal
 
 import vpccost
+from vpccost.pricing.tiers import tiered_cost_usd
 from vpccost.results import DesignResult, LineItem
 
 from .conftest import WriteEstate, cents, vpc
@@ -64,10 +65,10 @@ def test_e4_vpc_lattice_example_1() -> None:
     # E4, AWS VPC Lattice pricing, example 1: us-east-1, 100 services, 100 GB/month each, 200,000 requests per
     # hour each, 730 h: $1,825.00 service-hours + $250.00 data processing + $0 requests = $2,075.00.
     catalog = vpccost.load_pricing()
-    service_hours = catalog.cost("vpc_lattice_service_hours", "us-east-1", Decimal(100 * 730))
-    data = catalog.cost("vpc_lattice_bytes", "us-east-1", Decimal(100 * 100))
+    service_hours = tiered_cost_usd(catalog.get("vpc_lattice_service_hours", "us-east-1"), Decimal(100 * 730))
+    data = tiered_cost_usd(catalog.get("vpc_lattice_bytes", "us-east-1"), Decimal(100 * 100))
     # the first 300,000 requests per hour of a service are free: 200,000/h for 730 h stays inside that tier
-    requests_per_service = catalog.cost("vpc_lattice_requests", "us-east-1", Decimal(200_000 * 730))
+    requests_per_service = tiered_cost_usd(catalog.get("vpc_lattice_requests", "us-east-1"), Decimal(200_000 * 730))
     assert service_hours == Decimal("1825.00")
     assert data == Decimal("250.00")
     assert requests_per_service == 0

@@ -10,12 +10,13 @@ from __future__ import annotations
 
 from vpccost._version import __version__
 from vpccost.breakeven import breakeven
-from vpccost.catalog import Catalog, load_pricing
 from vpccost.compare import compare
 from vpccost.errors import InputError, MissingPriceError, VpccostError
 from vpccost.flowlogs import FlowLogAggregate, aggregate_flowlogs
 from vpccost.forecasting import forecast
 from vpccost.optimizer import optimize
+from vpccost.pricing.catalog import Catalog
+from vpccost.pricing.load import load_pricing
 from vpccost.results import BreakEven, Comparison, DesignResult, Forecast, LineItem, Optimization
 from vpccost.topology import Topology, load_topology
 from vpccost.traffic import Traffic, load_traffic

@@ -6,10 +6,8 @@ from collections.abc import Sequence
 from decimal import Decimal
 from pathlib import Path
 
-from vpccost.catalog import Catalog
 from vpccost.designs import DESIGNS
 from vpccost.designs import as_is as as_is_design
-from vpccost.engine import price
 from vpccost.errors import InputError
 from vpccost.inputs.load import (
     PricingInput,
@@ -23,6 +21,8 @@ from vpccost.inputs.load import (
 )
 from vpccost.model.estate import Estate
 from vpccost.model.usage import DesignUsage, Settings
+from vpccost.pricing.catalog import Catalog
+from vpccost.pricing.engine import price
 from vpccost.results import Comparison, DesignResult
 from vpccost.service_access import service_access
 from vpccost.topology import Topology

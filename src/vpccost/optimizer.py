@@ -45,7 +45,6 @@ import highspy
 import numpy as np
 from scipy.sparse import coo_matrix
 
-from vpccost.catalog import Catalog, PriceEntry, tier_scale
 from vpccost.compare import compare_estate, comparison_assumptions, design_names
 from vpccost.designs.mixed import (
     HOSTED_ZONE,
@@ -61,7 +60,6 @@ from vpccost.designs.mixed import (
 )
 from vpccost.designs.mixed import usage as mixed_usage
 from vpccost.designs.peering import ROUTES_PER_TABLE_MAX
-from vpccost.engine import price
 from vpccost.errors import InputError, MissingPriceError
 from vpccost.inputs.load import (
     PricingInput,
@@ -75,6 +73,10 @@ from vpccost.inputs.load import (
 from vpccost.model.codes import NONE, sum_by_key
 from vpccost.model.estate import Estate
 from vpccost.model.usage import Settings
+from vpccost.pricing.catalog import Catalog
+from vpccost.pricing.engine import price
+from vpccost.pricing.snapshot import PriceEntry
+from vpccost.pricing.tiers import tier_scale
 from vpccost.results import Comparison, Optimization, PairDecision, ServiceDecision
 from vpccost.traffic import GATEWAY_ENDPOINT_SERVICES
 from vpccost.units import exact_arithmetic, format_decimal

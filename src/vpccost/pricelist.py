@@ -27,9 +27,9 @@ from typing import Any, Protocol
 import boto3  # type: ignore[import-untyped,unused-ignore]
 import botocore.exceptions  # type: ignore[import-untyped,unused-ignore]
 
-from vpccost.catalog import PriceEntry, Snapshot, Tier
 from vpccost.errors import InputError
 from vpccost.outputs.files import write_text_atomically
+from vpccost.pricing.snapshot import PriceEntry, Snapshot, Tier
 
 FORMAT_VERSION = "aws_v1"
 INTER_REGION_ITEM = "data_transfer_inter_region_bytes"

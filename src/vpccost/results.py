@@ -17,12 +17,15 @@ from fractions import Fraction
 from pathlib import Path
 from typing import TYPE_CHECKING, Any, NamedTuple
 
-from vpccost.catalog import Catalog, PriceEntry
 from vpccost.designs.as_is import NAME as AS_IS
 from vpccost.designs.mixed import NAME as OPTIMIZED
 from vpccost.designs.mixed import Mix, PairOption, ServiceOption
 from vpccost.model.estate import Estate
 from vpccost.model.usage import Settings
+from vpccost.pricing.catalog import Catalog
+from vpccost.pricing.items import VPC_ENDPOINT_BYTES
+from vpccost.pricing.snapshot import PriceEntry
+from vpccost.pricing.tiers import tiered_cost_usd
 from vpccost.units import exact_arithmetic
 
 if TYPE_CHECKING:
@@ -110,7 +113,7 @@ class ServiceAccess:
         """The interface-endpoint option at another volume [GB per period], processing tiers applied."""
         if self.interface_endpoint_fixed_usd is None:
             return None
-        processing = catalog.cost("vpc_endpoint_bytes", self.region, gb, period_hours=period_hours)
+        processing = tiered_cost_usd(catalog.get(VPC_ENDPOINT_BYTES, self.region), gb, period_hours)
         with exact_arithmetic():
             return self.interface_endpoint_fixed_usd + processing
 

@@ -16,11 +16,12 @@ from decimal import Decimal
 
 import numpy as np
 
-from vpccost.catalog import Catalog
 from vpccost.errors import MissingPriceError
 from vpccost.model.codes import sum_by_key
 from vpccost.model.estate import Estate
 from vpccost.model.usage import Settings
+from vpccost.pricing.catalog import Catalog
+from vpccost.pricing.tiers import tiered_cost_usd
 from vpccost.results import ServiceAccess
 from vpccost.traffic import GATEWAY_ENDPOINT_SERVICES
 from vpccost.units import exact_arithmetic, rounding_arithmetic
@@ -96,7 +97,7 @@ def _compare_options(
     try:
         endpoint_fixed = az_count * hours * catalog.get("vpc_endpoint_hours", region).flat_price_usd
         endpoint_rate = catalog.get("vpc_endpoint_bytes", region).flat_price_usd
-        endpoint_usd = endpoint_fixed + catalog.cost("vpc_endpoint_bytes", region, gb, period_hours=hours)
+        endpoint_usd = endpoint_fixed + tiered_cost_usd(catalog.get("vpc_endpoint_bytes", region), gb, hours)
     except MissingPriceError as error:
         notes.append(f"interface endpoint not priced: {error.key}")
     gateway_usd = Decimal(0) if service in GATEWAY_ENDPOINT_SERVICES else None

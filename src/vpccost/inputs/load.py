@@ -12,9 +12,11 @@ from pathlib import Path
 
 import pandas as pd
 
-from vpccost.catalog import Catalog, apply_overrides_file, load_pricing
 from vpccost.errors import InputError
 from vpccost.model.estate import Estate, build_estate
+from vpccost.pricing.catalog import Catalog
+from vpccost.pricing.load import load_pricing
+from vpccost.pricing.overrides import apply_overrides_file
 from vpccost.topology import Topology, load_topology
 from vpccost.traffic import Traffic, load_traffic
 

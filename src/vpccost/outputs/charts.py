@@ -23,9 +23,11 @@ from typing import Any, TypeVar
 import plotly.colors
 import plotly.graph_objects as go
 
-from vpccost.catalog import Catalog, tier_scale
 from vpccost.errors import MissingPriceError
 from vpccost.model.usage import Settings
+from vpccost.pricing.catalog import Catalog
+from vpccost.pricing.items import ITEMS
+from vpccost.pricing.tiers import tier_scale
 from vpccost.results import BreakEven, Comparison, DatedComparison, DesignResult, LineItem, ServiceAccess
 from vpccost.units import (
     HOURS_PER_MONTH,
@@ -65,25 +67,13 @@ _TO_REGION_SUFFIX = re.compile(r" \(to [a-z0-9-]+\)$")
 K = TypeVar("K", bound=Hashable)
 
 
-PATH_OF_ITEM_PREFIX: tuple[tuple[str, str], ...] = (
-    ("nat_gateway", "NAT gateway"),
-    ("regional_nat_gateway", "NAT gateway"),
-    ("public_ipv4", "NAT gateway"),
-    ("transit_gateway", "Transit gateway"),
-    ("vpc_peering", "VPC peering"),
-    ("vpc_endpoint", "Interface endpoint"),
-    ("nlb", "PrivateLink load balancer"),
-    ("data_transfer_internet", "Internet"),
-    ("data_transfer_inter_region", "Between regions"),
-    ("data_transfer_regional", "Within a region"),
-)
-"""The path a priced item belongs to, by the start of its catalog item name, for the Sankey's middle column."""
-
 PATH_COLOR = "rgba(143, 163, 191, 0.45)"
 
 
 def path_of(item: str) -> str:
-    return next((path for prefix, path in PATH_OF_ITEM_PREFIX if item.startswith(prefix)), "Other")
+    """The part of the network an item pays for (the registry says), for the Sankey's middle column."""
+    found = ITEMS.get(item)
+    return found.path if found is not None else "Other"
 
 
 def component_group(component: str) -> str:

@@ -14,8 +14,10 @@ from fractions import Fraction
 from typing import Any
 
 from vpccost._version import __version__
-from vpccost.catalog import Catalog, PriceChange, PriceEntry
 from vpccost.outputs.periods import utc_text
+from vpccost.pricing.catalog import Catalog
+from vpccost.pricing.diff import PriceChange
+from vpccost.pricing.snapshot import PriceEntry
 from vpccost.results import (
     BreakEven,
     Comparison,

@@ -18,9 +18,10 @@ import plotly.graph_objects as go
 import plotly.offline
 
 from vpccost._version import __version__
-from vpccost.catalog import PriceEntry, tier_scale
 from vpccost.outputs import charts
 from vpccost.outputs.files import write_text_atomically
+from vpccost.pricing.snapshot import PriceEntry
+from vpccost.pricing.tiers import tier_scale
 from vpccost.results import Comparison, DatedComparison, DesignResult, LineItem, ServiceAccess
 from vpccost.units import HOURS_PER_MONTH, cents_text, exact_arithmetic, format_decimal
 

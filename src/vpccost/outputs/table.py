@@ -12,8 +12,9 @@ from rich.markup import escape
 from rich.table import Table
 from rich.text import Text
 
-from vpccost.catalog import Catalog, PriceChange
 from vpccost.outputs.documents import breakeven_document
+from vpccost.pricing.catalog import Catalog
+from vpccost.pricing.diff import PriceChange
 from vpccost.results import BreakEven, Comparison, Forecast, Optimization
 from vpccost.units import cents_text, format_decimal
 

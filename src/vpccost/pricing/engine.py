@@ -11,15 +11,18 @@ import decimal
 from collections import defaultdict
 from decimal import Decimal
 
-from vpccost.catalog import Catalog, PriceEntry, split_into_tiers
 from vpccost.errors import MissingPriceError
 from vpccost.model.usage import DesignUsage, Meter
+from vpccost.pricing.catalog import Catalog
+from vpccost.pricing.items import DATA_TRANSFER_INTERNET_OUT_BYTES, ITEMS
+from vpccost.pricing.snapshot import PriceEntry
+from vpccost.pricing.tiers import split_into_tiers
 from vpccost.results import DesignResult, LineItem
 from vpccost.units import HOURS_PER_MONTH, exact_arithmetic, rounding_arithmetic
 
-INTERNET_EGRESS_ITEM = "data_transfer_internet_out_bytes"
-INTERNET_EGRESS_FREE_GB_PER_MONTH = Decimal(100)
-"""AWS's free internet egress, 100 GB/month aggregated over all regions (PRICING-FACTS §1, C2)."""
+FREE_TIER_ITEM = DATA_TRANSFER_INTERNET_OUT_BYTES
+INTERNET_EGRESS_FREE_GB_PER_MONTH = ITEMS[FREE_TIER_ITEM].free_gb_per_month or Decimal(0)
+"""AWS's free internet egress, 100 GB/month aggregated over all regions (the item registry records it)."""
 
 ALLOCATION_QUANTUM_EXPONENT = -12
 """Pro-rata shares of a tier are rounded to 1e-12 of a unit (or finer, to the tier quantity's own digits),
@@ -161,7 +164,7 @@ def _free_allowance(
     with rounding_arithmetic():
         scaled = INTERNET_EGRESS_FREE_GB_PER_MONTH * period_hours / HOURS_PER_MONTH
         remaining = scaled.quantize(Decimal("1E-12"), rounding=decimal.ROUND_FLOOR)
-    egress = [key for key in groups if key[0] == INTERNET_EGRESS_ITEM and key in entries]
+    egress = [key for key in groups if key[0] == FREE_TIER_ITEM and key in entries]
     egress.sort(key=lambda key: (-entries[key].flat_price_usd, key[1]))
     allowance = {}
     for key in egress:
