@@ -15,6 +15,7 @@ The rule (FLOWLOGS.md, "Counting each byte once") then says which observation co
 3. middlebox records (NAT gateway, TGW attachment, interface endpoint ENIs) are never matrix edges;
 4. traffic to an interface endpoint the inventory knows is attributed to `aws:<service>`;
 5. exact duplicates from overlapping (VPC- and subnet-level) flow logs count once;
+6. a record's local side is given by its `flow-direction`, else it is the address that belongs to the logged ENI;
 7. the initiator comes from TCP flags (SYN / SYN-ACK) or, without them, from the ports.
 
 The data is generated so that every rule is *decidable* from the files and the topology: without the `interfaces`
@@ -34,7 +35,7 @@ malformed lines (wrong field count); four record formats (the v2 default, a v3 c
 a v11 format with `interface-type` and next-hop fields).
 
 It is vectorised with numpy and written with pyarrow's CSV writer and zlib, so that 20 million records take a
-few minutes: `python -m vpccost.flowlogs.synthetic --records 20000000 --out DIR --seed 1`.
+few minutes: `python -m tests.support.synthetic_flowlogs --records 20000000 --out DIR --seed 1`.
 """
 
 from __future__ import annotations
@@ -1361,8 +1362,10 @@ def _malformed_line(number: int, fields: Sequence[str], body: bytes) -> str:
 
 
 def main(argv: Sequence[str] | None = None) -> int:
-    """`python -m vpccost.flowlogs.synthetic --records N --out DIR [--seed S] [--no-inventory]`."""
-    parser = argparse.ArgumentParser(prog="python -m vpccost.flowlogs.synthetic", description=__doc__.split("\n")[0])
+    """`python -m tests.support.synthetic_flowlogs --records N --out DIR [--seed S] [--no-inventory]`."""
+    parser = argparse.ArgumentParser(
+        prog="python -m tests.support.synthetic_flowlogs", description=__doc__.split("\n")[0]
+    )
     parser.add_argument("--records", type=int, default=SyntheticSpec.records, help="at least this many records")
     parser.add_argument("--out", type=Path, required=True, help="folder to write into")
     parser.add_argument("--seed", type=int, default=SyntheticSpec.seed)
