@@ -36,9 +36,16 @@ from typing import Any
 
 import duckdb
 
-from vpccost.flowlogs.synthetic import SyntheticSpec, generate
-
 REPO = Path(__file__).resolve().parents[1]
+
+# The generator is test data and lives with the tests (tests/support/), not in the package. Run as
+# `python benchmarks/bench_flowlogs.py`, only benchmarks/ is on the import path: add the repository root so that
+# `tests.support` imports.
+if str(REPO) not in sys.path:
+    sys.path.insert(0, str(REPO))
+
+from tests.support.synthetic_flowlogs import SyntheticSpec, generate  # noqa: E402
+
 GIB = 2**30
 GOAL_BARE_RATIO = 2.0
 GOAL_READER_RATIO = 20.0

@@ -19,6 +19,7 @@ import pyarrow as pa
 import pytest
 from botocore.stub import Stubber  # type: ignore[import-untyped,unused-ignore]
 
+from tests.support.synthetic_flowlogs import generate
 from vpccost.athena import (
     DOCUMENTED_COLUMNS,
     DOCUMENTED_TABLE,
@@ -34,7 +35,6 @@ from vpccost.athena import (
 from vpccost.flowlogs.records import RecordReader
 from vpccost.flowlogs.sources import fetch, list_sources
 from vpccost.flowlogs.sql import FLOW_ROW_COLUMNS, flow_rows_sql
-from vpccost.flowlogs.synthetic import generate
 
 INTEGER_COLUMNS = {"traffic_path", "records", "packets", "bytes", "duplicate_records", "duplicate_bytes"}
 INTEGER_COLUMNS |= {"first_start", "last_end"}

@@ -1,7 +1,7 @@
 """`vpccost flowlogs aggregate` on generated estates gives the generator's ground truth, byte for byte.
 
 The ground truth comes from the generated connections and FLOWLOGS.md's counting rule, never from the
-aggregator (see `vpccost.flowlogs.synthetic`). Estates with and without the `interfaces` inventory: without it,
+aggregator (see `tests.support.synthetic_flowlogs`). Estates with and without the `interfaces` inventory: without it,
 middleboxes are known from `interface-type` or address translation and the local side from `flow-direction`.
 """
 
@@ -16,8 +16,8 @@ from typing import Any
 import pytest
 from typer.testing import CliRunner
 
+from tests.support.synthetic_flowlogs import SyntheticFlowLogs, generate
 from vpccost.cli import app
-from vpccost.flowlogs.synthetic import SyntheticFlowLogs, generate
 
 
 def aggregate_command_exists() -> bool:

@@ -7,8 +7,8 @@ from pathlib import Path
 import pyarrow as pa
 import pytest
 
+from tests.support.synthetic_flowlogs import generate
 from vpccost.flowlogs import aggregate_flowlogs, staging
-from vpccost.flowlogs.synthetic import generate
 
 
 @pytest.mark.parametrize("inventory", [True, False])

@@ -14,7 +14,7 @@ from pathlib import Path
 
 import pytest
 
-from vpccost.flowlogs.synthetic import FORMATS, SyntheticFlowLogs, generate
+from tests.support.synthetic_flowlogs import FORMATS, SyntheticFlowLogs, generate
 from vpccost.topology import load_topology
 
 S3_KEY = re.compile(
