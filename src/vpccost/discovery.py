@@ -11,28 +11,24 @@ kept, and `Discovery.warnings` says what is missing. Credentials are never logge
 Usage (network and credentials needed; the tests run against a moto server):
 
     found = discover("prod-readonly", role_arns=["arn:aws:iam::222222222222:role/audit"], regions=["us-east-1"])
-    write_topology(found.topology, Path("topology.yaml"))
+    write_topology(found.topology, Path("topology.yaml"))  # from vpccost.topology
 """
 
 from __future__ import annotations
 
 import ipaddress
-import json
 import re
 import threading
 from collections.abc import Callable, Iterable, Sequence
 from concurrent.futures import ThreadPoolExecutor
 from dataclasses import dataclass, field
-from pathlib import Path
 from typing import Any, get_args
 
 import boto3  # type: ignore[import-untyped,unused-ignore]
-import yaml
 from botocore.config import Config  # type: ignore[import-untyped,unused-ignore]
 from botocore.exceptions import BotoCoreError, ClientError  # type: ignore[import-untyped,unused-ignore]
 from pydantic import ValidationError
 
-from vpccost.files import write_text_atomically
 from vpccost.regions import az_id_region, is_region
 from vpccost.topology import (
     AttachmentType,
@@ -209,29 +205,6 @@ def discover(
         accounts=sorted({view.account for view in read}),
         regions_read=len(read),
     )
-
-
-def topology_yaml(topology: Topology, *, comment: str | None = None) -> str:
-    """The topology as YAML: fields in the model's order, defaults left out, every list sorted by id."""
-    text = yaml.safe_dump(_document(topology), sort_keys=False, allow_unicode=True, width=120)
-    header = "".join(f"# {line}\n" for line in comment.splitlines()) if comment else ""
-    return header + text
-
-
-def topology_json(topology: Topology) -> str:
-    return json.dumps(_document(topology), indent=2) + "\n"
-
-
-def write_topology(topology: Topology, path: Path, *, comment: str | None = None) -> None:
-    """Write the topology whole or not at all; `.json` writes JSON, anything else YAML."""
-    json_file = path.suffix.lower() == ".json"
-    write_text_atomically(path, topology_json(topology) if json_file else topology_yaml(topology, comment=comment))
-
-
-def _document(topology: Topology) -> dict[str, Any]:
-    document: dict[str, Any] = topology.model_dump(mode="json", exclude_defaults=True)
-    document.setdefault("vpcs", [])
-    return document
 
 
 class _Counter:
