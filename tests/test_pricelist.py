@@ -17,9 +17,7 @@ import pytest
 from botocore.stub import Stubber  # type: ignore[import-untyped,unused-ignore]
 
 import vpccost
-from vpccost.catalog import PriceEntry, Tier
-from vpccost.errors import InputError
-from vpccost.pricelist import (
+from vpccost.aws.pricelist import (
     ITEMS,
     Query,
     fetch_snapshot,
@@ -27,6 +25,8 @@ from vpccost.pricelist import (
     plan_queries,
     snapshot_from_offer_files,
 )
+from vpccost.catalog import PriceEntry, Tier
+from vpccost.errors import InputError
 
 PUBLISHED = "2026-11-20T18:32:11Z"
 TERM = "JRTCKXETXF"

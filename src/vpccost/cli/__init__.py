@@ -22,6 +22,7 @@ import typer
 from botocore.exceptions import BotoCoreError, ClientError  # type: ignore[import-untyped,unused-ignore]
 from rich.console import Console
 
+from vpccost.aws.pricelist import fetch_snapshot, pricing_client, snapshot_from_offer_files, write_snapshot
 from vpccost.catalog import Catalog, Snapshot, diff_catalogs, load_pricing
 from vpccost.compare import compare as compare_designs
 from vpccost.errors import InputError, VpccostError
@@ -31,7 +32,6 @@ from vpccost.forecasting import forecast
 from vpccost.outputs import _price_entry, comparison_document, forecast_document, line_items_csv, periods_csv
 from vpccost.parquet import write_parquet
 from vpccost.periods import Period, period_of
-from vpccost.pricelist import fetch_snapshot, pricing_client, snapshot_from_offer_files, write_snapshot
 from vpccost.regions import is_region
 from vpccost.report_html import write_html
 from vpccost.table import render_comparison, render_forecast, render_price_changes, render_pricing
