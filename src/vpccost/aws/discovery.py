@@ -2,11 +2,12 @@
 and region asked for, merged into one `Topology`.
 
 Each account is reached through a boto3 session (a profile, the default credentials, or a role assumed with
-`sts:AssumeRole`); each region is read with the `ec2:Describe…` calls listed in `READ_ONLY_ACTIONS`, every list
-paginated and every call retried in botocore's standard mode. Objects seen from two accounts (a shared VPC, a
-peering between accounts, a transit gateway attachment seen by the TGW owner and by the attacher) are merged by
-id (`vpccost.aws.discovery_merge`). A call that fails (access denied, a region not enabled) costs only what it
-would have read: the rest is kept, and `Discovery.warnings` says what is missing. Credentials are never logged.
+`sts:AssumeRole`: `vpccost.aws.clients.account_sessions`); each region is read with the `ec2:Describe…` calls
+listed in `READ_ONLY_ACTIONS`, every list paginated and every call retried in botocore's standard mode. Objects
+seen from two accounts (a shared VPC, a peering between accounts, a transit gateway attachment seen by the TGW
+owner and by the attacher) are merged by id (`vpccost.aws.discovery_merge`). A call that fails (access denied, a
+region not enabled) costs only what it would have read: the rest is kept, and `Discovery.warnings` says what is
+missing. Credentials are never logged.
 
 Usage (network and credentials needed; the tests run against a moto server):
 
@@ -23,17 +24,12 @@ from concurrent.futures import ThreadPoolExecutor
 from dataclasses import dataclass
 from typing import Any
 
-import boto3  # type: ignore[import-untyped,unused-ignore]
-from botocore.config import Config  # type: ignore[import-untyped,unused-ignore]
 from botocore.exceptions import BotoCoreError, ClientError  # type: ignore[import-untyped,unused-ignore]
 
+from vpccost.aws.clients import DISCOVERY_CONFIG, AccountSession, account_sessions, error_reason, home_region
 from vpccost.aws.discovery_merge import RegionView, TopologyBuilder, balancer_arns
 from vpccost.regions import is_region
 from vpccost.topology import Topology
-
-ROLE_SESSION_NAME = "vpccost-discover"
-RETRY_CONFIG = Config(retries={"mode": "standard", "max_attempts": 10}, user_agent_extra="vpccost-discover")
-"""Standard retry mode: throttling and transient errors are retried with backoff, up to 10 attempts."""
 
 REGION_STEPS: tuple[tuple[str, str, bool], ...] = (
     # (operation, result key, paginated?) read in each account and region, in this order
@@ -96,13 +92,6 @@ class Discovery:
         return self.regions_read > 0
 
 
-@dataclass
-class _Account:
-    account: str
-    label: str
-    session: Any
-
-
 def discover(
     *sources: Any,
     role_arns: Sequence[str] = (),
@@ -119,12 +108,12 @@ def discover(
     inventory lists middleboxes (NAT gateways, endpoints, TGW attachments, load balancers), which flow-log
     aggregation must recognise; `workload_interfaces` adds every other ENI (large estates have many)."""
     warnings: list[str] = []
-    accounts = _accounts(sources, role_arns, warnings)
-    jobs: list[tuple[_Account, str, Any, Any]] = []
+    accounts = account_sessions(sources, role_arns, warnings)
+    jobs: list[tuple[AccountSession, str, Any, Any]] = []
     for account in accounts:
         for region in _regions(account, regions, warnings):
-            ec2 = account.session.client("ec2", region_name=region, config=RETRY_CONFIG)
-            elbv2 = account.session.client("elbv2", region_name=region, config=RETRY_CONFIG)
+            ec2 = account.session.client("ec2", region_name=region, config=DISCOVERY_CONFIG)
+            elbv2 = account.session.client("elbv2", region_name=region, config=DISCOVERY_CONFIG)
             jobs.append((account, region, ec2, elbv2))
     counter = _Counter(len(jobs) * len(REGION_STEPS), progress)
     with ThreadPoolExecutor(max_workers=max(1, max_workers)) as pool:
@@ -160,60 +149,14 @@ class _Counter:
             self.callback(self.done, self.total, what)
 
 
-def _accounts(sources: Sequence[Any], role_arns: Sequence[str], warnings: list[str]) -> list[_Account]:
-    """One session per account, each with its account id; a source that cannot be used becomes a warning."""
-    sessions: list[tuple[str, Any]] = []
-    for source in sources:
-        if isinstance(source, str):
-            try:
-                sessions.append((f"profile {source}", boto3.Session(profile_name=source)))
-            except BotoCoreError as error:
-                warnings.append(f"profile {source}: cannot be used ({error})")
-        else:
-            sessions.append(("session", source))
-    if not sources and not role_arns:
-        sessions.append(("default credentials", boto3.Session()))
-    base = sessions[0][1] if sessions else boto3.Session()
-    for role_arn in role_arns:
-        try:
-            sts = base.client("sts", region_name=_home_region(base), config=RETRY_CONFIG)
-            credentials = sts.assume_role(RoleArn=role_arn, RoleSessionName=ROLE_SESSION_NAME)["Credentials"]
-        except (BotoCoreError, ClientError) as error:
-            warnings.append(f"role {role_arn}: AssumeRole failed: {_reason(error)}")
-            continue
-        session = boto3.Session(
-            aws_access_key_id=credentials["AccessKeyId"],
-            aws_secret_access_key=credentials["SecretAccessKey"],
-            aws_session_token=credentials["SessionToken"],
-            region_name=base.region_name,
-        )
-        sessions.append((f"role {role_arn}", session))
-    accounts: list[_Account] = []
-    for label, session in sessions:
-        try:
-            sts = session.client("sts", region_name=_home_region(session), config=RETRY_CONFIG)
-            account = str(sts.get_caller_identity()["Account"])
-        except (BotoCoreError, ClientError) as error:
-            warnings.append(f"{label}: GetCallerIdentity failed, account not read: {_reason(error)}")
-            continue
-        if any(known.account == account for known in accounts):
-            continue  # the same account through two sources: read it once
-        accounts.append(_Account(account=account, label=label, session=session))
-    return accounts
-
-
-def _home_region(session: Any) -> str:
-    return str(session.region_name or "us-east-1")
-
-
-def _regions(account: _Account, wanted: Sequence[str] | None, warnings: list[str]) -> list[str]:
+def _regions(account: AccountSession, wanted: Sequence[str] | None, warnings: list[str]) -> list[str]:
     if wanted is not None:
         return list(dict.fromkeys(wanted))
     try:
-        ec2 = account.session.client("ec2", region_name=_home_region(account.session), config=RETRY_CONFIG)
+        ec2 = account.session.client("ec2", region_name=home_region(account.session), config=DISCOVERY_CONFIG)
         listed = [region["RegionName"] for region in ec2.describe_regions(AllRegions=False)["Regions"]]
     except (BotoCoreError, ClientError) as error:
-        warnings.append(f"{account.account}: DescribeRegions failed, account not read: {_reason(error)}")
+        warnings.append(f"{account.account}: DescribeRegions failed, account not read: {error_reason(error)}")
         return []
     unknown = sorted(region for region in listed if not is_region(region))
     if unknown:
@@ -233,13 +176,15 @@ def _read_region(account: str, region: str, ec2: Any, elbv2: Any, counter: _Coun
         except ClientError as error:
             code = error.response.get("Error", {}).get("Code", "")
             if code in REGION_FAILURE_CODES:
-                view.warnings.append(f"{account} {region}: region not read: {operation} failed: {_reason(error)}")
+                view.warnings.append(f"{account} {region}: region not read: {operation} failed: {error_reason(error)}")
                 for _ in REGION_STEPS[index:]:
                     counter.step(f"{account} {region}")
                 return view
-            view.warnings.append(f"{account} {region}: {operation} failed, {_missing(operation)}: {_reason(error)}")
+            view.warnings.append(
+                f"{account} {region}: {operation} failed, {_missing(operation)}: {error_reason(error)}"
+            )
         except BotoCoreError as error:
-            view.warnings.append(f"{account} {region}: region not read: {operation} failed: {_reason(error)}")
+            view.warnings.append(f"{account} {region}: region not read: {operation} failed: {error_reason(error)}")
             for _ in REGION_STEPS[index:]:
                 counter.step(f"{account} {region}")
             return view
@@ -255,7 +200,7 @@ def _read_region(account: str, region: str, ec2: Any, elbv2: Any, counter: _Coun
         except (BotoCoreError, ClientError) as error:
             view.warnings.append(
                 f"{account} {region}: DescribeLoadBalancers failed, the VPCs behind endpoint services are "
-                f"unknown: {_reason(error)}"
+                f"unknown: {error_reason(error)}"
             )
     return view
 
@@ -268,14 +213,6 @@ def _call(client: Any, operation: str, key: str, paginated: bool) -> list[dict[s
     for page in client.get_paginator(method).paginate():
         items.extend(page.get(key, []))
     return items
-
-
-def _reason(error: BaseException) -> str:
-    """The error's code and message; botocore's messages name the action and principal, never secrets."""
-    if isinstance(error, ClientError):
-        details = error.response.get("Error", {})
-        return f"{details.get('Code', 'error')}: {details.get('Message', '')}".rstrip(": ")
-    return str(error)
 
 
 def _missing(operation: str) -> str:

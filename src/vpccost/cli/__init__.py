@@ -22,7 +22,8 @@ import typer
 from botocore.exceptions import BotoCoreError, ClientError  # type: ignore[import-untyped,unused-ignore]
 from rich.console import Console
 
-from vpccost.aws.pricelist import fetch_snapshot, pricing_client, snapshot_from_offer_files, write_snapshot
+from vpccost.aws.clients import pricing_client
+from vpccost.aws.pricelist import fetch_snapshot, snapshot_from_offer_files, write_snapshot
 from vpccost.catalog import Catalog, Snapshot, diff_catalogs, load_pricing
 from vpccost.compare import compare as compare_designs
 from vpccost.errors import InputError, VpccostError
