@@ -11,8 +11,11 @@ missing. Credentials are never logged.
 
 Usage (network and credentials needed; the tests run against a moto server):
 
+    from vpccost.aws.discovery import discover
+    from vpccost.topology import write_topology
+
     found = discover("prod-readonly", role_arns=["arn:aws:iam::222222222222:role/audit"], regions=["us-east-1"])
-    write_topology(found.topology, Path("topology.yaml"))  # from vpccost.topology
+    write_topology(found.topology, Path("topology.yaml"))
 """
 
 from __future__ import annotations
