@@ -20,7 +20,7 @@ import pytest
 from botocore.stub import Stubber  # type: ignore[import-untyped,unused-ignore]
 
 from tests.support.synthetic_flowlogs import generate
-from vpccost.athena import (
+from vpccost.aws.athena import (
     DOCUMENTED_COLUMNS,
     DOCUMENTED_TABLE,
     AthenaQueryError,
@@ -347,7 +347,7 @@ class DuckDbAthenaClient(DuckDbAsAthena):
 
 
 def test_the_athena_path_gives_the_local_matrix_and_the_ground_truth(tmp_path: Path) -> None:
-    from vpccost.athena import aggregate_athena
+    from vpccost.aws.athena import aggregate_athena
     from vpccost.flowlogs import aggregate_flowlogs
 
     estate = generate(tmp_path, records=3000, seed=5, hours=0.5, malformed_lines=0, double_space_lines=0)

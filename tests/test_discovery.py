@@ -30,8 +30,8 @@ import boto3  # type: ignore[import-untyped,unused-ignore]
 import pytest
 import yaml
 
-from vpccost.discovery import READ_ONLY_ACTIONS, REGION_STEPS, Discovery, discover, topology_yaml, write_topology
-from vpccost.topology import Topology, Vpc, load_topology
+from vpccost.aws.discovery import READ_ONLY_ACTIONS, REGION_STEPS, Discovery, discover
+from vpccost.topology import Topology, Vpc, load_topology, topology_yaml, write_topology
 
 from .conftest import REPO, run_cli, run_json
 

@@ -17,8 +17,7 @@ import pytest
 from botocore.stub import Stubber  # type: ignore[import-untyped,unused-ignore]
 
 import vpccost
-from vpccost.errors import InputError
-from vpccost.pricelist import (
+from vpccost.aws.pricelist import (
     ITEMS,
     Query,
     fetch_snapshot,
@@ -26,6 +25,7 @@ from vpccost.pricelist import (
     plan_queries,
     snapshot_from_offer_files,
 )
+from vpccost.errors import InputError
 from vpccost.pricing.snapshot import PriceEntry, Tier
 from vpccost.pricing.tiers import tiered_cost_usd
 

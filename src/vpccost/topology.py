@@ -1,4 +1,4 @@
-"""The topology: accounts and VPCs, from a YAML or JSON file (optional for `compare`).
+"""The topology: accounts and VPCs, read from a YAML or JSON file (optional for `compare`) and written back as one.
 
 Beside the VPCs it may record the existing connectivity — route tables, NAT gateways, VPC endpoints, peering
 connections, transit gateways and flow logs — as `vpccost discover` finds it in AWS, so that the estate as it
@@ -10,11 +10,13 @@ from __future__ import annotations
 
 import functools
 import ipaddress
+import json
 import re
 from collections import Counter
 from pathlib import Path
 from typing import Annotated, Any, Literal
 
+import yaml
 from pydantic import (
     AfterValidator,
     BaseModel,
@@ -27,6 +29,7 @@ from pydantic import (
 )
 
 from vpccost.datafiles import validate_document
+from vpccost.outputs.files import write_text_atomically
 from vpccost.regions import az_id_region, is_region
 
 Network = ipaddress.IPv4Network | ipaddress.IPv6Network
@@ -566,6 +569,30 @@ class Topology(BaseModel):
 def load_topology(path: str | Path) -> Topology:
     """Read and validate a topology file (YAML or JSON). Errors name the file, line and field."""
     return validate_document(Topology, Path(path))
+
+
+def topology_yaml(topology: Topology, *, comment: str | None = None) -> str:
+    """The topology as YAML: fields in the model's order, defaults left out, lists in the topology's order
+    (discovery sorts them by id)."""
+    text = yaml.safe_dump(_document(topology), sort_keys=False, allow_unicode=True, width=120)
+    header = "".join(f"# {line}\n" for line in comment.splitlines()) if comment else ""
+    return header + text
+
+
+def topology_json(topology: Topology) -> str:
+    return json.dumps(_document(topology), indent=2) + "\n"
+
+
+def write_topology(topology: Topology, path: Path, *, comment: str | None = None) -> None:
+    """Write the topology whole or not at all; `.json` writes JSON, anything else YAML."""
+    json_file = path.suffix.lower() == ".json"
+    write_text_atomically(path, topology_json(topology) if json_file else topology_yaml(topology, comment=comment))
+
+
+def _document(topology: Topology) -> dict[str, Any]:
+    document: dict[str, Any] = topology.model_dump(mode="json", exclude_defaults=True)
+    document.setdefault("vpcs", [])
+    return document
 
 
 def duplicate_vpc_index(vpcs: list[Vpc]) -> int | None:

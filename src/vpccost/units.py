@@ -10,6 +10,7 @@ from __future__ import annotations
 import decimal
 from collections.abc import Iterator
 from contextlib import contextmanager
+from datetime import datetime
 from decimal import Decimal
 from fractions import Fraction
 
@@ -93,3 +94,11 @@ def fraction_to_decimal(value: Fraction) -> Decimal:
 def fraction_text(value: Fraction) -> str:
     """A fraction as decimal text (see `fraction_to_decimal`)."""
     return format_decimal(fraction_to_decimal(value))
+
+
+def utc_text(moment: datetime) -> str:
+    """A UTC moment as `YYYY-MM-DDTHH:mm:ssZ` (the FOCUS format)."""
+    offset = moment.utcoffset()
+    if offset is None or offset.total_seconds() != 0:
+        raise ValueError(f"not a UTC moment: {moment.isoformat()}")
+    return moment.strftime("%Y-%m-%dT%H:%M:%SZ")

@@ -21,6 +21,8 @@ import typer
 from botocore.exceptions import BotoCoreError, ClientError  # type: ignore[import-untyped,unused-ignore]
 from rich.console import Console
 
+from vpccost.aws.clients import pricing_client
+from vpccost.aws.pricelist import fetch_snapshot, snapshot_from_offer_files, write_snapshot
 from vpccost.compare import compare as compare_designs
 from vpccost.errors import InputError, VpccostError
 from vpccost.forecasting import forecast
@@ -33,7 +35,6 @@ from vpccost.outputs.periods import period_of
 from vpccost.outputs.report_html import write_html
 from vpccost.outputs.table import render_comparison, render_forecast, render_price_changes, render_pricing
 from vpccost.outputs.xlsx import write_xlsx
-from vpccost.pricelist import fetch_snapshot, pricing_client, snapshot_from_offer_files, write_snapshot
 from vpccost.pricing.catalog import Catalog
 from vpccost.pricing.diff import diff_catalogs
 from vpccost.pricing.load import load_pricing

@@ -6,7 +6,8 @@ from typing import Annotated
 
 import typer
 
-from vpccost.athena import DOCUMENTED_TABLE, aggregate_athena, athena_client
+from vpccost.aws.athena import DOCUMENTED_TABLE, aggregate_athena
+from vpccost.aws.clients import athena_client
 from vpccost.cli import _run
 from vpccost.cli.flowlogs import (
     EndTimeOption,

@@ -9,9 +9,10 @@ import typer
 from rich.console import Console
 from rich.progress import BarColumn, MofNCompleteColumn, Progress, TextColumn, TimeElapsedColumn
 
+from vpccost.aws.discovery import Discovery, ProgressCallback, discover
 from vpccost.cli import OutputOption, _emit, app
-from vpccost.discovery import Discovery, ProgressCallback, discover, topology_json, topology_yaml
 from vpccost.regions import is_region
+from vpccost.topology import topology_json, topology_yaml
 
 
 @app.command(

@@ -12,12 +12,12 @@ import typer
 from rich.console import Console
 from rich.progress import BarColumn, Progress, TaskProgressColumn, TextColumn, TimeRemainingColumn
 
+from vpccost.aws.clients import s3_client_for
 from vpccost.cli import _emit, _run, app
 from vpccost.flowlogs import FlowLogAggregate, aggregate_flowlogs
 from vpccost.flowlogs import Progress as ProgressHooks
 from vpccost.flowlogs.aggregate import parse_window
 from vpccost.flowlogs.formats import parse_log_format
-from vpccost.flowlogs.sources import s3_client_for
 
 flowlogs_app = typer.Typer(help="Turn VPC Flow Logs into a traffic matrix.", no_args_is_help=True)
 app.add_typer(flowlogs_app, name="flowlogs")

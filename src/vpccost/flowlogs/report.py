@@ -9,8 +9,7 @@ from datetime import UTC, datetime
 from decimal import Decimal
 from typing import Any
 
-from vpccost.outputs.periods import utc_text
-from vpccost.units import BYTES_PER_GB, format_decimal
+from vpccost.units import BYTES_PER_GB, format_decimal, utc_text
 
 SKIP_REASONS: tuple[str, ...] = (
     "malformed",

@@ -151,7 +151,7 @@ def fetch(source: Source, s3_client: Any | None = None) -> bytes:
             return source.path.read_bytes()
         except OSError as error:
             raise InputError(f"cannot read the file: {error.strerror}", source=source.name) from None
-    client = s3_client or s3_client_for()
+    client = s3_client or _default_s3_client()
     response = client.get_object(Bucket=source.bucket, Key=source.key)
     data: bytes = response["Body"].read()
     return data
@@ -290,7 +290,7 @@ def _list_s3(url: str, client: Any | None) -> list[tuple[Source, bool]]:
     bucket, _, prefix = url.removeprefix("s3://").partition("/")
     if not bucket:
         raise InputError("an S3 location is s3://bucket/prefix", source=url)
-    client = client or s3_client_for()
+    client = client or _default_s3_client()
     found = []
     for page in client.get_paginator("list_objects_v2").paginate(Bucket=bucket, Prefix=prefix):
         for item in page.get("Contents", []):
@@ -304,13 +304,11 @@ def _list_s3(url: str, client: Any | None) -> list[tuple[Source, bool]]:
     return found
 
 
-def s3_client_for(profile: str | None = None) -> Any:
-    """An S3 client from boto3's usual credential chain, retrying throttled calls (standard mode)."""
-    import boto3  # type: ignore[import-untyped,unused-ignore]
-    from botocore.config import Config  # type: ignore[import-untyped,unused-ignore]
+def _default_s3_client() -> Any:
+    """`vpccost.aws.clients.s3_client_for()`, imported here so that boto3 is loaded only when S3 is read."""
+    from vpccost.aws.clients import s3_client_for
 
-    session = boto3.Session(profile_name=profile) if profile else boto3.Session()
-    return session.client("s3", config=Config(retries={"mode": "standard", "max_attempts": 8}))
+    return s3_client_for()
 
 
 FetchFunction = Callable[[Source], bytes]

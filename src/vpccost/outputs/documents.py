@@ -14,7 +14,6 @@ from fractions import Fraction
 from typing import Any
 
 from vpccost._version import __version__
-from vpccost.outputs.periods import utc_text
 from vpccost.pricing.catalog import Catalog
 from vpccost.pricing.diff import PriceChange
 from vpccost.pricing.snapshot import PriceEntry
@@ -28,7 +27,7 @@ from vpccost.results import (
     Optimization,
     ServiceAccess,
 )
-from vpccost.units import format_decimal, format_usd, fraction_text, fraction_to_decimal
+from vpccost.units import format_decimal, format_usd, fraction_text, fraction_to_decimal, utc_text
 
 LINE_ITEM_FIELDS = LineItem._fields
 MONEY_FIELDS = frozenset({"rate_usd", "cost_usd"})

@@ -48,12 +48,11 @@ from decimal import Decimal
 import pandas as pd
 
 from vpccost.errors import InputError
-from vpccost.outputs.periods import utc_text
 from vpccost.outputs.text import neutralize_formula
 from vpccost.pricing.snapshot import ANY_REGION, PriceEntry
 from vpccost.regions import region_name
 from vpccost.results import Comparison, DatedComparison, DesignResult, LineItem
-from vpccost.units import format_decimal, format_usd
+from vpccost.units import format_decimal, format_usd, utc_text
 
 FOCUS_VERSION = "1.2"
 

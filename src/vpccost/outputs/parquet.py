@@ -19,9 +19,8 @@ import pyarrow.parquet as pq
 from vpccost._version import __version__
 from vpccost.errors import VpccostError
 from vpccost.outputs.files import write_atomically
-from vpccost.outputs.periods import utc_text
 from vpccost.results import DatedComparison, LineItem
-from vpccost.units import format_decimal
+from vpccost.units import format_decimal, utc_text
 
 DECIMAL128_MAX_PRECISION = 38
 DECIMAL_COLUMNS = ("quantity", "rate_usd", "cost_usd")

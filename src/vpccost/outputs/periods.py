@@ -17,14 +17,6 @@ from vpccost.units import HOURS_PER_MONTH
 MAX_YEAR = 9999
 
 
-def utc_text(moment: datetime) -> str:
-    """A UTC moment as `YYYY-MM-DDTHH:mm:ssZ` (the FOCUS format)."""
-    offset = moment.utcoffset()
-    if offset is None or offset.total_seconds() != 0:
-        raise ValueError(f"not a UTC moment: {moment.isoformat()}")
-    return moment.strftime("%Y-%m-%dT%H:%M:%SZ")
-
-
 def month_start(day: date) -> datetime:
     return datetime(day.year, day.month, 1, tzinfo=UTC)
 

@@ -24,7 +24,6 @@ from decimal import Decimal, InvalidOperation
 from pathlib import Path
 from typing import Any, Protocol
 
-import boto3  # type: ignore[import-untyped,unused-ignore]
 import botocore.exceptions  # type: ignore[import-untyped,unused-ignore]
 
 from vpccost.errors import InputError
@@ -589,14 +588,6 @@ def _read_offer_csv(path: Path, stream: Any, index: _OfferIndex) -> None:
             }
     except csv.Error as error:
         raise InputError(f"invalid CSV: {error}", source=str(path), line=reader.line_num) from None
-
-
-def pricing_client(profile: str | None = None) -> PricingClient:
-    """The Price List API client (its endpoint is in us-east-1), from the default credential chain or a
-    named profile. Credentials are never logged."""
-    session = boto3.Session(profile_name=profile)
-    client: PricingClient = session.client("pricing", region_name="us-east-1")
-    return client
 
 
 def write_snapshot(snapshot: Snapshot, directory: Path) -> Path:

@@ -25,9 +25,9 @@ from datetime import UTC, date, datetime
 from pathlib import Path
 from typing import Any
 
-import boto3  # type: ignore[import-untyped,unused-ignore]
 import pyarrow as pa
 
+from vpccost.aws.clients import athena_client
 from vpccost.errors import InputError, VpccostError
 from vpccost.flowlogs.aggregate import FlowLogAggregate, parse_window
 from vpccost.flowlogs.counting import count_flows
@@ -113,12 +113,6 @@ class AthenaResult:
     query_id: str
     sql: str
     data_scanned_bytes: int | None
-
-
-def athena_client(region: str | None = None, profile: str | None = None) -> Any:
-    """A boto3 Athena client from the usual credential chain (`profile` or `AWS_PROFILE`, environment, …)."""
-    session = boto3.Session(profile_name=profile, region_name=region)
-    return session.client("athena")
 
 
 def table_schema(client: Any, database: str, table: str, *, catalog: str = "AwsDataCatalog") -> TableSchema:

@@ -1,38 +1,27 @@
-"""Discover the topology from AWS, read-only: VPCs, subnets and the connectivity between them, in every account
-and region asked for, merged into one `Topology`.
+"""Region views merged into one `Topology`: what `vpccost.aws.discovery` read, account by account and region
+by region, becomes one estate.
 
-Each account is reached through a boto3 session (a profile, the default credentials, or a role assumed with
-`sts:AssumeRole`); each region is read with the `ec2:Describe…` calls listed in `READ_ONLY_ACTIONS`, every list
-paginated and every call retried in botocore's standard mode. Objects seen from two accounts (a shared VPC, a
-peering between accounts, a transit gateway attachment seen by the TGW owner and by the attacher) are merged by
-id. A call that fails (access denied, a region not enabled) costs only what it would have read: the rest is
-kept, and `Discovery.warnings` says what is missing. Credentials are never logged.
-
-Usage (network and credentials needed; the tests run against a moto server):
-
-    found = discover("prod-readonly", role_arns=["arn:aws:iam::222222222222:role/audit"], regions=["us-east-1"])
-    write_topology(found.topology, Path("topology.yaml"))
+Objects are merged by id: the first view, in account then region order, gives each object; lists inside an object
+are united (a TGW attachment's subnets, seen by the TGW owner and by the attacher). Only live objects are kept:
+NAT gateways, transit gateways and attachments in `LIVE_STATES`, peerings in `KEPT_PEERING_STATUSES`, endpoints
+not deleted, failed, rejected or expired. Subnets outside an Availability Zone of their region (Local and
+Wavelength Zones) are left out, and so are the references to them. An ENI is a middlebox when a NAT gateway or an
+endpoint names it, or by its InterfaceType and description (`INTERFACE_TYPES`); other ENIs are kept only when
+workload interfaces are asked for. Objects are sorted by id and routes by destination, so two runs over the same
+estate give the same topology. What cannot be kept (an unknown route target, endpoint type or attachment kind;
+an object the topology model refuses) becomes a warning, never an error.
 """
 
 from __future__ import annotations
 
 import ipaddress
-import json
 import re
-import threading
-from collections.abc import Callable, Iterable, Sequence
-from concurrent.futures import ThreadPoolExecutor
+from collections.abc import Callable, Iterable
 from dataclasses import dataclass, field
-from pathlib import Path
 from typing import Any, get_args
 
-import boto3  # type: ignore[import-untyped,unused-ignore]
-import yaml
-from botocore.config import Config  # type: ignore[import-untyped,unused-ignore]
-from botocore.exceptions import BotoCoreError, ClientError  # type: ignore[import-untyped,unused-ignore]
 from pydantic import ValidationError
 
-from vpccost.outputs.files import write_text_atomically
 from vpccost.regions import az_id_region, is_region
 from vpccost.topology import (
     AttachmentType,
@@ -49,51 +38,6 @@ from vpccost.topology import (
     TransitGatewayAttachment,
     Vpc,
 )
-
-ROLE_SESSION_NAME = "vpccost-discover"
-RETRY_CONFIG = Config(retries={"mode": "standard", "max_attempts": 10}, user_agent_extra="vpccost-discover")
-"""Standard retry mode: throttling and transient errors are retried with backoff, up to 10 attempts."""
-
-REGION_STEPS: tuple[tuple[str, str, bool], ...] = (
-    # (operation, result key, paginated?) read in each account and region, in this order
-    ("DescribeAvailabilityZones", "AvailabilityZones", False),
-    ("DescribeVpcs", "Vpcs", True),
-    ("DescribeSubnets", "Subnets", True),
-    ("DescribeRouteTables", "RouteTables", True),
-    ("DescribeNatGateways", "NatGateways", True),
-    ("DescribeVpcEndpoints", "VpcEndpoints", True),
-    ("DescribeVpcEndpointServiceConfigurations", "ServiceConfigurations", True),
-    ("DescribeVpcPeeringConnections", "VpcPeeringConnections", True),
-    ("DescribeTransitGateways", "TransitGateways", True),
-    ("DescribeTransitGatewayAttachments", "TransitGatewayAttachments", True),
-    ("DescribeTransitGatewayVpcAttachments", "TransitGatewayVpcAttachments", True),
-    ("DescribeTransitGatewayPeeringAttachments", "TransitGatewayPeeringAttachments", True),
-    ("DescribeNetworkInterfaces", "NetworkInterfaces", True),
-    ("DescribeFlowLogs", "FlowLogs", True),
-)
-
-READ_ONLY_ACTIONS: tuple[str, ...] = (
-    "sts:GetCallerIdentity",
-    "sts:AssumeRole",
-    "ec2:DescribeRegions",
-    *(f"ec2:{operation}" for operation, _, _ in REGION_STEPS),
-    "elasticloadbalancing:DescribeLoadBalancers",
-)
-"""Every AWS action `discover` calls (README lists them for the IAM policy). The last one only runs where the
-account publishes PrivateLink endpoint services, to find the VPC behind each service's load balancer."""
-
-REGION_FAILURE_CODES = frozenset(
-    {
-        "AuthFailure",
-        "OptInRequired",
-        "InvalidClientTokenId",
-        "UnrecognizedClientException",
-        "SignatureDoesNotMatch",
-        "ExpiredToken",
-        "RequestExpired",
-    }
-)
-"""Errors that will fail every call in the region (credentials refused, region not enabled): stop reading it."""
 
 LIVE_STATES = frozenset({"available", "pending", "pendingAcceptance", "modifying", "initiating", "initiatingRequest"})
 KEPT_PEERING_STATUSES = frozenset({"active", "pending-acceptance", "provisioning"})
@@ -128,35 +72,9 @@ _AWS_SERVICE_NAME = re.compile(r"^com\.amazonaws\.(?P<region>[a-z]{2}(-[a-z]+)+-
 _TGW_ATTACHMENT_IN_DESCRIPTION = re.compile(r"\b(tgw-attach-[0-9a-f]+)\b")
 _ELB_DESCRIPTION = re.compile(r"^ELB (?P<kind>app|net|gwy)/(?P<name>\S+)")
 
-ProgressCallback = Callable[[int, int, str], None]
-"""Called as (steps done, steps in all, what was just read) while discovery runs; from several threads."""
-
-
-@dataclass(frozen=True)
-class Discovery:
-    """What discovery found: the topology (with `discovery_warnings`), and what it could not read."""
-
-    topology: Topology
-    warnings: list[str]
-    accounts: list[str]
-    """The accounts read (at least one region of each)."""
-    regions_read: int
-    """(account, region) pairs whose VPCs could be listed."""
-
-    @property
-    def found_anything(self) -> bool:
-        return self.regions_read > 0
-
 
 @dataclass
-class _Account:
-    account: str
-    label: str
-    session: Any
-
-
-@dataclass
-class _RegionView:
+class RegionView:
     """What one account sees in one region: the raw API items per operation."""
 
     account: str
@@ -169,226 +87,9 @@ class _RegionView:
         return self.items.get(operation, [])
 
 
-def discover(
-    *sources: Any,
-    role_arns: Sequence[str] = (),
-    regions: Sequence[str] | None = None,
-    progress: ProgressCallback | None = None,
-    workload_interfaces: bool = False,
-    max_workers: int = 8,
-) -> Discovery:
-    """Read the topology of every account given and merge it.
-
-    `sources` are boto3 sessions or profile names; `role_arns` are assumed (RoleSessionName `vpccost-discover`)
-    with the first source's credentials, or the default credentials. With neither, the default credentials'
-    account is read. `regions` default to each account's enabled regions (`ec2:DescribeRegions`). The ENI
-    inventory lists middleboxes (NAT gateways, endpoints, TGW attachments, load balancers), which flow-log
-    aggregation must recognise; `workload_interfaces` adds every other ENI (large estates have many)."""
-    warnings: list[str] = []
-    accounts = _accounts(sources, role_arns, warnings)
-    jobs: list[tuple[_Account, str, Any, Any]] = []
-    for account in accounts:
-        for region in _regions(account, regions, warnings):
-            ec2 = account.session.client("ec2", region_name=region, config=RETRY_CONFIG)
-            elbv2 = account.session.client("elbv2", region_name=region, config=RETRY_CONFIG)
-            jobs.append((account, region, ec2, elbv2))
-    counter = _Counter(len(jobs) * len(REGION_STEPS), progress)
-    with ThreadPoolExecutor(max_workers=max(1, max_workers)) as pool:
-        views = list(pool.map(lambda job: _read_region(job[0].account, job[1], job[2], job[3], counter), jobs))
-    views.sort(key=lambda view: (view.account, view.region))
-    for view in views:
-        warnings.extend(view.warnings)
-    builder = _Builder(workload_interfaces=workload_interfaces)
-    topology = builder.build(views)
-    warnings.extend(builder.warnings)
-    topology = topology.model_copy(update={"discovery_warnings": list(warnings)})
-    read = [view for view in views if "DescribeVpcs" in view.items]
-    return Discovery(
-        topology=topology,
-        warnings=warnings,
-        accounts=sorted({view.account for view in read}),
-        regions_read=len(read),
-    )
-
-
-def topology_yaml(topology: Topology, *, comment: str | None = None) -> str:
-    """The topology as YAML: fields in the model's order, defaults left out, every list sorted by id."""
-    text = yaml.safe_dump(_document(topology), sort_keys=False, allow_unicode=True, width=120)
-    header = "".join(f"# {line}\n" for line in comment.splitlines()) if comment else ""
-    return header + text
-
-
-def topology_json(topology: Topology) -> str:
-    return json.dumps(_document(topology), indent=2) + "\n"
-
-
-def write_topology(topology: Topology, path: Path, *, comment: str | None = None) -> None:
-    """Write the topology whole or not at all; `.json` writes JSON, anything else YAML."""
-    json_file = path.suffix.lower() == ".json"
-    write_text_atomically(path, topology_json(topology) if json_file else topology_yaml(topology, comment=comment))
-
-
-def _document(topology: Topology) -> dict[str, Any]:
-    document: dict[str, Any] = topology.model_dump(mode="json", exclude_defaults=True)
-    document.setdefault("vpcs", [])
-    return document
-
-
-class _Counter:
-    """Progress across worker threads."""
-
-    def __init__(self, total: int, callback: ProgressCallback | None) -> None:
-        self.total, self.done, self.callback = total, 0, callback
-        self.lock = threading.Lock()
-
-    def step(self, what: str) -> None:
-        if self.callback is None:
-            return
-        with self.lock:
-            self.done += 1
-            self.callback(self.done, self.total, what)
-
-
-def _accounts(sources: Sequence[Any], role_arns: Sequence[str], warnings: list[str]) -> list[_Account]:
-    """One session per account, each with its account id; a source that cannot be used becomes a warning."""
-    sessions: list[tuple[str, Any]] = []
-    for source in sources:
-        if isinstance(source, str):
-            try:
-                sessions.append((f"profile {source}", boto3.Session(profile_name=source)))
-            except BotoCoreError as error:
-                warnings.append(f"profile {source}: cannot be used ({error})")
-        else:
-            sessions.append(("session", source))
-    if not sources and not role_arns:
-        sessions.append(("default credentials", boto3.Session()))
-    base = sessions[0][1] if sessions else boto3.Session()
-    for role_arn in role_arns:
-        try:
-            sts = base.client("sts", region_name=_home_region(base), config=RETRY_CONFIG)
-            credentials = sts.assume_role(RoleArn=role_arn, RoleSessionName=ROLE_SESSION_NAME)["Credentials"]
-        except (BotoCoreError, ClientError) as error:
-            warnings.append(f"role {role_arn}: AssumeRole failed: {_reason(error)}")
-            continue
-        session = boto3.Session(
-            aws_access_key_id=credentials["AccessKeyId"],
-            aws_secret_access_key=credentials["SecretAccessKey"],
-            aws_session_token=credentials["SessionToken"],
-            region_name=base.region_name,
-        )
-        sessions.append((f"role {role_arn}", session))
-    accounts: list[_Account] = []
-    for label, session in sessions:
-        try:
-            sts = session.client("sts", region_name=_home_region(session), config=RETRY_CONFIG)
-            account = str(sts.get_caller_identity()["Account"])
-        except (BotoCoreError, ClientError) as error:
-            warnings.append(f"{label}: GetCallerIdentity failed, account not read: {_reason(error)}")
-            continue
-        if any(known.account == account for known in accounts):
-            continue  # the same account through two sources: read it once
-        accounts.append(_Account(account=account, label=label, session=session))
-    return accounts
-
-
-def _home_region(session: Any) -> str:
-    return str(session.region_name or "us-east-1")
-
-
-def _regions(account: _Account, wanted: Sequence[str] | None, warnings: list[str]) -> list[str]:
-    if wanted is not None:
-        return list(dict.fromkeys(wanted))
-    try:
-        ec2 = account.session.client("ec2", region_name=_home_region(account.session), config=RETRY_CONFIG)
-        listed = [region["RegionName"] for region in ec2.describe_regions(AllRegions=False)["Regions"]]
-    except (BotoCoreError, ClientError) as error:
-        warnings.append(f"{account.account}: DescribeRegions failed, account not read: {_reason(error)}")
-        return []
-    unknown = sorted(region for region in listed if not is_region(region))
-    if unknown:
-        warnings.append(
-            f"{account.account}: regions vpccost has no prices or AZ IDs for, not read: {', '.join(unknown)}"
-        )
-    return sorted(region for region in listed if is_region(region))
-
-
-def _read_region(account: str, region: str, ec2: Any, elbv2: Any, counter: _Counter) -> _RegionView:
-    """Every REGION_STEPS call in one account and region. A denied call is skipped; an error that every call
-    would hit (credentials refused, region not enabled) stops the region."""
-    view = _RegionView(account=account, region=region)
-    for index, (operation, key, paginated) in enumerate(REGION_STEPS):
-        try:
-            view.items[operation] = _call(ec2, operation, key, paginated)
-        except ClientError as error:
-            code = error.response.get("Error", {}).get("Code", "")
-            if code in REGION_FAILURE_CODES:
-                view.warnings.append(f"{account} {region}: region not read: {operation} failed: {_reason(error)}")
-                for _ in REGION_STEPS[index:]:
-                    counter.step(f"{account} {region}")
-                return view
-            view.warnings.append(f"{account} {region}: {operation} failed, {_missing(operation)}: {_reason(error)}")
-        except BotoCoreError as error:
-            view.warnings.append(f"{account} {region}: region not read: {operation} failed: {_reason(error)}")
-            for _ in REGION_STEPS[index:]:
-                counter.step(f"{account} {region}")
-            return view
-        counter.step(f"{account} {region} {operation}")
-    arns = sorted(
-        {arn for service in view.get("DescribeVpcEndpointServiceConfigurations") for arn in _balancer_arns(service)}
-    )
-    if arns:
-        try:
-            for page in elbv2.get_paginator("describe_load_balancers").paginate(LoadBalancerArns=arns):
-                for balancer in page["LoadBalancers"]:
-                    view.load_balancer_vpcs[balancer["LoadBalancerArn"]] = balancer["VpcId"]
-        except (BotoCoreError, ClientError) as error:
-            view.warnings.append(
-                f"{account} {region}: DescribeLoadBalancers failed, the VPCs behind endpoint services are "
-                f"unknown: {_reason(error)}"
-            )
-    return view
-
-
-def _call(client: Any, operation: str, key: str, paginated: bool) -> list[dict[str, Any]]:
-    method = re.sub(r"(?<!^)(?=[A-Z])", "_", operation).lower()
-    if not paginated:
-        return list(getattr(client, method)()[key])
-    items: list[dict[str, Any]] = []
-    for page in client.get_paginator(method).paginate():
-        items.extend(page.get(key, []))
-    return items
-
-
-def _balancer_arns(service: dict[str, Any]) -> list[str]:
+def balancer_arns(service: dict[str, Any]) -> list[str]:
+    """The load balancers behind an endpoint service (an item of DescribeVpcEndpointServiceConfigurations)."""
     return [*service.get("NetworkLoadBalancerArns", []), *service.get("GatewayLoadBalancerArns", [])]
-
-
-def _reason(error: BaseException) -> str:
-    """The error's code and message; botocore's messages name the action and principal, never secrets."""
-    if isinstance(error, ClientError):
-        details = error.response.get("Error", {})
-        return f"{details.get('Code', 'error')}: {details.get('Message', '')}".rstrip(": ")
-    return str(error)
-
-
-def _missing(operation: str) -> str:
-    what = {
-        "DescribeAvailabilityZones": "ENI AZs come from their subnets only",
-        "DescribeVpcs": "no VPCs from this region",
-        "DescribeSubnets": "no subnets",
-        "DescribeRouteTables": "no route tables",
-        "DescribeNatGateways": "no NAT gateways",
-        "DescribeVpcEndpoints": "no VPC endpoints",
-        "DescribeVpcEndpointServiceConfigurations": "the VPCs behind endpoint services are unknown",
-        "DescribeVpcPeeringConnections": "no peering connections",
-        "DescribeTransitGateways": "no transit gateways",
-        "DescribeTransitGatewayAttachments": "no transit gateway attachments",
-        "DescribeTransitGatewayVpcAttachments": "no subnets of TGW VPC attachments",
-        "DescribeTransitGatewayPeeringAttachments": "no peers of TGW peering attachments",
-        "DescribeNetworkInterfaces": "no ENI inventory",
-        "DescribeFlowLogs": "no flow logs",
-    }
-    return what.get(operation, "not read")
 
 
 def _name(item: dict[str, Any]) -> str | None:
@@ -408,7 +109,7 @@ class _VpcParts:
     interfaces: dict[str, Interface] = field(default_factory=dict)
 
 
-class _Builder:
+class TopologyBuilder:
     """Merges region views into one topology: objects by id (the first view, in account then region order,
     gives each object; lists inside an object are united), references to what was left out removed."""
 
@@ -425,9 +126,9 @@ class _Builder:
         self.flow_logs: dict[str, FlowLog] = {}
         self.service_vpcs: dict[str, str] = {}
 
-    def build(self, views: list[_RegionView]) -> Topology:
+    def build(self, views: list[RegionView]) -> Topology:
         # in passes, so that what one view refers to is known whichever view brought it
-        passes: list[list[Callable[[_RegionView], None]]] = [
+        passes: list[list[Callable[[RegionView], None]]] = [
             [self._zones, self._vpcs],
             [self._subnets],
             [self._services, self._route_tables],
@@ -442,11 +143,11 @@ class _Builder:
 
     # -- per kind of object ---------------------------------------------------------------------------------
 
-    def _zones(self, view: _RegionView) -> None:
+    def _zones(self, view: RegionView) -> None:
         zones = view.get("DescribeAvailabilityZones")
         self.zone_ids[(view.account, view.region)] = {zone["ZoneName"]: zone["ZoneId"] for zone in zones}
 
-    def _vpcs(self, view: _RegionView) -> None:
+    def _vpcs(self, view: RegionView) -> None:
         for item in view.get("DescribeVpcs"):
             vpc_id = item["VpcId"]
             if vpc_id in self.vpcs:
@@ -468,7 +169,7 @@ class _Builder:
                 entry["name"] = name
             self.vpcs[vpc_id] = _VpcParts(vpc=entry)
 
-    def _subnets(self, view: _RegionView) -> None:
+    def _subnets(self, view: RegionView) -> None:
         for item in view.get("DescribeSubnets"):
             subnet_id, parts = item["SubnetId"], self.vpcs.get(item.get("VpcId", ""))
             if parts is None or subnet_id in parts.subnets:
@@ -493,14 +194,14 @@ class _Builder:
             parts.subnets[subnet_id] = Subnet(id=subnet_id, cidr=cidr, az=az, ipv6_cidr=ipv6_cidr)
             self.subnet_vpc[subnet_id] = item["VpcId"]
 
-    def _services(self, view: _RegionView) -> None:
+    def _services(self, view: RegionView) -> None:
         """PrivateLink services published by the accounts read: the VPC of each one's load balancer."""
         for service in view.get("DescribeVpcEndpointServiceConfigurations"):
-            vpcs = {view.load_balancer_vpcs[arn] for arn in _balancer_arns(service) if arn in view.load_balancer_vpcs}
+            vpcs = {view.load_balancer_vpcs[arn] for arn in balancer_arns(service) if arn in view.load_balancer_vpcs}
             if len(vpcs) == 1 and service.get("ServiceName"):
                 self.service_vpcs[service["ServiceName"]] = vpcs.pop()
 
-    def _route_tables(self, view: _RegionView) -> None:
+    def _route_tables(self, view: RegionView) -> None:
         for item in view.get("DescribeRouteTables"):
             parts = self.vpcs.get(item.get("VpcId", ""))
             if parts is None or item["RouteTableId"] in parts.route_tables:
@@ -530,7 +231,7 @@ class _Builder:
             self.warnings.append(f"route {destination} -> {target} left out: vpccost does not know this target")
             return None
 
-    def _nat_gateways(self, view: _RegionView) -> None:
+    def _nat_gateways(self, view: RegionView) -> None:
         for item in view.get("DescribeNatGateways"):
             parts = self.vpcs.get(item.get("VpcId", ""))
             if parts is None or item["NatGatewayId"] in parts.nat_gateways or item.get("State") not in LIVE_STATES:
@@ -547,7 +248,7 @@ class _Builder:
                 availability_mode="regional" if mode == "regional" else "zonal",
             )
 
-    def _endpoints(self, view: _RegionView) -> None:
+    def _endpoints(self, view: RegionView) -> None:
         for item in view.get("DescribeVpcEndpoints"):
             parts = self.vpcs.get(item.get("VpcId", ""))
             endpoint_id = item["VpcEndpointId"]
@@ -588,7 +289,7 @@ class _Builder:
                 private_dns=kind != "Gateway" and bool(item.get("PrivateDnsEnabled")),  # moto sets it on gateways
             )
 
-    def _peerings(self, view: _RegionView) -> None:
+    def _peerings(self, view: RegionView) -> None:
         for item in view.get("DescribeVpcPeeringConnections"):
             peering_id, status = item["VpcPeeringConnectionId"], item.get("Status", {}).get("Code", "")
             if peering_id in self.peerings or status not in KEPT_PEERING_STATUSES:
@@ -610,7 +311,7 @@ class _Builder:
                     "no traffic until it is accepted"
                 )
 
-    def _transit_gateways(self, view: _RegionView) -> None:
+    def _transit_gateways(self, view: RegionView) -> None:
         for item in view.get("DescribeTransitGateways"):
             if item["TransitGatewayId"] in self.gateways or item.get("State") not in LIVE_STATES:
                 continue
@@ -621,7 +322,7 @@ class _Builder:
                 "region": view.region,
             }
 
-    def _attachments(self, view: _RegionView) -> None:
+    def _attachments(self, view: RegionView) -> None:
         vpc_subnets = {
             item["TransitGatewayAttachmentId"]: item.get("SubnetIds", [])
             for item in view.get("DescribeTransitGatewayVpcAttachments")
@@ -694,7 +395,7 @@ class _Builder:
         except ValidationError as error:
             self.warnings.append(f"{entry['id']} left out: {error.errors()[0]['msg']}")
 
-    def _interfaces(self, view: _RegionView) -> None:
+    def _interfaces(self, view: RegionView) -> None:
         owners = self._middlebox_owners(view)
         for item in view.get("DescribeNetworkInterfaces"):
             eni, parts = item["NetworkInterfaceId"], self.vpcs.get(item.get("VpcId", ""))
@@ -719,7 +420,7 @@ class _Builder:
                 account=owner if owner != parts.vpc["account"] else None,
             )
 
-    def _middlebox_owners(self, view: _RegionView) -> dict[str, tuple[str, str]]:
+    def _middlebox_owners(self, view: RegionView) -> dict[str, tuple[str, str]]:
         """ENIs that NAT gateways and endpoints name as theirs: exact even where the ENI's own type is not set."""
         owners: dict[str, tuple[str, str]] = {}
         for gateway in view.get("DescribeNatGateways"):
@@ -731,7 +432,7 @@ class _Builder:
                 owners[eni] = ("vpc_endpoint", endpoint["VpcEndpointId"])
         return owners
 
-    def _flow_logs(self, view: _RegionView) -> None:
+    def _flow_logs(self, view: RegionView) -> None:
         for item in view.get("DescribeFlowLogs"):
             if item["FlowLogId"] in self.flow_logs:
                 continue
@@ -792,7 +493,7 @@ class _Builder:
             flow_logs=_by_id(self.flow_logs),
         )
 
-    def _zone_id(self, view: _RegionView, zone_name: str | None) -> str | None:
+    def _zone_id(self, view: RegionView, zone_name: str | None) -> str | None:
         """AZ names map to IDs differently in each account: look the name up in the account's own map."""
         if zone_name is None:
             return None
