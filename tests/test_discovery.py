@@ -31,7 +31,7 @@ import pytest
 import yaml
 
 from vpccost.aws.discovery import READ_ONLY_ACTIONS, REGION_STEPS, Discovery, discover
-from vpccost.topology import Topology, Vpc, load_topology, topology_yaml, write_topology
+from vpccost.inputs.topology import Topology, Vpc, load_topology, topology_yaml, write_topology
 
 from .conftest import REPO, run_cli, run_json
 

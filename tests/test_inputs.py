@@ -180,7 +180,7 @@ def test_malformed_csv_row_names_its_line(tmp_path: Path) -> None:
 def test_the_published_row_schema_and_the_loader_agree(row: dict[str, str]) -> None:
     from pydantic import ValidationError
 
-    from vpccost.traffic import TrafficRow
+    from vpccost.inputs.traffic import TrafficRow
 
     try:
         TrafficRow.model_validate(row)

@@ -30,12 +30,12 @@ from vpccost.designs.mixed import (
     usage,
 )
 from vpccost.errors import InputError
+from vpccost.inputs.topology import Topology, Vpc
+from vpccost.model.aws_facts import GATEWAY_ENDPOINT_SERVICES
 from vpccost.model.estate import Estate, build_estate
 from vpccost.model.usage import Settings
 from vpccost.optimizer import optimize, optimize_estate, parse_allow
 from vpccost.pricing.engine import price
-from vpccost.topology import Topology, Vpc
-from vpccost.traffic import GATEWAY_ENDPOINT_SERVICES
 
 from .conftest import EXAMPLES, by_design, run_cli, run_json
 

@@ -10,11 +10,11 @@ from hypothesis import HealthCheck, given, settings
 from hypothesis import strategies as st
 
 import vpccost
+from vpccost.inputs.topology import Topology, Vpc
 from vpccost.model.estate import build_estate
 from vpccost.pricing.engine import allocate
 from vpccost.pricing.tiers import split_into_tiers
 from vpccost.results import Comparison
-from vpccost.topology import Topology, Vpc
 
 REGIONS = {"us-east-1": ["use1-az1", "use1-az2", "use1-az4"], "us-east-2": ["use2-az1", "use2-az2"]}
 OUTSIDE = ["internet", "aws:s3", "aws:sqs", "aws:dynamodb@us-east-2", "aws:ec2"]

@@ -15,7 +15,7 @@ from pathlib import Path
 import pytest
 
 from tests.support.synthetic_flowlogs import FORMATS, SyntheticFlowLogs, generate
-from vpccost.topology import load_topology
+from vpccost.inputs.topology import load_topology
 
 S3_KEY = re.compile(
     r"^AWSLogs/(?P<account>\d{12})/vpcflowlogs/(?P<region>[a-z0-9-]+)/\d{4}/\d{2}/\d{2}/(\d{2}/)?"

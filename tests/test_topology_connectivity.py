@@ -10,7 +10,7 @@ from typing import Any
 import pytest
 
 from vpccost.errors import InputError
-from vpccost.topology import load_topology
+from vpccost.inputs.topology import load_topology
 
 from .conftest import run_cli
 

@@ -14,12 +14,12 @@ from vpccost.compare import compare
 from vpccost.errors import InputError, MissingPriceError, VpccostError
 from vpccost.flowlogs import FlowLogAggregate, aggregate_flowlogs
 from vpccost.forecasting import forecast
+from vpccost.inputs.topology import Topology, load_topology
+from vpccost.inputs.traffic import Traffic, load_traffic
 from vpccost.optimizer import optimize
 from vpccost.pricing.catalog import Catalog
 from vpccost.pricing.load import load_pricing
 from vpccost.results import BreakEven, Comparison, DesignResult, Forecast, LineItem, Optimization
-from vpccost.topology import Topology, load_topology
-from vpccost.traffic import Traffic, load_traffic
 
 __all__ = [
     "BreakEven",

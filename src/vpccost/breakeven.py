@@ -21,12 +21,12 @@ import numpy as np
 from vpccost.designs.mixed import NEW_HUB_AZ_COUNT, PAIR_OPTIONS, SERVICE_OPTIONS, hosted_zone_months
 from vpccost.errors import InputError
 from vpccost.inputs.load import PricingInput, TopologyInput, TrafficInput, catalog_from, load_estate, period_hours_from
+from vpccost.model.aws_facts import GATEWAY_ENDPOINT_SERVICES
 from vpccost.model.codes import NONE
 from vpccost.model.estate import VPC, Estate
 from vpccost.pricing.catalog import Catalog
 from vpccost.pricing.tiers import tier_scale
 from vpccost.results import BreakEven, CostLine
-from vpccost.traffic import GATEWAY_ENDPOINT_SERVICES
 from vpccost.units import fraction_to_decimal
 
 PLOT_POINTS = 3

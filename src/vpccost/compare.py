@@ -19,14 +19,14 @@ from vpccost.inputs.load import (
     period_hours_from,
     topology_from,
 )
+from vpccost.inputs.topology import Topology
+from vpccost.inputs.traffic import label_column_warnings
 from vpccost.model.estate import Estate
 from vpccost.model.usage import DesignUsage, Settings
 from vpccost.pricing.catalog import Catalog
 from vpccost.pricing.engine import price
 from vpccost.results import Comparison, DesignResult
 from vpccost.service_access import service_access
-from vpccost.topology import Topology
-from vpccost.traffic import label_column_warnings
 from vpccost.units import format_decimal
 
 

@@ -70,6 +70,7 @@ from vpccost.inputs.load import (
     load_estate,
     period_hours_from,
 )
+from vpccost.model.aws_facts import GATEWAY_ENDPOINT_SERVICES
 from vpccost.model.codes import NONE, sum_by_key
 from vpccost.model.estate import Estate
 from vpccost.model.usage import Settings
@@ -78,7 +79,6 @@ from vpccost.pricing.engine import price
 from vpccost.pricing.snapshot import PriceEntry
 from vpccost.pricing.tiers import tier_scale
 from vpccost.results import Comparison, Optimization, PairDecision, ServiceDecision
-from vpccost.traffic import GATEWAY_ENDPOINT_SERVICES
 from vpccost.units import exact_arithmetic, format_decimal
 
 ALLOW_TOKENS = ("peering", "transit-gateway", "sharing", "privatelink", "endpoints", "nat")

@@ -17,13 +17,13 @@ from decimal import Decimal
 import numpy as np
 
 from vpccost.errors import MissingPriceError
+from vpccost.model.aws_facts import GATEWAY_ENDPOINT_SERVICES
 from vpccost.model.codes import sum_by_key
 from vpccost.model.estate import Estate
 from vpccost.model.usage import Settings
 from vpccost.pricing.catalog import Catalog
 from vpccost.pricing.tiers import tiered_cost_usd
 from vpccost.results import ServiceAccess
-from vpccost.traffic import GATEWAY_ENDPOINT_SERVICES
 from vpccost.units import exact_arithmetic, rounding_arithmetic
 
 BREAKEVEN_QUANTUM_GB = Decimal("0.01")

@@ -34,7 +34,7 @@ from vpccost.flowlogs.counting import count_flows
 from vpccost.flowlogs.report import FlowLogReport
 from vpccost.flowlogs.sources import DELIVERY_SLACK
 from vpccost.flowlogs.sql import FLOW_ROW_COLUMNS, epoch_seconds, flow_rows_sql, quote_table
-from vpccost.topology import Topology, load_topology
+from vpccost.inputs.topology import Topology, load_topology
 
 DOCUMENTED_COLUMNS: tuple[tuple[str, str], ...] = (
     ("version", "int"),

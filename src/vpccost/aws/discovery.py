@@ -12,7 +12,7 @@ missing. Credentials are never logged.
 Usage (network and credentials needed; the tests run against a moto server):
 
     from vpccost.aws.discovery import discover
-    from vpccost.topology import write_topology
+    from vpccost.inputs.topology import write_topology
 
     found = discover("prod-readonly", role_arns=["arn:aws:iam::222222222222:role/audit"], regions=["us-east-1"])
     write_topology(found.topology, Path("topology.yaml"))
@@ -31,8 +31,8 @@ from botocore.exceptions import BotoCoreError, ClientError  # type: ignore[impor
 
 from vpccost.aws.clients import DISCOVERY_CONFIG, AccountSession, account_sessions, error_reason, home_region
 from vpccost.aws.discovery_merge import RegionView, TopologyBuilder, balancer_arns
-from vpccost.regions import is_region
-from vpccost.topology import Topology
+from vpccost.inputs.topology import Topology
+from vpccost.model.aws_facts import is_region
 
 REGION_STEPS: tuple[tuple[str, str, bool], ...] = (
     # (operation, result key, paginated?) read in each account and region, in this order

@@ -22,8 +22,7 @@ from typing import Any, get_args
 
 from pydantic import ValidationError
 
-from vpccost.regions import az_id_region, is_region
-from vpccost.topology import (
+from vpccost.inputs.topology import (
     AttachmentType,
     Endpoint,
     FlowLog,
@@ -38,6 +37,7 @@ from vpccost.topology import (
     TransitGatewayAttachment,
     Vpc,
 )
+from vpccost.model.aws_facts import az_id_region, is_region
 
 LIVE_STATES = frozenset({"available", "pending", "pendingAcceptance", "modifying", "initiating", "initiatingRequest"})
 KEPT_PEERING_STATUSES = frozenset({"active", "pending-acceptance", "provisioning"})

@@ -26,6 +26,9 @@ from vpccost.aws.pricelist import fetch_snapshot, snapshot_from_offer_files, wri
 from vpccost.compare import compare as compare_designs
 from vpccost.errors import InputError, VpccostError
 from vpccost.forecasting import forecast
+from vpccost.inputs.topology import Topology
+from vpccost.inputs.traffic import TrafficRow
+from vpccost.model.aws_facts import is_region
 from vpccost.outputs.documents import comparison_document, forecast_document, price_changes_document, pricing_document
 from vpccost.outputs.files import write_text_atomically
 from vpccost.outputs.focus import focus_csv
@@ -39,10 +42,7 @@ from vpccost.pricing.catalog import Catalog
 from vpccost.pricing.diff import diff_catalogs
 from vpccost.pricing.load import load_pricing
 from vpccost.pricing.snapshot import Snapshot
-from vpccost.regions import is_region
 from vpccost.results import DatedComparison
-from vpccost.topology import Topology
-from vpccost.traffic import TrafficRow
 
 app = typer.Typer(
     name="vpccost",

@@ -11,8 +11,8 @@ from rich.progress import BarColumn, MofNCompleteColumn, Progress, TextColumn, T
 
 from vpccost.aws.discovery import Discovery, ProgressCallback, discover
 from vpccost.cli import OutputOption, _emit, app
-from vpccost.regions import is_region
-from vpccost.topology import topology_json, topology_yaml
+from vpccost.inputs.topology import topology_json, topology_yaml
+from vpccost.model.aws_facts import is_region
 
 
 @app.command(

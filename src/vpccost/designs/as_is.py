@@ -23,9 +23,9 @@ from dataclasses import dataclass, field
 
 from vpccost.designs import mixed
 from vpccost.designs.mixed import Mix, PairOption, ServiceOption, estate_pairs, estate_service_keys, pair_key
+from vpccost.inputs.topology import Network, RouteTable, Topology, Vpc, parse_network
 from vpccost.model.estate import VPC, Estate
 from vpccost.model.usage import DesignUsage, Settings
-from vpccost.topology import Network, RouteTable, Topology, Vpc, parse_network
 
 NAME = "as-is"
 

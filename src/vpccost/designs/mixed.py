@@ -52,10 +52,10 @@ from vpccost.designs.privatelink import meter_endpoint_services
 from vpccost.designs.sharing import check_participants, meter_shared, note_overlaps, shared_vpc_nat_homes
 from vpccost.designs.transit_gateway import attached_vpcs, meter_attachments, meter_transit, region_pairs
 from vpccost.errors import InputError
+from vpccost.model.aws_facts import GATEWAY_ENDPOINT_SERVICES
 from vpccost.model.codes import NONE
 from vpccost.model.estate import Estate
 from vpccost.model.usage import DesignUsage, Meter, Settings, UsageBuilder
-from vpccost.traffic import GATEWAY_ENDPOINT_SERVICES
 from vpccost.units import HOURS_PER_MONTH, exact_arithmetic, format_decimal, rounding_arithmetic
 
 NAME = "optimized"

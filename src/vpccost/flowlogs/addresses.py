@@ -16,7 +16,7 @@ import numpy as np
 import pyarrow as pa
 import pyarrow.compute as pc
 
-from vpccost.topology import Interface, Topology, Vpc, parse_network
+from vpccost.inputs.topology import Interface, Topology, Vpc, parse_network
 
 IpAddress = ipaddress.IPv4Address | ipaddress.IPv6Address
 

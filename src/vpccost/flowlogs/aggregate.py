@@ -40,7 +40,7 @@ from vpccost.flowlogs.sql import (
     transit_gateway_rows_sql,
 )
 from vpccost.flowlogs.staging import Staging, Vocabulary, coded, partition_count
-from vpccost.topology import Topology, load_topology
+from vpccost.inputs.topology import Topology, load_topology
 from vpccost.units import format_decimal
 
 DUCKDB_MEMORY_LIMIT = "768MB"

@@ -31,7 +31,7 @@ from vpccost.flowlogs.report import FlowLogReport, TransitGatewayAttachmentTraff
 from vpccost.flowlogs.rule import EVIDENCE, Batch, Rule
 from vpccost.flowlogs.sql import DESCRIBED_COLUMNS, FLOW_ROW_COLUMNS, STATUSES, TRANSIT_GATEWAY_ROW_COLUMNS
 from vpccost.flowlogs.staging import Vocabulary
-from vpccost.topology import Topology
+from vpccost.inputs.topology import Topology
 
 MEASURES = ("records", "bytes", "duplicate_records", "duplicate_bytes")
 

@@ -13,7 +13,7 @@ import numpy as np
 from vpccost.flowlogs.addresses import AddressBook, AddressTable, KnownInterface
 from vpccost.flowlogs.arrays import Registry
 from vpccost.flowlogs.report import FlowLogReport
-from vpccost.traffic import INTERNET
+from vpccost.inputs.traffic import INTERNET
 
 if TYPE_CHECKING:
     from vpccost.flowlogs.rule import Batch, Rule

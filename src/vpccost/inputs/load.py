@@ -13,12 +13,12 @@ from pathlib import Path
 import pandas as pd
 
 from vpccost.errors import InputError
+from vpccost.inputs.topology import Topology, load_topology
+from vpccost.inputs.traffic import Traffic, load_traffic
 from vpccost.model.estate import Estate, build_estate
 from vpccost.pricing.catalog import Catalog
 from vpccost.pricing.load import load_pricing
 from vpccost.pricing.overrides import apply_overrides_file
-from vpccost.topology import Topology, load_topology
-from vpccost.traffic import Traffic, load_traffic
 
 TrafficInput = Traffic | pd.DataFrame | str | Path
 TopologyInput = Topology | str | Path | None

@@ -17,10 +17,10 @@ import numpy as np
 import pandas as pd
 
 from vpccost.errors import InputError
+from vpccost.inputs.topology import Network, Topology, Vpc, parse_network
+from vpccost.inputs.traffic import Traffic, parse_endpoint
+from vpccost.model.aws_facts import PUBLIC_ADDRESS_SERVICES, az_id_region
 from vpccost.model.codes import NONE, Codes, first_rows
-from vpccost.regions import az_id_region
-from vpccost.topology import Network, Topology, Vpc, parse_network
-from vpccost.traffic import PUBLIC_ADDRESS_SERVICES, Traffic, parse_endpoint
 
 VPC: Final = 0
 INTERNET: Final = 1

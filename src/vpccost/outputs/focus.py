@@ -48,9 +48,9 @@ from decimal import Decimal
 import pandas as pd
 
 from vpccost.errors import InputError
+from vpccost.model.aws_facts import region_name
 from vpccost.outputs.text import neutralize_formula
 from vpccost.pricing.snapshot import ANY_REGION, PriceEntry
-from vpccost.regions import region_name
 from vpccost.results import Comparison, DatedComparison, DesignResult, LineItem
 from vpccost.units import format_decimal, format_usd, utc_text
 

@@ -10,8 +10,8 @@ from pathlib import Path
 
 from pydantic import BaseModel, ConfigDict, Field, ValidationError, model_validator
 
-from vpccost.datafiles import validate_document
 from vpccost.errors import InputError
+from vpccost.inputs.documents import validate_document
 from vpccost.pricing.catalog import Catalog
 from vpccost.pricing.snapshot import ANY_REGION, ExactDecimal, PriceEntry, Tier
 from vpccost.pricing.tiers import describe_tiers

@@ -17,7 +17,7 @@ from typing import Annotated, Any, Literal
 
 from pydantic import BaseModel, BeforeValidator, ConfigDict, Field, field_validator, model_validator
 
-from vpccost.datafiles import validate_document
+from vpccost.inputs.documents import validate_document
 from vpccost.pricing.items import ITEMS
 
 ANY_REGION = "*"

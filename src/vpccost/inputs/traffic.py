@@ -22,15 +22,11 @@ import pyarrow.compute as pc
 from pydantic import BaseModel, ConfigDict, Field, field_validator, model_validator
 
 from vpccost.errors import InputError
-from vpccost.regions import is_region
+from vpccost.model.aws_facts import is_region
 from vpccost.units import GB_PER_BYTE
 
 INTERNET = "internet"
 SERVICE_PREFIX = "aws:"
-PUBLIC_ADDRESS_SERVICES = frozenset({"ec2", "amazon"})
-"""`aws:ec2` and `aws:amazon` are AWS public addresses that are not a named service: no endpoint reaches them."""
-
-GATEWAY_ENDPOINT_SERVICES = frozenset({"s3", "dynamodb"})
 
 _SERVICE = re.compile(r"^aws:(?P<service>[a-z0-9][a-z0-9.\-]*)(@(?P<region>[a-z0-9\-]+))?$")
 

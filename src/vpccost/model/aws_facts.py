@@ -1,4 +1,5 @@
-"""AWS commercial regions: display names and the prefix of their availability-zone IDs.
+"""Facts about AWS that every layer reads: the commercial regions with their display names and the prefix of
+their availability-zone IDs, and which AWS services a gateway endpoint reaches.
 
 AZ IDs (`use1-az1`) name the same physical zone in every account, unlike AZ names (`us-east-1a`), so
 vpccost works with IDs. The prefix says which region an AZ ID belongs to.
@@ -44,6 +45,12 @@ REGIONS: dict[str, tuple[str, str]] = {
     "ap-northeast-2": ("Asia Pacific (Seoul)", "apne2"),
     "ap-northeast-3": ("Asia Pacific (Osaka)", "apne3"),
 }
+
+PUBLIC_ADDRESS_SERVICES = frozenset({"ec2", "amazon"})
+"""`aws:ec2` and `aws:amazon` are AWS public addresses that are not a named service: no endpoint reaches them."""
+
+GATEWAY_ENDPOINT_SERVICES = frozenset({"s3", "dynamodb"})
+"""The services a (free) gateway endpoint reaches."""
 
 _AZ_ID = re.compile(r"^(?P<prefix>[a-z]+[0-9]+)-az[0-9]+$")
 

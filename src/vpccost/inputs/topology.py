@@ -28,9 +28,9 @@ from pydantic import (
     model_validator,
 )
 
-from vpccost.datafiles import validate_document
+from vpccost.inputs.documents import validate_document
+from vpccost.model.aws_facts import az_id_region, is_region
 from vpccost.outputs.files import write_text_atomically
-from vpccost.regions import az_id_region, is_region
 
 Network = ipaddress.IPv4Network | ipaddress.IPv6Network
 
