@@ -35,12 +35,12 @@ import numpy.typing as npt
 import pandas as pd
 
 import vpccost
+from vpccost.analyses.service_access import service_access
 from vpccost.designs import DESIGNS
 from vpccost.model.estate import build_estate
 from vpccost.model.usage import Settings
 from vpccost.pricing.catalog import Catalog
 from vpccost.pricing.engine import price
-from vpccost.service_access import service_access
 
 IntArray = npt.NDArray[np.int64]
 
@@ -441,7 +441,7 @@ def stage_times(paths: Paths) -> dict[str, float]:
     options = Settings()
     period = Decimal(730)
     for name, design in DESIGNS.items():
-        usage = stage(f"design {name}", partial(design, estate, options))
+        usage = stage(f"design {name}", partial(design.usage, estate, options))
         stage(f"price {name}", partial(price, usage, catalog, period_hours=period))
     stage("service_access", lambda: service_access(estate, catalog, options))
     return times

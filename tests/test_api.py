@@ -146,13 +146,14 @@ def test_breakeven_through_the_api() -> None:
     )
     document = crossing.to_dict()
     nat, endpoint = document["options"]
-    # orders has 3 AZs: NAT gateways 3 × 730 h × ($0.045 + $0.005 public IPv4) = $109.50, plus 148 GB × $0.045
-    # = $6.66; interface endpoints 3 × 730 h × $0.01 = $21.90, plus 148 GB × $0.01 = $1.48 (PRICING-FACTS §1)
-    assert (nat["fixed_usd"], nat["cost_usd_now"]) == ("109.50", "116.16")
+    # orders' calls to DynamoDB, SQS, ECR and Secrets Manager keep its NAT gateways whatever S3 does, so only
+    # processing is at stake: 148 GB × $0.045 = $6.66; interface endpoints in its 3 AZs 3 × 730 h × $0.01 =
+    # $21.90, plus 148 GB × $0.01 = $1.48 (PRICING-FACTS §1)
+    assert (nat["fixed_usd"], nat["cost_usd_now"]) == ("0.00", "6.66")
     assert (endpoint["fixed_usd"], endpoint["cost_usd_now"]) == ("21.90", "23.38")
-    # the endpoint is cheaper at every volume: its fixed cost and every rate are lower, so the lines never cross
-    assert document["breakeven_gb"] is None
-    assert document["cheaper_now"] == "interface-endpoint"
+    # the endpoint pays for itself past $21.90 / ($0.045 − $0.01) = 625.714285… GB (rounded up at 12 decimals)
+    assert document["breakeven_gb"] == "625.714285714286"
+    assert document["cheaper_now"] == "nat"
     assert crossing.figure().data
 
 

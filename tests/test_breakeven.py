@@ -7,7 +7,7 @@ from pathlib import Path
 
 import pytest
 
-from vpccost.breakeven import breakeven, crossing
+from vpccost.analyses.breakeven import breakeven, crossing
 from vpccost.errors import InputError
 from vpccost.results import CostLine
 from vpccost.units import fraction_text

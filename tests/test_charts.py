@@ -12,7 +12,8 @@ import plotly.graph_objects as go
 import pytest
 
 import vpccost
-from vpccost.forecasting import forecast
+from vpccost.analyses.forecast import forecast
+from vpccost.model.usage import RESOURCE_KINDS
 from vpccost.outputs import charts
 from vpccost.outputs.periods import period_of
 from vpccost.pricing.catalog import Catalog
@@ -59,9 +60,7 @@ def test_figures_build_for_every_example(name: str) -> None:
         charts.sankey(comparison, ranked),
         charts.forecast_lines([period_of(comparison, date(2027, 1, 1)), period_of(comparison, date(2027, 2, 1))]),
     ]
-    figures += [
-        charts.breakeven_curve(row, comparison.catalog, comparison.settings) for row in comparison.service_access
-    ]
+    figures += [charts.breakeven_curve(row, comparison.settings) for row in comparison.service_access]
     for fig in figures:
         assert isinstance(fig, go.Figure)
         assert fig.layout.title.text
@@ -105,25 +104,20 @@ def test_an_unpriced_design_is_a_note_not_a_bar() -> None:
     assert "Not priced" in fig.layout.title.subtitle.text
 
 
-@pytest.mark.parametrize(
-    ("component", "group"),
-    [
-        ("Data processed (NAT gateway)", "Data processed (NAT gateway)"),
-        ("Data processed (Interface endpoint) (first 1048576 GB/month)", "Data processed (Interface endpoint)"),
-        ("Data transfer out to the internet (over 153600 GB/month)", "Data transfer out to the internet"),
-        ("Data transfer out to the internet (next 40960 GB/month)", "Data transfer out to the internet"),
-        (
-            "Data transfer out to the internet (free tier, 100 GB/month across regions)",
-            "Data transfer out to the internet",
-        ),
-        ("Inter-region data transfer over VPC peering (to us-east-2)", "Inter-region data transfer over VPC peering"),
-        ("Transit gateway attachment (VPC)", "Transit gateway attachment (VPC)"),
-        ("Cross-AZ data transfer over VPC peering (in)", "Cross-AZ data transfer over VPC peering (in)"),
-        ("NAT gateway", "NAT gateway"),
-    ],
-)
-def test_component_group_strips_tier_and_destination(component: str, group: str) -> None:
-    assert charts.component_group(component) == group
+def test_line_items_carry_the_parts_charts_group_by(multi: Comparison) -> None:
+    # charts group by what is consumed and by what holds the resource: fields of the line item, not text taken
+    # apart — the component is the base component, then its destination region and its tier, when it has them
+    for result in multi.designs:
+        for item in result.line_items:
+            suffix = (f" (to {item.to_region})" if item.to_region else "") + (f" ({item.tier})" if item.tier else "")
+            assert item.component == item.base_component + suffix
+            assert item.resource_kind in RESOURCE_KINDS
+            assert item.resource == item.resource_owner or item.resource.startswith(f"{item.resource_owner}/")
+    peerings = [item for item in multi.design("transit-gateway").line_items if item.resource_kind == "tgw-peering"]
+    assert {(item.resource, item.resource_owner) for item in peerings} == {
+        ("tgw-us-east-1/peering-us-east-2", "tgw-us-east-1"),
+        ("tgw-us-east-2/peering-us-east-1", "tgw-us-east-2"),
+    }
 
 
 def test_cost_by_account_bars_add_up_to_the_design_total(multi: Comparison) -> None:
@@ -195,7 +189,7 @@ def test_breakeven_curve_passes_through_the_row_and_crosses_at_the_breakeven(mul
     assert rows
     for row in rows:
         assert row.nat_usd is not None and row.interface_endpoint_usd is not None and row.breakeven_gb is not None
-        fig = charts.breakeven_curve(row, multi.catalog, multi.settings)
+        fig = charts.breakeven_curve(row, multi.settings)
         assert row.az_count == azs[row.vpc]
         lines = {trace.name: dict(zip(trace.x, trace.y, strict=True)) for trace in fig.data}
         gb, breakeven = float(row.gb), float(row.breakeven_gb)
@@ -254,7 +248,7 @@ def test_user_text_reaches_plotly_escaped(write_estate: WriteEstate) -> None:
         charts.cost_by_account(comparison, "peering"),
         charts.cost_by_label(comparison, "peering"),
         charts.sankey(comparison, "peering"),
-        *(charts.breakeven_curve(row, comparison.catalog, comparison.settings) for row in comparison.service_access),
+        *(charts.breakeven_curve(row, comparison.settings) for row in comparison.service_access),
     ]
     text = "".join(all_text(fig) for fig in figures)
     for raw in (EVIL, "<b>222</b>", "<script>", "<i>x</i>"):
@@ -262,22 +256,6 @@ def test_user_text_reaches_plotly_escaped(write_estate: WriteEstate) -> None:
     assert "&lt;img src=x onerror=alert(1)&gt;" in text
     assert "&lt;b&gt;222&lt;/b&gt;" in text
     assert "&lt;script&gt;alert(2)&lt;/script&gt;" in text
-
-
-@pytest.mark.parametrize(
-    ("resource", "owner"),
-    [
-        ("vpc-0a1b", "vpc-0a1b"),
-        ("vpc-0a1b/nat-gateway", "vpc-0a1b"),
-        ("vpc-0a1b/vpce:endpoint-services", "vpc-0a1b"),
-        ("tgw-us-east-1/peering-us-east-2", "tgw-us-east-1"),
-        ("shared-vpc-us-east-1/nat-gateway", "shared-vpc-us-east-1"),
-        ("vpc-<b>2</b>/nlb", "vpc-<b>2</b>"),
-        ("vpc-<b>2</b>", "vpc-<b>2</b>"),
-    ],
-)
-def test_resource_owner(resource: str, owner: str) -> None:
-    assert charts.resource_owner(resource, {"vpc-0a1b", "vpc-<b>2</b>"}) == owner
 
 
 def test_breakeven_curve_without_an_interface_endpoint_price() -> None:
@@ -288,7 +266,7 @@ def test_breakeven_curve_without_an_interface_endpoint_price() -> None:
     azs = {info.id: len(info.azs) for info in comparison.estate.vpcs}
     for row in comparison.service_access:
         assert row.interface_endpoint_usd is None
-        fig = charts.breakeven_curve(row, catalog, comparison.settings)
+        fig = charts.breakeven_curve(row, comparison.settings)
         assert "Interface endpoint" not in {trace.name for trace in fig.data}
         assert "NAT gateway" in {trace.name for trace in fig.data}
         assert "Interface endpoint not priced" in fig.layout.title.subtitle.text

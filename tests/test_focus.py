@@ -15,6 +15,7 @@ import pytest
 
 import vpccost
 from vpccost.errors import InputError
+from vpccost.model.usage import RESOURCE_KINDS
 from vpccost.outputs.focus import (
     CUSTOM_COLUMNS,
     DATETIME_COLUMNS,
@@ -22,6 +23,7 @@ from vpccost.outputs.focus import (
     LABEL_COLUMN,
     NULL_COLUMNS,
     NUMERIC_COLUMNS,
+    RESOURCE_TYPES,
     focus_csv,
     focus_frame,
     resource_type,
@@ -266,22 +268,24 @@ def test_regions_resources_and_skus(frame: pd.DataFrame) -> None:
 
 
 @pytest.mark.parametrize(
-    ("resource", "expected"),
+    ("kind", "expected"),
     [
-        ("vpc-0a1b", "VPC"),
-        ("shared-vpc-us-east-1", "VPC"),
-        ("vpc-0a1b/nat-gateway", "NAT Gateway"),
-        ("shared-vpc-us-east-2/nat-gateway", "NAT Gateway"),
-        ("vpc-0a1b/tgw-attachment", "Transit Gateway Attachment"),
-        ("vpc-0a1b/vpce:s3", "VPC Endpoint"),
-        ("vpc-0a1b/vpce:endpoint-services", "VPC Endpoint"),
-        ("vpc-0a1b/nlb", "Network Load Balancer"),
-        ("tgw-us-east-1/peering-us-east-2", "Transit Gateway Peering Attachment"),
-        ("vpc-0a1b/something-new", "Something New"),
+        ("vpc", "VPC"),
+        ("nat-gateway", "NAT Gateway"),
+        ("tgw-attachment", "Transit Gateway Attachment"),
+        ("tgw-peering", "Transit Gateway Peering Attachment"),
+        ("interface-endpoint", "VPC Endpoint"),
+        ("nlb", "Network Load Balancer"),
+        ("hosted-zone", "Route 53 Hosted Zone"),
+        ("something-new", "Something New"),
     ],
 )
-def test_resource_types(resource: str, expected: str) -> None:
-    assert resource_type(resource) == expected
+def test_resource_types(kind: str, expected: str) -> None:
+    assert resource_type(kind) == expected
+
+
+def test_every_kind_of_resource_has_a_focus_type() -> None:
+    assert set(RESOURCE_TYPES) == set(RESOURCE_KINDS)
 
 
 def test_tags_are_json_objects_naming_the_design(frame: pd.DataFrame) -> None:

@@ -8,8 +8,8 @@ from pathlib import Path
 import pytest
 
 import vpccost
+from vpccost.analyses.forecast import forecast, parse_rate
 from vpccost.errors import InputError
-from vpccost.forecasting import forecast, parse_rate
 
 from .conftest import EXAMPLES, WriteEstate, vpc
 

@@ -1,5 +1,4 @@
-"""Mixed architectures (`vpccost.designs.mixed`): each pure design is a mix that prices to the same line items,
-and hand-checked mixes of options.
+"""Mixed architectures (`vpccost.designs.mix`): hand-checked mixes of options.
 
 Prices (us-east-1, PRICING-FACTS §1, a month = 730 h): NAT gateway $0.045/h + its IPv4 address $0.005/h =
 $36.50/month each, $0.045/GB processed; TGW attachment $0.05/h = $36.50/month, $0.02/GB entering from a VPC;
@@ -15,8 +14,7 @@ from pathlib import Path
 import pytest
 
 import vpccost
-from vpccost.designs import DESIGNS
-from vpccost.designs.mixed import Mix, pair_key, service_key, usage
+from vpccost.designs.mix import Mix, pair_key, service_key, usage
 from vpccost.errors import InputError
 from vpccost.model.estate import Estate, build_estate
 from vpccost.model.usage import Settings
@@ -26,7 +24,6 @@ from vpccost.results import DesignResult
 from .conftest import EXAMPLES, WriteEstate, vpc
 
 CATALOG = vpccost.load_pricing()
-EXAMPLE_NAMES = sorted(path.name for path in EXAMPLES.iterdir() if (path / "traffic.csv").is_file())
 
 
 def estate_of(traffic: Path, topology: Path) -> Estate:
@@ -36,22 +33,6 @@ def estate_of(traffic: Path, topology: Path) -> Estate:
 def priced(estate: Estate, mix: Mix, options: Settings | None = None) -> DesignResult:
     options = options or Settings()
     return price(usage(estate, options, mix), CATALOG, period_hours=options.period_hours)
-
-
-@pytest.mark.parametrize("nat_per_vpc", [False, True])
-@pytest.mark.parametrize("design", list(DESIGNS))
-@pytest.mark.parametrize("example", EXAMPLE_NAMES)
-def test_a_pure_mix_prices_like_the_pure_design(example: str, design: str, nat_per_vpc: bool) -> None:
-    estate = estate_of(EXAMPLES / example / "traffic.csv", EXAMPLES / example / "topology.yaml")
-    options = Settings(nat_per_vpc=nat_per_vpc)
-    pure = price(DESIGNS[design](estate, options), CATALOG, period_hours=options.period_hours)
-    mixed = price(
-        usage(estate, options, Mix.pure(estate, design), name=design), CATALOG, period_hours=options.period_hours
-    )
-    assert mixed.line_items == pure.line_items
-    assert mixed.problems == pure.problems
-    assert mixed.quota_increases == pure.quota_increases
-    assert mixed.assumptions == pure.assumptions
 
 
 def s3_access() -> Estate:

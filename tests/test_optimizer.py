@@ -19,22 +19,15 @@ from hypothesis import HealthCheck, given, settings
 from hypothesis import strategies as st
 
 import vpccost
-from vpccost.designs.mixed import (
-    Mix,
-    PairOption,
-    ServiceOption,
-    estate_pairs,
-    estate_service_keys,
-    pair_key,
-    service_key,
-    usage,
-)
+from vpccost.designs.mix import Mix, pair_key, service_key, usage
 from vpccost.errors import InputError
 from vpccost.inputs.topology import Topology, Vpc
 from vpccost.model.aws_facts import GATEWAY_ENDPOINT_SERVICES
 from vpccost.model.estate import Estate, build_estate
 from vpccost.model.usage import Settings
 from vpccost.optimizer import optimize, optimize_estate, parse_allow
+from vpccost.options import subjects
+from vpccost.options.base import Context
 from vpccost.pricing.engine import price
 
 from .conftest import EXAMPLES, by_design, run_cli, run_json
@@ -130,7 +123,7 @@ def test_the_table_shows_decisions() -> None:
 
 REGIONS = {"us-east-1": ["use1-az1", "use1-az2"], "us-east-2": ["use2-az1", "use2-az2"]}
 SERVICES = ["aws:s3", "aws:sqs"]
-PAIR_OPTIONS: tuple[PairOption, ...] = ("peering", "transit-gateway", "privatelink", "nat")
+PAIR_OPTIONS: tuple[str, ...] = ("peering", "transit-gateway", "privatelink", "nat")
 ENUMERATION_EXAMPLES = int(os.environ.get("VPCCOST_OPTIMIZER_EXAMPLES", "12"))
 """Random estates the enumeration checks; raise it (e.g. VPCCOST_OPTIMIZER_EXAMPLES=300) after changing the model."""
 
@@ -166,8 +159,9 @@ def every_mix(estate: Estate) -> list[Mix]:
     """Every mix the optimizer may choose: each group of VPCs that exchange traffic shared or not; each other
     pair any option; each service call any option open to its VPC."""
     ids = [vpc.id for vpc in estate.vpcs]
-    pairs = estate_pairs(estate)
-    calls = estate_service_keys(estate)
+    ctx = Context(estate, Settings())
+    pairs = [(x, y) for x, y in subjects.pairs(ctx).keys.tolist()]
+    calls = [(v, s) for v, s in subjects.services(ctx).keys.tolist()]
     group = list(range(len(ids)))
     for x, y in pairs:  # tiny union-find
         gx, gy = group[x], group[y]
@@ -179,16 +173,16 @@ def every_mix(estate: Estate) -> list[Mix]:
     ):
         shared = frozenset(ids[v] for v in range(len(ids)) if group[v] in shared_groups)
         free_pairs = [(x, y) for x, y in pairs if group[x] not in shared_groups]
-        call_options: list[list[ServiceOption]] = []
+        call_options: list[list[str]] = []
         for vpc, service in calls:
             gateway = estate.services[service] in GATEWAY_ENDPOINT_SERVICES
             if ids[vpc] in shared:
                 call_options.append(["nat", "gateway-endpoint"] if gateway else ["nat"])
             else:
-                own: list[ServiceOption] = ["nat", "interface-endpoint", "central-endpoint"]
+                own: list[str] = ["nat", "interface-endpoint", "central-endpoint"]
                 call_options.append([*own, "gateway-endpoint"] if gateway else own)
         for pair_choice in itertools.product(PAIR_OPTIONS, repeat=len(free_pairs)):
-            chosen: dict[tuple[str, str], PairOption] = {pair_key(ids[x], ids[y]): "sharing" for x, y in pairs}
+            chosen: dict[tuple[str, str], str] = {pair_key(ids[x], ids[y]): "sharing" for x, y in pairs}
             chosen.update(
                 {pair_key(ids[x], ids[y]): option for (x, y), option in zip(free_pairs, pair_choice, strict=True)}
             )

@@ -10,6 +10,7 @@ outputs lazily.
 
 from __future__ import annotations
 
+from collections.abc import Mapping
 from dataclasses import dataclass, field
 from datetime import datetime
 from decimal import Decimal
@@ -17,16 +18,13 @@ from fractions import Fraction
 from pathlib import Path
 from typing import TYPE_CHECKING, Any, NamedTuple
 
-from vpccost.designs.as_is import NAME as AS_IS
-from vpccost.designs.mixed import NAME as OPTIMIZED
-from vpccost.designs.mixed import Mix, PairOption, ServiceOption
+from vpccost.designs import AS_IS, OPTIMIZED
+from vpccost.designs.mix import Mix
 from vpccost.model.estate import Estate
 from vpccost.model.usage import Settings
 from vpccost.pricing.catalog import Catalog
-from vpccost.pricing.items import VPC_ENDPOINT_BYTES
 from vpccost.pricing.snapshot import PriceEntry
-from vpccost.pricing.tiers import tiered_cost_usd
-from vpccost.units import exact_arithmetic
+from vpccost.units import exact_arithmetic, fraction_to_decimal
 
 if TYPE_CHECKING:
     import pandas as pd
@@ -46,9 +44,18 @@ class LineItem(NamedTuple):
     cost_usd: Decimal
     price_verified: bool
     item: str
-    """The catalog item priced (`nat_gateway_bytes`): with `region` and `to_region`, the key of its price."""
+    """The item priced (`nat_gateway_bytes`): with `region` and `to_region`, the key of its price."""
     to_region: str | None
-    label: str | None = None
+    """The destination region of inter-region transfer (None otherwise)."""
+    base_component: str
+    """`component` without its destination region and tier: what is consumed (`Data processed (NAT gateway)`)."""
+    tier: str | None
+    """The price tier the quantity falls in (`first 10240 GB/month`, `free tier, …`); None for a flat price."""
+    resource_owner: str
+    """What holds the resource: a VPC id, a hub, a transit gateway (`tgw-us-east-1`), a shared VPC."""
+    resource_kind: str
+    """The kind of resource (`vpccost.model.usage.RESOURCE_KINDS`): vpc, nat-gateway, tgw-attachment…"""
+    label: str | None
     """The traffic label value the line belongs to, when the estimate is split by a label column."""
 
 
@@ -80,7 +87,29 @@ class DesignResult:
 
 
 @dataclass(frozen=True)
+class CostLine:
+    """fixed_usd + per-GB segments [(begin GB, end GB or None, USD per GB)], exact fractions."""
+
+    option: str
+    fixed_usd: Fraction
+    segments: tuple[tuple[Fraction, Fraction | None, Fraction], ...]
+
+    def cost_at(self, gb: Fraction | Decimal) -> Fraction:
+        """The option's cost at a volume [GB per period]: the fixed part plus each segment's part."""
+        volume = Fraction(gb)
+        total = self.fixed_usd
+        for begin, end, rate in self.segments:
+            if volume <= begin:
+                break
+            upper = volume if end is None else min(volume, end)
+            total += (upper - begin) * rate
+        return total
+
+
+@dataclass(frozen=True)
 class ServiceAccess:
+    """How one VPC reaches one AWS service in its region, each way priced for its traffic."""
+
     vpc: str
     vpc_name: str | None
     region: str
@@ -96,26 +125,13 @@ class ServiceAccess:
     0.01 GB); None when it never does; 0 when it always does."""
     notes: tuple[str, ...]
     az_count: int
-    nat_fixed_usd: Decimal | None
-    """The NAT option's fixed cost over the period (gateway and IPv4 hours, or 0 when NAT stays anyway)."""
-    nat_usd_per_gb: Decimal | None
-    interface_endpoint_fixed_usd: Decimal | None
-    """Endpoint hours in every AZ of the VPC over the period."""
+    lines: Mapping[str, CostLine] = field(default_factory=dict)
+    """Each way's cost line (`nat`, `gateway_endpoint`, `interface_endpoint`), where it is priced."""
 
-    def nat_usd_at(self, gb: Decimal) -> Decimal | None:
-        """The NAT option at another volume [GB per period]."""
-        if self.nat_fixed_usd is None or self.nat_usd_per_gb is None:
-            return None
-        with exact_arithmetic():
-            return self.nat_fixed_usd + gb * self.nat_usd_per_gb
-
-    def interface_endpoint_usd_at(self, gb: Decimal, catalog: Catalog, period_hours: Decimal) -> Decimal | None:
-        """The interface-endpoint option at another volume [GB per period], processing tiers applied."""
-        if self.interface_endpoint_fixed_usd is None:
-            return None
-        processing = tiered_cost_usd(catalog.get(VPC_ENDPOINT_BYTES, self.region), gb, period_hours)
-        with exact_arithmetic():
-            return self.interface_endpoint_fixed_usd + processing
+    def usd_at(self, way: str, gb: Decimal) -> Decimal | None:
+        """What a way costs at another volume [GB per period]; None where it is not priced."""
+        line = self.lines.get(way)
+        return None if line is None else fraction_to_decimal(line.cost_at(gb))
 
 
 @dataclass
@@ -303,7 +319,7 @@ class Forecast:
 @dataclass(frozen=True)
 class PairDecision:
     vpcs: tuple[str, str]
-    option: PairOption | None
+    option: str | None
     """None: no allowed option can route the pair (unroutable)."""
     gb: Decimal
     options_usd: dict[str, float]
@@ -315,7 +331,7 @@ class PairDecision:
 class ServiceDecision:
     vpc: str
     service: str
-    option: ServiceOption
+    option: str
     gb: Decimal
     options_usd: dict[str, float]
     reason: str
@@ -374,24 +390,6 @@ class Optimization:
         from vpccost.outputs.frames import optimization_html
 
         return optimization_html(self)
-
-
-@dataclass(frozen=True)
-class CostLine:
-    """fixed_usd + per-GB segments [(begin GB, end GB or None, USD per GB)], exact fractions."""
-
-    option: str
-    fixed_usd: Fraction
-    segments: tuple[tuple[Fraction, Fraction | None, Fraction], ...]
-
-    def cost_at(self, gb: Fraction) -> Fraction:
-        total = self.fixed_usd
-        for begin, end, rate in self.segments:
-            if gb <= begin:
-                break
-            upper = gb if end is None else min(gb, end)
-            total += (upper - begin) * rate
-        return total
 
 
 @dataclass(frozen=True)

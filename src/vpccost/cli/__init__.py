@@ -21,11 +21,11 @@ import typer
 from botocore.exceptions import BotoCoreError, ClientError  # type: ignore[import-untyped,unused-ignore]
 from rich.console import Console
 
+from vpccost.analyses.compare import compare as compare_designs
+from vpccost.analyses.forecast import forecast
 from vpccost.aws.clients import pricing_client
 from vpccost.aws.pricelist import fetch_snapshot, snapshot_from_offer_files, write_snapshot
-from vpccost.compare import compare as compare_designs
 from vpccost.errors import InputError, VpccostError
-from vpccost.forecasting import forecast
 from vpccost.inputs.topology import Topology
 from vpccost.inputs.traffic import TrafficRow
 from vpccost.model.aws_facts import is_region

@@ -8,7 +8,7 @@ from typing import Annotated
 
 import typer
 
-from vpccost.breakeven import breakeven
+from vpccost.analyses.breakeven import breakeven
 from vpccost.cli import (
     HoursOption,
     NatPerVpcOption,

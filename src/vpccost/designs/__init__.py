@@ -1,34 +1,76 @@
-"""The designs vpccost compares. Each module turns an estate's flows into metered usage (never prices)."""
+"""The designs vpccost compares: each an assignment of connection options (`vpccost.options`) to every subject
+of an estate, metered by the one code path in `designs.mix`.
+
+A pure design gives every VPC pair one option, and reaches AWS services its own way (through NAT, except
+`privatelink`, which uses interface endpoints); `sharing` places every VPC in its region's shared VPC. `as-is`
+is the assignment a topology's existing connectivity amounts to, and `optimized` the one the optimizer chooses.
+A new design is one line below (or an option module and its line).
+"""
 
 from __future__ import annotations
 
-import functools
-from collections.abc import Callable
+from collections.abc import Mapping
+from dataclasses import dataclass
+from typing import Protocol
 
-from vpccost.designs import nat, peering, privatelink, sharing, transit_gateway
+from vpccost.designs import as_is
+from vpccost.designs.mix import Mix, pair_key, service_key
+from vpccost.designs.mix import usage as mix_usage
 from vpccost.model.estate import Estate
 from vpccost.model.usage import DesignUsage, Settings
-from vpccost.units import exact_arithmetic
+from vpccost.options import interface_endpoint, nat_public, own_nat, peering, privatelink, shared_vpc, subjects
+from vpccost.options import transit_gateway as tgw
+from vpccost.options.base import Context
 
-DesignFunction = Callable[[Estate, Settings], DesignUsage]
-
-
-def _exact(design: DesignFunction) -> DesignFunction:
-    """Run a design with exact decimal arithmetic: a quantity that cannot be exact raises, never rounds."""
-
-    @functools.wraps(design)
-    def run(estate: Estate, options: Settings) -> DesignUsage:
-        with exact_arithmetic():
-            return design(estate, options)
-
-    return run
+AS_IS = as_is.NAME
+OPTIMIZED = "optimized"
+"""The design `vpccost optimize` adds: the cheapest feasible mix."""
 
 
-DESIGNS: dict[str, DesignFunction] = {
-    nat.NAME: _exact(nat.usage),
-    peering.NAME: _exact(peering.usage),
-    transit_gateway.NAME: _exact(transit_gateway.usage),
-    privatelink.NAME: _exact(privatelink.usage),
-    sharing.NAME: _exact(sharing.usage),
+class Design(Protocol):
+    """A named architecture: what the estate's traffic uses under it."""
+
+    @property
+    def name(self) -> str: ...
+
+    def usage(self, estate: Estate, settings: Settings) -> DesignUsage: ...
+
+
+@dataclass(frozen=True)
+class PureDesign:
+    """Every VPC pair takes `pair_option`; every service call `service_option`; with `shared`, every VPC sits in
+    its region's shared VPC."""
+
+    name: str
+    pair_option: str
+    service_option: str = own_nat.NAME
+    shared: bool = False
+
+    def mix(self, estate: Estate) -> Mix:
+        ctx = Context(estate, Settings())
+        ids = [vpc.id for vpc in estate.vpcs]
+        pairs = {pair_key(ids[x], ids[y]): self.pair_option for x, y in subjects.pairs(ctx).keys.tolist()}
+        services = {
+            service_key(ids[v], estate.services[s]): self.service_option
+            for v, s in subjects.services(ctx).keys.tolist()
+        }
+        return Mix(pairs=pairs, services=services, shared=frozenset(ids) if self.shared else frozenset())
+
+    def usage(self, estate: Estate, settings: Settings) -> DesignUsage:
+        return mix_usage(estate, settings, self.mix(estate), name=self.name)
+
+
+DESIGNS: Mapping[str, PureDesign] = {
+    design.name: design
+    for design in (
+        PureDesign("nat", nat_public.NAME),
+        PureDesign(peering.NAME, peering.NAME),
+        PureDesign(tgw.NAME, tgw.NAME),
+        PureDesign(privatelink.NAME, privatelink.NAME, service_option=interface_endpoint.NAME),
+        PureDesign(shared_vpc.NAME, shared_vpc.NAME, shared=True),
+    )
 }
-"""Design name -> function from (estate, options) to its usage, in the order they are reported."""
+"""The pure designs, in the order they are reported."""
+
+REGISTRY: Mapping[str, Design] = {**DESIGNS, AS_IS: as_is.DESIGN}
+"""Every design `compare` can price: the pure designs, then `as-is` (when a topology records connectivity)."""

@@ -1,7 +1,7 @@
 """The estate as it is: the existing connectivity a topology records (as `vpccost discover` writes it), priced
 from the same traffic as the designs, so that every design shows what it would save.
 
-The connectivity is read into a `Mix` (see `designs/mixed.py`) and metered like any mix:
+The connectivity is read into a `Mix` (see `designs/mix.py`) and metered like any mix:
 - A VPC pair that reaches each other through an interface endpoint in one VPC whose `provider_vpc` is the other
   uses PrivateLink.
 - Otherwise the route tables decide, longest prefix first: in the sending VPC's route tables, the most specific
@@ -19,17 +19,33 @@ The connectivity is read into a `Mix` (see `designs/mixed.py`) and metered like 
 from __future__ import annotations
 
 from collections import Counter
-from dataclasses import dataclass, field
+from dataclasses import dataclass, field, replace
 
-from vpccost.designs import mixed
-from vpccost.designs.mixed import Mix, PairOption, ServiceOption, estate_pairs, estate_service_keys, pair_key
+from vpccost.designs.mix import Mix, pair_key, service_key
+from vpccost.designs.mix import usage as mix_usage
 from vpccost.inputs.topology import Network, RouteTable, Topology, Vpc, parse_network
 from vpccost.model.estate import VPC, Estate
 from vpccost.model.usage import DesignUsage, Settings
+from vpccost.options import (
+    gateway_endpoint,
+    interface_endpoint,
+    nat_public,
+    own_nat,
+    peering,
+    privatelink,
+    subjects,
+    transit_gateway,
+)
+from vpccost.options.base import Context
 
 NAME = "as-is"
 
-_TARGET_OPTIONS: dict[str, PairOption] = {"pcx": "peering", "tgw": "transit-gateway", "nat": "nat", "igw": "nat"}
+_TARGET_OPTIONS: dict[str, str] = {
+    "pcx": peering.NAME,
+    "tgw": transit_gateway.NAME,
+    "nat": nat_public.NAME,
+    "igw": nat_public.NAME,
+}
 
 
 def records_connectivity(topology: Topology | None) -> bool:
@@ -41,13 +57,26 @@ def records_connectivity(topology: Topology | None) -> bool:
     return any(vpc.route_tables or vpc.nat_gateways or vpc.endpoints for vpc in topology.vpcs)
 
 
-def usage(estate: Estate, options: Settings) -> DesignUsage:
+def usage(estate: Estate, settings: Settings) -> DesignUsage:
     """Meter the existing connectivity of the estate's topology as the design `as-is`."""
     existing = existing_mix(estate)
-    metered = mixed.usage(estate, options, existing.mix, name=NAME)
+    # the peerings that exist are there: a stricter limit for new designs does not apply to them
+    metered = mix_usage(estate, replace(settings, peering_quota=None), existing.mix, name=NAME)
     metered.assumptions += [note for note in existing.notes if note not in metered.assumptions]
     metered.problems += existing.problems
     return metered
+
+
+class AsIs:
+    """The design `as-is`: the existing connectivity, metered as a mix."""
+
+    name = NAME
+
+    def usage(self, estate: Estate, settings: Settings) -> DesignUsage:
+        return usage(estate, settings)
+
+
+DESIGN = AsIs()
 
 
 @dataclass
@@ -97,16 +126,17 @@ class _Reader:
     def read(self) -> ExistingConnectivity:
         ids = [vpc.id for vpc in self.estate.vpcs]
         initiated = self._initiated_volume()
-        pairs: dict[tuple[str, str], PairOption] = {}
-        for x, y in estate_pairs(self.estate):
+        ctx = Context(self.estate, Settings())
+        pairs: dict[tuple[str, str], str] = {}
+        for x, y in subjects.pairs(ctx).keys.tolist():
             option = self._pair_option(
                 ids[x], ids[y], first_decides=initiated.get((x, y), 0) >= initiated.get((y, x), 0)
             )
             if option is not None:
                 pairs[pair_key(ids[x], ids[y])] = option
-        services: dict[tuple[str, str], ServiceOption] = {}
-        for v, s in estate_service_keys(self.estate):
-            key = mixed.service_key(ids[v], self.estate.services[s])
+        services: dict[tuple[str, str], str] = {}
+        for v, s in subjects.services(ctx).keys.tolist():
+            key = service_key(ids[v], self.estate.services[s])
             services[key] = self._service_option(ids[v], key[1].removeprefix("aws:"))
         return ExistingConnectivity(Mix(pairs=pairs, services=services), self.notes, self.problems)
 
@@ -122,14 +152,14 @@ class _Reader:
             totals[pair] += int(amount)
         return dict(totals)
 
-    def _pair_option(self, first: str, second: str, *, first_decides: bool) -> PairOption | None:
+    def _pair_option(self, first: str, second: str, *, first_decides: bool) -> str | None:
         a, b = self.vpcs.get(first), self.vpcs.get(second)
         if a is None or b is None:
             missing = first if a is None else second
             self.problems.append(f"{missing} is not in the topology: its existing connectivity is unknown")
             return None
         if self._privatelink(a, b) or self._privatelink(b, a):
-            return "privatelink"
+            return privatelink.NAME
         forward, backward = self._route(a, b), self._route(b, a)
         if forward is not None and backward is not None and forward != backward:
             chosen = forward if first_decides else backward
@@ -152,12 +182,12 @@ class _Reader:
             endpoint.type == "interface" and endpoint.provider_vpc == provider.id for endpoint in consumer.endpoints
         )
 
-    def _route(self, source: Vpc, destination: Vpc) -> PairOption | None:
+    def _route(self, source: Vpc, destination: Vpc) -> str | None:
         """The path `source`'s route tables give to `destination`'s CIDR blocks (None: no usable route)."""
         blocks = [parse_network(cidr) for cidr in destination.cidrs]
         if not blocks or not source.route_tables:
             return None
-        weights: Counter[PairOption | None] = Counter()
+        weights: Counter[str | None] = Counter()
         for table in source.route_tables:
             weights[self._table_path(table, source, destination, blocks)] += self._subnet_weight(table, source)
         ranked = weights.most_common()
@@ -175,7 +205,7 @@ class _Reader:
         associated = {subnet for other in vpc.route_tables for subnet in other.subnets}
         return max(1, len([subnet for subnet in vpc.subnets if subnet.id not in associated]) + len(table.subnets))
 
-    def _table_path(self, table: RouteTable, source: Vpc, destination: Vpc, blocks: list[Network]) -> PairOption | None:
+    def _table_path(self, table: RouteTable, source: Vpc, destination: Vpc, blocks: list[Network]) -> str | None:
         primary = blocks[0]
         best_length, best_target = -1, None
         for route in table.routes:
@@ -211,16 +241,16 @@ class _Reader:
         reachable = {gateway} | self.tgw_peers.get(gateway, set())
         return bool(reachable & self.attached.get(destination.id, set()))
 
-    def _service_option(self, vpc_id: str, service: str) -> ServiceOption:
+    def _service_option(self, vpc_id: str, service: str) -> str:
         vpc = self.vpcs.get(vpc_id)
         endpoints = vpc.endpoints if vpc is not None else []
         interface = [endpoint for endpoint in endpoints if endpoint.type == "interface" and endpoint.service == service]
         if interface:
             assert vpc is not None
             self._note_layout(vpc, interface[0].id, interface[0].azs)
-            return "interface-endpoint"
+            return interface_endpoint.NAME
         if any(endpoint.type == "gateway" and endpoint.service == service for endpoint in endpoints):
-            return "gateway-endpoint"
+            return gateway_endpoint.NAME
         if vpc is not None and vpc.nat_gateways and all(gateway.az is not None for gateway in vpc.nat_gateways):
             self._note_layout(vpc, "its NAT gateways", [gateway.az for gateway in vpc.nat_gateways if gateway.az])
         if vpc is not None and not vpc.nat_gateways:
@@ -230,7 +260,7 @@ class _Reader:
             )
             if note not in self.notes:
                 self.notes.append(note)
-        return "nat"
+        return own_nat.NAME
 
     def _note_layout(self, vpc: Vpc, what: str, azs: list[str]) -> None:
         """Endpoints and NAT gateways are priced in every AZ of their VPC (the layout `compare` uses); say so

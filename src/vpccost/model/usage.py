@@ -1,7 +1,9 @@
 """Metered usage: what a design consumes, before any price is looked up.
 
-A design turns flows into `Meter`s — a quantity of one priced item (a catalog item name, never a price)
-in one region, for one payer account and one resource. The engine prices them.
+Options declare what flows consume as charges — `PerGb` (every byte of some flows, metered as one item in one
+region for one payer on one resource) and `Fixed` (a resource's hours, or months) — and never a price. A
+`UsageBuilder` sums the declared charges into `Meter`s, one per (item, region, payer, resource…), which the
+pricing engine prices.
 """
 
 from __future__ import annotations
@@ -9,41 +11,136 @@ from __future__ import annotations
 from collections.abc import Sequence
 from dataclasses import dataclass, field
 from decimal import ROUND_CEILING, Decimal
-from typing import NamedTuple
+from typing import Final, Literal, NamedTuple
 
 import numpy as np
 
 from vpccost.model.codes import NONE, sum_by_key
 from vpccost.model.estate import Estate
+from vpccost.units import HOURS_PER_MONTH, rounding_arithmetic
+
+VPC_RESOURCE: Final = "vpc"
+"""Transfer is metered on the VPC it leaves or enters (`vpc-0a1b`)."""
+NAT_GATEWAY_RESOURCE: Final = "nat-gateway"
+TGW_ATTACHMENT_RESOURCE: Final = "tgw-attachment"
+TGW_PEERING_RESOURCE: Final = "tgw-peering"
+INTERFACE_ENDPOINT_RESOURCE: Final = "interface-endpoint"
+NLB_RESOURCE: Final = "nlb"
+HOSTED_ZONE_RESOURCE: Final = "hosted-zone"
+RESOURCE_KINDS: Final = (
+    VPC_RESOURCE,
+    NAT_GATEWAY_RESOURCE,
+    TGW_ATTACHMENT_RESOURCE,
+    TGW_PEERING_RESOURCE,
+    INTERFACE_ENDPOINT_RESOURCE,
+    NLB_RESOURCE,
+    HOSTED_ZONE_RESOURCE,
+)
+"""Every kind of resource a line item can be billed on."""
+
+
+@dataclass(frozen=True)
+class Resource:
+    """One resource a charge is metered on: who holds it (a VPC id, a hub, a transit gateway), its kind, and its
+    name as line items show it (`vpc-0a1b/nat-gateway`)."""
+
+    owner: str
+    kind: str
+    name: str
+
+
+@dataclass(frozen=True)
+class ResourceNames:
+    """Resources of one kind, indexed by code: each one's holder and the part of its name after the holder
+    (the kind itself when not given; a name without a part after the holder is the holder alone)."""
+
+    kind: str
+    owners: Sequence[str]
+    suffixes: Sequence[str] | None = None
+
+    def __getitem__(self, code: int) -> Resource:
+        owner = self.owners[code]
+        suffix = self.kind if self.suffixes is None else self.suffixes[code]
+        return Resource(owner, self.kind, f"{owner}/{suffix}" if suffix else owner)
+
+    def __len__(self) -> int:
+        return len(self.owners)
 
 
 class Meter(NamedTuple):
     component: str
     """Human name of what is consumed: `NAT gateway`, `Data processed (NAT gateway)`."""
     item: str
-    """Catalog item whose price applies: `nat_gateway_bytes`."""
+    """Registry key of the item whose price applies: `nat_gateway_bytes`."""
     region: str
     to_region: str | None
     payer_account: str
-    resource: str
+    resource: Resource
     label: str | None
     """The traffic label value (team, application…) the volume belongs to, when split by a label column;
-    None for hourly resources, which no single label owns."""
+    None for fixed charges, which no single label owns."""
     quantity: Decimal
-    """In the item's unit: GB for bytes items, hours (or resource-hours) for hourly items."""
+    """In the item's unit: GB for bytes items, hours (or resource-hours) for hourly items, months for monthly."""
 
 
 @dataclass(frozen=True)
 class Settings:
-    """How an estimate is made: the period it covers [h], the NAT gateway layout, the free tier, and the label
-    column its per-GB charges are split by."""
+    """How an estimate is made: the period it covers [h], the NAT gateway layout, the free tier, the label
+    column its per-GB charges are split by, and any limit on peering connections stricter than AWS's."""
 
-    period_hours: Decimal = Decimal(730)
+    period_hours: Decimal = HOURS_PER_MONTH
     nat_per_vpc: bool = False
     free_tier: bool = False
     """Apply the account-wide free internet egress allowance."""
     split_by: str | None = None
     """A label column of the traffic: per-GB meters are split by its values (chargeback by team…)."""
+    peering_quota: int | None = None
+    """Active peering connections allowed per VPC when lower than AWS's maximum (`optimize --peering-quota`)."""
+
+    @property
+    def billed_hours(self) -> Decimal:
+        """Hours an hourly resource is billed for over the period: AWS bills a partial hour as a full hour."""
+        return self.period_hours.to_integral_value(rounding=ROUND_CEILING)
+
+    @property
+    def billed_months(self) -> Decimal:
+        """Months a monthly resource (a Route 53 hosted zone) is billed for: AWS charges it for every month it
+        exists in, a started month in full."""
+        with rounding_arithmetic():
+            return (self.period_hours / HOURS_PER_MONTH).to_integral_value(rounding=ROUND_CEILING)
+
+
+@dataclass(frozen=True)
+class PerGb:
+    """A per-GB charge: every byte of the selected flows is metered as `item` in `region`, paid by `payer`, on
+    `resources[resource]` (and towards `to_region` for inter-region transfer). The arrays run over all flows
+    of the estate: region and payer codes, resource codes; `rows` selects the flows that pay."""
+
+    component: str
+    item: str
+    rows: np.ndarray
+    region: np.ndarray
+    payer: np.ndarray
+    resource: np.ndarray
+    resources: ResourceNames
+    to_region: np.ndarray | None = None
+
+
+@dataclass(frozen=True)
+class Fixed:
+    """A charge for a resource existing: `count` of it (its AZs, for a per-AZ price) for every billed hour of
+    the period, or every billed month for a monthly item."""
+
+    component: str
+    item: str
+    region: str
+    payer: str
+    resource: Resource
+    count: int = 1
+    per: Literal["hour", "month"] = "hour"
+
+    def quantity(self, settings: Settings) -> Decimal:
+        return self.count * (settings.billed_hours if self.per == "hour" else settings.billed_months)
 
 
 @dataclass
@@ -58,85 +155,65 @@ class DesignUsage:
 
 
 class UsageBuilder:
-    """Collects a design's meters from masked flows, summing volumes exactly per meter key.
+    """Collects a design's meters from its charges, summing volumes exactly per meter key.
 
-    Designs run inside `units.exact_arithmetic()` (see `designs.DESIGNS`), so every quantity computed here
-    is exact or raises."""
+    Designs are metered inside `units.exact_arithmetic()`, so every quantity computed here is exact or raises."""
 
-    def __init__(self, design: str, estate: Estate, options: Settings) -> None:
+    def __init__(self, design: str, estate: Estate, settings: Settings) -> None:
         self.estate = estate
-        self.flows = estate.flows
-        self.options = options
+        self.settings = settings
         self.usage = DesignUsage(design)
-        self.vpc_region = estate.vpc_region_codes
-        self.vpc_owner = estate.vpc_owner_codes
-        self.vpc_ids = [vpc.id for vpc in estate.vpcs]
         self.label_codes: np.ndarray | None = None
         self.label_values: list[str] = []
-        if options.split_by is not None:
-            self.label_codes, self.label_values = estate.label_codes(options.split_by)
+        if settings.split_by is not None:
+            self.label_codes, self.label_values = estate.label_codes(settings.split_by)
+        self._hours_noted = False
 
-    @property
-    def hours(self) -> Decimal:
-        """Hours an hourly resource is billed for: AWS bills a partial hour as a full hour."""
-        billed = self.options.period_hours.to_integral_value(rounding=ROUND_CEILING)
-        if billed != self.options.period_hours:
-            self.assume(
-                f"Hourly resources are billed {billed} whole hours for the {self.options.period_hours} h period."
-            )
-        return billed
-
-    def vpc_resources(self, suffix: str) -> list[str]:
-        """Resource names for something each VPC holds, indexed by VPC code (`vpc-0a1b/nat-gateway`)."""
-        return [f"{vpc_id}/{suffix}" for vpc_id in self.vpc_ids]
-
-    def per_gb(
-        self,
-        component: str,
-        item: str,
-        rows: np.ndarray,
-        *,
-        region: np.ndarray,
-        payer: np.ndarray,
-        resource: np.ndarray,
-        resource_names: Sequence[str],
-        to_region: np.ndarray | None = None,
-    ) -> None:
-        """Meter the full volume of the selected flows, summed per (region, to_region, payer, resource).
-
-        `region`, `payer` (account codes), `resource` (codes into `resource_names`) and `to_region` are
-        per-flow arrays over all flows; only the rows selected by the boolean mask `rows` count."""
+    def per_gb(self, charge: PerGb) -> None:
+        """Meter the full volume of the charge's flows, summed per (region, to_region, payer, resource, label)."""
+        rows = charge.rows
         if not rows.any():
             return
-        regions, accounts = self.estate.regions, self.estate.accounts
-        to_codes = to_region[rows] if to_region is not None else np.full(int(rows.sum()), NONE)
-        labels = self.label_codes[rows] if self.label_codes is not None else np.full(int(rows.sum()), NONE)
-        keys = [region[rows], to_codes, payer[rows], resource[rows], labels]
-        sizes = [len(regions), len(regions), len(accounts), len(resource_names), len(self.label_values)]
-        (region_codes, to_region_codes, payer_codes, resource_codes, label_codes), sums = sum_by_key(
-            keys, sizes, self.flows.volume[rows]
+        estate = self.estate
+        regions, accounts = estate.regions, estate.accounts
+        count = int(rows.sum())
+        to_codes = charge.to_region[rows] if charge.to_region is not None else np.full(count, NONE)
+        labels = self.label_codes[rows] if self.label_codes is not None else np.full(count, NONE)
+        keys = [charge.region[rows], to_codes, charge.payer[rows], charge.resource[rows], labels]
+        sizes = [len(regions), len(regions), len(accounts), len(charge.resources), len(self.label_values)]
+        (region_codes, to_codes_list, payer_codes, resource_codes, label_codes), sums = sum_by_key(
+            keys, sizes, estate.flows.volume[rows]
         )
-        gb_per_unit = self.estate.gb_per_unit
-        label_values = self.label_values
+        gb_per_unit = estate.gb_per_unit
         self.usage.meters.extend(
             Meter(
-                component,
-                item,
+                charge.component,
+                charge.item,
                 regions[region_code],
                 regions[to_code] if to_code != NONE else None,
                 accounts[payer_code],
-                resource_names[resource_code],
-                label_values[label_code] if label_code != NONE else None,
+                charge.resources[resource_code],
+                self.label_values[label_code] if label_code != NONE else None,
                 Decimal(units) * gb_per_unit,
             )
             for region_code, to_code, payer_code, resource_code, label_code, units in zip(
-                region_codes, to_region_codes, payer_codes, resource_codes, label_codes, sums, strict=True
+                region_codes, to_codes_list, payer_codes, resource_codes, label_codes, sums, strict=True
             )
         )
 
-    def hourly(self, component: str, item: str, *, region: str, payer: str, resource: str, count: int = 1) -> None:
-        """Meter `count` of a resource billed per hour (per AZ-hour when `count` is its AZs) for the period."""
-        self.usage.meters.append(Meter(component, item, region, None, payer, resource, None, count * self.hours))
+    def fixed(self, charge: Fixed) -> None:
+        """Meter a resource's hours (or months) for the period."""
+        settings = self.settings
+        if charge.per == "hour" and not self._hours_noted and settings.billed_hours != settings.period_hours:
+            self._hours_noted = True
+            self.assume(
+                f"Hourly resources are billed {settings.billed_hours} whole hours for the "
+                f"{settings.period_hours} h period."
+            )
+        self.usage.meters.append(
+            Meter(charge.component, charge.item, charge.region, None, charge.payer, charge.resource, None,
+                  charge.quantity(settings))
+        )  # fmt: skip
 
     def problem(self, text: str) -> None:
         self.usage.problems.append(text)

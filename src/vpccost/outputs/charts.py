@@ -12,9 +12,8 @@ so a VPC named `<img src=x onerror=alert(1)>` must reach it as `&lt;img …&gt;`
 from __future__ import annotations
 
 import html
-import re
 from collections import defaultdict
-from collections.abc import Callable, Container, Hashable, Iterable, Sequence
+from collections.abc import Callable, Hashable, Iterable, Sequence
 from decimal import Decimal
 from fractions import Fraction
 from operator import attrgetter
@@ -23,11 +22,8 @@ from typing import Any, TypeVar
 import plotly.colors
 import plotly.graph_objects as go
 
-from vpccost.errors import MissingPriceError
 from vpccost.model.usage import Settings
-from vpccost.pricing.catalog import Catalog
 from vpccost.pricing.items import ITEMS
-from vpccost.pricing.tiers import tier_scale
 from vpccost.results import BreakEven, Comparison, DatedComparison, DesignResult, LineItem, ServiceAccess
 from vpccost.units import (
     HOURS_PER_MONTH,
@@ -35,6 +31,7 @@ from vpccost.units import (
     exact_arithmetic,
     format_decimal,
     fraction_text,
+    fraction_to_decimal,
     rounding_arithmetic,
 )
 
@@ -42,13 +39,11 @@ __all__ = [
     "UNLABELLED",
     "breakeven_curve",
     "breakeven_lines",
-    "component_group",
     "cost_by_account",
     "cost_by_design",
     "cost_by_label",
     "forecast_lines",
     "plot_text",
-    "resource_owner",
     "sankey",
 ]
 
@@ -61,8 +56,6 @@ SANKEY_MAX_SOURCES = 25
 TEMPLATE = "plotly_white"
 PALETTE: list[str] = list(plotly.colors.qualitative.Dark24) + list(plotly.colors.qualitative.Light24)
 
-_TIER_SUFFIX = re.compile(r" \((?:first|next|over) [^()]*\)$| \(free tier, [^()]*\)$")
-_TO_REGION_SUFFIX = re.compile(r" \(to [a-z0-9-]+\)$")
 
 K = TypeVar("K", bound=Hashable)
 
@@ -74,22 +67,6 @@ def path_of(item: str) -> str:
     """The part of the network an item pays for (the registry says), for the Sankey's middle column."""
     found = ITEMS.get(item)
     return found.path if found is not None else "Other"
-
-
-def component_group(component: str) -> str:
-    """A line item's component without its tier and destination-region suffixes:
-    `Data processed (Interface endpoint) (first 1048576 GB/month)` -> `Data processed (Interface endpoint)`,
-    `Inter-region data transfer over VPC peering (to us-east-2)` -> `Inter-region data transfer over VPC peering`."""
-    return _TO_REGION_SUFFIX.sub("", _TIER_SUFFIX.sub("", component))
-
-
-def resource_owner(resource: str, vpc_ids: Container[str]) -> str:
-    """What holds a line item's resource: the VPC of `vpc-0a1b/nat-gateway`, the transit gateway of
-    `tgw-us-east-1/peering-us-east-2`. A VPC id may itself contain `/`: known ids are matched whole."""
-    if resource in vpc_ids:
-        return resource
-    head = resource.rpartition("/")[0]
-    return head if head in vpc_ids else resource.split("/", 1)[0]
 
 
 def plot_text(text: str) -> str:
@@ -209,27 +186,23 @@ def cost_by_label(comparison: Comparison, design: str | DesignResult) -> go.Figu
     return fig
 
 
-def breakeven_curve(row: ServiceAccess, catalog: Catalog, options: Settings) -> go.Figure:
+def breakeven_curve(row: ServiceAccess, settings: Settings) -> go.Figure:
     """What reaching one AWS service from one VPC costs against the volume, through a NAT gateway and through
     an interface endpoint (and a gateway endpoint at 0 USD for S3 and DynamoDB), with the break-even volume
-    marked. The lines are the row's own cost lines (`ServiceAccess.nat_usd_at` and
-    `interface_endpoint_usd_at`), so they pass through the row's costs at its volume."""
-    hours = options.period_hours
-    per = _per_period(options)
-    volumes = _volumes(row, catalog, hours)
+    marked. The lines are the row's own cost lines, so they pass through the row's costs at its volume."""
+    per = _per_period(settings)
+    volumes = _volumes(row)
     fig = go.Figure()
     notes: list[str] = []
-    nat = [row.nat_usd_at(volume) for volume in volumes]
-    endpoint = [row.interface_endpoint_usd_at(volume, catalog, hours) for volume in volumes]
-    if row.nat_fixed_usd is None:
-        notes.append("NAT gateway not priced in this region")
-    else:
-        _add_line(fig, "NAT gateway", volumes, [cost or Decimal(0) for cost in nat], color=PALETTE[0], per=per)
-    if row.interface_endpoint_fixed_usd is None:
-        notes.append("Interface endpoint not priced in this region")
-    else:
-        costs = [cost or Decimal(0) for cost in endpoint]
-        _add_line(fig, "Interface endpoint", volumes, costs, color=PALETTE[1], per=per)
+    for way, name, color in (
+        ("nat", "NAT gateway", PALETTE[0]),
+        ("interface_endpoint", "Interface endpoint", PALETTE[1]),
+    ):
+        costs = [row.usd_at(way, volume) for volume in volumes]
+        if way not in row.lines:
+            notes.append(f"{name} not priced in this region")
+        else:
+            _add_line(fig, name, volumes, [cost or Decimal(0) for cost in costs], color=color, per=per)
     if row.gateway_endpoint_usd is not None:
         _add_line(fig, "Gateway endpoint (free)", volumes, [row.gateway_endpoint_usd] * len(volumes), PALETTE[2], per)
     fig.add_vline(x=float(row.gb), line={"dash": "dot", "color": "#555", "width": 1})
@@ -243,7 +216,7 @@ def breakeven_curve(row: ServiceAccess, catalog: Catalog, options: Settings) -> 
         xshift=4,
         yanchor="top",
     )
-    both = row.nat_fixed_usd is not None and row.interface_endpoint_fixed_usd is not None
+    both = "nat" in row.lines and "interface_endpoint" in row.lines
     if both and row.breakeven_gb is None:
         notes.append("the interface endpoint never costs less than the NAT gateway")
     elif both and row.breakeven_gb == 0:
@@ -286,7 +259,7 @@ def sankey(comparison: Comparison, design: str | DesignResult) -> go.Figure:
     flows: dict[tuple[str, str, str], Decimal] = defaultdict(Decimal)
     with exact_arithmetic():
         for item in result.line_items:
-            key = (resource_owner(item.resource, names), path_of(item.item), component_group(item.component))
+            key = (item.resource_owner, path_of(item.item), item.base_component)
             flows[key] += item.cost_usd
     owner_totals = _sums_of(flows.items(), lambda key: key[0])
     owners = sorted(owner_totals, key=lambda owner: (-owner_totals[owner], owner))
@@ -461,7 +434,7 @@ def _group_colors(comparison: Comparison) -> dict[str, str]:
     """One color per component group, the same in every figure of a comparison (biggest groups first)."""
     totals = _sums(
         (item for result in comparison.designs for item in result.line_items),
-        lambda item: component_group(item.component),
+        lambda item: item.base_component,
     )
     groups = sorted(totals, key=lambda group: (-totals[group], group))
     return {group: PALETTE[n % len(PALETTE)] for n, group in enumerate(groups)}
@@ -482,7 +455,7 @@ def _stacked_bars(
     cells: dict[str, dict[K, Decimal]] = defaultdict(lambda: defaultdict(Decimal))
     with exact_arithmetic():
         for item in items:
-            cells[component_group(item.component)][key(item)] += item.cost_usd
+            cells[item.base_component][key(item)] += item.cost_usd
     with exact_arithmetic():
         group_totals = {group: sum(by_key.values(), Decimal(0)) for group, by_key in cells.items()}
     groups = sorted(cells, key=lambda group: (-group_totals[group], group))
@@ -545,21 +518,15 @@ def _add_line(
     )
 
 
-def _volumes(row: ServiceAccess, catalog: Catalog, hours: Decimal) -> list[Decimal]:
-    """Volumes to draw at: 0 to well past both the VPC's volume and the break-even, plus both of them and any
-    tier bound of the endpoint's processing price in between (the lines are straight between these)."""
+def _volumes(row: ServiceAccess) -> list[Decimal]:
+    """Volumes to draw at: 0 to well past both the VPC's volume and the break-even, plus both of them and every
+    bound where a line changes slope in between (the lines are straight between these)."""
     top = max(row.gb, row.breakeven_gb or Decimal(0)) * Decimal("1.6")
     top = max(top, Decimal(100))
     with rounding_arithmetic():
         step = (top / 40).quantize(Decimal("0.01"))
+        bounds = {fraction_to_decimal(begin) for line in row.lines.values() for begin, _, _ in line.segments}
     points = {step * n for n in range(41)}
     points |= {row.gb} | ({row.breakeven_gb} if row.breakeven_gb else set())
-    try:
-        entry = catalog.get("vpc_endpoint_bytes", row.region)
-        scale = tier_scale(entry, hours)
-        with rounding_arithmetic():
-            bounds = {tier.begin * scale for tier in entry.tiers}
-        points |= {bound for bound in bounds if 0 < bound < top}
-    except MissingPriceError:
-        pass
+    points |= {bound for bound in bounds if 0 < bound < top}
     return sorted(points)

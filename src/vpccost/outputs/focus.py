@@ -49,8 +49,17 @@ import pandas as pd
 
 from vpccost.errors import InputError
 from vpccost.model.aws_facts import region_name
+from vpccost.model.usage import (
+    HOSTED_ZONE_RESOURCE,
+    INTERFACE_ENDPOINT_RESOURCE,
+    NAT_GATEWAY_RESOURCE,
+    NLB_RESOURCE,
+    TGW_ATTACHMENT_RESOURCE,
+    TGW_PEERING_RESOURCE,
+    VPC_RESOURCE,
+)
 from vpccost.outputs.text import neutralize_formula
-from vpccost.pricing.snapshot import ANY_REGION, PriceEntry
+from vpccost.pricing.snapshot import PriceEntry
 from vpccost.results import Comparison, DatedComparison, DesignResult, LineItem
 from vpccost.units import format_decimal, format_usd, utc_text
 
@@ -103,14 +112,15 @@ UNITS: dict[str, str] = {
 """AWS price-list units -> FOCUS unit format (plural units; `<singular>-<plural>` for compound units)."""
 
 RESOURCE_TYPES: dict[str, str] = {
-    "nat-gateway": "NAT Gateway",
-    "tgw-attachment": "Transit Gateway Attachment",
-    "vpce": "VPC Endpoint",
-    "nlb": "Network Load Balancer",
-    "peering": "Transit Gateway Peering Attachment",
+    VPC_RESOURCE: "VPC",
+    NAT_GATEWAY_RESOURCE: "NAT Gateway",
+    TGW_ATTACHMENT_RESOURCE: "Transit Gateway Attachment",
+    TGW_PEERING_RESOURCE: "Transit Gateway Peering Attachment",
+    INTERFACE_ENDPOINT_RESOURCE: "VPC Endpoint",
+    NLB_RESOURCE: "Network Load Balancer",
+    HOSTED_ZONE_RESOURCE: "Route 53 Hosted Zone",
 }
-"""The kind of a resource named `<owner>/<kind>` (`vpc-0a1b/nat-gateway`, `vpc-0a1b/vpce:s3`,
-`tgw-us-east-1/peering-us-east-2`); a name without a kind is a VPC (`vpc-0a1b`, `shared-vpc-us-east-1`)."""
+"""FOCUS `ResourceType` of each kind of resource a line item is billed on."""
 
 FOCUS_COLUMNS: tuple[str, ...] = (
     "AvailabilityZone",
@@ -240,9 +250,12 @@ def focus_frame(
     rows: list[Row] = []
     for period in periods:
         context = _PeriodContext(period, billing_account_id, billing_account_name)
+        catalog = period.comparison.catalog
         for result in _selected(period.comparison, designs):
-            entries = _EntryIndex(result.prices_used)
-            rows.extend(context.row(item, entries.find(item), split=split) for item in result.line_items)
+            rows.extend(
+                context.row(item, catalog.find(item.item, item.region, item.to_region), split=split)
+                for item in result.line_items
+            )
     return pd.DataFrame(rows, columns=columns, dtype=object)
 
 
@@ -341,8 +354,8 @@ class _PeriodContext:
                 "RegionId": neutralize_formula(item.region) if regional else None,
                 "RegionName": neutralize_formula(region_name(item.region)) if regional else None,
                 "ResourceId": neutralize_formula(item.resource),
-                "ResourceName": self._resource_name(item.resource),
-                "ResourceType": resource_type(item.resource),
+                "ResourceName": self._resource_name(item),
+                "ResourceType": resource_type(item.resource_kind),
                 "ServiceName": neutralize_formula(SERVICE_NAMES.get(item.service_code, item.service_code)),
                 "ServiceSubcategory": SERVICE_SUBCATEGORIES.get(item.service_code, OTHER_SUBCATEGORY),
                 "SkuId": neutralize_formula(sku_id),
@@ -360,23 +373,18 @@ class _PeriodContext:
             row[LABEL_COLUMN] = None if item.label is None else neutralize_formula(item.label)
         return row
 
-    def _resource_name(self, resource: str) -> str | None:
-        """The resource with its VPC id replaced by the VPC's name (`web/nat-gateway`); null when no VPC of the
-        resource has a name, as FOCUS wants no display name rather than the id repeated."""
-        owner, slash, kind = resource.partition("/")
-        name = self.vpc_names.get(owner)
+    def _resource_name(self, item: LineItem) -> str | None:
+        """The resource with its VPC's id replaced by the VPC's name (`web/nat-gateway`); null when the VPC
+        holding the resource has no name, as FOCUS wants no display name rather than the id repeated."""
+        name = self.vpc_names.get(item.resource_owner)
         if name is None:
             return None
-        return neutralize_formula(f"{name}{slash}{kind}")
+        return neutralize_formula(name + item.resource.removeprefix(item.resource_owner))
 
 
-def resource_type(resource: str) -> str:
-    """The kind of resource a line item is billed for (see `RESOURCE_TYPES`)."""
-    _, slash, kind = resource.partition("/")
-    if not slash:
-        return "VPC"
-    base = kind.split(":", 1)[0].split("-", 1)[0] if kind.startswith(("vpce:", "peering-")) else kind
-    return RESOURCE_TYPES.get(base, kind.replace("-", " ").title())
+def resource_type(kind: str) -> str:
+    """The FOCUS resource type of a kind of resource (see `RESOURCE_TYPES`)."""
+    return RESOURCE_TYPES.get(kind, kind.replace("-", " ").title())
 
 
 def _sku_price_id(sku_id: str, entry: PriceEntry | None, rate_usd: Decimal) -> str:
@@ -392,17 +400,3 @@ def _tags(item: LineItem) -> str:
     if item.label is not None:
         tags["vpccost:label"] = item.label
     return json.dumps(tags, ensure_ascii=False)
-
-
-class _EntryIndex:
-    """The price entry each line item was priced with, by its price key (item, region, destination region;
-    an inter-region line may have been priced by the entry for any other region, `*`)."""
-
-    def __init__(self, entries: Sequence[PriceEntry]) -> None:
-        self.entries = {entry.key: entry for entry in entries}
-
-    def find(self, item: LineItem) -> PriceEntry | None:
-        found = self.entries.get((item.item, item.region, item.to_region))
-        if found is None and item.to_region is not None:
-            found = self.entries.get((item.item, item.region, ANY_REGION))
-        return found

@@ -67,7 +67,7 @@ def line_items_table(periods: Sequence[DatedComparison]) -> pa.Table:
             columns[name] = pa.array(values, type=pa.string())
     columns["design_priced"] = pa.array([priced for _, priced, _ in rows], type=pa.bool_())
     schema = pa.schema(
-        [pa.field(name, array.type, nullable=name in {"label", "to_region"}) for name, array in columns.items()]
+        [pa.field(name, array.type, nullable=name in {"label", "to_region", "tier"}) for name, array in columns.items()]
     )
     return pa.Table.from_arrays(list(columns.values()), schema=schema.with_metadata(_metadata(periods)))
 

@@ -192,9 +192,10 @@ on-demand list prices in {e(c.catalog.currency)}</p>
         name = self.vpc_names.get(vpc_id)
         return f'<span class="mono">{e(vpc_id)}</span>' + (f'<br><span class="sub">{e(name)}</span>' if name else "")
 
-    def _resource(self, resource: str) -> str:
-        name = self.vpc_names.get(charts.resource_owner(resource, self.vpc_azs))
-        return f'<span class="mono">{e(resource)}</span>' + (f'<br><span class="sub">{e(name)}</span>' if name else "")
+    def _resource(self, item: LineItem) -> str:
+        name = self.vpc_names.get(item.resource_owner)
+        resource = f'<span class="mono">{e(item.resource)}</span>'
+        return resource + (f'<br><span class="sub">{e(name)}</span>' if name else "")
 
     def _figure(self, fig: go.Figure) -> str:
         self.charts += 1
@@ -353,7 +354,7 @@ on-demand list prices in {e(c.catalog.currency)}</p>
     def _line_item_row(self, item: LineItem, split: str | None, *, full: bool = False) -> str:
         cells = [
             e(item.component),
-            self._resource(item.resource),
+            self._resource(item),
             f'<span class="mono">{e(item.payer_account)}</span>',
             f'<span class="nowrap">{e(item.region)}</span>',
         ]
@@ -408,7 +409,7 @@ on-demand list prices in {e(c.catalog.currency)}</p>
             parts.append(f"<h3>Break-even curves ({len(chosen)} with the most at stake)</h3>")
             c = self.comparison
             for row in chosen:
-                fig = charts.breakeven_curve(row, c.catalog, c.settings)
+                fig = charts.breakeven_curve(row, c.settings)
                 parts.append(self._figure(fig))
         return "\n".join(parts)
 

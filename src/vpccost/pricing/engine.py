@@ -82,20 +82,20 @@ def _price(usage: DesignUsage, catalog: Catalog, period_hours: Decimal, free_tie
 
 
 def _merged(meters: list[Meter]) -> list[Meter]:
-    """One meter per (component, item, region, to_region, payer, resource): paths that meter the same
+    """One meter per (component, item, region, to_region, payer, resource, label): paths that meter the same
     thing for the same resource (NAT processing of VPC and internet traffic) become one line."""
-    merged: dict[tuple[str, str, str, str | None, str, str, str | None], Decimal] = {}
+    merged: dict[Meter, Decimal] = {}
     for meter in meters:
-        key = meter[:7]
+        key = meter._replace(quantity=Decimal(0))
         known = merged.get(key)
         merged[key] = meter.quantity if known is None else known + meter.quantity
     if len(merged) == len(meters):
         return meters
-    return [Meter(*key, quantity) for key, quantity in merged.items()]
+    return [key._replace(quantity=quantity) for key, quantity in merged.items()]
 
 
 def _meter_order(meter: Meter) -> tuple[str, str, str, str]:
-    return (meter.component, meter.resource, meter.payer_account, meter.label or "")
+    return (meter.component, meter.resource.name, meter.payer_account, meter.label or "")
 
 
 def _line_items(
@@ -123,21 +123,25 @@ def _line_items(
             component = f"{meter.component} (to {to_region}){suffix}" if to_region else meter.component + suffix
             items.append(
                 LineItem(
-                    design,
-                    component,
-                    service_code,
-                    _usage_type(entry, to_region, prefixes),
-                    meter.region,
-                    meter.resource,
-                    meter.payer_account,
-                    quantity,
-                    unit,
-                    rate,
-                    quantity * rate,
-                    verified,
-                    entry.item,
-                    to_region,
-                    meter.label,
+                    design=design,
+                    component=component,
+                    service_code=service_code,
+                    usage_type=_usage_type(entry, to_region, prefixes),
+                    region=meter.region,
+                    resource=meter.resource.name,
+                    payer_account=meter.payer_account,
+                    quantity=quantity,
+                    unit=unit,
+                    rate_usd=rate,
+                    cost_usd=quantity * rate,
+                    price_verified=verified,
+                    item=entry.item,
+                    to_region=to_region,
+                    label=meter.label,
+                    base_component=meter.component,
+                    tier=label,
+                    resource_owner=meter.resource.owner,
+                    resource_kind=meter.resource.kind,
                 )
             )
     return items, len(charges) > 1 and len(meters) > 1

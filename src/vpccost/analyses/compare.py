@@ -6,8 +6,9 @@ from collections.abc import Sequence
 from decimal import Decimal
 from pathlib import Path
 
-from vpccost.designs import DESIGNS
-from vpccost.designs import as_is as as_is_design
+from vpccost.analyses.service_access import service_access
+from vpccost.designs import AS_IS, DESIGNS, REGISTRY
+from vpccost.designs.as_is import records_connectivity
 from vpccost.errors import InputError
 from vpccost.inputs.load import (
     PricingInput,
@@ -22,11 +23,10 @@ from vpccost.inputs.load import (
 from vpccost.inputs.topology import Topology
 from vpccost.inputs.traffic import label_column_warnings
 from vpccost.model.estate import Estate
-from vpccost.model.usage import DesignUsage, Settings
+from vpccost.model.usage import Settings
 from vpccost.pricing.catalog import Catalog
 from vpccost.pricing.engine import price
 from vpccost.results import Comparison, DesignResult
-from vpccost.service_access import service_access
 from vpccost.units import format_decimal
 
 
@@ -42,7 +42,8 @@ def compare(
     free_tier: bool = False,
     split_by: str | None = None,
 ) -> Comparison:
-    """Price `designs` (all five by default) for `traffic` over a period of `hours` [h].
+    """Price `designs` (every pure design by default, and `as-is` when the topology records connectivity) for
+    `traffic` over a period of `hours` [h].
 
     `split_by` names a label column of the traffic (team, application): per-GB line items are then split by
     its values, so costs can be charged back by label; hourly resources carry no label."""
@@ -51,22 +52,22 @@ def compare(
     loaded_topology = topology_from(topology)
     names = design_names(designs, loaded_topology)
     estate = load_estate(traffic, loaded_topology)
-    options = Settings(period_hours=period_hours, nat_per_vpc=nat_per_vpc, free_tier=free_tier, split_by=split_by)
-    return compare_estate(estate, catalog, options, names)
+    settings = Settings(period_hours=period_hours, nat_per_vpc=nat_per_vpc, free_tier=free_tier, split_by=split_by)
+    return compare_estate(estate, catalog, settings, names)
 
 
 def design_names(designs: Sequence[str] | None, topology: Topology | None) -> list[str]:
-    """The designs to price: `designs` as asked (checked), else the five pure designs, and `as-is` when the
+    """The designs to price: `designs` as asked (checked), else every pure design, and `as-is` when the
     topology records existing connectivity."""
-    existing = as_is_design.records_connectivity(topology)
-    known = [*DESIGNS, as_is_design.NAME]
+    existing = records_connectivity(topology)
+    known = list(REGISTRY)
     if not designs:
         return known if existing else list(DESIGNS)
     names = list(designs)
     unknown = [name for name in names if name not in known]
     if unknown:
         raise InputError(f"unknown design {', '.join(unknown)}; choose from {', '.join(known)}", field="designs")
-    if as_is_design.NAME in names and not existing:
+    if AS_IS in names and not existing:
         raise InputError(
             "the as-is design prices the existing connectivity a topology records (route tables, peerings, transit "
             "gateways, endpoints, NAT gateways; `vpccost discover` writes them), and there is none",
@@ -75,37 +76,45 @@ def design_names(designs: Sequence[str] | None, topology: Topology | None) -> li
     return names
 
 
-def _design_usage(name: str, estate: Estate, options: Settings) -> DesignUsage:
-    return as_is_design.usage(estate, options) if name == as_is_design.NAME else DESIGNS[name](estate, options)
-
-
-def compare_estate(estate: Estate, catalog: Catalog, options: Settings, designs: Sequence[str]) -> Comparison:
-    """Price `designs` for an estate that is already resolved (a forecast re-prices one estate per month)."""
+def compare_estate(
+    estate: Estate,
+    catalog: Catalog,
+    settings: Settings,
+    designs: Sequence[str],
+    *,
+    added: Sequence[DesignResult] = (),
+    notes: Sequence[str] = (),
+) -> Comparison:
+    """Price `designs` for an estate that is already resolved (a forecast re-prices one estate per month);
+    `added` results (the optimizer's mix) are compared beside them, with their `notes`."""
     with collector_paused():
         results = [
             price(
-                _design_usage(name, estate, options),
+                REGISTRY[name].usage(estate, settings),
                 catalog,
-                period_hours=options.period_hours,
-                free_tier=options.free_tier,
+                period_hours=settings.period_hours,
+                free_tier=settings.free_tier,
             )
             for name in designs
         ]
-        access = service_access(estate, catalog, options)
+        results += added
+        access = service_access(estate, catalog, settings)
     return Comparison(
         catalog=catalog,
-        settings=options,
+        settings=settings,
         estate=estate,
         designs=results,
         service_access=access,
-        assumptions=comparison_assumptions(estate, results, options.period_hours, catalog),
+        assumptions=comparison_assumptions(estate, results, settings.period_hours, catalog, notes),
         warnings=label_column_warnings(estate.traffic),
     )
 
 
 def comparison_assumptions(
-    estate: Estate, results: list[DesignResult], period_hours: Decimal, catalog: Catalog
+    estate: Estate, results: list[DesignResult], period_hours: Decimal, catalog: Catalog, extra: Sequence[str] = ()
 ) -> list[str]:
+    """Every assumption of the estimate: the period, the volumes, the estate's, each design's (once), `extra`
+    notes, and where the prices come from."""
     notes = [
         f"Period: {format_decimal(period_hours)} hours (730 = one month); monthly tier bounds scale by hours/730.",
         "Volumes are GB of 2^30 bytes per period; tiers apply to each usage type's total per region across "
@@ -117,5 +126,6 @@ def comparison_assumptions(
     unverified = sorted({entry.label for result in results for entry in result.prices_used if not entry.verified})
     if unverified:
         notes.append(f"Prices not verified (see pricing show): {', '.join(unverified)}.")
+    notes += extra
     notes.append(f"Prices: snapshot {catalog.name}, on-demand list prices in {catalog.currency}.")
     return notes

@@ -1,0 +1,248 @@
+"""Break-even between two options for one VPC pair or one (VPC, AWS service): where their cost lines cross.
+
+Each option's cost line is its cost over the period against the subject's volume [GB per period], the traffic
+keeping the shape it has in the input (directions, AZs, initiators, IP versions). It is read from the option's
+own declarations (`vpccost.options`), priced by the same catalog as `compare`, as exact fractions:
+
+- a fixed part: the resources the option needs for this subject that nothing else keeps — TGW attachments and
+  peerings, endpoints, NLBs, a hub with its endpoint and hosted zone, and NAT gateways unless the VPC's other
+  traffic with AWS and the internet (through NAT, its default route) keeps them anyway;
+- a per-GB part: the flat prices of its per-GB charges, averaged over the subject's flows, plus tiered prices
+  (interface-endpoint processing) as segments, as if the subject were the region's only such traffic.
+
+The crossing volume is exact; it is shown as a decimal (rounded up at the 12th decimal only when it does not
+terminate).
+"""
+
+from __future__ import annotations
+
+from collections import Counter
+from collections.abc import Mapping, Sequence
+from decimal import Decimal
+from fractions import Fraction
+from pathlib import Path
+
+import numpy as np
+
+from vpccost.analyses.subject_costs import Prices, ResourceKey, SubjectCosts, subject_costs
+from vpccost.errors import InputError
+from vpccost.inputs.load import PricingInput, TopologyInput, TrafficInput, catalog_from, load_estate, period_hours_from
+from vpccost.model.usage import Settings
+from vpccost.options import own_nat, shared_vpc, subjects
+from vpccost.options.base import Context, Option
+from vpccost.options.registry import PAIR_OPTIONS, SERVICE_OPTIONS
+from vpccost.pricing.tiers import tier_scale
+from vpccost.results import BreakEven, CostLine
+from vpccost.units import fraction_to_decimal
+
+Segment = tuple[Fraction, Fraction | None, Fraction]
+
+
+def crossing(first: CostLine, second: CostLine) -> Fraction | None:
+    """The smallest volume where the lines meet and change order (0 when they start equal and part)."""
+    breaks = _breaks(first, second)
+    difference = [first.cost_at(b) - second.cost_at(b) for b in breaks]
+    for index, begin in enumerate(breaks):
+        start = difference[index]
+        slope = _rate_at(first, begin) - _rate_at(second, begin)
+        end = breaks[index + 1] if index + 1 < len(breaks) else None
+        if start == 0 and slope != 0:
+            return begin
+        if slope == 0 or (start > 0) == (slope > 0):
+            continue
+        root = begin - start / slope
+        if end is None or root <= end:
+            return root
+    return None
+
+
+def cheaper_from(line: CostLine, other: CostLine) -> Fraction | None:
+    """The smallest volume from which `line` costs less than `other` at every larger volume: 0 when it always
+    does, None when it never comes to."""
+    breaks = _breaks(line, other)
+    difference = [line.cost_at(b) - other.cost_at(b) for b in breaks]
+    last_slope = _rate_at(line, breaks[-1]) - _rate_at(other, breaks[-1])
+    if last_slope > 0 or (last_slope == 0 and difference[-1] >= 0):
+        return None
+    for index in range(len(breaks) - 1, -1, -1):
+        slope = _rate_at(line, breaks[index]) - _rate_at(other, breaks[index])
+        if difference[index] >= 0 and slope < 0:
+            return breaks[index] - difference[index] / slope
+        if difference[index] >= 0:
+            return breaks[index + 1] if index + 1 < len(breaks) else None
+    return Fraction(0)
+
+
+def _breaks(first: CostLine, second: CostLine) -> list[Fraction]:
+    return sorted({Fraction(0)} | {b for line in (first, second) for b, _, _ in line.segments})
+
+
+def _rate_at(line: CostLine, gb: Fraction) -> Fraction:
+    for begin, end, rate in line.segments:
+        if begin <= gb and (end is None or gb < end):
+            return rate
+    return Fraction(0)
+
+
+class Lines:
+    """Cost lines of options for subjects of one kind, read from the options' declarations."""
+
+    def __init__(self, ctx: Context, prices: Prices, found: subjects.Subjects) -> None:
+        self.ctx = ctx
+        self.prices = prices
+        self.found = found
+        self.kept = baseline_resources(prices)
+        self._costs: dict[tuple[str, bool], SubjectCosts] = {}
+
+    def costs(self, option: Option, *, shared: bool = False) -> SubjectCosts:
+        """The option's costs for every subject (`shared`: with every VPC placed in its region's shared VPC)."""
+        key = (option.name, shared)
+        if key not in self._costs:
+            ctx = self.ctx.with_members(np.ones(len(self.ctx.vpcs), dtype=bool)) if shared else self.ctx
+            self._costs[key] = subject_costs(self.prices, self.found, option, ctx=ctx)
+        return self._costs[key]
+
+    def line(self, option: Option, subject: int, *, own: Sequence[ResourceKey] = (), shared: bool = False) -> CostLine:
+        """The cost line of `option` for one subject. Resources the rest of the estate keeps anyway count for
+        nothing (`own`: the subject's own needs under its default route, which keep nothing for it)."""
+        costs = self.costs(option, shared=shared)
+        error = costs.missing[subject]
+        if error is not None:
+            raise error
+        kept = self.kept.copy()
+        kept.subtract(own)
+        fixed = sum(
+            (self.prices.fixed_usd(costs.resources[key]) for key in costs.needs[subject] if kept[key] <= 0),
+            Fraction(0),
+        )
+        return CostLine(option.name, fixed, self.segments(costs, subject))
+
+    def segments(self, costs: SubjectCosts, subject: int) -> tuple[Segment, ...]:
+        """The per-GB part of a line: the flat rate, plus each tiered price's steps at the subject's share."""
+        units = Fraction(costs.units[subject])
+        gb = units * Fraction(self.ctx.estate.gb_per_unit)
+        rate = Fraction(costs.per_gb_usd[subject]) / gb if gb else Fraction(0)
+        shares: list[tuple[Fraction, list[tuple[Fraction, Fraction]]]] = []
+        for (item, region), tier_units in costs.tiered_units.items():
+            if not tier_units[subject]:
+                continue
+            entry = self.prices.entry(item, region)
+            scale = Fraction(tier_scale(entry, self.ctx.settings.period_hours))
+            share = Fraction(tier_units[subject]) / units
+            steps = [(Fraction(tier.begin) * scale / share, Fraction(tier.price_usd)) for tier in entry.tiers]
+            shares.append((share, steps))
+        breaks = sorted({Fraction(0)} | {begin for _, steps in shares for begin, _ in steps})
+        segments: list[Segment] = []
+        for index, begin in enumerate(breaks):
+            end = breaks[index + 1] if index + 1 < len(breaks) else None
+            slope = rate + sum(
+                (share * next(price for start, price in reversed(steps) if start <= begin) for share, steps in shares),
+                Fraction(0),
+            )
+            segments.append((begin, end, slope))
+        return tuple(segments)
+
+
+def baseline_resources(prices: Prices) -> Counter[ResourceKey]:
+    """The resources the estate's traffic with AWS and the internet keeps through its default route (NAT): each
+    key with the number of subjects that need it."""
+    ctx = prices.ctx
+    kept: Counter[ResourceKey] = Counter()
+    for found in (subjects.services(ctx), subjects.internet(ctx)):
+        costs = subject_costs(prices, found, own_nat.OPTION)
+        for keys in costs.needs:
+            kept.update(keys)
+    return kept
+
+
+def breakeven(
+    traffic: TrafficInput,
+    topology: TopologyInput = None,
+    *,
+    options: tuple[str, str],
+    pair: tuple[str, str] | None = None,
+    vpc: str | None = None,
+    service: str | None = None,
+    pricing: PricingInput = None,
+    overrides: str | Path | None = None,
+    hours: Decimal | int | str = 730,
+) -> BreakEven:
+    """The break-even volume between two options for the VPC `pair`, or for `vpc` calling `service`."""
+    catalog = catalog_from(pricing, overrides)
+    settings = Settings(period_hours=period_hours_from(hours))
+    estate = load_estate(traffic, topology)
+    ctx = Context(estate, settings)
+    prices = Prices(ctx, catalog)
+    if pair is not None:
+        found = subjects.pairs(ctx)
+        subject = _pair_subject(ctx, found, pair)
+        allowed: Mapping[str, Option] = {
+            **{name: option for name, option in PAIR_OPTIONS.items() if name != shared_vpc.NAME},
+            shared_vpc.NAME: PAIR_OPTIONS[shared_vpc.NAME],
+        }
+        x, y = found.keys[subject].tolist()
+        label = f"{estate.vpcs[x].label} ↔ {estate.vpcs[y].label}"
+        region = estate.vpcs[x].region
+    elif vpc is not None and service is not None:
+        found = subjects.services(ctx)
+        subject = _service_subject(ctx, found, vpc, service)
+        allowed = SERVICE_OPTIONS
+        code, service_code = found.keys[subject].tolist()
+        label = f"{estate.vpcs[code].label} → aws:{estate.services[service_code]}"
+        region = estate.vpcs[code].region
+    else:
+        raise InputError("give a VPC pair, or a VPC and an AWS service", field="pair")
+    unknown = [option for option in options if option not in allowed]
+    if unknown or len(options) != 2 or options[0] == options[1]:
+        raise InputError(f"give two different options among {', '.join(allowed)}", field="options")
+    lines = Lines(ctx, prices, found)
+    volume = lines.costs(own_nat.OPTION if pair is None else allowed[options[0]]).units[subject]
+    if not volume:
+        raise _no_traffic(pair, vpc, service)
+    own: Sequence[ResourceKey] = () if pair is not None else lines.costs(own_nat.OPTION).needs[subject]
+    first, second = (_line(lines, allowed[name], subject, own) for name in options)
+    gb = fraction_to_decimal(Fraction(volume) * Fraction(estate.gb_per_unit))
+    return BreakEven(label, region, gb, first, second, crossing(first, second), settings.period_hours)
+
+
+def _no_traffic(pair: tuple[str, str] | None, vpc: str | None, service: str | None) -> InputError:
+    if pair is not None:
+        return InputError(f"{pair[0]} and {pair[1]} exchange no traffic", field="pair")
+    return InputError(f"{vpc} does not call aws:{(service or '').removeprefix('aws:')} in its own region",
+                      field="service")  # fmt: skip
+
+
+def _line(lines: Lines, option: Option, subject: int, own: Sequence[ResourceKey]) -> CostLine:
+    shared = option.name == shared_vpc.NAME
+    costs = lines.costs(option, shared=shared)
+    block = costs.blocked[subject]
+    if block is not None and not block.priced:
+        raise InputError(block.reason.removesuffix("; not priced"), field="options")
+    return lines.line(option, subject, own=own, shared=shared)
+
+
+def _vpc(ctx: Context, reference: str) -> int:
+    for code, info in enumerate(ctx.vpcs):
+        if reference in (info.id, info.name):
+            return code
+    raise InputError(f"VPC '{reference}' carries no traffic in this estate", field="vpc")
+
+
+def _pair_subject(ctx: Context, found: subjects.Subjects, pair: tuple[str, str]) -> int:
+    a, b = sorted((_vpc(ctx, pair[0]), _vpc(ctx, pair[1])))
+    for index, (x, y) in enumerate(found.keys.tolist()):
+        if (x, y) == (a, b):
+            return index
+    raise _no_traffic(pair, None, None)
+
+
+def _service_subject(ctx: Context, found: subjects.Subjects, vpc: str, service: str) -> int:
+    code = _vpc(ctx, vpc)
+    name = service.removeprefix("aws:")
+    if name not in ctx.estate.services:
+        raise InputError(f"no traffic to aws:{name} in this estate", field="service")
+    wanted = ctx.estate.services.index(name)
+    for index, (v, s) in enumerate(found.keys.tolist()):
+        if (v, s) == (code, wanted):
+            return index
+    raise _no_traffic(None, vpc, service)

@@ -1,0 +1,202 @@
+"""What an option would charge each subject, priced: the options' declarations (`vpccost.options`) evaluated
+against the catalog, subject by subject.
+
+For one option and every subject of a kind, `subject_costs` gives the subject's per-GB charges at its volume
+(flat prices), the volume it sends through each tiered price (interface-endpoint processing: its tiers span the
+region's total, so a subject alone cannot price it), and the fixed resources it needs, each with its cost over
+the period. Service access and break-even lines read it in exact fractions, the optimizer in floats (which only
+choose: every amount it reports is priced again exactly). None of them writes a routing or pricing rule of its
+own.
+"""
+
+from __future__ import annotations
+
+from collections.abc import Hashable
+from dataclasses import dataclass, field
+from fractions import Fraction
+
+import numpy as np
+
+from vpccost.errors import MissingPriceError
+from vpccost.model.codes import NONE, sum_by_key
+from vpccost.model.usage import PerGb
+from vpccost.options.base import Blocked, Context, FixedResource, Option, OptionUsage
+from vpccost.options.subjects import Subjects
+from vpccost.pricing.catalog import Catalog
+from vpccost.pricing.snapshot import PriceEntry
+
+TierKey = tuple[str, int]
+"""(item, region code) of a tiered price."""
+ResourceKey = tuple[Hashable, ...]
+
+
+@dataclass
+class SubjectCosts:
+    """One option's charges for every subject of a kind (lists and arrays run over the subjects)."""
+
+    option: str
+    units: np.ndarray
+    """Each subject's volume [the estate's volume units]."""
+    per_gb_usd: np.ndarray
+    """Each subject's per-GB charges at flat prices, over its whole volume [USD per period]: `Fraction`s, or
+    floats when asked for."""
+    tiered_units: dict[TierKey, np.ndarray]
+    """Per tiered price: each subject's volume through it [volume units]."""
+    needs: list[list[ResourceKey]]
+    """Each subject's fixed resources, by key."""
+    resources: dict[ResourceKey, FixedResource]
+    blocked: list[Blocked | None]
+    missing: list[MissingPriceError | None]
+    """Each subject's first missing price, None when every price it needs is known."""
+    usage: OptionUsage = field(repr=False)
+
+
+class Prices:
+    """Catalog prices by item and region codes, looked up once each; fixed resources' costs, once each."""
+
+    def __init__(self, ctx: Context, catalog: Catalog) -> None:
+        self.ctx = ctx
+        self.catalog = catalog
+        self._entries: dict[tuple[str, int, int], PriceEntry | MissingPriceError] = {}
+        self._fixed: dict[ResourceKey, Fraction | MissingPriceError] = {}
+
+    def entry(self, item: str, region: int, to_region: int = NONE) -> PriceEntry:
+        """The price entry of `item` in the region with code `region` (to `to_region`); `MissingPriceError`."""
+        key = (item, region, to_region)
+        found = self._entries.get(key)
+        if found is None:
+            regions = self.ctx.estate.regions
+            try:
+                found = self.catalog.get(item, regions[region], None if to_region == NONE else regions[to_region])
+            except MissingPriceError as error:
+                found = error
+            self._entries[key] = found
+        if isinstance(found, MissingPriceError):
+            raise found
+        return found
+
+    def fixed_usd(self, resource: FixedResource) -> Fraction:
+        """What a resource costs over the period [USD]: its charges' quantities at their (flat) prices."""
+        found = self._fixed.get(resource.key)
+        if found is None:
+            try:
+                found = sum(
+                    (
+                        Fraction(charge.quantity(self.ctx.settings))
+                        * Fraction(self.catalog.get(charge.item, charge.region).flat_price_usd)
+                        for charge in resource.charges
+                    ),
+                    Fraction(0),
+                )
+            except MissingPriceError as error:
+                found = error
+            self._fixed[resource.key] = found
+        if isinstance(found, MissingPriceError):
+            raise found
+        return found
+
+
+def subject_costs(
+    prices: Prices, subjects: Subjects, option: Option, *, ctx: Context | None = None, exact: bool = True
+) -> SubjectCosts:
+    """What `option` would charge every subject in `subjects` if each took it — in `ctx` (the prices' context
+    by default; a context with members prices the shared-VPC variant), in exact fractions or in floats."""
+    ctx = ctx or prices.ctx
+    n = len(subjects)
+    rows, of_flow = subjects.rows, subjects.of_flow
+    usage = option.usage(ctx, rows)
+    volume = ctx.flows.volume
+    units = _zeros(n)
+    if rows.any():
+        (unit_subjects,), unit_sums = sum_by_key([of_flow[rows]], [n], volume[rows])
+        units[unit_subjects] = np.array(unit_sums, dtype=object)
+    per_gb = _zeros(n) if exact else np.zeros(n)
+    tiered: dict[TierKey, np.ndarray] = {}
+    missing: list[MissingPriceError | None] = [None] * n
+    for charge in usage.charges:
+        _price_charge(prices, charge, of_flow, n, per_gb, tiered, missing, exact=exact)
+    needs, resources = _needs(prices, usage, of_flow, n, missing)
+    return SubjectCosts(option.name, units, per_gb, tiered, needs, resources, list(option.blocked(ctx, subjects.keys)),
+                        missing, usage)  # fmt: skip
+
+
+def _price_charge(
+    prices: Prices,
+    charge: PerGb,
+    of_flow: np.ndarray,
+    n: int,
+    per_gb: np.ndarray,
+    tiered: dict[TierKey, np.ndarray],
+    missing: list[MissingPriceError | None],
+    *,
+    exact: bool,
+) -> None:
+    """Add one per-GB charge to each subject: its volume summed per (subject, region, to_region), priced once per
+    (region, to_region)."""
+    ctx = prices.ctx
+    rows = charge.rows & (of_flow != NONE)
+    if not rows.any():
+        return
+    regions = len(ctx.estate.regions)
+    to_region = charge.to_region[rows] if charge.to_region is not None else np.full(int(rows.sum()), NONE)
+    (subject_list, region_list, to_list), sums = sum_by_key(
+        [of_flow[rows], charge.region[rows], to_region], [n, regions, regions], ctx.flows.volume[rows]
+    )
+    gb_per_unit = Fraction(ctx.estate.gb_per_unit) if exact else float(ctx.estate.gb_per_unit)
+    flat_subjects, flat_usd = [], []
+    entries: dict[tuple[int, int], PriceEntry | MissingPriceError] = {}
+    for subject, region, to_code, total in zip(subject_list, region_list, to_list, sums, strict=True):
+        entry = entries.get((region, to_code))
+        if entry is None:
+            try:
+                entry = prices.entry(charge.item, region, to_code)
+            except MissingPriceError as error:
+                entry = error
+            entries[(region, to_code)] = entry
+        if isinstance(entry, MissingPriceError):
+            missing[subject] = missing[subject] or entry
+        elif entry.is_tiered:
+            tiered.setdefault((charge.item, region), _zeros(n))[subject] += total
+        else:
+            price = Fraction(entry.flat_price_usd) if exact else float(entry.flat_price_usd)
+            flat_subjects.append(subject)
+            flat_usd.append(total * gb_per_unit * price)
+    if flat_subjects:
+        np.add.at(per_gb, np.array(flat_subjects), np.array(flat_usd, dtype=object if exact else float))
+
+
+def _needs(
+    prices: Prices, usage: OptionUsage, of_flow: np.ndarray, n: int, missing: list[MissingPriceError | None]
+) -> tuple[list[list[ResourceKey]], dict[ResourceKey, FixedResource]]:
+    """Each subject's fixed resources (by key, in the order first needed), and every resource by key."""
+    needs: list[list[ResourceKey]] = [[] for _ in range(n)]
+    resources: dict[ResourceKey, FixedResource] = {}
+    for need in usage.needs:
+        selected = need.rows & (of_flow != NONE)
+        if not selected.any():
+            continue
+        width = int(need.codes[selected].max()) + 1
+        packed = np.unique(of_flow[selected].astype(np.int64) * width + need.codes[selected])
+        by_code: dict[int, FixedResource] = {}
+        for subject, code in zip((packed // width).tolist(), (packed % width).tolist(), strict=True):
+            resource = by_code.get(code)
+            if resource is None:
+                made = need.resource(code)
+                resource = by_code[code] = resources.setdefault(made.key, made)
+            if resource.key not in needs[subject]:
+                needs[subject].append(resource.key)
+    for subject, keys in enumerate(needs):
+        for key in keys:
+            if missing[subject] is not None:
+                break
+            try:
+                prices.fixed_usd(resources[key])
+            except MissingPriceError as error:
+                missing[subject] = error
+    return needs, resources
+
+
+def _zeros(n: int) -> np.ndarray:
+    zeros = np.zeros(n, dtype=object)
+    zeros[:] = 0
+    return zeros

@@ -1,0 +1,137 @@
+"""The optimizer: the cheapest feasible mixed architecture, chosen by a mixed-integer model and proven.
+
+For each communicating VPC pair the model chooses peering, Transit Gateway, PrivateLink, NAT (public addresses)
+or placement in a shared VPC, and for each (VPC, AWS service in its region) NAT, a gateway endpoint, an
+interface endpoint in the VPC, or a central endpoint in a hub VPC, as `allow` permits. Its coefficients are
+the options' own declarations priced by the catalog (`optimizer.model`); HiGHS solves it (`optimizer.solver`);
+the chosen mix is then metered like any design (`designs.mix`) and priced by the engine, so every amount
+reported is exact, and the pure designs are priced beside it for the savings.
+"""
+
+from __future__ import annotations
+
+from collections.abc import Iterable
+from dataclasses import replace
+from decimal import Decimal
+from pathlib import Path
+
+from vpccost.analyses.compare import compare_estate, design_names
+from vpccost.designs import OPTIMIZED
+from vpccost.designs.mix import usage as mix_usage
+from vpccost.errors import InputError
+from vpccost.inputs.load import (
+    PricingInput,
+    TopologyInput,
+    TrafficInput,
+    catalog_from,
+    collector_paused,
+    load_estate,
+    period_hours_from,
+)
+from vpccost.model.estate import Estate
+from vpccost.model.usage import Settings
+from vpccost.optimizer.decisions import pair_decisions, service_decisions
+from vpccost.optimizer.model import ALLOW_TOKENS, Model
+from vpccost.optimizer.solver import solve
+from vpccost.options import peering
+from vpccost.pricing.catalog import Catalog
+from vpccost.pricing.engine import price
+from vpccost.results import Optimization
+
+PEERING_QUOTA_DEFAULT = peering.PEERINGS_PER_VPC_DEFAULT
+PEERING_QUOTA_MAX = peering.PEERINGS_PER_VPC_MAX
+
+
+def parse_allow(allow: str | Iterable[str] | None) -> frozenset[str]:
+    """The `--allow` tokens (comma-separated text or a list); all of them when None."""
+    if allow is None:
+        return frozenset(ALLOW_TOKENS)
+    tokens = [token.strip() for token in (allow.split(",") if isinstance(allow, str) else allow) if token.strip()]
+    unknown = [token for token in tokens if token not in ALLOW_TOKENS]
+    if unknown or not tokens:
+        raise InputError(
+            f"unknown --allow option {', '.join(unknown) or '(none given)'}; choose from {', '.join(ALLOW_TOKENS)}",
+            field="allow",
+        )
+    return frozenset(tokens)
+
+
+def optimize(
+    traffic: TrafficInput,
+    topology: TopologyInput = None,
+    *,
+    pricing: PricingInput = None,
+    overrides: str | Path | None = None,
+    allow: str | Iterable[str] | None = None,
+    peering_quota: int = PEERING_QUOTA_DEFAULT,
+    hub_vpc: str | None = None,
+    hours: Decimal | int | str = 730,
+    nat_per_vpc: bool = False,
+    time_limit_s: float | None = None,
+) -> Optimization:
+    """The cheapest feasible mix of connection options for `traffic` over a period of `hours` [h], proven optimal
+    (or with the gap when `time_limit_s` stops the solver), priced exactly beside the pure designs."""
+    allowed = parse_allow(allow)
+    if not 0 <= peering_quota <= PEERING_QUOTA_MAX:
+        raise InputError(
+            f"the peering quota must be between 0 and {PEERING_QUOTA_MAX} (AWS's maximum), not {peering_quota}",
+            field="peering_quota",
+        )
+    if time_limit_s is not None and time_limit_s <= 0:
+        raise InputError("the time limit must be a positive number of seconds", field="time_limit")
+    settings = Settings(period_hours=period_hours_from(hours), nat_per_vpc=nat_per_vpc)
+    catalog = catalog_from(pricing, overrides)
+    estate = load_estate(traffic, topology)
+    return optimize_estate(
+        estate, catalog, settings, allow=allowed, peering_quota=peering_quota, hub_vpc=hub_vpc,
+        time_limit_s=time_limit_s,
+    )  # fmt: skip
+
+
+def optimize_estate(
+    estate: Estate,
+    catalog: Catalog,
+    settings: Settings,
+    *,
+    allow: frozenset[str] = frozenset(ALLOW_TOKENS),
+    peering_quota: int = PEERING_QUOTA_DEFAULT,
+    hub_vpc: str | None = None,
+    time_limit_s: float | None = None,
+) -> Optimization:
+    """`optimize` for an estate that is already resolved. The pure designs are held to the same peering quota,
+    so that a saving against one is never one the optimizer was not allowed to make."""
+    settings = replace(settings, peering_quota=peering_quota)
+    model = Model(estate, catalog, settings, allow, hub_vpc)
+    solution = solve(model.milp, time_limit_s, model.quota_cuts if model.cut_rows else None)
+    mix = model.mix(solution.x)
+    with collector_paused():
+        result = price(mix_usage(estate, settings, mix, name=OPTIMIZED), catalog, period_hours=settings.period_hours)
+        comparison = compare_estate(
+            estate, catalog, settings, design_names(None, estate.topology), added=[result], notes=model.notes
+        )
+    variables, constraints, binaries = model.milp.size
+    return Optimization(
+        result=result,
+        mix=mix,
+        pairs=pair_decisions(model, solution.x, mix),
+        services=service_decisions(model, solution.x, mix),
+        comparison=comparison,
+        optimal=solution.optimal,
+        gap=solution.gap,
+        status=solution.status,
+        solve_seconds=solution.seconds,
+        model_variables=variables,
+        model_constraints=constraints,
+        model_binaries=binaries,
+        notes=model.notes,
+    )
+
+
+__all__ = [
+    "ALLOW_TOKENS",
+    "PEERING_QUOTA_DEFAULT",
+    "PEERING_QUOTA_MAX",
+    "optimize",
+    "optimize_estate",
+    "parse_allow",
+]

@@ -1,0 +1,180 @@
+"""What a connection option declares, and the context it reads.
+
+An option carries the flows of one kind of subject — a VPC pair, a (VPC, AWS service) pair, or a VPC's
+internet traffic — one way. Given the flows that take it, it declares:
+
+- `OptionUsage.charges`: the per-GB charges those flows cause (`PerGb`: item, region, payer, resource);
+- `OptionUsage.needs`: the fixed resources they need (`Need`: per flow, a code that names a `FixedResource`),
+  keyed so that a resource several flows or several options share (a TGW attachment, an NLB, a NAT gateway)
+  is counted once;
+- `blocked`: per subject, why it cannot take the option (None when it can);
+- `check`: the quotas the subjects that take it must respect (and `quota_rows`: the same quotas as limits an
+  optimizer can hold a choice to).
+
+Designs and mixes meter these declarations (`vpccost.designs.mix`); the optimizer turns the same declarations
+into its coefficients and the break-even analysis into cost lines. No option holds a price.
+"""
+
+from __future__ import annotations
+
+import functools
+from collections.abc import Callable, Hashable, Sequence
+from dataclasses import dataclass, field
+from decimal import Decimal
+from typing import Any, TypeVar
+
+import numpy as np
+
+from vpccost.model.codes import NONE
+from vpccost.model.estate import DEFAULT_AZ_COUNT, Estate, VpcInfo
+from vpccost.model.usage import Fixed, PerGb, ResourceNames, Settings
+from vpccost.units import exact_arithmetic
+
+T = TypeVar("T")
+
+
+@dataclass(frozen=True)
+class FixedResource:
+    """A resource that costs for existing (its fixed charges), counted once per `key` however many flows and
+    options need it. `assumption` is stated once when any such resource is used."""
+
+    key: tuple[Hashable, ...]
+    """`(kind, …)`: the resource's kind, then what tells it apart (a VPC code, a region pair…)."""
+    charges: tuple[Fixed, ...]
+    assumption: str | None = None
+
+
+@dataclass(frozen=True)
+class Need:
+    """Each selected flow needs the resource `resource(code)` for its code in `codes` (an array over all
+    flows; one family of resources: the sending VPC's TGW attachment, the initiator's NAT gateway…)."""
+
+    rows: np.ndarray
+    codes: np.ndarray
+    resource: Callable[[int], FixedResource]
+
+
+@dataclass
+class OptionUsage:
+    """What the flows that take an option consume."""
+
+    charges: list[PerGb] = field(default_factory=list)
+    needs: list[Need] = field(default_factory=list)
+    assumptions: list[str] = field(default_factory=list)
+
+    def add(self, other: OptionUsage) -> OptionUsage:
+        self.charges += other.charges
+        self.needs += other.needs
+        self.assumptions += [note for note in other.assumptions if note not in self.assumptions]
+        return self
+
+
+@dataclass(frozen=True)
+class Blocked:
+    """Why a subject cannot take an option. `priced`: its flows are still priced the way the option would
+    carry them (the design is reported infeasible either way); otherwise they are left out and not priced."""
+
+    reason: str
+    priced: bool = False
+
+
+@dataclass(frozen=True)
+class QuotaRow:
+    """A limit on the subjects that take an option, at one VPC: Σ coefficient × [subject takes it] ≤ upper."""
+
+    vpc: int
+    subjects: list[int]
+    coefficients: list[int]
+    upper: int
+
+
+@dataclass
+class Findings:
+    """Why an assignment cannot be built as is, and the quota increases it needs."""
+
+    problems: list[str] = field(default_factory=list)
+    quota_increases: list[str] = field(default_factory=list)
+
+
+class Context:
+    """What every option reads: the estate, the settings, and the parts of an assignment that change a path —
+    the VPCs placed in their region's shared VPC (`members`) and the VPC that hosts central endpoints (`hub`,
+    NONE for a new hub per region)."""
+
+    def __init__(self, estate: Estate, settings: Settings, *, members: np.ndarray | None = None,
+                 hub: int = NONE) -> None:  # fmt: skip
+        self.estate = estate
+        self.settings = settings
+        self.flows = estate.flows
+        self.outside = estate.outside
+        member = np.zeros(len(estate.vpcs), dtype=bool) if members is None else np.asarray(members, dtype=bool)
+        self.member = np.append(member, False)
+        """Per VPC code, and False at the end for a side that is not a VPC (code NONE)."""
+        self.hub = hub
+        self.vpc_ids = [vpc.id for vpc in estate.vpcs]
+        self.vpc_region = estate.vpc_region_codes
+        self.vpc_owner = estate.vpc_owner_codes
+        self.network_account = estate.network_account
+        self._memo: dict[str, Any] = {}
+
+    def memo(self, key: str, build: Callable[[], T]) -> T:
+        """A table an option derives from the context, built once per context."""
+        if key not in self._memo:
+            self._memo[key] = build()
+        value: T = self._memo[key]
+        return value
+
+    def with_members(self, members: np.ndarray) -> Context:
+        """The same context with other VPCs placed in their region's shared VPC."""
+        return Context(self.estate, self.settings, members=members, hub=self.hub)
+
+    @property
+    def vpcs(self) -> list[VpcInfo]:
+        return self.estate.vpcs
+
+    def vpc_resources(self, kind: str, suffix: str | None = None) -> ResourceNames:
+        """Resources of `kind` that each VPC holds, indexed by VPC code (`vpc-0a1b/nat-gateway`)."""
+        suffixes = None if suffix is None else [suffix] * len(self.vpc_ids)
+        return ResourceNames(kind, self.vpc_ids, suffixes)
+
+    @functools.cached_property
+    def vpc_transfer(self) -> ResourceNames:
+        """Transfer is metered on the VPC itself (`vpc-0a1b`)."""
+        return ResourceNames("vpc", self.vpc_ids, [""] * len(self.vpc_ids))
+
+    @functools.cached_property
+    def shared_vpc_azs(self) -> list[tuple[str, ...]]:
+        """Per region code, the AZs of that region's shared VPC: every AZ ID known for its VPCs, or the default
+        number of AZs when none is known (as in the `sharing` design)."""
+        known: dict[str, set[str]] = {}
+        for vpc in self.vpcs:
+            if vpc.azs_from != "default":
+                known.setdefault(vpc.region, set()).update(vpc.azs)
+        placeholder = tuple(f"(AZ {n + 1})" for n in range(DEFAULT_AZ_COUNT))
+        return [tuple(sorted(known.get(region, ()))) or placeholder for region in self.estate.regions]
+
+    def gb(self, rows: np.ndarray) -> Decimal:
+        """The exact GB of the selected flows."""
+        with exact_arithmetic():
+            return Decimal(int(self.flows.volume[rows].sum())) * self.estate.gb_per_unit
+
+
+class Option:
+    """One way a subject's flows are carried. Subclasses declare `usage`; `blocked` and `check` default to
+    "always possible" and "no quota"."""
+
+    name: str = ""
+
+    def usage(self, ctx: Context, rows: np.ndarray) -> OptionUsage:
+        raise NotImplementedError
+
+    def blocked(self, ctx: Context, subjects: np.ndarray) -> Sequence[Blocked | None]:
+        """Per subject (a row of `subjects`), why it cannot take this option; None where it can."""
+        return [None] * len(subjects)
+
+    def check(self, ctx: Context, subjects: np.ndarray, findings: Findings) -> None:
+        """Quotas over the subjects that take this option."""
+
+    def quota_rows(self, ctx: Context, subjects: np.ndarray) -> list[QuotaRow]:
+        """The quotas as limits over which of `subjects` take this option (for the optimizer), where they bind."""
+        return []

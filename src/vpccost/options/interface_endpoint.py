@@ -1,0 +1,121 @@
+"""Interface endpoint: a VPC reaches an AWS service in its region through an interface endpoint (PrivateLink)
+in each of its AZs. Also the endpoint every other interface-endpoint path uses (PrivateLink between VPCs, central
+endpoints in a hub).
+
+Metered: the endpoint per AZ-hour, and data processing on the bytes of both directions (tiered over all
+interface endpoints in the region together), both paid by the consumer VPC's owner. Over 50 interface endpoints
+in one VPC needs a quota increase (adjustable). A VPC in a shared VPC cannot hold its own endpoints.
+
+Endpoints to AWS services are reported one per service (`vpc-…/vpce:s3`); endpoints to other VPCs' endpoint
+services can number in the thousands, so they are reported together per consumer VPC
+(`vpc-…/vpce:endpoint-services`): their AZ-hours count every endpoint.
+"""
+
+from __future__ import annotations
+
+import functools
+from collections import Counter
+from collections.abc import Sequence
+
+import numpy as np
+
+from vpccost.model.codes import NONE
+from vpccost.model.usage import INTERFACE_ENDPOINT_RESOURCE, Fixed, PerGb, Resource, ResourceNames
+from vpccost.options.base import Blocked, Context, Findings, FixedResource, Need, Option, OptionUsage
+from vpccost.pricing.items import VPC_ENDPOINT_BYTES, VPC_ENDPOINT_HOURS
+
+NAME = "interface-endpoint"
+INTERFACE_ENDPOINT = "Interface endpoint"
+INTERFACE_ENDPOINTS_PER_VPC_DEFAULT = 50
+
+
+def endpoint(ctx: Context, consumer: int, target: tuple[str, str], resource: Resource) -> FixedResource:
+    """An interface endpoint in every AZ of the `consumer` VPC to `target` (("service", name) or ("vpc", id))."""
+    info = ctx.vpcs[consumer]
+    return FixedResource(
+        key=(INTERFACE_ENDPOINT_RESOURCE, consumer, *target),
+        charges=(Fixed(f"{INTERFACE_ENDPOINT} (per AZ)", VPC_ENDPOINT_HOURS, info.region, info.account, resource,
+                       len(info.azs)),),
+    )  # fmt: skip
+
+
+def processing(
+    ctx: Context,
+    rows: np.ndarray,
+    consumer: np.ndarray,
+    target: np.ndarray,
+    target_names: Sequence[str],
+    *,
+    target_kind: str,
+    grouped_as: str | None = None,
+) -> OptionUsage:
+    """The selected flows through an endpoint in the `consumer` VPC (per-flow VPC codes) to `target` (per-flow
+    codes into `target_names`): processing, and one endpoint per distinct (consumer, target)."""
+    usage = OptionUsage()
+    if not rows.any():
+        return usage
+    width = len(target_names) + 1
+    pairs, pair_of_flow = np.unique(consumer[rows].astype(np.int64) * width + target[rows], return_inverse=True)
+    consumers, targets = (pairs // width).tolist(), (pairs % width).tolist()
+    endpoint_of_flow = np.full(len(ctx.flows), NONE, dtype=np.int64)
+    endpoint_of_flow[rows] = pair_of_flow
+    if grouped_as is None:
+        names = ResourceNames(INTERFACE_ENDPOINT_RESOURCE, [ctx.vpc_ids[vpc] for vpc in consumers],
+                              [f"vpce:{target_names[t]}" for t in targets])  # fmt: skip
+        resource_of_flow = endpoint_of_flow
+    else:
+        names = ctx.vpc_resources(INTERFACE_ENDPOINT_RESOURCE, f"vpce:{grouped_as}")
+        resource_of_flow = consumer
+    usage.charges.append(
+        PerGb(f"Data processed ({INTERFACE_ENDPOINT})", VPC_ENDPOINT_BYTES, rows, ctx.vpc_region[consumer],
+              ctx.vpc_owner[consumer], resource_of_flow, names)
+    )  # fmt: skip
+
+    def resource(code: int) -> FixedResource:
+        vpc = consumers[code]
+        named = names[code] if grouped_as is None else names[vpc]
+        return endpoint(ctx, vpc, (target_kind, target_names[targets[code]]), named)
+
+    usage.needs.append(Need(rows, endpoint_of_flow, functools.cache(resource)))
+    return usage
+
+
+def check_endpoints(ctx: Context, resources: Sequence[FixedResource], findings: Findings) -> None:
+    """Interface endpoints per VPC, over every endpoint an assignment uses."""
+    per_vpc: Counter[int] = Counter(int(r.key[1]) for r in resources if r.key[0] == INTERFACE_ENDPOINT_RESOURCE)  # type: ignore[call-overload]
+    for vpc, count in sorted(per_vpc.items()):
+        if count > INTERFACE_ENDPOINTS_PER_VPC_DEFAULT:
+            findings.quota_increases.append(
+                f"{ctx.vpcs[vpc].label} needs {count} interface endpoints "
+                f"(default quota {INTERFACE_ENDPOINTS_PER_VPC_DEFAULT} per VPC, adjustable)"
+            )
+
+
+def member_blocked(ctx: Context, subjects: np.ndarray, option: str) -> list[Blocked | None]:
+    """A VPC in the shared VPC reaches services through the shared VPC's NAT gateways or a gateway endpoint."""
+    services = ctx.estate.services
+    return [
+        Blocked(
+            f"{ctx.vpcs[vpc].label} sits in the shared VPC: its calls to aws:{services[service]} use the shared "
+            f"VPC's NAT gateways or a gateway endpoint, not {option}; not priced"
+        )
+        if ctx.member[vpc]
+        else None
+        for vpc, service in subjects.tolist()
+    ]
+
+
+class InterfaceEndpoint(Option):
+    """A VPC's calls to an AWS service in its region through an interface endpoint in the VPC."""
+
+    name = NAME
+
+    def usage(self, ctx: Context, rows: np.ndarray) -> OptionUsage:
+        o = ctx.outside
+        return processing(ctx, rows, o.vpc, o.service, ctx.estate.services, target_kind="service")
+
+    def blocked(self, ctx: Context, subjects: np.ndarray) -> Sequence[Blocked | None]:
+        return member_blocked(ctx, subjects, self.name)
+
+
+OPTION = InterfaceEndpoint()

@@ -1,0 +1,136 @@
+"""Own NAT: a VPC reaches the internet, AWS public addresses and AWS services through its own NAT gateways —
+or, when it sits in its region's shared VPC, through the shared VPC's. Also the rule every other path through a
+NAT gateway uses (the `nat-public` option between VPCs).
+
+Metered: NAT processing on the bytes of both directions of the connections the VPC opens over IPv4 ("regardless
+of the traffic's source or destination"), paid by the gateway's owner; the gateways themselves — one in each AZ
+of the VPC (AWS's zone-independent layout), or one per VPC with `nat_per_vpc`, each with a public IPv4 address —
+counted once per VPC whatever goes through them; with one gateway per VPC (in its first AZ) bytes from other AZs
+cross AZs to it, and both the workload's side and the gateway's side pay regional transfer. Transfer to the
+internet and to services is the same whichever way the VPC reaches them (`options.transfer.outside`).
+"""
+
+from __future__ import annotations
+
+import functools
+from dataclasses import dataclass
+
+import numpy as np
+
+from vpccost.model.codes import NONE
+from vpccost.model.usage import NAT_GATEWAY_RESOURCE, Fixed, PerGb, ResourceNames
+from vpccost.options import transfer
+from vpccost.options.base import Context, FixedResource, Need, Option, OptionUsage
+from vpccost.pricing.items import (
+    DATA_TRANSFER_REGIONAL_BYTES,
+    NAT_GATEWAY_BYTES,
+    NAT_GATEWAY_HOURS,
+    PUBLIC_IPV4_IN_USE_HOURS,
+)
+
+NAME = "nat"
+NAT_GATEWAY = "NAT gateway"
+
+
+@dataclass(frozen=True)
+class NatHomes:
+    """Where NAT gateways live, by home code: codes below the number of VPCs are the VPCs' own, the others
+    the shared VPC of each region (`shared-vpc-<region>`, owned by the network account)."""
+
+    resources: ResourceNames
+    owner: np.ndarray
+    """Per home: the account that owns (pays for) its NAT gateways."""
+    region: np.ndarray
+    """Per home: its region code."""
+    azs: list[tuple[str, ...]]
+    first_az: np.ndarray
+    """Per home: the code of its first AZ in the estate's AZs (NONE when the AZs are assumed)."""
+
+
+def _homes(ctx: Context) -> NatHomes:
+    estate = ctx.estate
+    regions = estate.regions
+    azs = [vpc.azs for vpc in ctx.vpcs] + ctx.shared_vpc_azs
+    return NatHomes(
+        resources=ResourceNames(NAT_GATEWAY_RESOURCE, ctx.vpc_ids + [f"shared-vpc-{region}" for region in regions]),
+        owner=np.concatenate([ctx.vpc_owner, np.full(len(regions), ctx.network_account, dtype=np.int32)]),
+        region=np.concatenate([ctx.vpc_region, np.arange(len(regions), dtype=np.int32)]),
+        azs=azs,
+        first_az=np.array([estate.azs.index(zones[0]) if zones[0] in estate.azs else NONE for zones in azs]),
+    )
+
+
+def homes(ctx: Context) -> NatHomes:
+    """The NAT homes of the context's estate."""
+    return ctx.memo("nat-homes", lambda: _homes(ctx))
+
+
+def home_of(ctx: Context, vpc: np.ndarray) -> np.ndarray:
+    """Per flow: the home of the NAT gateways a flow from `vpc` (per-flow VPC codes) goes through — the VPC's
+    own, or its region's shared VPC when the VPC sits in it."""
+    known = np.where(vpc == NONE, 0, vpc)
+    shared = len(ctx.vpcs) + ctx.vpc_region[known]
+    home: np.ndarray = np.where(ctx.member[vpc], shared, known)
+    return home
+
+
+def processing(
+    ctx: Context, rows: np.ndarray, vpc: np.ndarray, *, workload_az: np.ndarray, workload_account: np.ndarray
+) -> OptionUsage:
+    """The NAT gateways at each selected flow's home (`vpc`: per-flow VPC codes) process its bytes; the flows
+    need those gateways."""
+    table = homes(ctx)
+    home = home_of(ctx, vpc)
+    usage = OptionUsage()
+    if not rows.any():
+        return usage
+    region, owner = table.region[home], table.owner[home]
+    usage.charges.append(PerGb(f"Data processed ({NAT_GATEWAY})", NAT_GATEWAY_BYTES, rows, region, owner, home,
+                               table.resources))  # fmt: skip
+    usage.needs.append(Need(rows, home, functools.partial(gateways, ctx)))
+    if ctx.settings.nat_per_vpc:
+        crossing = rows & ((workload_az == NONE) | (workload_az != table.first_az[home]))
+        if (rows & (workload_az == NONE)).any():
+            usage.assumptions.append(
+                "With one NAT gateway per VPC, traffic whose AZ is not known is priced as crossing AZs to it."
+            )
+        for side, payer in (("workload side", workload_account), ("NAT gateway side", owner)):
+            usage.charges.append(
+                PerGb(f"Cross-AZ data transfer to the {NAT_GATEWAY} ({side})", DATA_TRANSFER_REGIONAL_BYTES,
+                      crossing, region, payer, home, table.resources)
+            )  # fmt: skip
+    return usage
+
+
+def gateways(ctx: Context, home: int) -> FixedResource:
+    """The NAT gateways of one home, each with its public IPv4 address: one per AZ, or one with `nat_per_vpc`."""
+    table = homes(ctx)
+    estate = ctx.estate
+    count = 1 if ctx.settings.nat_per_vpc else len(table.azs[home])
+    region = estate.regions[table.region[home]]
+    payer = estate.accounts[table.owner[home]]
+    resource = table.resources[home]
+    layout = "one NAT gateway per VPC" if ctx.settings.nat_per_vpc else "a NAT gateway in each AZ of a VPC"
+    return FixedResource(
+        key=(NAT_GATEWAY_RESOURCE, home),
+        charges=(
+            Fixed(NAT_GATEWAY, NAT_GATEWAY_HOURS, region, payer, resource, count),
+            Fixed(f"Public IPv4 address ({NAT_GATEWAY})", PUBLIC_IPV4_IN_USE_HOURS, region, payer, resource, count),
+        ),
+        assumption=f"NAT layout: {layout} that sends traffic through NAT, each with a public IPv4 address.",
+    )
+
+
+class OwnNat(Option):
+    """A VPC's calls to AWS services, and its internet traffic, through its NAT gateways."""
+
+    name = NAME
+
+    def usage(self, ctx: Context, rows: np.ndarray) -> OptionUsage:
+        o = ctx.outside
+        nat = processing(ctx, rows & o.nat_processed, o.vpc, workload_az=o.vpc_az, workload_account=o.vpc_account)
+        nat.charges += transfer.outside(ctx, rows)
+        return nat
+
+
+OPTION = OwnNat()

@@ -1,0 +1,121 @@
+"""VPC peering: one peering connection per communicating VPC pair (peering is not transitive: no hub).
+
+Metered: nothing per hour; within a region, traffic that crosses AZs pays $/GB out at the sender and in at the
+receiver (same AZ ID is free); across regions, the sender pays its region's inter-region rate.
+Feasibility: no overlapping CIDRs between peers; at most 125 active peerings per VPC (over 50 needs a quota
+increase), or fewer when a stricter limit is given (`Settings.peering_quota`); each peer CIDR is a route, at
+most 1,000 per route table (over 50 needs a quota increase).
+"""
+
+from __future__ import annotations
+
+from collections.abc import Sequence
+
+import numpy as np
+
+from vpccost.model.usage import Settings
+from vpccost.options import transfer
+from vpccost.options.base import Blocked, Context, Findings, Option, OptionUsage, QuotaRow
+from vpccost.options.transit_gateway import overlap_blocked
+from vpccost.pricing.items import VPC_PEERING_IN_BYTES, VPC_PEERING_OUT_BYTES
+
+NAME = "peering"
+PHRASE = "VPC peering"
+
+PEERINGS_PER_VPC_DEFAULT = 50
+PEERINGS_PER_VPC_MAX = 125
+ROUTES_PER_TABLE_DEFAULT = 50
+ROUTES_PER_TABLE_MAX = 1000
+
+
+def peerings_allowed(settings: Settings) -> int:
+    """Active peering connections a VPC may have: AWS's maximum, or the stricter limit given."""
+    return PEERINGS_PER_VPC_MAX if settings.peering_quota is None else settings.peering_quota
+
+
+def route_blocks(ctx: Context) -> np.ndarray:
+    """Per VPC code, the routes a peer's route table needs for it: one per CIDR block (one when the CIDRs are
+    not known)."""
+    return np.array([max(1, len(vpc.networks)) for vpc in ctx.vpcs], dtype=np.int64)
+
+
+class Peering(Option):
+    """A VPC pair's flows over a peering connection between the two."""
+
+    name = NAME
+
+    def usage(self, ctx: Context, rows: np.ndarray) -> OptionUsage:
+        f = ctx.flows
+        usage = OptionUsage()
+        crossing = transfer.crosses_az(ctx, rows & (f.src.region == f.dst.region), usage)
+        usage.charges += transfer.sender_and_receiver(
+            ctx, crossing, component="Cross-AZ data transfer over VPC peering", item_out=VPC_PEERING_OUT_BYTES,
+            item_in=VPC_PEERING_IN_BYTES,
+        )  # fmt: skip
+        usage.charges.append(
+            transfer.inter_region(ctx, rows, component="Inter-region data transfer over VPC peering",
+                                  payer=f.src.account)
+        )  # fmt: skip
+        return usage
+
+    def blocked(self, ctx: Context, subjects: np.ndarray) -> Sequence[Blocked | None]:
+        return overlap_blocked(ctx, subjects, PHRASE)
+
+    def check(self, ctx: Context, subjects: np.ndarray, findings: Findings) -> None:
+        """Peering connections and peering routes per VPC, for the peered pairs (an (n, 2) array of VPC codes)."""
+        vpcs = ctx.vpcs
+        peers = np.bincount(subjects.ravel(), minlength=len(vpcs))
+        blocks = route_blocks(ctx)
+        routes = np.zeros(len(vpcs), dtype=np.int64)
+        np.add.at(routes, subjects[:, 0], blocks[subjects[:, 1]])
+        np.add.at(routes, subjects[:, 1], blocks[subjects[:, 0]])
+        for code in np.flatnonzero(peers > PEERINGS_PER_VPC_DEFAULT).tolist():
+            count, label = int(peers[code]), vpcs[code].label
+            if count > PEERINGS_PER_VPC_MAX:
+                findings.problems.append(
+                    f"{label} needs {count} peering connections; at most {PEERINGS_PER_VPC_MAX} per VPC"
+                )
+            else:
+                findings.quota_increases.append(
+                    f"{label}: {count} active peering connections (default quota {PEERINGS_PER_VPC_DEFAULT}, "
+                    f"maximum {PEERINGS_PER_VPC_MAX})"
+                )
+        for code in np.flatnonzero(routes > ROUTES_PER_TABLE_DEFAULT).tolist():
+            count, label = int(routes[code]), vpcs[code].label
+            if count > ROUTES_PER_TABLE_MAX:
+                findings.problems.append(
+                    f"{label} needs {count} peering routes in a route table; at most {ROUTES_PER_TABLE_MAX}"
+                )
+            else:
+                findings.quota_increases.append(
+                    f"{label}: {count} peering routes per route table (default quota {ROUTES_PER_TABLE_DEFAULT}, "
+                    f"maximum {ROUTES_PER_TABLE_MAX})"
+                )
+        given = ctx.settings.peering_quota
+        if given is not None:
+            for code in sorted(np.flatnonzero(peers > given).tolist(), key=lambda code: -peers[code]):
+                findings.problems.append(
+                    f"{vpcs[code].label} needs {int(peers[code])} peering connections; the peering quota given "
+                    f"is {given}"
+                )
+
+    def quota_rows(self, ctx: Context, subjects: np.ndarray) -> list[QuotaRow]:
+        """At each VPC: its peerings within the allowed number, and its peers' CIDR blocks within the routes a
+        route table may hold."""
+        allowed = peerings_allowed(ctx.settings)
+        blocks = route_blocks(ctx)
+        incident: dict[int, list[tuple[int, int]]] = {}
+        for index, (x, y) in enumerate(subjects.tolist()):
+            incident.setdefault(x, []).append((index, int(blocks[y])))
+            incident.setdefault(y, []).append((index, int(blocks[x])))
+        rows = []
+        for vpc, pairs in incident.items():
+            if len(pairs) > allowed:
+                rows.append(QuotaRow(vpc, [index for index, _ in pairs], [1] * len(pairs), allowed))
+            if sum(routes for _, routes in pairs) > ROUTES_PER_TABLE_MAX:
+                rows.append(QuotaRow(vpc, [index for index, _ in pairs], [routes for _, routes in pairs],
+                                     ROUTES_PER_TABLE_MAX))  # fmt: skip
+        return rows
+
+
+OPTION = Peering()

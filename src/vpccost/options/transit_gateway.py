@@ -1,0 +1,147 @@
+"""Transit Gateway: one transit gateway per region owned by the network account; the two VPCs of a pair are both
+attached, and regions whose VPCs exchange traffic over it are joined by a TGW peering. Also the hop every other
+path through a transit gateway uses (central endpoints in a hub VPC).
+
+Metered: each VPC attachment per hour, paid by the VPC's owner, and counted once however many pairs use it;
+data processing on every byte a VPC sends into the TGW, paid by the sending attachment's owner, whichever side
+opened the connection; bytes arriving over a peering attachment are not processed again; cross-AZ through the
+TGW is free; across regions the sending region's inter-region rate applies once (billed to the transit gateways'
+owner), and each side's peering attachment is billed per hour to its TGW's owner.
+Feasibility: no routing between overlapping CIDRs; at most 5,000 attachments per TGW; over 50 peering
+attachments per TGW needs a quota increase.
+"""
+
+from __future__ import annotations
+
+import functools
+from collections import Counter
+from collections.abc import Hashable, Sequence
+
+import numpy as np
+
+from vpccost.model.codes import pack_pairs, unpack_pairs
+from vpccost.model.usage import TGW_ATTACHMENT_RESOURCE, TGW_PEERING_RESOURCE, Fixed, PerGb, Resource
+from vpccost.options import transfer
+from vpccost.options.base import Blocked, Context, Findings, FixedResource, Need, Option, OptionUsage
+from vpccost.pricing.items import TRANSIT_GATEWAY_ATTACHMENT_HOURS, TRANSIT_GATEWAY_BYTES, TRANSIT_GATEWAY_PEERING_HOURS
+
+NAME = "transit-gateway"
+PHRASE = "a transit gateway"
+TRANSIT_GATEWAY = "Transit gateway"
+DATA_PROCESSED = f"Data processed ({TRANSIT_GATEWAY})"
+
+ATTACHMENTS_PER_TGW_MAX = 5000
+PEERING_ATTACHMENTS_PER_TGW_DEFAULT = 50
+
+
+def attachment(ctx: Context, vpc: int) -> FixedResource:
+    """A VPC's attachment to its region's transit gateway, paid by the VPC's owner."""
+    info = ctx.vpcs[vpc]
+    resource = ctx.vpc_resources(TGW_ATTACHMENT_RESOURCE)[vpc]
+    return attachment_of(ctx, (TGW_ATTACHMENT_RESOURCE, vpc), info.region, info.account, resource)
+
+
+def attachment_of(
+    ctx: Context, key: tuple[Hashable, ...], region: str, payer: str, resource: Resource
+) -> FixedResource:
+    """A VPC attachment (of a VPC the estate knows, or of a hub vpccost adds)."""
+    return FixedResource(
+        key=key,
+        charges=(Fixed(f"{TRANSIT_GATEWAY} attachment (VPC)", TRANSIT_GATEWAY_ATTACHMENT_HOURS, region, payer,
+                       resource),),
+    )  # fmt: skip
+
+
+def peering(ctx: Context, region_pair: int) -> FixedResource:
+    """A TGW peering between two regions' transit gateways: an attachment-hour on each side, paid by the
+    network account that owns them."""
+    regions = ctx.estate.regions
+    low, high = unpack_pairs(np.array([region_pair]), len(regions))[0].tolist()
+    first, second = sorted((regions[low], regions[high]))
+    payer = ctx.estate.accounts[ctx.network_account]
+    return FixedResource(
+        key=(TGW_PEERING_RESOURCE, first, second),
+        charges=tuple(
+            Fixed(f"{TRANSIT_GATEWAY} attachment (peering)", TRANSIT_GATEWAY_PEERING_HOURS, region, payer,
+                  Resource(f"tgw-{region}", TGW_PEERING_RESOURCE, f"tgw-{region}/peering-{other}"))
+            for region, other in ((first, second), (second, first))
+        ),
+    )  # fmt: skip
+
+
+def sender_attachments(ctx: Context, rows: np.ndarray) -> PerGb:
+    """Processing of the selected VPC-to-VPC flows on entry from the sending VPC's attachment."""
+    f = ctx.flows
+    return PerGb(DATA_PROCESSED, TRANSIT_GATEWAY_BYTES, rows, f.src.region, ctx.vpc_owner[f.src.vpc], f.src.vpc,
+                 ctx.vpc_resources(TGW_ATTACHMENT_RESOURCE))  # fmt: skip
+
+
+def check_attachments(ctx: Context, resources: Sequence[FixedResource], findings: Findings) -> None:
+    """Attachments per transit gateway, over every attachment and peering an assignment uses."""
+    attachments: Counter[str] = Counter()
+    peerings: Counter[str] = Counter()
+    for resource in resources:
+        if resource.key[0] == TGW_ATTACHMENT_RESOURCE:
+            attachments[resource.charges[0].region] += 1
+        elif resource.key[0] == TGW_PEERING_RESOURCE:
+            peerings.update(charge.region for charge in resource.charges)
+    for region, count in sorted(attachments.items()):
+        if count > ATTACHMENTS_PER_TGW_MAX:
+            findings.problems.append(
+                f"{count} VPC attachments on the {region} transit gateway; at most {ATTACHMENTS_PER_TGW_MAX}"
+            )
+    for region, count in sorted(peerings.items()):
+        if count > PEERING_ATTACHMENTS_PER_TGW_DEFAULT:
+            findings.quota_increases.append(
+                f"{count} peering attachments on the {region} transit gateway "
+                f"(default quota {PEERING_ATTACHMENTS_PER_TGW_DEFAULT}, adjustable)"
+            )
+
+
+def overlap_blocked(ctx: Context, pairs: np.ndarray, phrase: str) -> list[Blocked | None]:
+    """Overlapping CIDRs between two VPCs that exchange traffic cannot be routed (the pair is still priced)."""
+    overlapping = ctx.estate.overlapping_cidrs
+    vpcs = ctx.vpcs
+    blocked: list[Blocked | None] = []
+    for x, y in pairs.tolist():
+        overlaps = overlapping.get((x, y))
+        blocked.append(
+            None
+            if not overlaps
+            else Blocked(
+                f"{vpcs[x].label} and {vpcs[y].label} have overlapping CIDRs ({', '.join(overlaps)}) "
+                f"and exchange traffic: {phrase} cannot route between them",
+                priced=True,
+            )
+        )
+    return blocked
+
+
+class TransitGateway(Option):
+    """A VPC pair's flows through the regions' transit gateways."""
+
+    name = NAME
+
+    def usage(self, ctx: Context, rows: np.ndarray) -> OptionUsage:
+        f = ctx.flows
+        usage = OptionUsage(charges=[sender_attachments(ctx, rows)])
+        network = np.full(len(f), ctx.network_account, dtype=np.int32)
+        usage.charges.append(
+            transfer.inter_region(ctx, rows, component="Inter-region data transfer over TGW peering", payer=network)
+        )
+        crossing = rows & (f.src.region != f.dst.region)
+        if crossing.any():
+            usage.assumptions.append(
+                "Inter-region transfer over TGW peering is billed to the transit gateways' owner (network account)."
+            )
+        attach = functools.cache(functools.partial(attachment, ctx))
+        usage.needs += [Need(rows, f.src.vpc, attach), Need(rows, f.dst.vpc, attach)]
+        region_pair = pack_pairs(f.src.region, f.dst.region, len(ctx.estate.regions))
+        usage.needs.append(Need(crossing, region_pair, functools.cache(functools.partial(peering, ctx))))
+        return usage
+
+    def blocked(self, ctx: Context, subjects: np.ndarray) -> Sequence[Blocked | None]:
+        return overlap_blocked(ctx, subjects, PHRASE)
+
+
+OPTION = TransitGateway()
