@@ -63,7 +63,8 @@ class Item:
     usage_type: str
     """The usage type without its region prefix: `NatGateway-Hours`, `AWS-Out-Bytes`, `HostedZone`."""
     unit: str
-    """The Price List unit: Hrs, GB, LCU-Hrs, HostedZone, Requests."""
+    """The Price List unit, as AWS's records spell it: Hrs, GB, LCU-Hrs, HostedZone, Requests; the AWSCloudWAN
+    offer writes hour and GigaBytes."""
     path: str
     """The part of the network the charge pays for (the middle column of the Sankey chart)."""
     scope: Scope = "regional"
@@ -135,8 +136,10 @@ ITEMS: Mapping[str, Item] = {
         Item(VPC_LATTICE_SERVICE_HOURS, "AmazonVPC", "VPCLattice-Service-Hourly", "Hrs", "VPC Lattice"),
         Item(VPC_LATTICE_BYTES, "AmazonVPC", "VPCLattice-DataProcessing-Bytes", "GB", "VPC Lattice"),
         Item(VPC_LATTICE_REQUESTS, "AmazonVPC", "VPCLattice-RequestCount", "Requests", "VPC Lattice"),
-        Item(CLOUD_WAN_ATTACHMENT_HOURS, "AWSCloudWAN", "CloudWAN-Attachment-Hours", "Hrs", "Cloud WAN"),
-        Item(CLOUD_WAN_BYTES, "AWSCloudWAN", "CloudWAN-Bytes", "GB", "Cloud WAN"),
+        Item(CLOUD_WAN_ATTACHMENT_HOURS, "AWSCloudWAN", "CloudWAN-Attachment-Hours", "hour", "Cloud WAN",
+             operation="CloudWANVPC", filter_on_operation=True),
+        Item(CLOUD_WAN_BYTES, "AWSCloudWAN", "CloudWAN-Bytes", "GigaBytes", "Cloud WAN", operation="CloudWANVPC",
+             filter_on_operation=True),
         Item(CLOUD_WAN_CORE_NETWORK_EDGE_HOURS, "AWSCloudWAN", "CloudWAN-CoreNetworkEdge-Hours", "Hrs", "Cloud WAN"),
         Item(VPN_CONNECTION_HOURS, "AmazonVPC", "VPN-Usage-Hours:ipsec.1", "Hrs", "Site-to-Site VPN",
              unprefixed_in_us_east_1=True),
