@@ -18,7 +18,6 @@ from botocore.stub import Stubber  # type: ignore[import-untyped,unused-ignore]
 
 import vpccost
 from vpccost.aws.pricelist import (
-    ITEMS,
     Query,
     fetch_snapshot,
     parse_price_record,
@@ -26,12 +25,23 @@ from vpccost.aws.pricelist import (
     snapshot_from_offer_files,
 )
 from vpccost.errors import InputError
+from vpccost.pricing.items import (
+    GLOBAL_REGION,
+    ITEMS,
+    NLB_HOURS,
+    NLB_NLCU_HOURS,
+    ROUTE53_HOSTED_ZONE_MONTHS,
+    VPC_LATTICE_REQUESTS,
+)
 from vpccost.pricing.snapshot import PriceEntry, Tier
 from vpccost.pricing.tiers import tiered_cost_usd
 
 PUBLISHED = "2026-11-20T18:32:11Z"
 TERM = "JRTCKXETXF"
 USE1_ONLY = {"us-east-1": "USE1"}
+QUERIED_REGIONAL = [item for item in ITEMS.values() if item.scope == "regional" and item.price_source is None]
+"""The registry's regional items that `pricing update` queries (one query each per region)."""
+QUERIED_GLOBAL = [item for item in ITEMS.values() if item.scope == "global" and item.price_source is None]
 
 
 def price_record(
@@ -249,7 +259,9 @@ def test_unusable_records_are_refused() -> None:
 
 def test_queries_use_us_east_1_exceptions_and_operation_filters() -> None:
     queries = {q.label: q for q in plan_queries(["us-east-1", "eu-west-1"], {"us-east-1": "USE1", "eu-west-1": "EU"})}
-    assert len(queries) == 2 * len(ITEMS) + 2
+    # 25 regional items in each of the 2 regions, 2 ordered region pairs, 1 global item (Route 53 hosted zones)
+    assert len(QUERIED_REGIONAL) == 25
+    assert len(queries) == 2 * len(QUERIED_REGIONAL) + 2 + len(QUERIED_GLOBAL) == 53
     usage = {label: q.usage_type for label, q in queries.items()}
     assert usage["nat_gateway_hours in us-east-1"] == "NatGateway-Hours"
     assert usage["nat_gateway_hours in eu-west-1"] == "EU-NatGateway-Hours"
@@ -305,10 +317,11 @@ def test_fetch_snapshot_parses_records_and_reports_missing(stubbed: tuple[Any, A
     processing = tiered_cost_usd(catalog.get("vpc_endpoint_bytes", "us-east-1"), Decimal(2_000_000))
     assert processing == Decimal("1048576") * Decimal("0.01") + Decimal(2_000_000 - 1048576) * Decimal("0.006")
     assert missing == [
-        f"{item} in us-east-1"
-        for item in ITEMS
-        if item not in {"nat_gateway_hours", "vpc_endpoint_bytes", "transit_gateway_attachment_hours"}
+        query.label
+        for query in queries
+        if query.item not in {"nat_gateway_hours", "vpc_endpoint_bytes", "transit_gateway_attachment_hours"}
     ]
+    assert missing[-1] == f"{ROUTE53_HOSTED_ZONE_MONTHS} in {GLOBAL_REGION}"
     assert "nat_gateway_bytes in us-east-1" in missing
     with pytest.raises(vpccost.MissingPriceError):
         catalog.get("nat_gateway_bytes", "us-east-1")
@@ -328,7 +341,7 @@ def test_throttled_call_is_retried_with_backoff(stubbed: tuple[Any, Any]) -> Non
     )
     assert sleeps.delays == [0.5, 1.0]
     assert [e.item for e in snapshot.entries] == ["nat_gateway_hours"]
-    assert len(missing) == len(ITEMS) - 1
+    assert len(missing) == len(queries) - 1
 
 
 def test_throttling_gives_up_after_the_last_attempt(stubbed: tuple[Any, Any]) -> None:
@@ -442,7 +455,7 @@ def test_fetched_and_bundled_snapshots_agree_on_shared_items(stubbed: tuple[Any,
     got_inter = fetched.get("data_transfer_inter_region_bytes", "us-east-1", "us-west-2")
     assert (got_inter.usage_type, got_inter.tiers) == (inter.usage_type, inter.tiers)
     assert len(snapshot.entries) == len(shared) + 1
-    assert len(missing) == 2 * len(ITEMS) + 2 - len(snapshot.entries)
+    assert len(missing) == len(plan_queries(regions, prefixes)) - len(snapshot.entries)
     assert "data_transfer_inter_region_bytes in us-west-2 -> us-east-1" in missing
 
 
@@ -457,14 +470,19 @@ def test_pricing_update_writes_a_snapshot_only_when_nothing_is_missing(
     monkeypatch.setattr(cli, "pricing_client", lambda profile: pricing)
     bundled = vpccost.load_pricing()
     prefixes = {"us-east-1": bundled.snapshot.usage_type_prefixes["us-east-1"]}
-    families = {"nlb_hours": "Load Balancer-Network", "nlb_nlcu_hours": "Load Balancer-Network"}
-    every = {
-        f"{item} in us-east-1": [
-            _record_like(bundled.get(item, "us-east-1"), {"regionCode": "us-east-1"}, families.get(item, "Other"))
-        ]
-        for item in ITEMS
-    }
+    families = {NLB_HOURS: "Load Balancer-Network", NLB_NLCU_HOURS: "Load Balancer-Network"}
     queries = plan_queries(["us-east-1"], prefixes)
+    expected = {query.label: _bundled_like(bundled, query) for query in queries}
+    every = {
+        query.label: [
+            _record_like(
+                expected[query.label],
+                {} if query.region == GLOBAL_REGION else {"regionCode": query.region},
+                families.get(query.item, "Other"),
+            )
+        ]
+        for query in queries
+    }
     without_nat = {key: value for key, value in every.items() if not key.startswith("nat_gateway_hours")}
     stub_all(stubber, queries, without_nat)
     refused = run_cli("pricing", "update", "--regions", "us-east-1", "--output-dir", tmp_path / "partial")
@@ -475,9 +493,22 @@ def test_pricing_update_writes_a_snapshot_only_when_nothing_is_missing(
     stub_all(stubber, queries, every)
     written = run_cli("pricing", "update", "--regions", "us-east-1", "--output-dir", tmp_path / "fresh")
     assert written.exit_code == 0, written.stderr
+    assert f"{len(queries)} prices found for us-east-1" in written.stderr
+    assert f"not queried: {VPC_LATTICE_REQUESTS} is not read from the AWS Price List" in written.stderr
     fresh = vpccost.load_pricing(tmp_path / "fresh")
-    for item in ITEMS:
-        assert fresh.get(item, "us-east-1").tiers == bundled.get(item, "us-east-1").tiers, item
+    for query in queries:
+        assert fresh.get(query.item, query.region).tiers == expected[query.label].tiers, query.label
+    assert VPC_LATTICE_REQUESTS not in {entry.item for entry in fresh.snapshot.entries}
+
+
+def _bundled_like(bundled: vpccost.Catalog, query: Query) -> PriceEntry:
+    """The bundled entry `query` asks for; for an item the bundled snapshot prices in other regions only (Cloud
+    WAN, in us-east-2), that item's entry from another region under the query's region and usage type."""
+    try:
+        return bundled.get(query.item, query.region, query.to_region)
+    except vpccost.MissingPriceError:
+        elsewhere = next(entry for entry in bundled.snapshot.entries if entry.item == query.item)
+        return elsewhere.model_copy(update={"region": query.region, "usage_type": query.usage_type})
 
 
 # --- Bulk offer files -------------------------------------------------------------------------------------------
@@ -755,7 +786,8 @@ def test_offer_files_give_exact_entries_and_report_missing(tmp_path: Path, kind:
         ["0.01", "0.006", "0.004"],
     ]
     found = {"nat_gateway_hours", "nat_gateway_bytes", "vpc_endpoint_bytes"}
-    assert missing == [f"{item} in us-east-1" for item in ITEMS if item not in found]
+    queries = plan_queries(["us-east-1"], USE1_ONLY)
+    assert missing == [query.label for query in queries if query.item not in found]
     assert "transit_gateway_bytes in us-east-1" in missing
     assert snapshot.date == "2026-12-01"
     assert snapshot.usage_type_prefixes == USE1_ONLY
@@ -802,7 +834,7 @@ def test_json_and_csv_offer_files_give_equal_snapshots(tmp_path: Path) -> None:
     assert (peering.sku, peering.tiers) == ("8WVCHAMJ4T8A2ZWA", tiers(("0", None, "0.06")))
     assert "data_transfer_inter_region_bytes in us-east-1 -> eu-west-1" in missing
     assert "nat_gateway_bytes in eu-west-1" in missing
-    assert len(snapshot.entries) + len(missing) == 2 * len(ITEMS) + 2
+    assert len(snapshot.entries) + len(missing) == len(plan_queries(["us-east-1", "eu-west-1"], prefixes))
 
 
 def test_offer_products_naming_another_region_are_ignored(tmp_path: Path) -> None:
