@@ -18,20 +18,38 @@ from botocore.stub import Stubber  # type: ignore[import-untyped,unused-ignore]
 
 import vpccost
 from vpccost.aws.pricelist import (
-    ITEMS,
     Query,
     fetch_snapshot,
     parse_price_record,
     plan_queries,
+    price_list_gaps,
     snapshot_from_offer_files,
 )
 from vpccost.errors import InputError
+from vpccost.pricing.items import (
+    CLOUD_WAN_ATTACHMENT_HOURS,
+    CLOUD_WAN_BYTES,
+    GLOBAL_REGION,
+    ITEMS,
+    NLB_HOURS,
+    NLB_NLCU_HOURS,
+    REGIONAL_NAT_GATEWAY_BYTES,
+    REGIONAL_NAT_GATEWAY_HOURS,
+    ROUTE53_HOSTED_ZONE_MONTHS,
+    VPC_LATTICE_BYTES,
+    VPC_LATTICE_REQUESTS,
+    VPC_LATTICE_SERVICE_HOURS,
+    VPN_CONNECTION_HOURS,
+)
 from vpccost.pricing.snapshot import PriceEntry, Tier
 from vpccost.pricing.tiers import tiered_cost_usd
 
 PUBLISHED = "2026-11-20T18:32:11Z"
 TERM = "JRTCKXETXF"
 USE1_ONLY = {"us-east-1": "USE1"}
+QUERIED_REGIONAL = [item for item in ITEMS.values() if item.scope == "regional" and item.price_source is None]
+"""The registry's regional items that `pricing update` queries (one query each per region)."""
+QUERIED_GLOBAL = [item for item in ITEMS.values() if item.scope == "global" and item.price_source is None]
 
 
 def price_record(
@@ -249,7 +267,9 @@ def test_unusable_records_are_refused() -> None:
 
 def test_queries_use_us_east_1_exceptions_and_operation_filters() -> None:
     queries = {q.label: q for q in plan_queries(["us-east-1", "eu-west-1"], {"us-east-1": "USE1", "eu-west-1": "EU"})}
-    assert len(queries) == 2 * len(ITEMS) + 2
+    # 25 regional items in each of the 2 regions, 2 ordered region pairs, 1 global item (Route 53 hosted zones)
+    assert len(QUERIED_REGIONAL) == 25
+    assert len(queries) == 2 * len(QUERIED_REGIONAL) + 2 + len(QUERIED_GLOBAL) == 53
     usage = {label: q.usage_type for label, q in queries.items()}
     assert usage["nat_gateway_hours in us-east-1"] == "NatGateway-Hours"
     assert usage["nat_gateway_hours in eu-west-1"] == "EU-NatGateway-Hours"
@@ -305,10 +325,11 @@ def test_fetch_snapshot_parses_records_and_reports_missing(stubbed: tuple[Any, A
     processing = tiered_cost_usd(catalog.get("vpc_endpoint_bytes", "us-east-1"), Decimal(2_000_000))
     assert processing == Decimal("1048576") * Decimal("0.01") + Decimal(2_000_000 - 1048576) * Decimal("0.006")
     assert missing == [
-        f"{item} in us-east-1"
-        for item in ITEMS
-        if item not in {"nat_gateway_hours", "vpc_endpoint_bytes", "transit_gateway_attachment_hours"}
+        query.label
+        for query in queries
+        if query.item not in {"nat_gateway_hours", "vpc_endpoint_bytes", "transit_gateway_attachment_hours"}
     ]
+    assert missing[-1] == f"{ROUTE53_HOSTED_ZONE_MONTHS} in {GLOBAL_REGION}"
     assert "nat_gateway_bytes in us-east-1" in missing
     with pytest.raises(vpccost.MissingPriceError):
         catalog.get("nat_gateway_bytes", "us-east-1")
@@ -328,7 +349,7 @@ def test_throttled_call_is_retried_with_backoff(stubbed: tuple[Any, Any]) -> Non
     )
     assert sleeps.delays == [0.5, 1.0]
     assert [e.item for e in snapshot.entries] == ["nat_gateway_hours"]
-    assert len(missing) == len(ITEMS) - 1
+    assert len(missing) == len(queries) - 1
 
 
 def test_throttling_gives_up_after_the_last_attempt(stubbed: tuple[Any, Any]) -> None:
@@ -442,7 +463,7 @@ def test_fetched_and_bundled_snapshots_agree_on_shared_items(stubbed: tuple[Any,
     got_inter = fetched.get("data_transfer_inter_region_bytes", "us-east-1", "us-west-2")
     assert (got_inter.usage_type, got_inter.tiers) == (inter.usage_type, inter.tiers)
     assert len(snapshot.entries) == len(shared) + 1
-    assert len(missing) == 2 * len(ITEMS) + 2 - len(snapshot.entries)
+    assert len(missing) == len(plan_queries(regions, prefixes)) - len(snapshot.entries)
     assert "data_transfer_inter_region_bytes in us-west-2 -> us-east-1" in missing
 
 
@@ -457,14 +478,19 @@ def test_pricing_update_writes_a_snapshot_only_when_nothing_is_missing(
     monkeypatch.setattr(cli, "pricing_client", lambda profile: pricing)
     bundled = vpccost.load_pricing()
     prefixes = {"us-east-1": bundled.snapshot.usage_type_prefixes["us-east-1"]}
-    families = {"nlb_hours": "Load Balancer-Network", "nlb_nlcu_hours": "Load Balancer-Network"}
-    every = {
-        f"{item} in us-east-1": [
-            _record_like(bundled.get(item, "us-east-1"), {"regionCode": "us-east-1"}, families.get(item, "Other"))
-        ]
-        for item in ITEMS
-    }
+    families = {NLB_HOURS: "Load Balancer-Network", NLB_NLCU_HOURS: "Load Balancer-Network"}
     queries = plan_queries(["us-east-1"], prefixes)
+    expected = {query.label: _bundled_like(bundled, query) for query in queries}
+    every = {
+        query.label: [
+            _record_like(
+                expected[query.label],
+                {} if query.region == GLOBAL_REGION else {"regionCode": query.region},
+                families.get(query.item, "Other"),
+            )
+        ]
+        for query in queries
+    }
     without_nat = {key: value for key, value in every.items() if not key.startswith("nat_gateway_hours")}
     stub_all(stubber, queries, without_nat)
     refused = run_cli("pricing", "update", "--regions", "us-east-1", "--output-dir", tmp_path / "partial")
@@ -475,9 +501,210 @@ def test_pricing_update_writes_a_snapshot_only_when_nothing_is_missing(
     stub_all(stubber, queries, every)
     written = run_cli("pricing", "update", "--regions", "us-east-1", "--output-dir", tmp_path / "fresh")
     assert written.exit_code == 0, written.stderr
+    assert f"{len(queries)} prices found for us-east-1" in written.stderr
+    assert f"not queried: {VPC_LATTICE_REQUESTS} is not read from the AWS Price List" in written.stderr
     fresh = vpccost.load_pricing(tmp_path / "fresh")
-    for item in ITEMS:
-        assert fresh.get(item, "us-east-1").tiers == bundled.get(item, "us-east-1").tiers, item
+    for query in queries:
+        assert fresh.get(query.item, query.region).tiers == expected[query.label].tiers, query.label
+    assert VPC_LATTICE_REQUESTS not in {entry.item for entry in fresh.snapshot.entries}
+
+
+def _bundled_like(bundled: vpccost.Catalog, query: Query) -> PriceEntry:
+    """The bundled entry `query` asks for; for an item the bundled snapshot prices in other regions only (Cloud
+    WAN, in us-east-2), that item's entry from another region under the query's region and usage type."""
+    try:
+        return bundled.get(query.item, query.region, query.to_region)
+    except vpccost.MissingPriceError:
+        elsewhere = next(entry for entry in bundled.snapshot.entries if entry.item == query.item)
+        return elsewhere.model_copy(update={"region": query.region, "usage_type": query.usage_type})
+
+
+# --- A global item, regional NAT gateways, VPC Lattice, Site-to-Site VPN ---------------------------------------
+
+
+def _queries_by_label(regions: Sequence[str]) -> dict[str, Query]:
+    """The queries for `regions` over the bundled snapshot's usage-type prefixes, by label."""
+    prefixes = vpccost.load_pricing().snapshot.usage_type_prefixes
+    return {query.label: query for query in plan_queries(regions, {region: prefixes[region] for region in regions})}
+
+
+def _fetch(stubbed: tuple[Any, Any], regions: Sequence[str], records: Mapping[str, Sequence[str]]) -> vpccost.Catalog:
+    """`fetch_snapshot` over the bundled prefixes for `regions`, the given records answering their queries."""
+    pricing, stubber = stubbed
+    prefixes = {region: vpccost.load_pricing().snapshot.usage_type_prefixes[region] for region in regions}
+    stub_all(stubber, plan_queries(regions, prefixes), records)
+    snapshot, missing = fetch_snapshot(pricing, regions, prefixes=prefixes, date="2026-12-01")
+    assert not set(records) & set(missing)
+    return vpccost.Catalog(snapshot, name="fetched")
+
+
+def _term(field: str, value: str) -> dict[str, str]:
+    return {"Type": "TERM_MATCH", "Field": field, "Value": value}
+
+
+# Route 53 pricing page: $0.50 per hosted zone-month for the first 25 zones, $0.10 for each further zone.
+HOSTED_ZONE = price_record(
+    sku="TESTROUTE53ZONE1",
+    service_code="AmazonRoute53",
+    family="DNS Zone",
+    attributes={"usagetype": "HostedZone", "location": "Global", "locationType": "AWS Region"},
+    unit="HostedZone",
+    dimensions=[("R25", "25", "Inf", "0.1000000000"), ("R0", "0", "25", "0.5000000000")],
+)
+
+
+def test_a_global_item_is_queried_once_whatever_the_regions(stubbed: tuple[Any, Any]) -> None:
+    queries = _queries_by_label(["us-east-1", "eu-west-1"])
+    global_queries = [query for query in queries.values() if query.region == GLOBAL_REGION]
+    assert [query.label for query in global_queries] == [f"{ROUTE53_HOSTED_ZONE_MONTHS} in {GLOBAL_REGION}"]
+    (hosted_zone,) = global_queries
+    assert (hosted_zone.service_code, hosted_zone.to_region, hosted_zone.filters) == (
+        "AmazonRoute53",
+        None,
+        [_term("usagetype", "HostedZone")],
+    )
+    assert hosted_zone.filter_text == "ServiceCode=AmazonRoute53, usagetype=HostedZone"
+
+    catalog = _fetch(stubbed, ["us-east-1"], {hosted_zone.label: [HOSTED_ZONE]})
+    entry = catalog.get(ROUTE53_HOSTED_ZONE_MONTHS, GLOBAL_REGION)
+    assert (entry.region, entry.service_code, entry.usage_type, entry.unit) == (
+        GLOBAL_REGION,
+        "AmazonRoute53",
+        "HostedZone",
+        "HostedZone",
+    )
+    assert entry.tiers == tiers(("0", "25", "0.5"), ("25", None, "0.1"))
+    # 30 zones: 25 x $0.50 + 5 x $0.10 = $13.00 a month
+    assert tiered_cost_usd(entry, Decimal(30)) == Decimal("13.00")
+
+
+# SKUs and prices of AmazonEC2 offer 20260904231117 (the `ec2Slice` rows of mooncitizen/togen's offer_test.go):
+# us-east-1 `RegionalNatGateway-Hours` 0.045 and eu-west-2 `EUW2-RegionalNatGateway-Hours` 0.05.
+REGIONAL_NAT_HOURS = {
+    "us-east-1": ("KVHMMSJX774M3XRN", "RegionalNatGateway-Hours", "0.0450000000"),
+    "eu-west-2": ("7YHFNHKKMV3Y57SX", "EUW2-RegionalNatGateway-Hours", "0.0500000000"),
+}
+
+
+def _nat_record(sku: str, region: str, usage_type: str, unit: str, usd: str) -> str:
+    return price_record(
+        sku=sku,
+        service_code="AmazonEC2",
+        family="NAT Gateway",
+        attributes={"regionCode": region, "usagetype": usage_type, "operation": "RegionalNatGateway"},
+        unit=unit,
+        dimensions=[("6YS6EN2CT7", "0", "Inf", usd)],
+    )
+
+
+def test_regional_nat_gateway_items_use_their_own_usage_types(stubbed: tuple[Any, Any]) -> None:
+    queries = _queries_by_label(["us-east-1", "eu-west-2"])
+    usage = {label: (query.service_code, query.filters) for label, query in queries.items()}
+    # us-east-1 bills regional NAT hours without a prefix but its bytes with USE1- (PRICING-FACTS §1)
+    assert usage[f"{REGIONAL_NAT_GATEWAY_HOURS} in us-east-1"] == (
+        "AmazonEC2",
+        [_term("usagetype", "RegionalNatGateway-Hours")],
+    )
+    assert usage[f"{REGIONAL_NAT_GATEWAY_BYTES} in us-east-1"] == (
+        "AmazonEC2",
+        [_term("usagetype", "USE1-RegionalNatGateway-Bytes")],
+    )
+    assert usage[f"{REGIONAL_NAT_GATEWAY_HOURS} in eu-west-2"][1] == [
+        _term("usagetype", "EUW2-RegionalNatGateway-Hours")
+    ]
+
+    records = {
+        f"{REGIONAL_NAT_GATEWAY_HOURS} in {region}": [_nat_record(sku, region, usage_type, "Hrs", usd)]
+        for region, (sku, usage_type, usd) in REGIONAL_NAT_HOURS.items()
+    }
+    # $0.045/GB in us-east-1 (PRICING-FACTS §7, C2); the SKU is a stand-in
+    records[f"{REGIONAL_NAT_GATEWAY_BYTES} in us-east-1"] = [
+        _nat_record("TESTREGIONALNATB", "us-east-1", "USE1-RegionalNatGateway-Bytes", "GB", "0.0450000000")
+    ]
+    catalog = _fetch(stubbed, ["us-east-1", "eu-west-2"], records)
+    for region, (sku, usage_type, usd) in REGIONAL_NAT_HOURS.items():
+        entry = catalog.get(REGIONAL_NAT_GATEWAY_HOURS, region)
+        assert (entry.sku, entry.usage_type, entry.unit, entry.tiers) == (
+            sku,
+            usage_type,
+            "Hrs",
+            tiers(("0", None, str(Decimal(usd).normalize()))),
+        )
+    nat_bytes = catalog.get(REGIONAL_NAT_GATEWAY_BYTES, "us-east-1")
+    assert (nat_bytes.usage_type, nat_bytes.unit, nat_bytes.tiers) == (
+        "USE1-RegionalNatGateway-Bytes",
+        "GB",
+        tiers(("0", None, "0.045")),
+    )
+
+
+# AWS Price List records for us-east-1 as quoted by an AWS Pricing API dump (stored public file 39810073310):
+# VPC Lattice service-hour YJ3BCMKN6N4V4VX3 $0.025, data processed 6QWMNMNS4H37T5JU $0.025/GB.
+LATTICE = {
+    VPC_LATTICE_SERVICE_HOURS: ("YJ3BCMKN6N4V4VX3", "USE1-VPCLattice-Service-Hourly", "Hrs"),
+    VPC_LATTICE_BYTES: ("6QWMNMNS4H37T5JU", "USE1-VPCLattice-DataProcessing-Bytes", "GB"),
+}
+
+
+def test_vpc_lattice_hours_and_bytes_are_queried_and_requests_say_where_their_price_is(
+    stubbed: tuple[Any, Any],
+) -> None:
+    queries = _queries_by_label(["us-east-1"])
+    for item, (_, usage_type, _) in LATTICE.items():
+        query = queries[f"{item} in us-east-1"]
+        assert (query.service_code, query.filters) == ("AmazonVPC", [_term("usagetype", usage_type)])
+    assert VPC_LATTICE_REQUESTS not in {query.item for query in queries.values()}
+    (gap,) = [text for text in price_list_gaps() if text.startswith(VPC_LATTICE_REQUESTS)]
+    assert "https://aws.amazon.com/vpc/lattice/pricing/" in gap
+
+    records = {
+        f"{item} in us-east-1": [
+            price_record(
+                sku=sku,
+                service_code="AmazonVPC",
+                family="VPC Lattice",
+                attributes={"regionCode": "us-east-1", "usagetype": usage_type},
+                unit=unit,
+                dimensions=[("6YS6EN2CT7", "0", "Inf", "0.0250000000")],
+            )
+        ]
+        for item, (sku, usage_type, unit) in LATTICE.items()
+    }
+    catalog = _fetch(stubbed, ["us-east-1"], records)
+    hours, data = (catalog.get(item, "us-east-1") for item in LATTICE)
+    assert (hours.sku, hours.unit, data.sku, data.unit) == ("YJ3BCMKN6N4V4VX3", "Hrs", "6QWMNMNS4H37T5JU", "GB")
+    # AWS VPC Lattice pricing, example 1 (PRICING-FACTS E4): 100 services x 730 h -> $1,825.00; 10,000 GB -> $250.00
+    assert tiered_cost_usd(hours, Decimal(100 * 730)) == Decimal("1825.000")
+    assert tiered_cost_usd(data, Decimal(100 * 100)) == Decimal("250.000")
+
+
+def test_site_to_site_vpn_is_unprefixed_in_us_east_1_only(stubbed: tuple[Any, Any]) -> None:
+    queries = _queries_by_label(["us-east-1", "eu-west-1"])
+    assert queries[f"{VPN_CONNECTION_HOURS} in us-east-1"].filters == [_term("usagetype", "VPN-Usage-Hours:ipsec.1")]
+    assert queries[f"{VPN_CONNECTION_HOURS} in eu-west-1"].filters == [_term("usagetype", "EU-VPN-Usage-Hours:ipsec.1")]
+    # SKU EC5BHP9ZANKN9EQD, $0.05 per VPN connection-hour in us-east-1 (the AWS Pricing API dump above)
+    vpn = price_record(
+        sku="EC5BHP9ZANKN9EQD",
+        service_code="AmazonVPC",
+        family="Cloud Connectivity",
+        attributes={
+            "regionCode": "us-east-1",
+            "usagetype": "VPN-Usage-Hours:ipsec.1",
+            "operation": "CreateVpnConnection",
+        },
+        unit="Hrs",
+        dimensions=[("6YS6EN2CT7", "0", "Inf", "0.0500000000")],
+    )
+    catalog = _fetch(stubbed, ["us-east-1"], {f"{VPN_CONNECTION_HOURS} in us-east-1": [vpn]})
+    entry = catalog.get(VPN_CONNECTION_HOURS, "us-east-1")
+    assert (entry.service_code, entry.usage_type, entry.unit, entry.sku) == (
+        "AmazonVPC",
+        "VPN-Usage-Hours:ipsec.1",
+        "Hrs",
+        "EC5BHP9ZANKN9EQD",
+    )
+    # infracost's vpn_connection_test (PRICING-FACTS W3): 730 h -> $36.50
+    assert tiered_cost_usd(entry, Decimal(730)) == Decimal("36.50")
 
 
 # --- Bulk offer files -------------------------------------------------------------------------------------------
@@ -755,7 +982,8 @@ def test_offer_files_give_exact_entries_and_report_missing(tmp_path: Path, kind:
         ["0.01", "0.006", "0.004"],
     ]
     found = {"nat_gateway_hours", "nat_gateway_bytes", "vpc_endpoint_bytes"}
-    assert missing == [f"{item} in us-east-1" for item in ITEMS if item not in found]
+    queries = plan_queries(["us-east-1"], USE1_ONLY)
+    assert missing == [query.label for query in queries if query.item not in found]
     assert "transit_gateway_bytes in us-east-1" in missing
     assert snapshot.date == "2026-12-01"
     assert snapshot.usage_type_prefixes == USE1_ONLY
@@ -802,7 +1030,7 @@ def test_json_and_csv_offer_files_give_equal_snapshots(tmp_path: Path) -> None:
     assert (peering.sku, peering.tiers) == ("8WVCHAMJ4T8A2ZWA", tiers(("0", None, "0.06")))
     assert "data_transfer_inter_region_bytes in us-east-1 -> eu-west-1" in missing
     assert "nat_gateway_bytes in eu-west-1" in missing
-    assert len(snapshot.entries) + len(missing) == 2 * len(ITEMS) + 2
+    assert len(snapshot.entries) + len(missing) == len(plan_queries(["us-east-1", "eu-west-1"], prefixes))
 
 
 def test_offer_products_naming_another_region_are_ignored(tmp_path: Path) -> None:
@@ -888,3 +1116,84 @@ def test_pricing_update_from_offer_files(tmp_path: Path) -> None:
     broken = run_cli("pricing", "update", "--regions", "us-east-1", "--from-offer-file", garbage)
     assert broken.exit_code == 2
     assert "garbage.json" in broken.stderr
+
+
+# --- Real offer-file slices (copies in tests/offer_files/, sources in its SOURCES.txt) ---------------------------
+
+OFFER_FILES = Path(__file__).parent / "offer_files"
+
+
+def _with_metadata(source: Path, directory: Path, *, offer_code: str, version: str, published: str) -> Path:
+    """A copy of a headless offer CSV (the Hugging Face dataset strips the five metadata rows) with them put back."""
+    rows = [("FormatVersion", "v1.0"), ("Disclaimer", "(restored for the test)"), ("Publication Date", published)]
+    rows += [("Version", version), ("OfferCode", offer_code)]
+    target = directory / source.name
+    target.write_text("".join(f'"{name}","{value}"\n' for name, value in rows) + source.read_text())
+    return target
+
+
+def test_real_cloud_wan_rows_price_attachments_by_operation(tmp_path: Path) -> None:
+    head = _with_metadata(
+        OFFER_FILES / "hf-labofsahil-AWSCloudWAN-head-20241101.csv",
+        tmp_path,
+        offer_code="AWSCloudWAN",
+        version="20241101000000",
+        published="2024-11-01T00:00:00Z",
+    )
+    # A Connect attachment shares the usage type (as il-central-1's SKU 23NKVEFF9BS5RGVJ does): derived from the
+    # VPC row with the operation, attachment type and price changed; the operation filter must leave it out.
+    vpc_row = head.read_text().splitlines()[6]
+    connect_row = (
+        vpc_row.replace("237RZZHK3CHHFHBT", "TESTCONNECTATTCH")
+        .replace(":CloudWANVPC", ":CloudWANConnect")
+        .replace('"CloudWANVPC","VPC"', '"CloudWANConnect","Connect"')
+        .replace("0.0650000000", "0.0750000000")
+        .replace("$0.065", "$0.075")
+    )
+    head.write_text(head.read_text() + connect_row + "\n")
+    prefixes = vpccost.load_pricing().snapshot.usage_type_prefixes
+    regions = ["us-east-2", "ap-southeast-2"]
+    snapshot, missing = snapshot_from_offer_files([head], regions, prefixes=prefixes, date="2026-12-01")
+    catalog = vpccost.Catalog(snapshot, name="offer")
+    attachment = catalog.get(CLOUD_WAN_ATTACHMENT_HOURS, "us-east-2")
+    assert (attachment.sku, attachment.usage_type, attachment.operation, attachment.unit, attachment.tiers) == (
+        "237RZZHK3CHHFHBT",
+        "USE2-CloudWAN-Attachment-Hours",
+        "CloudWANVPC",
+        "hour",
+        tiers(("0", None, "0.065")),
+    )
+    assert attachment.source.endswith(
+        "(publicationDate 2024-11-01T00:00:00Z, filter ServiceCode=AWSCloudWAN, "
+        "usagetype=USE2-CloudWAN-Attachment-Hours, operation=CloudWANVPC)"
+    )
+    data = catalog.get(CLOUD_WAN_BYTES, "ap-southeast-2")
+    assert (data.sku, data.usage_type, data.unit, data.tiers) == (
+        "238E7JSGVP24BSXA",
+        "APS2-CloudWAN-Bytes",
+        "GigaBytes",
+        tiers(("0", None, "0.02")),
+    )
+    assert f"{CLOUD_WAN_ATTACHMENT_HOURS} in ap-southeast-2" in missing
+    assert len(snapshot.entries) + len(missing) == len(plan_queries(regions, prefixes))
+
+
+@pytest.mark.parametrize(
+    ("name", "region", "hours", "nlcu"),
+    [
+        # NLB rows of AWSELB offer 20260831092255: YKBGGP5EBGDU9T5W $0.0225/h, XZ2DR556MD28P9WJ $0.006/NLCU-h
+        ("togen-AWSELB-us-east-1-20260831092255.csv", "us-east-1", ("YKBGGP5EBGDU9T5W", "0.0225"), "XZ2DR556MD28P9WJ"),
+        # QSWHNGUEGEPBSPC6 $0.02646/h, T9SXURTB56US7RTF $0.006/NLCU-h
+        ("togen-AWSELB-eu-west-2-20260831092255.csv", "eu-west-2", ("QSWHNGUEGEPBSPC6", "0.02646"), "T9SXURTB56US7RTF"),
+    ],
+)
+def test_real_elb_rows_give_the_network_load_balancer(
+    name: str, region: str, hours: tuple[str, str], nlcu: str
+) -> None:
+    prefixes = vpccost.load_pricing().snapshot.usage_type_prefixes
+    snapshot, _ = snapshot_from_offer_files([OFFER_FILES / name], [region], prefixes=prefixes, date="2026-12-01")
+    catalog = vpccost.Catalog(snapshot, name="offer")
+    hour, capacity = catalog.get(NLB_HOURS, region), catalog.get(NLB_NLCU_HOURS, region)
+    assert (hour.sku, hour.tiers, hour.operation) == (hours[0], tiers(("0", None, hours[1])), "LoadBalancing:Network")
+    assert (capacity.sku, capacity.unit, capacity.tiers) == (nlcu, "LCU-Hrs", tiers(("0", None, "0.006")))
+    assert [entry.item for entry in snapshot.entries] == [NLB_HOURS, NLB_NLCU_HOURS]

@@ -1,10 +1,12 @@
 """Build a price snapshot from the AWS Price List API (the `pricing` service, queried in us-east-1).
 
-Each item vpccost prices is found by an exact match on its service code and its usage type for the region
-(plus the operation or product family where several records share a usage type). Usage types are formed from
-the snapshot's usage-type prefixes, which are not derivable from region codes (eu-west-1 is `EU`); in us-east-1
-some usage types carry no prefix at all. A query that matches nothing is reported as missing, never priced at
-zero.
+Every item of the registry (`vpccost.pricing.items`) is found by an exact match on its service code and its
+usage type for the region (plus the operation or product family where several records share a usage type):
+one query per regional item and region, one per ordered pair of regions for inter-region transfer, and one for
+each global item. Usage types are formed from the snapshot's usage-type prefixes, which are not derivable from
+region codes (eu-west-1 is `EU`); in us-east-1 some usage types carry no prefix at all. A query that matches
+nothing is reported as missing, never priced at zero. An item whose records a query cannot turn into its price
+is not queried; `price_list_gaps` says where its price comes from instead.
 
 Usage (network and AWS credentials needed; the tests use botocore's Stubber instead):
 
@@ -28,76 +30,13 @@ import botocore.exceptions  # type: ignore[import-untyped,unused-ignore]
 
 from vpccost.errors import InputError
 from vpccost.outputs.files import write_text_atomically
+from vpccost.pricing.items import GLOBAL_REGION, ITEMS, Item, Scope
+from vpccost.pricing.items import item as registered_item
 from vpccost.pricing.snapshot import PriceEntry, Snapshot, Tier
 
 FORMAT_VERSION = "aws_v1"
-INTER_REGION_ITEM = "data_transfer_inter_region_bytes"
 API_ORIGIN = "AWS Price List API"
 THROTTLING_CODES = frozenset({"ThrottlingException", "Throttling", "TooManyRequestsException"})
-
-
-@dataclass(frozen=True)
-class ItemQuery:
-    """How to find one item's Price List record in a region."""
-
-    service_code: str
-    usage_type: str
-    """The usage type without its region prefix, e.g. `NatGateway-Hours`."""
-    unprefixed_in_us_east_1: bool = False
-    """True where us-east-1 bills the usage type without the `USE1-` prefix."""
-    operation: str | None = None
-    """The AWS operation recorded on the entry (where it tells entries apart)."""
-    filter_on_operation: bool = False
-    """Whether the query must also match `operation` (several records share the usage type)."""
-    product_family: str | None = None
-    """A product family the record must have (several families share the usage type)."""
-
-    def usage_type_for(self, region: str, prefix: str) -> str:
-        if region == "us-east-1" and self.unprefixed_in_us_east_1:
-            return self.usage_type
-        return f"{prefix}-{self.usage_type}"
-
-    def filters(self, usage_type: str) -> list[dict[str, str]]:
-        fields = [("usagetype", usage_type)]
-        if self.filter_on_operation and self.operation is not None:
-            fields.append(("operation", self.operation))
-        if self.product_family is not None:
-            fields.append(("productFamily", self.product_family))
-        return [{"Type": "TERM_MATCH", "Field": field, "Value": value} for field, value in fields]
-
-
-ITEMS: dict[str, ItemQuery] = {
-    "nat_gateway_hours": ItemQuery("AmazonEC2", "NatGateway-Hours", True, operation="NatGateway"),
-    "nat_gateway_bytes": ItemQuery("AmazonEC2", "NatGateway-Bytes", True, operation="NatGateway"),
-    "public_ipv4_in_use_hours": ItemQuery("AmazonVPC", "PublicIPv4:InUseAddress"),
-    "transit_gateway_attachment_hours": ItemQuery(
-        "AmazonVPC", "TransitGateway-Hours", operation="TransitGatewayVPC", filter_on_operation=True
-    ),
-    "transit_gateway_peering_hours": ItemQuery(
-        "AmazonVPC", "TransitGateway-Hours", operation="TransitGatewayPeering", filter_on_operation=True
-    ),
-    "transit_gateway_bytes": ItemQuery("AmazonVPC", "TransitGateway-Bytes"),
-    "vpc_endpoint_hours": ItemQuery("AmazonVPC", "VpcEndpoint-Hours"),
-    "vpc_endpoint_bytes": ItemQuery("AmazonVPC", "VpcEndpoint-Bytes"),
-    "vpc_peering_out_bytes": ItemQuery("AmazonVPC", "VpcPeering-Out-Bytes"),
-    "vpc_peering_in_bytes": ItemQuery("AmazonVPC", "VpcPeering-In-Bytes"),
-    "data_transfer_regional_bytes": ItemQuery("AWSDataTransfer", "DataTransfer-Regional-Bytes"),
-    "data_transfer_internet_out_bytes": ItemQuery("AWSDataTransfer", "DataTransfer-Out-Bytes", True),
-    "nlb_hours": ItemQuery(
-        "AWSELB", "LoadBalancerUsage", True, operation="LoadBalancing:Network", product_family="Load Balancer-Network"
-    ),
-    "nlb_nlcu_hours": ItemQuery(
-        "AWSELB", "LCUUsage", True, operation="LoadBalancing:Network", product_family="Load Balancer-Network"
-    ),
-}
-"""Single-region items. Inter-region transfer is queried per (from, to) pair: see `inter_region_usage_type`."""
-
-INTER_REGION = ItemQuery("AWSDataTransfer", "AWS-Out-Bytes")
-
-
-def inter_region_usage_type(from_prefix: str, to_prefix: str) -> str:
-    """`USE1-EU-AWS-Out-Bytes`: bytes from the first region to the second (USE1 is prefixed even here)."""
-    return f"{from_prefix}-{to_prefix}-AWS-Out-Bytes"
 
 
 class PricingClient(Protocol):
@@ -128,8 +67,26 @@ class Query:
         return f"ServiceCode={self.service_code}, {terms}"
 
 
+def _query(item: Item, region: str, to_region: str | None, prefixes: Mapping[str, str]) -> Query:
+    """The query for `item` in `region` (to `to_region`): its usage type there and the registry's filters."""
+    usage_type = item.usage_type_for(region, prefixes, to_region)
+    fields = [("usagetype", usage_type)]
+    if item.filter_on_operation and item.operation is not None:
+        fields.append(("operation", item.operation))
+    if item.product_family is not None:
+        fields.append(("productFamily", item.product_family))
+    filters = [{"Type": "TERM_MATCH", "Field": field, "Value": value} for field, value in fields]
+    return Query(item.key, region, to_region, item.service_code, usage_type, filters)
+
+
+def _queried(scope: Scope) -> list[Item]:
+    return [item for item in ITEMS.values() if item.scope == scope and item.price_source is None]
+
+
 def plan_queries(regions: Sequence[str], prefixes: Mapping[str, str]) -> list[Query]:
-    """Every query a snapshot of `regions` needs: each item per region, then each ordered region pair."""
+    """Every query a snapshot of `regions` needs: each regional item per region, then inter-region transfer for
+    each ordered region pair, then each global item once (region `global`). Items the Price List cannot price
+    (`price_list_gaps`) are left out."""
     unknown = [region for region in regions if region not in prefixes]
     if unknown:
         raise InputError(
@@ -138,35 +95,33 @@ def plan_queries(regions: Sequence[str], prefixes: Mapping[str, str]) -> list[Qu
             field="usage_type_prefixes",
         )
     ordered = list(dict.fromkeys(regions))
-    queries = []
-    for region in ordered:
-        for item, spec in ITEMS.items():
-            usage_type = spec.usage_type_for(region, prefixes[region])
-            queries.append(Query(item, region, None, spec.service_code, usage_type, spec.filters(usage_type)))
-    for source in ordered:
-        for target in ordered:
-            if source != target:
-                usage_type = inter_region_usage_type(prefixes[source], prefixes[target])
-                queries.append(
-                    Query(
-                        INTER_REGION_ITEM,
-                        source,
-                        target,
-                        INTER_REGION.service_code,
-                        usage_type,
-                        INTER_REGION.filters(usage_type),
-                    )
-                )
+    queries = [_query(item, region, None, prefixes) for region in ordered for item in _queried("regional")]
+    queries += [
+        _query(item, source, target, prefixes)
+        for source in ordered
+        for target in ordered
+        if source != target
+        for item in _queried("inter-region")
+    ]
+    queries += [_query(item, GLOBAL_REGION, None, prefixes) for item in _queried("global")]
     return queries
 
 
-def _spec(item: str) -> ItemQuery:
-    if item == INTER_REGION_ITEM:
-        return INTER_REGION
+def price_list_gaps() -> list[str]:
+    """One sentence per registered item `plan_queries` leaves out, saying where its price comes from instead."""
+    return [
+        f"{item.key} is not read from the AWS Price List; its price comes from {item.price_source}: add it "
+        "with an overrides file (--overrides) or keep the entry of an earlier snapshot"
+        for item in ITEMS.values()
+        if item.price_source is not None
+    ]
+
+
+def _registered(key: str) -> Item:
     try:
-        return ITEMS[item]
-    except KeyError:
-        raise ValueError(f"unknown item {item!r}") from None
+        return registered_item(key)
+    except KeyError as error:
+        raise ValueError(error.args[0]) from None
 
 
 def _exact(text: Any, what: str) -> Decimal:
@@ -199,7 +154,7 @@ def parse_price_record(
     `beginRange` (`Inf` ends the last tier). `origin` opens the entry's `source` (where the record came from).
     Raises `ValueError` when the record is not a usable price."""
     data: Any = json.loads(record) if isinstance(record, str) else record
-    spec = _spec(item)
+    spec = _registered(item)
     try:
         product = data["product"]
         attributes = product["attributes"]
@@ -246,14 +201,17 @@ def parse_price_record(
     )
 
 
-def _matches_region(record: Mapping[str, Any], region: str, to_region: str | None) -> bool:
-    """False when the record names a different region than the query (attributes absent: trust the usage type)."""
+def _matches_region(record: Mapping[str, Any], query: Query) -> bool:
+    """False when the record names a different region than the query (attributes absent: trust the usage type).
+    A global item's usage type names no region, so neither does the match."""
     attributes = record.get("product", {}).get("attributes", {})
-    if to_region is None:
+    if query.region == GLOBAL_REGION:
+        return True
+    if query.to_region is None:
         named = attributes.get("regionCode")
-        return named is None or named == region
+        return named is None or named == query.region
     source, target = attributes.get("fromRegionCode"), attributes.get("toRegionCode")
-    return (source is None or source == region) and (target is None or target == to_region)
+    return (source is None or source == query.region) and (target is None or target == query.to_region)
 
 
 def _is_throttling(error: Exception) -> bool:
@@ -298,7 +256,8 @@ def fetch_snapshot(
     base_delay: float = 1.0,
     sleep: Callable[[float], None] = time.sleep,
 ) -> tuple[Snapshot, list[str]]:
-    """A snapshot of every item in `regions` (and inter-region transfer between each ordered pair of them).
+    """A snapshot of every item `plan_queries` asks for: each regional item in `regions`, inter-region transfer
+    between each ordered pair of them, and the global items (region `global`).
 
     Returns the snapshot and the problems: `"<item> in <region>"` (`... -> <to>` for inter-region) for each
     query that found no record, which the caller must treat as missing prices, never as zero. A query whose
@@ -335,7 +294,7 @@ def resolve_query(query: Query, records: Sequence[Mapping[str, Any]], *, origin:
             origin=origin,
         )
         for record in records
-        if _matches_region(record, query.region, query.to_region)
+        if _matches_region(record, query)
     ]
     if not parsed:
         return query.label

@@ -24,7 +24,7 @@ from rich.console import Console
 from vpccost.analyses.compare import compare as compare_designs
 from vpccost.analyses.forecast import forecast
 from vpccost.aws.clients import pricing_client
-from vpccost.aws.pricelist import fetch_snapshot, snapshot_from_offer_files, write_snapshot
+from vpccost.aws.pricelist import fetch_snapshot, price_list_gaps, snapshot_from_offer_files, write_snapshot
 from vpccost.errors import InputError, VpccostError
 from vpccost.inputs.topology import Topology
 from vpccost.inputs.traffic import TrafficRow
@@ -310,6 +310,8 @@ def pricing_update(
         typer.echo(f"error: the AWS Price List API failed: {error}", err=True)
         raise typer.Exit(1) from None
     typer.echo(f"{len(snapshot.entries)} prices found for {', '.join(wanted)}", err=True)
+    for gap in price_list_gaps():
+        typer.echo(f"not queried: {gap}", err=True)
     if missing:
         typer.echo("missing (no snapshot written):\n  " + "\n  ".join(missing), err=True)
         raise typer.Exit(1)

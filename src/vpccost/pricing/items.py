@@ -63,7 +63,8 @@ class Item:
     usage_type: str
     """The usage type without its region prefix: `NatGateway-Hours`, `AWS-Out-Bytes`, `HostedZone`."""
     unit: str
-    """The Price List unit: Hrs, GB, LCU-Hrs, HostedZone, Requests."""
+    """The Price List unit, as AWS's records spell it: Hrs, GB, LCU-Hrs, HostedZone, Requests; the AWSCloudWAN
+    offer writes hour and GigaBytes."""
     path: str
     """The part of the network the charge pays for (the middle column of the Sankey chart)."""
     scope: Scope = "regional"
@@ -77,6 +78,9 @@ class Item:
     """A product family the record must have (several families share the usage type)."""
     free_gb_per_month: Decimal | None = None
     """An account-wide free allowance AWS gives on this item, aggregated over all regions [GB/month]."""
+    price_source: str | None = None
+    """Where the price comes from instead, for an item whose AWS Price List records a query cannot turn into
+    vpccost's price; the Price List refresh makes no query for such an item and says this instead."""
 
     def usage_type_for(self, region: str, prefixes: Mapping[str, str], to_region: str | None = None) -> str:
         """AWS's usage type for this item in `region` (to `to_region` for inter-region transfer), from the
@@ -95,6 +99,12 @@ class Item:
 _NAT = "NAT gateway"
 _TGW = "Transit gateway"
 _ENDPOINT = "Interface endpoint"
+# The Price List prices the free and the charged requests as two records, and an allowance that renews every hour
+# is not a tier it can state: a query would charge every request.
+_LATTICE_REQUESTS_SOURCE = (
+    "AWS's VPC Lattice pricing page, https://aws.amazon.com/vpc/lattice/pricing/ (the first requests of every hour "
+    "are free; the AWS Price List cannot state an hourly allowance)"
+)
 
 ITEMS: Mapping[str, Item] = {
     item.key: item
@@ -134,9 +144,12 @@ ITEMS: Mapping[str, Item] = {
         Item(ROUTE53_HOSTED_ZONE_MONTHS, "AmazonRoute53", "HostedZone", "HostedZone", _ENDPOINT, scope="global"),
         Item(VPC_LATTICE_SERVICE_HOURS, "AmazonVPC", "VPCLattice-Service-Hourly", "Hrs", "VPC Lattice"),
         Item(VPC_LATTICE_BYTES, "AmazonVPC", "VPCLattice-DataProcessing-Bytes", "GB", "VPC Lattice"),
-        Item(VPC_LATTICE_REQUESTS, "AmazonVPC", "VPCLattice-RequestCount", "Requests", "VPC Lattice"),
-        Item(CLOUD_WAN_ATTACHMENT_HOURS, "AWSCloudWAN", "CloudWAN-Attachment-Hours", "Hrs", "Cloud WAN"),
-        Item(CLOUD_WAN_BYTES, "AWSCloudWAN", "CloudWAN-Bytes", "GB", "Cloud WAN"),
+        Item(VPC_LATTICE_REQUESTS, "AmazonVPC", "VPCLattice-RequestCount", "Requests", "VPC Lattice",
+             price_source=_LATTICE_REQUESTS_SOURCE),
+        Item(CLOUD_WAN_ATTACHMENT_HOURS, "AWSCloudWAN", "CloudWAN-Attachment-Hours", "hour", "Cloud WAN",
+             operation="CloudWANVPC", filter_on_operation=True),
+        Item(CLOUD_WAN_BYTES, "AWSCloudWAN", "CloudWAN-Bytes", "GigaBytes", "Cloud WAN", operation="CloudWANVPC",
+             filter_on_operation=True),
         Item(CLOUD_WAN_CORE_NETWORK_EDGE_HOURS, "AWSCloudWAN", "CloudWAN-CoreNetworkEdge-Hours", "Hrs", "Cloud WAN"),
         Item(VPN_CONNECTION_HOURS, "AmazonVPC", "VPN-Usage-Hours:ipsec.1", "Hrs", "Site-to-Site VPN",
              unprefixed_in_us_east_1=True),
