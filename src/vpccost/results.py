@@ -1,5 +1,5 @@
 """What vpccost computes, as data: line items, a design's result, a comparison of designs, dated estimates,
-forecasts, an optimization and a break-even.
+forecasts, an optimization, a break-even, and the prices of a snapshot and their changes.
 
 These types hold data and answer questions about it (totals, ranking, savings); they render nothing. Every
 analysis builds them and every output reads them, so neither imports the other. The convenience methods a
@@ -23,6 +23,7 @@ from vpccost.designs.mixed import Mix, PairOption, ServiceOption
 from vpccost.model.estate import Estate
 from vpccost.model.usage import Settings
 from vpccost.pricing.catalog import Catalog
+from vpccost.pricing.diff import PriceChange
 from vpccost.pricing.items import VPC_ENDPOINT_BYTES
 from vpccost.pricing.snapshot import PriceEntry
 from vpccost.pricing.tiers import tiered_cost_usd
@@ -429,3 +430,22 @@ class BreakEven:
         target = Path(path)
         self.figure().write_html(target, include_plotlyjs=True, full_html=True)
         return target
+
+
+@dataclass(frozen=True)
+class PriceList:
+    """A snapshot's prices, every region's or one region's, as `vpccost pricing show` lists them."""
+
+    catalog: Catalog
+    region: str | None = None
+
+    @property
+    def entries(self) -> list[PriceEntry]:
+        return list(self.catalog.entries(self.region))
+
+
+@dataclass(frozen=True)
+class PriceChanges:
+    """What changed between two snapshots, entry by entry, as `vpccost pricing diff` lists it."""
+
+    changes: list[PriceChange]

@@ -11,6 +11,7 @@ import io
 import json
 import os
 import sys
+import warnings
 from collections.abc import Callable
 from datetime import UTC, datetime
 from enum import StrEnum
@@ -24,7 +25,7 @@ from rich.console import Console
 from vpccost.aws.clients import pricing_client
 from vpccost.aws.pricelist import fetch_snapshot, snapshot_from_offer_files, write_snapshot
 from vpccost.compare import compare as compare_designs
-from vpccost.errors import InputError, VpccostError
+from vpccost.errors import ExportWarning, InputError, VpccostError
 from vpccost.forecasting import forecast
 from vpccost.inputs.topology import Topology
 from vpccost.inputs.traffic import TrafficRow
@@ -42,7 +43,7 @@ from vpccost.pricing.catalog import Catalog
 from vpccost.pricing.diff import diff_catalogs
 from vpccost.pricing.load import load_pricing
 from vpccost.pricing.snapshot import Snapshot
-from vpccost.results import DatedComparison
+from vpccost.results import DatedComparison, PriceChanges, PriceList
 
 app = typer.Typer(
     name="vpccost",
@@ -242,11 +243,11 @@ def pricing_show(
         raise typer.Exit(2)
     catalog: Catalog = _run(lambda: load_pricing(pricing, overrides=overrides))
     if chosen is OutputFormat.json:
-        _emit(json.dumps(pricing_document(catalog, region), indent=2) + "\n", output)
+        _emit(json.dumps(pricing_document(PriceList(catalog, region)), indent=2) + "\n", output)
     elif chosen is OutputFormat.csv:
         raise typer.BadParameter("pricing show writes table or json", param_hint="--format")
     else:
-        _emit_table(lambda console: render_pricing(catalog, console, region), output)
+        _emit_table(lambda console: render_pricing(PriceList(catalog, region), console), output)
 
 
 @pricing_app.command(
@@ -265,9 +266,9 @@ def pricing_diff(
     chosen = _format(output_format, output)
     changes = _run(lambda: diff_catalogs(load_pricing(old), load_pricing(new)))
     if chosen is OutputFormat.json:
-        _emit(json.dumps(price_changes_document(changes), indent=2) + "\n", output)
+        _emit(json.dumps(price_changes_document(PriceChanges(changes)), indent=2) + "\n", output)
     elif chosen is OutputFormat.table:
-        _emit_table(lambda console: render_price_changes(changes, console), output)
+        _emit_table(lambda console: render_price_changes(PriceChanges(changes), console), output)
     else:
         typer.echo("error: pricing diff writes table or json", err=True)
         raise typer.Exit(2)
@@ -343,9 +344,12 @@ def _export(chosen: OutputFormat, dated: Callable[[], list[DatedComparison]], ou
         return False
     periods: list[DatedComparison] = _run(dated)
     if chosen is OutputFormat.focus:
-        for name in sorted({r.design for p in periods for r in p.comparison.designs if not r.priced}):
-            typer.echo(f"warning: design {name} is not priced and is left out of the FOCUS export", err=True)
-        _emit(_run(lambda: focus_csv(periods)), output)
+        with warnings.catch_warnings(record=True) as caught:
+            warnings.simplefilter("always", ExportWarning)
+            text = _run(lambda: focus_csv(periods))
+        for warning in caught:
+            typer.echo(f"warning: {warning.message}", err=True)
+        _emit(text, output)
         return True
     assert output is not None
     writer = write_xlsx if chosen is OutputFormat.xlsx else write_parquet

@@ -71,6 +71,11 @@ def periods_csv(periods: Sequence[DatedComparison]) -> str:
     return frame_csv(periods_line_items_frame(periods), split=split)
 
 
+def forecast_csv(forecast: Forecast) -> str:
+    """The line items of every month of `forecast` as CSV (`periods_csv` of its months)."""
+    return periods_csv(forecast.periods)
+
+
 def frame_csv(frame: pd.DataFrame, *, split: bool) -> str:
     if not split:
         frame = frame.drop(columns=["label"])

@@ -16,7 +16,7 @@ import re
 from collections import defaultdict
 from collections.abc import Callable, Iterable, Sequence
 from dataclasses import dataclass
-from datetime import UTC, datetime
+from datetime import UTC, date, datetime
 from decimal import Decimal
 from pathlib import Path
 
@@ -29,7 +29,8 @@ from openpyxl.worksheet.worksheet import Worksheet
 from vpccost._version import __version__
 from vpccost.errors import VpccostError
 from vpccost.outputs.files import write_atomically
-from vpccost.results import DatedComparison, DesignResult
+from vpccost.outputs.periods import period_of
+from vpccost.results import Comparison, DatedComparison, DesignResult, Forecast
 from vpccost.units import exact_arithmetic
 
 MONEY_FORMAT = '"$"#,##0.00'
@@ -67,6 +68,20 @@ def write_xlsx(periods: Sequence[DatedComparison], path: Path) -> None:
 
 def xlsx_bytes(periods: Sequence[DatedComparison]) -> bytes:
     """The workbook of `periods` as the bytes of an .xlsx file."""
+    return _saved(_workbook(periods))
+
+
+def comparison_xlsx(comparison: Comparison, start: date | str | None = None) -> bytes:
+    """The workbook of an estimate dated from `start`'s month (default: next month, UTC)."""
+    return xlsx_bytes([period_of(comparison, start)])
+
+
+def forecast_xlsx(forecast: Forecast, start: date | str | None = None) -> bytes:
+    """The workbook of a forecast, month by month (dated by its own months: `start` is not used)."""
+    return xlsx_bytes(forecast.periods)
+
+
+def _workbook(periods: Sequence[DatedComparison]) -> Workbook:
     if not periods:
         raise VpccostError("no periods to write: an estimate needs at least one")
     workbook = Workbook()
@@ -81,6 +96,10 @@ def xlsx_bytes(periods: Sequence[DatedComparison]) -> bytes:
     _assumptions(workbook.create_sheet("Assumptions"), periods)
     _prices(workbook.create_sheet("Prices"), periods)
     workbook.properties.creator = f"vpccost {__version__}"
+    return workbook
+
+
+def _saved(workbook: Workbook) -> bytes:
     buffer = io.BytesIO()
     workbook.save(buffer)
     return buffer.getvalue()
