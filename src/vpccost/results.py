@@ -426,10 +426,10 @@ class BreakEven:
         return breakeven_lines(self)
 
     def write_html(self, path: str | Path) -> Path:
-        """The figure as a self-contained HTML page."""
-        target = Path(path)
-        self.figure().write_html(target, include_plotlyjs=True, full_html=True)
-        return target
+        """The figure as a self-contained HTML page, written whole or not at all."""
+        from vpccost.outputs.formats import write
+
+        return write("html", self, path)
 
 
 @dataclass(frozen=True)

@@ -10,6 +10,7 @@ import typer
 from vpccost.breakeven import breakeven
 from vpccost.cli.options import HoursOption, OutputOption, OverridesOption, PricingOption, TopologyOption, parse_list
 from vpccost.cli.output import ResultOutput, fail, run, write_file
+from vpccost.outputs import formats
 from vpccost.results import BreakEven
 
 OUTPUT = ResultOutput("breakeven", BreakEven)
@@ -50,7 +51,7 @@ def breakeven_command(
         )
     )
     if html is not None:
-        write_file(html, lambda: result.write_html(html))
+        write_file(html, lambda: formats.write("html", result, html))
     OUTPUT.emit(chosen, result, output)
 
 

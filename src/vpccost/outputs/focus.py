@@ -54,7 +54,7 @@ from vpccost.model.aws_facts import region_name
 from vpccost.outputs.periods import period_of
 from vpccost.outputs.text import neutralize_formula
 from vpccost.pricing.snapshot import ANY_REGION, PriceEntry
-from vpccost.results import Comparison, DatedComparison, DesignResult, Forecast, LineItem
+from vpccost.results import Comparison, DatedComparison, DesignResult, Forecast, LineItem, Optimization
 from vpccost.units import format_decimal, format_usd, utc_text
 
 FOCUS_VERSION = "1.2"
@@ -272,6 +272,11 @@ def focus_csv(
 def comparison_focus(comparison: Comparison, start: date | str | None = None) -> str:
     """The FOCUS CSV of an estimate dated from `start`'s month (default: next month, UTC)."""
     return focus_csv([period_of(comparison, start)])
+
+
+def optimization_focus(optimization: Optimization, start: date | str | None = None) -> str:
+    """The FOCUS CSV of every design an optimization priced, `optimized` among them, dated as an estimate."""
+    return focus_csv([period_of(optimization.comparison, start)])
 
 
 def forecast_focus(forecast: Forecast, start: date | str | None = None) -> str:

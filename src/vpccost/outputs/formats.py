@@ -93,22 +93,31 @@ FORMATS: dict[str, Format] = {entry.name: entry for entry in (
     Format("csv", "text", suffix=".csv", note="", writers={
         Comparison: "vpccost.outputs.frames:line_items_csv",
         Forecast: "vpccost.outputs.frames:forecast_csv",
+        Optimization: "vpccost.outputs.frames:optimization_csv",
+        BreakEven: "vpccost.outputs.frames:breakeven_csv",
+        PriceList: "vpccost.outputs.frames:pricing_csv",
+        PriceChanges: "vpccost.outputs.frames:price_changes_csv",
     }),
     Format("parquet", "binary", suffix=".parquet", note="exact decimals", dated=True, writers={
         Comparison: "vpccost.outputs.parquet:comparison_parquet",
         Forecast: "vpccost.outputs.parquet:forecast_parquet",
+        Optimization: "vpccost.outputs.parquet:optimization_parquet",
     }),
     Format("xlsx", "binary", suffix=".xlsx", note="workbook for finance", dated=True, writers={
         Comparison: "vpccost.outputs.xlsx:comparison_xlsx",
         Forecast: "vpccost.outputs.xlsx:forecast_xlsx",
+        Optimization: "vpccost.outputs.xlsx:optimization_xlsx",
     }),
     Format("focus", "text", suffix=None, note="FOCUS 1.2 CSV", dated=True, writers={
         Comparison: "vpccost.outputs.focus:comparison_focus",
         Forecast: "vpccost.outputs.focus:forecast_focus",
+        Optimization: "vpccost.outputs.focus:optimization_focus",
     }),
     Format("html", "text", suffix=".html", note="self-contained page", writers={
         Comparison: "vpccost.outputs.report_html:render_html",
         Forecast: "vpccost.outputs.report_html:forecast_report",
+        Optimization: "vpccost.outputs.report_html:optimization_report",
+        BreakEven: "vpccost.outputs.report_html:breakeven_page",
     }),
 )}
 # fmt: on

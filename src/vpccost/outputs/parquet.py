@@ -22,7 +22,7 @@ from vpccost._version import __version__
 from vpccost.errors import VpccostError
 from vpccost.outputs.files import write_atomically
 from vpccost.outputs.periods import period_of
-from vpccost.results import Comparison, DatedComparison, Forecast, LineItem
+from vpccost.results import Comparison, DatedComparison, Forecast, LineItem, Optimization
 from vpccost.units import format_decimal, utc_text
 
 DECIMAL128_MAX_PRECISION = 38
@@ -51,6 +51,11 @@ def parquet_bytes(periods: Sequence[DatedComparison]) -> bytes:
 def comparison_parquet(comparison: Comparison, start: date | str | None = None) -> bytes:
     """The line items of an estimate dated from `start`'s month (default: next month, UTC)."""
     return parquet_bytes([period_of(comparison, start)])
+
+
+def optimization_parquet(optimization: Optimization, start: date | str | None = None) -> bytes:
+    """The line items of every design an optimization priced, `optimized` among them, dated as an estimate."""
+    return parquet_bytes([period_of(optimization.comparison, start)])
 
 
 def forecast_parquet(forecast: Forecast, start: date | str | None = None) -> bytes:
