@@ -14,7 +14,7 @@ from vpccost.cli.output import ResultOutput, run
 from vpccost.errors import InputError, VpccostError
 from vpccost.outputs.formats import FORMATS
 
-from .conftest import run_cli
+from .conftest import WriteEstate, run_cli, vpc
 
 OUTPUTS: dict[str, ResultOutput] = {
     output.command: output
@@ -102,3 +102,22 @@ def test_run_turns_library_errors_into_exit_codes() -> None:
     with pytest.raises(typer.Exit) as exited:
         run(failure)
     assert exited.value.exit_code == 1
+
+
+def test_what_an_output_leaves_out_is_a_warning_on_stderr(write_estate: WriteEstate) -> None:
+    # the bundled snapshot has no ap-northeast-1 NAT prices: internet traffic leaves peering unpriced there
+    traffic, topology = write_estate(
+        [vpc("a", region="ap-northeast-1", azs=["apne1-az1"]), vpc("b", region="ap-northeast-1", azs=["apne1-az1"])],
+        "src,dst,gb\na,b,10\na,internet,1",
+    )
+    result = run_cli("compare", traffic, "-t", topology, "--designs", "peering", "--format", "focus")
+    assert result.exit_code == 0, result.stderr
+    assert "warning: design peering is not priced and is left out of the FOCUS export\n" in result.stderr
+    assert result.stdout.count("\n") == 1  # the header alone
+
+
+def test_a_file_that_cannot_be_written_is_bad_input(tmp_path: Path) -> None:
+    target = tmp_path / "missing-folder" / "prices.json"
+    result = run_cli("pricing", "show", "--region", "us-east-2", "--output", target)
+    assert result.exit_code == 2
+    assert result.stderr.startswith(f"error: cannot write {target}: ")
