@@ -14,7 +14,7 @@ import pandas as pd
 import pytest
 
 import vpccost
-from vpccost.errors import InputError
+from vpccost.errors import ExportWarning, InputError
 from vpccost.model.usage import RESOURCE_KINDS
 from vpccost.outputs.focus import (
     CUSTOM_COLUMNS,
@@ -356,7 +356,8 @@ def test_designs_must_be_known_and_priced(multi: Comparison, write_estate: Write
         "src,dst,gb\na,b,10\na,internet,1",
     )
     unpriced = period_of(vpccost.compare(traffic, topology, designs=["peering"]), JANUARY)
-    assert focus_frame([unpriced]).empty
+    with pytest.warns(ExportWarning, match="design peering is not priced"):
+        assert focus_frame([unpriced]).empty
     with pytest.raises(InputError, match="design 'peering' is not priced"):
         focus_frame([unpriced], designs=["peering"])
 

@@ -470,12 +470,12 @@ def test_fetched_and_bundled_snapshots_agree_on_shared_items(stubbed: tuple[Any,
 def test_pricing_update_writes_a_snapshot_only_when_nothing_is_missing(
     stubbed: tuple[Any, Any], tmp_path: Path, monkeypatch: pytest.MonkeyPatch
 ) -> None:
-    from vpccost import cli
+    from vpccost.cli import pricing as pricing_commands
 
     from .conftest import run_cli
 
     pricing, stubber = stubbed
-    monkeypatch.setattr(cli, "pricing_client", lambda profile: pricing)
+    monkeypatch.setattr(pricing_commands, "pricing_client", lambda profile: pricing)
     bundled = vpccost.load_pricing()
     prefixes = {"us-east-1": bundled.snapshot.usage_type_prefixes["us-east-1"]}
     families = {NLB_HOURS: "Load Balancer-Network", NLB_NLCU_HOURS: "Load Balancer-Network"}

@@ -59,3 +59,7 @@ class MissingPriceError(VpccostError):
             f'(--overrides, e.g. {{item: "{self.item}", region: "{self.region}"{to_region}, '
             f'usage_type: "...", price_usd: "..."}}) or refresh the snapshot from the AWS Price List API'
         )
+
+
+class ExportWarning(UserWarning):
+    """An output leaves something out (say, a design without a price in a FOCUS export); the CLI prints it."""

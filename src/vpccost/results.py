@@ -1,5 +1,5 @@
 """What vpccost computes, as data: line items, a design's result, a comparison of designs, dated estimates,
-forecasts, an optimization and a break-even.
+forecasts, an optimization, a break-even, and the prices of a snapshot and their changes.
 
 These types hold data and answer questions about it (totals, ranking, savings); they render nothing. Every
 analysis builds them and every output reads them, so neither imports the other. The convenience methods a
@@ -23,6 +23,7 @@ from vpccost.designs.mix import Mix
 from vpccost.model.estate import Estate
 from vpccost.model.usage import Settings
 from vpccost.pricing.catalog import Catalog
+from vpccost.pricing.diff import PriceChange
 from vpccost.pricing.snapshot import PriceEntry
 from vpccost.units import exact_arithmetic, fraction_to_decimal
 
@@ -423,7 +424,26 @@ class BreakEven:
         return breakeven_lines(self)
 
     def write_html(self, path: str | Path) -> Path:
-        """The figure as a self-contained HTML page."""
-        target = Path(path)
-        self.figure().write_html(target, include_plotlyjs=True, full_html=True)
-        return target
+        """The figure as a self-contained HTML page, written whole or not at all."""
+        from vpccost.outputs.formats import write
+
+        return write("html", self, path)
+
+
+@dataclass(frozen=True)
+class PriceList:
+    """A snapshot's prices, every region's or one region's, as `vpccost pricing show` lists them."""
+
+    catalog: Catalog
+    region: str | None = None
+
+    @property
+    def entries(self) -> list[PriceEntry]:
+        return list(self.catalog.entries(self.region))
+
+
+@dataclass(frozen=True)
+class PriceChanges:
+    """What changed between two snapshots, entry by entry, as `vpccost pricing diff` lists it."""
+
+    changes: list[PriceChange]

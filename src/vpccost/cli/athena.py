@@ -8,27 +8,19 @@ import typer
 
 from vpccost.aws.athena import DOCUMENTED_TABLE, aggregate_athena
 from vpccost.aws.clients import athena_client
-from vpccost.cli import _run
-from vpccost.cli.flowlogs import (
+from vpccost.cli.flowlogs import write_aggregate
+from vpccost.cli.options import (
     EndTimeOption,
     FlowLogTopologyOption,
     MatrixOutputOption,
     MonthlyOption,
     ReportOption,
     StartTimeOption,
-    flowlogs_app,
-    write_aggregate,
 )
-from vpccost.flowlogs import FlowLogAggregate
+from vpccost.cli.output import run
 from vpccost.flowlogs.aggregate import parse_window
 
 
-@flowlogs_app.command(
-    "athena",
-    epilog="Example: vpccost flowlogs athena --database flowlogs --table vpc_flow_logs --workgroup primary "
-    "--output-location s3://my-athena-results/vpccost/ --start 2026-11-01 --end 2026-12-01 --topology topology.yaml "
-    "--output traffic.csv",
-)
 def athena(
     database: Annotated[str, typer.Option(help="Athena (Glue) database of the flow-log table.")],
     table: Annotated[str, typer.Option(help="The flow-log table, as the Athena user guide creates it.")],
@@ -55,8 +47,8 @@ def athena(
     report: ReportOption = None,
 ) -> None:
     """Run the flow-log aggregation as SQL in Athena; only the grouped rows come back, counted here."""
-    _run(lambda: parse_window(start, end))
-    result: FlowLogAggregate = _run(
+    run(lambda: parse_window(start, end))
+    result = run(
         lambda: aggregate_athena(
             topology,
             database=database,
@@ -71,3 +63,12 @@ def athena(
         )
     )
     write_aggregate(result, output, report)
+
+
+def register(flowlogs_app: typer.Typer) -> None:
+    flowlogs_app.command(
+        "athena",
+        epilog="Example: vpccost flowlogs athena --database flowlogs --table vpc_flow_logs --workgroup primary "
+        "--output-location s3://my-athena-results/vpccost/ --start 2026-11-01 --end 2026-12-01 "
+        "--topology topology.yaml --output traffic.csv",
+    )(athena)

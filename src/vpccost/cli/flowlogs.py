@@ -13,40 +13,26 @@ from rich.console import Console
 from rich.progress import BarColumn, Progress, TaskProgressColumn, TextColumn, TimeRemainingColumn
 
 from vpccost.aws.clients import s3_client_for
-from vpccost.cli import _emit, _run, app
+from vpccost.cli.options import (
+    EndTimeOption,
+    FlowLogTopologyOption,
+    MatrixOutputOption,
+    MonthlyOption,
+    ReportOption,
+    StartTimeOption,
+)
+from vpccost.cli.output import emit, run
 from vpccost.flowlogs import FlowLogAggregate, aggregate_flowlogs
 from vpccost.flowlogs import Progress as ProgressHooks
 from vpccost.flowlogs.aggregate import parse_window
 from vpccost.flowlogs.formats import parse_log_format
 
 flowlogs_app = typer.Typer(help="Turn VPC Flow Logs into a traffic matrix.", no_args_is_help=True)
-app.add_typer(flowlogs_app, name="flowlogs")
 
 PROGRESS_AFTER_S = 2.0
 """The progress bar appears only when reading lasts longer than this: short runs stay quiet."""
 
 
-FlowLogTopologyOption = Annotated[
-    Path, typer.Option("--topology", "-t", help="Topology file (YAML or JSON): VPCs, CIDRs, subnets, ENIs.")
-]
-MatrixOutputOption = Annotated[
-    Path | None, typer.Option("--output", "-o", help="Write the traffic matrix (CSV) here instead of stdout.")
-]
-ReportOption = Annotated[Path | None, typer.Option(help="Also write the aggregation report (JSON) here.")]
-StartTimeOption = Annotated[
-    str | None, typer.Option(help="Keep records starting at or after this ISO-8601 time or date (UTC).")
-]
-EndTimeOption = Annotated[str | None, typer.Option(help="Keep records starting before this ISO-8601 time or date.")]
-MonthlyOption = Annotated[
-    bool, typer.Option("--monthly", help="Scale volumes to a 730-hour month over the window (gb per month).")
-]
-
-
-@flowlogs_app.command(
-    "aggregate",
-    epilog="Example: vpccost flowlogs aggregate examples/flowlogs/AWSLogs --topology examples/flowlogs/topology.yaml "
-    "--output traffic.csv --report report.json",
-)
 def aggregate(
     paths: Annotated[
         list[str],
@@ -68,11 +54,11 @@ def aggregate(
     profile: Annotated[str | None, typer.Option(help="AWS profile for s3:// locations.", envvar="AWS_PROFILE")] = None,
 ) -> None:
     """Count each byte of the flow logs once and write the traffic matrix (src, dst, AZs, initiator, volume)."""
-    _run(lambda: _check_options(log_format, start, end))
+    run(lambda: _check_options(log_format, start, end))
     s3_client = s3_client_for(profile) if any(path.startswith("s3://") for path in paths) else None
     bar = _LazyProgress()
     try:
-        result: FlowLogAggregate = _run(
+        result = run(
             lambda: aggregate_flowlogs(
                 paths,
                 topology,
@@ -93,8 +79,18 @@ def write_aggregate(result: FlowLogAggregate, output: Path | None, report: Path 
     """The report's summary on stderr, the report (JSON) to `report`, the matrix (CSV) to `output` or stdout."""
     typer.echo(result.report.summary(), err=True)
     if report is not None:
-        _emit(json.dumps(result.report.to_dict(), indent=2) + "\n", report)
-    _emit(result.to_csv(), output)
+        emit(json.dumps(result.report.to_dict(), indent=2) + "\n", report)
+    emit(result.to_csv(), output)
+
+
+def register(app: typer.Typer) -> None:
+    """`flowlogs aggregate` on the `flowlogs` group (`flowlogs athena` joins it from its own module)."""
+    flowlogs_app.command(
+        "aggregate",
+        epilog="Example: vpccost flowlogs aggregate examples/flowlogs/AWSLogs "
+        "--topology examples/flowlogs/topology.yaml --output traffic.csv --report report.json",
+    )(aggregate)
+    app.add_typer(flowlogs_app, name="flowlogs")
 
 
 def _check_options(log_format: str | None, start: str | None, end: str | None) -> None:

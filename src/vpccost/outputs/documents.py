@@ -8,14 +8,12 @@ Money and quantities are JSON strings holding exact decimals (as the AWS Cost Ex
 from __future__ import annotations
 
 import dataclasses
-from collections.abc import Sequence
+import json
 from decimal import Decimal
 from fractions import Fraction
 from typing import Any
 
 from vpccost._version import __version__
-from vpccost.pricing.catalog import Catalog
-from vpccost.pricing.diff import PriceChange
 from vpccost.pricing.snapshot import PriceEntry
 from vpccost.results import (
     BreakEven,
@@ -25,6 +23,8 @@ from vpccost.results import (
     Forecast,
     LineItem,
     Optimization,
+    PriceChanges,
+    PriceList,
     ServiceAccess,
 )
 from vpccost.units import format_decimal, format_usd, fraction_text, fraction_to_decimal, utc_text
@@ -259,15 +259,47 @@ def _line_document(line: CostLine, gb: Fraction) -> dict[str, Any]:
     }
 
 
-def pricing_document(catalog: Catalog, region: str | None = None) -> dict[str, Any]:
+def pricing_document(prices: PriceList) -> dict[str, Any]:
     """The `vpccost pricing show --format json` document: the snapshot's entries with their provenance."""
     return {
-        "snapshot": catalog.name,
-        "currency": catalog.currency,
-        "entries": [_price_entry(entry) for entry in catalog.entries(region)],
+        "snapshot": prices.catalog.name,
+        "currency": prices.catalog.currency,
+        "entries": [_price_entry(entry) for entry in prices.entries],
     }
 
 
-def price_changes_document(changes: Sequence[PriceChange]) -> list[dict[str, Any]]:
+def price_changes_document(changes: PriceChanges) -> list[dict[str, Any]]:
     """The `vpccost pricing diff --format json` document: one object per changed entry."""
-    return [dataclasses.asdict(change) for change in changes]
+    return [dataclasses.asdict(change) for change in changes.changes]
+
+
+# ---- the json format: each document as text ----------------------------------------------------------------
+
+
+def json_text(document: dict[str, Any] | list[dict[str, Any]]) -> str:
+    """A document as the JSON text vpccost prints: indented by two, with a final newline."""
+    return json.dumps(document, indent=2) + "\n"
+
+
+def comparison_json(comparison: Comparison) -> str:
+    return json_text(comparison_document(comparison))
+
+
+def forecast_json(forecast: Forecast) -> str:
+    return json_text(forecast_document(forecast))
+
+
+def optimization_json(optimization: Optimization) -> str:
+    return json_text(optimization_document(optimization))
+
+
+def breakeven_json(result: BreakEven) -> str:
+    return json_text(breakeven_document(result))
+
+
+def pricing_json(prices: PriceList) -> str:
+    return json_text(pricing_document(prices))
+
+
+def price_changes_json(changes: PriceChanges) -> str:
+    return json_text(price_changes_document(changes))

@@ -42,12 +42,14 @@ never reads a cell as a formula.
 from __future__ import annotations
 
 import json
+import warnings
 from collections.abc import Sequence
+from datetime import date
 from decimal import Decimal
 
 import pandas as pd
 
-from vpccost.errors import InputError
+from vpccost.errors import ExportWarning, InputError
 from vpccost.model.aws_facts import region_name
 from vpccost.model.usage import (
     HOSTED_ZONE_RESOURCE,
@@ -58,9 +60,10 @@ from vpccost.model.usage import (
     TGW_PEERING_RESOURCE,
     VPC_RESOURCE,
 )
+from vpccost.outputs.periods import period_of
 from vpccost.outputs.text import neutralize_formula
 from vpccost.pricing.snapshot import PriceEntry
-from vpccost.results import Comparison, DatedComparison, DesignResult, LineItem
+from vpccost.results import Comparison, DatedComparison, DesignResult, Forecast, LineItem, Optimization
 from vpccost.units import format_decimal, format_usd, utc_text
 
 FOCUS_VERSION = "1.2"
@@ -243,8 +246,14 @@ def focus_frame(
     billing_account_name: str | None = None,
 ) -> pd.DataFrame:
     """One FOCUS 1.2 row per line item of each selected design of each period, every value a string (None for
-    null). `designs` defaults to every priced design; naming an unknown or unpriced design is an `InputError`
-    (an unpriced design's line items leave out what has no price, so its rows would understate it)."""
+    null). `designs` defaults to every priced design (an `ExportWarning` names each design left out); naming an
+    unknown or unpriced design is an `InputError` (an unpriced design's line items leave out what has no price,
+    so its rows would understate it)."""
+    if designs is None:
+        unpriced = {result.design for period in periods for result in period.comparison.designs if not result.priced}
+        for name in sorted(unpriced):
+            message = f"design {name} is not priced and is left out of the FOCUS export"
+            warnings.warn(message, ExportWarning, stacklevel=2)
     split = any(period.comparison.settings.split_by is not None for period in periods)
     columns = [*FOCUS_COLUMNS, *CUSTOM_COLUMNS, *([LABEL_COLUMN] if split else [])]
     rows: list[Row] = []
@@ -271,6 +280,21 @@ def focus_csv(
         periods, designs=designs, billing_account_id=billing_account_id, billing_account_name=billing_account_name
     )
     return frame.to_csv(index=False, lineterminator="\n")
+
+
+def comparison_focus(comparison: Comparison, start: date | str | None = None) -> str:
+    """The FOCUS CSV of an estimate dated from `start`'s month (default: next month, UTC)."""
+    return focus_csv([period_of(comparison, start)])
+
+
+def optimization_focus(optimization: Optimization, start: date | str | None = None) -> str:
+    """The FOCUS CSV of every design an optimization priced, `optimized` among them, dated as an estimate."""
+    return focus_csv([period_of(optimization.comparison, start)])
+
+
+def forecast_focus(forecast: Forecast, start: date | str | None = None) -> str:
+    """The FOCUS CSV of a forecast, month by month (dated by its own months: `start` is not used)."""
+    return focus_csv(forecast.periods)
 
 
 def _selected(comparison: Comparison, designs: Sequence[str] | None) -> list[DesignResult]:

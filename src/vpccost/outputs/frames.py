@@ -6,15 +6,27 @@ that came from user data is neutralised in CSV so a spreadsheet never reads it a
 
 from __future__ import annotations
 
+import csv
 import html
-from collections.abc import Sequence
+import io
+from collections.abc import Iterable, Sequence
 
 import pandas as pd
 
-from vpccost.outputs.documents import LINE_ITEM_FIELDS, MONEY_FIELDS
+from vpccost.outputs.documents import LINE_ITEM_FIELDS, MONEY_FIELDS, breakeven_document
 from vpccost.outputs.text import neutralize_formula
-from vpccost.results import Comparison, DatedComparison, Forecast, Optimization
+from vpccost.results import BreakEven, Comparison, DatedComparison, Forecast, Optimization, PriceChanges, PriceList
 from vpccost.units import cents_text, format_decimal, format_usd
+
+BREAKEVEN_COLUMNS = (
+    "subject", "region", "period_hours", "option", "fixed_usd", "from_gb", "to_gb", "usd_per_gb", "gb",
+    "cost_usd_now", "breakeven_gb",
+)  # fmt: skip
+PRICE_COLUMNS = (
+    "region", "item", "to_region", "service_code", "usage_type", "operation", "unit", "tier", "tier_begin",
+    "tier_end", "tier_period", "price_usd", "sku", "rate_code", "source", "evidence", "verified", "note",
+)  # fmt: skip
+PRICE_CHANGE_COLUMNS = ("region", "item", "to_region", "change", "before", "after")
 
 
 def line_items_frame(comparison: Comparison) -> pd.DataFrame:
@@ -69,6 +81,89 @@ def periods_csv(periods: Sequence[DatedComparison]) -> str:
     """A forecast's line items as CSV, month by month."""
     split = any(period.comparison.settings.split_by for period in periods)
     return frame_csv(periods_line_items_frame(periods), split=split)
+
+
+def forecast_csv(forecast: Forecast) -> str:
+    """The line items of every month of `forecast` as CSV (`periods_csv` of its months)."""
+    return periods_csv(forecast.periods)
+
+
+def optimization_csv(optimization: Optimization) -> str:
+    """The line items of every design an optimization priced, `optimized` among them, as CSV."""
+    return line_items_csv(optimization.comparison)
+
+
+def breakeven_csv(result: BreakEven) -> str:
+    """Both cost lines as CSV, one row per per-GB segment: the option's fixed cost, the segment's volumes and
+    rate, and (repeated on each row) the volume now, the option's cost now and where the lines cross. The
+    figures are the JSON document's, exact."""
+    document = breakeven_document(result)
+    rows = [
+        [
+            result.subject,
+            result.region,
+            document["period_hours"],
+            line["option"],
+            line["fixed_usd"],
+            segment["from_gb"],
+            segment["to_gb"],
+            segment["usd_per_gb"],
+            document["gb"],
+            line["cost_usd_now"],
+            document["breakeven_gb"],
+        ]
+        for line in document["options"]
+        for segment in line["usd_per_gb"]
+    ]
+    return _csv(BREAKEVEN_COLUMNS, rows)
+
+
+def pricing_csv(prices: PriceList) -> str:
+    """A snapshot's prices as CSV, one row per tier, with where each price comes from."""
+    rows = [
+        [
+            entry.region,
+            entry.item,
+            entry.to_region,
+            entry.service_code,
+            entry.usage_type,
+            entry.operation,
+            entry.unit,
+            str(number),
+            format_decimal(tier.begin),
+            None if tier.end is None else format_decimal(tier.end),
+            entry.tier_period,
+            format_decimal(tier.price_usd),
+            entry.sku,
+            entry.rate_code,
+            entry.source,
+            entry.evidence,
+            str(entry.verified).lower(),
+            entry.note,
+        ]
+        for entry in prices.entries
+        for number, tier in enumerate(entry.tiers, start=1)
+    ]
+    return _csv(PRICE_COLUMNS, rows)
+
+
+def price_changes_csv(changes: PriceChanges) -> str:
+    """What changed between two snapshots as CSV, one row per entry added, removed or changed."""
+    rows = [
+        [change.region, change.item, change.to_region, change.change, change.before, change.after]
+        for change in changes.changes
+    ]
+    return _csv(PRICE_CHANGE_COLUMNS, rows)
+
+
+def _csv(columns: Sequence[str], rows: Iterable[Sequence[str | None]]) -> str:
+    """A header and rows as CSV text (`\\n` line ends; None as an empty field). Every field is neutralised:
+    the numbers these tables hold are never negative, so only text can start like a formula."""
+    buffer = io.StringIO()
+    writer = csv.writer(buffer, lineterminator="\n")
+    writer.writerow(columns)
+    writer.writerows([["" if value is None else neutralize_formula(value) for value in row] for row in rows])
+    return buffer.getvalue()
 
 
 def frame_csv(frame: pd.DataFrame, *, split: bool) -> str:

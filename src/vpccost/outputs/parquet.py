@@ -7,8 +7,10 @@ that would need more than decimal128's 38 digits is refused rather than rounded.
 
 from __future__ import annotations
 
+import io
 import json
 from collections.abc import Sequence
+from datetime import date
 from decimal import Decimal
 from pathlib import Path
 from typing import Any
@@ -19,7 +21,8 @@ import pyarrow.parquet as pq
 from vpccost._version import __version__
 from vpccost.errors import VpccostError
 from vpccost.outputs.files import write_atomically
-from vpccost.results import DatedComparison, LineItem
+from vpccost.outputs.periods import period_of
+from vpccost.results import Comparison, DatedComparison, Forecast, LineItem, Optimization
 from vpccost.units import format_decimal, utc_text
 
 DECIMAL128_MAX_PRECISION = 38
@@ -36,6 +39,28 @@ def write_parquet(periods: Sequence[DatedComparison], path: Path) -> None:
     when the estimate is split by a label column."""
     table = line_items_table(periods)
     write_atomically(path, lambda handle: pq.write_table(table, handle))
+
+
+def parquet_bytes(periods: Sequence[DatedComparison]) -> bytes:
+    """The Parquet file of `periods`' line items, as bytes."""
+    buffer = io.BytesIO()
+    pq.write_table(line_items_table(periods), buffer)
+    return buffer.getvalue()
+
+
+def comparison_parquet(comparison: Comparison, start: date | str | None = None) -> bytes:
+    """The line items of an estimate dated from `start`'s month (default: next month, UTC)."""
+    return parquet_bytes([period_of(comparison, start)])
+
+
+def optimization_parquet(optimization: Optimization, start: date | str | None = None) -> bytes:
+    """The line items of every design an optimization priced, `optimized` among them, dated as an estimate."""
+    return parquet_bytes([period_of(optimization.comparison, start)])
+
+
+def forecast_parquet(forecast: Forecast, start: date | str | None = None) -> bytes:
+    """The line items of every month of a forecast (dated by its own months: `start` is not used)."""
+    return parquet_bytes(forecast.periods)
 
 
 def line_items_table(periods: Sequence[DatedComparison]) -> pa.Table:

@@ -22,10 +22,19 @@ from vpccost.outputs import charts
 from vpccost.outputs.files import write_text_atomically
 from vpccost.pricing.snapshot import PriceEntry
 from vpccost.pricing.tiers import tier_scale
-from vpccost.results import Comparison, DatedComparison, DesignResult, LineItem, ServiceAccess
+from vpccost.results import (
+    BreakEven,
+    Comparison,
+    DatedComparison,
+    DesignResult,
+    Forecast,
+    LineItem,
+    Optimization,
+    ServiceAccess,
+)
 from vpccost.units import HOURS_PER_MONTH, cents_text, exact_arithmetic, format_decimal
 
-__all__ = ["render_html", "write_html"]
+__all__ = ["breakeven_page", "forecast_report", "optimization_report", "render_html", "write_html"]
 
 BIGGEST_LINE_ITEMS = 10
 """Line items listed per design in the 'biggest line items' tables."""
@@ -107,6 +116,22 @@ def e(value: object) -> str:
 def render_html(comparison: Comparison, *, periods: Sequence[DatedComparison] | None = None) -> str:
     """The report of `comparison` (and, when given, a monthly forecast) as one self-contained HTML page."""
     return _Report(comparison, periods).render()
+
+
+def forecast_report(forecast: Forecast) -> str:
+    """The report of a forecast's first month, with every month's totals."""
+    return render_html(forecast.periods[0].comparison, periods=forecast.periods)
+
+
+def optimization_report(optimization: Optimization) -> str:
+    """The report of the designs an optimization priced, `optimized` among them."""
+    return render_html(optimization.comparison)
+
+
+def breakeven_page(result: BreakEven) -> str:
+    """The break-even chart (both cost lines, today's volume and the crossing) as a self-contained page."""
+    page: str = charts.breakeven_lines(result).to_html(include_plotlyjs=True, full_html=True)
+    return page
 
 
 def write_html(comparison: Comparison, path: str | Path, *, periods: Sequence[DatedComparison] | None = None) -> Path:

@@ -13,9 +13,7 @@ from rich.table import Table
 from rich.text import Text
 
 from vpccost.outputs.documents import breakeven_document
-from vpccost.pricing.catalog import Catalog
-from vpccost.pricing.diff import PriceChange
-from vpccost.results import BreakEven, Comparison, Forecast, Optimization
+from vpccost.results import BreakEven, Comparison, Forecast, Optimization, PriceChanges, PriceList
 from vpccost.units import cents_text, format_decimal
 
 TOP_LINE_ITEMS = 5
@@ -128,11 +126,11 @@ def _service_access_table(comparison: Comparison) -> Table:
     return table
 
 
-def render_pricing(catalog: Catalog, console: Console, region: str | None = None) -> None:
-    table = Table(title=f"Price snapshot {catalog.name}", box=box.SIMPLE, title_justify="left")
+def render_pricing(prices: PriceList, console: Console) -> None:
+    table = Table(title=f"Price snapshot {prices.catalog.name}", box=box.SIMPLE, title_justify="left")
     for column in ("region", "item", "usage type", "unit", "price (USD)", "evidence", "verified", "source"):
         table.add_column(column, overflow="fold")
-    for entry in catalog.entries(region):
+    for entry in prices.entries:
         tiers = " / ".join(format_decimal(tier.price_usd) for tier in entry.tiers)
         item = entry.item + (f" → {entry.to_region}" if entry.to_region else "")
         table.add_row(
@@ -176,14 +174,14 @@ def render_forecast(forecast: Forecast, console: Console) -> None:
         console.print(Group(Text("Assumptions", style="bold"), *(Text(f"• {note}") for note in notes)))
 
 
-def render_price_changes(changes: list[PriceChange], console: Console) -> None:
-    if not changes:
+def render_price_changes(changes: PriceChanges, console: Console) -> None:
+    if not changes.changes:
         console.print("No price changed.")
         return
-    table = Table(title=f"{len(changes)} price changes", box=box.SIMPLE, title_justify="left")
+    table = Table(title=f"{len(changes.changes)} price changes", box=box.SIMPLE, title_justify="left")
     for column in ("region", "item", "change", "before", "after"):
         table.add_column(column, overflow="fold")
-    for change in changes:
+    for change in changes.changes:
         item = change.item + (f" → {change.to_region}" if change.to_region else "")
         table.add_row(change.region, item, change.change, escape(change.before or "—"), escape(change.after or "—"))
     console.print(table)

@@ -1,7 +1,8 @@
 """An estimate or a forecast as an Excel workbook, for finance.
 
 Sheets: Summary (each design's total, rank and problems, per month), Line items, By account (cost per design
-and payer account, and per label when the estimate is split), Assumptions, and Prices (with provenance).
+and payer account, and per label when the estimate is split), Assumptions, and Prices (with provenance); an
+optimization's workbook adds Decisions (what each VPC pair and each VPC's AWS-service traffic takes, and why).
 
 Money and quantities are written as numbers, from the exact `Decimal`s, with number formats that show dollars
 and cents; Excel itself holds them as binary floating point (15-16 significant digits), so the Parquet export
@@ -16,7 +17,7 @@ import re
 from collections import defaultdict
 from collections.abc import Callable, Iterable, Sequence
 from dataclasses import dataclass
-from datetime import UTC, datetime
+from datetime import UTC, date, datetime
 from decimal import Decimal
 from pathlib import Path
 
@@ -29,7 +30,8 @@ from openpyxl.worksheet.worksheet import Worksheet
 from vpccost._version import __version__
 from vpccost.errors import VpccostError
 from vpccost.outputs.files import write_atomically
-from vpccost.results import DatedComparison, DesignResult
+from vpccost.outputs.periods import period_of
+from vpccost.results import Comparison, DatedComparison, DesignResult, Forecast, Optimization
 from vpccost.units import exact_arithmetic
 
 MONEY_FORMAT = '"$"#,##0.00'
@@ -67,6 +69,28 @@ def write_xlsx(periods: Sequence[DatedComparison], path: Path) -> None:
 
 def xlsx_bytes(periods: Sequence[DatedComparison]) -> bytes:
     """The workbook of `periods` as the bytes of an .xlsx file."""
+    return _saved(_workbook(periods))
+
+
+def comparison_xlsx(comparison: Comparison, start: date | str | None = None) -> bytes:
+    """The workbook of an estimate dated from `start`'s month (default: next month, UTC)."""
+    return xlsx_bytes([period_of(comparison, start)])
+
+
+def forecast_xlsx(forecast: Forecast, start: date | str | None = None) -> bytes:
+    """The workbook of a forecast, month by month (dated by its own months: `start` is not used)."""
+    return xlsx_bytes(forecast.periods)
+
+
+def optimization_xlsx(optimization: Optimization, start: date | str | None = None) -> bytes:
+    """The workbook of every design an optimization priced, `optimized` among them, dated from `start`'s month
+    (default: next month, UTC), with a Decisions sheet."""
+    workbook = _workbook([period_of(optimization.comparison, start)])
+    _decisions(workbook.create_sheet("Decisions"), optimization)
+    return _saved(workbook)
+
+
+def _workbook(periods: Sequence[DatedComparison]) -> Workbook:
     if not periods:
         raise VpccostError("no periods to write: an estimate needs at least one")
     workbook = Workbook()
@@ -81,6 +105,10 @@ def xlsx_bytes(periods: Sequence[DatedComparison]) -> bytes:
     _assumptions(workbook.create_sheet("Assumptions"), periods)
     _prices(workbook.create_sheet("Prices"), periods)
     workbook.properties.creator = f"vpccost {__version__}"
+    return workbook
+
+
+def _saved(workbook: Workbook) -> bytes:
     buffer = io.BytesIO()
     workbook.save(buffer)
     return buffer.getvalue()
@@ -273,6 +301,20 @@ def _account_label_order(pair: tuple[tuple[str, str | None], Decimal]) -> tuple[
     """By account, then labelled rows before the unlabelled (hourly resources carry no label)."""
     (account, label), _ = pair
     return (account, 1, "") if label is None else (account, 0, label)
+
+
+def _decisions(sheet: Worksheet, optimization: Optimization) -> None:
+    """One row per decision of the optimizer, VPC pairs then AWS-service traffic, largest volume first."""
+    columns = [Column("Kind"), Column("Subject"), Column("Option"), Column("GB", QUANTITY_FORMAT), Column("Reason")]
+    rows: list[list[Value]] = [
+        ["pair", " ↔ ".join(pair.vpcs), pair.option or "unroutable", pair.gb, pair.reason]
+        for pair in sorted(optimization.pairs, key=lambda p: (-p.gb, p.vpcs))
+    ]
+    rows += [
+        ["service", f"{service.vpc} → {service.service}", service.option, service.gb, service.reason]
+        for service in sorted(optimization.services, key=lambda s: (-s.gb, s.vpc, s.service))
+    ]
+    _write_table(sheet, columns, rows)
 
 
 def _assumptions(sheet: Worksheet, periods: Sequence[DatedComparison]) -> None:

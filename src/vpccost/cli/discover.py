@@ -10,16 +10,11 @@ from rich.console import Console
 from rich.progress import BarColumn, MofNCompleteColumn, Progress, TextColumn, TimeElapsedColumn
 
 from vpccost.aws.discovery import Discovery, ProgressCallback, discover
-from vpccost.cli import OutputOption, _emit, app
+from vpccost.cli.options import OutputOption, parse_regions
+from vpccost.cli.output import emit, fail, run
 from vpccost.inputs.topology import topology_json, topology_yaml
-from vpccost.model.aws_facts import is_region
 
 
-@app.command(
-    "discover",
-    epilog="Example: vpccost discover --profile network-readonly --role-arn arn:aws:iam::222222222222:role/audit "
-    "--regions us-east-1,eu-west-1 --output topology.yaml",
-)
 def discover_command(
     profile: Annotated[
         list[str] | None,
@@ -43,13 +38,7 @@ def discover_command(
 ) -> None:
     """Read VPCs, subnets, route tables, peerings, transit gateways, endpoints, NAT gateways, ENIs and flow logs
     from AWS and write them as a topology file (YAML; JSON when --output ends in .json)."""
-    wanted = None
-    if regions is not None:
-        wanted = [region.strip() for region in regions.split(",") if region.strip()]
-        unknown = [region for region in wanted if not is_region(region)]
-        if unknown or not wanted:
-            typer.echo(f"error: not AWS region codes: {', '.join(unknown) or '(none given)'}", err=True)
-            raise typer.Exit(2)
+    wanted = None if regions is None else run(lambda: parse_regions(regions))
     found = _with_progress(
         lambda progress: discover(
             *(profile or []),
@@ -62,8 +51,7 @@ def discover_command(
     for warning in found.warnings:
         typer.echo(f"warning: {warning}", err=True)
     if not found.found_anything:
-        typer.echo("error: nothing could be discovered (see the warnings above); no file written", err=True)
-        raise typer.Exit(2)
+        fail("nothing could be discovered (see the warnings above); no file written")
     topology = found.topology
     typer.echo(
         f"discovered {len(topology.vpcs)} VPCs, {len(topology.peering_connections)} peering connections, "
@@ -74,9 +62,17 @@ def discover_command(
     )
     comment = f"vpccost discover: accounts {', '.join(found.accounts)}"
     if output is not None and output.suffix.lower() == ".json":
-        _emit(topology_json(topology), output)
+        emit(topology_json(topology), output)
     else:
-        _emit(topology_yaml(topology, comment=comment), output)
+        emit(topology_yaml(topology, comment=comment), output)
+
+
+def register(app: typer.Typer) -> None:
+    app.command(
+        "discover",
+        epilog="Example: vpccost discover --profile network-readonly "
+        "--role-arn arn:aws:iam::222222222222:role/audit --regions us-east-1,eu-west-1 --output topology.yaml",
+    )(discover_command)
 
 
 def _with_progress(run: Callable[[ProgressCallback], Discovery]) -> Discovery:

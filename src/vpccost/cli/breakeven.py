@@ -1,0 +1,63 @@
+"""`vpccost breakeven`: where two options' cost lines cross, for one VPC pair or one VPC and AWS service."""
+
+from __future__ import annotations
+
+from pathlib import Path
+from typing import Annotated
+
+import typer
+
+from vpccost.analyses.breakeven import breakeven
+from vpccost.cli.options import HoursOption, OutputOption, OverridesOption, PricingOption, TopologyOption, parse_list
+from vpccost.cli.output import ResultOutput, fail, run, write_file
+from vpccost.outputs import formats
+from vpccost.results import BreakEven
+
+OUTPUT = ResultOutput("breakeven", BreakEven)
+FormatOption = Annotated[str | None, OUTPUT.option()]
+
+
+def breakeven_command(
+    traffic: Annotated[Path, typer.Argument(help="Traffic file (CSV or Parquet): src, dst, gb or bytes, …")],
+    options: Annotated[str, typer.Option(help="The two options to compare, e.g. transit-gateway,peering.")],
+    topology: TopologyOption = None,
+    pair: Annotated[str | None, typer.Option(help="A VPC pair (ids or names), e.g. web,orders.")] = None,
+    vpc: Annotated[str | None, typer.Option(help="A VPC (id or name) calling --service.")] = None,
+    service: Annotated[str | None, typer.Option(help="An AWS service the VPC calls, e.g. aws:s3.")] = None,
+    pricing: PricingOption = None,
+    overrides: OverridesOption = None,
+    hours: HoursOption = "730",
+    html: Annotated[Path | None, typer.Option(help="Also write the plotly chart of both cost lines (HTML).")] = None,
+    output_format: FormatOption = None,
+    output: OutputOption = None,
+) -> None:
+    """The volume where two options' monthly cost lines cross, for one VPC pair or one VPC and AWS service."""
+    chosen = OUTPUT.choose(output_format, output)
+    names = parse_list(options)
+    pair_ids = parse_list(pair) if pair is not None else None
+    if pair_ids is not None and len(pair_ids) != 2:
+        fail("--pair takes two VPCs, e.g. --pair web,orders")
+    result = run(
+        lambda: breakeven(
+            traffic,
+            topology,
+            options=(names[0], names[1]) if len(names) == 2 else (options, ""),
+            pair=None if pair_ids is None else (pair_ids[0], pair_ids[1]),
+            vpc=vpc,
+            service=service,
+            pricing=pricing,
+            overrides=overrides,
+            hours=hours,
+        )
+    )
+    if html is not None:
+        write_file(html, lambda: formats.write("html", result, html))
+    OUTPUT.emit(chosen, result, output)
+
+
+def register(app: typer.Typer) -> None:
+    app.command(
+        "breakeven",
+        epilog="Example: vpccost breakeven examples/s3-access/traffic.csv --topology examples/s3-access/topology.yaml "
+        "--vpc ingest --service aws:s3 --options nat,interface-endpoint --html breakeven.html",
+    )(breakeven_command)

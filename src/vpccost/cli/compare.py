@@ -1,0 +1,75 @@
+"""`vpccost compare`: every design priced for the traffic, ranked cheapest feasible first."""
+
+from __future__ import annotations
+
+from pathlib import Path
+from typing import Annotated
+
+import typer
+
+from vpccost.analyses.compare import compare
+from vpccost.cli.options import (
+    DesignsOption,
+    FreeTierOption,
+    HoursOption,
+    HtmlOption,
+    NatPerVpcOption,
+    OutputOption,
+    OverridesOption,
+    PricingOption,
+    SplitByOption,
+    StartOption,
+    TopologyOption,
+    parse_list,
+)
+from vpccost.cli.output import ResultOutput, run, write_file
+from vpccost.outputs import formats
+from vpccost.results import Comparison
+
+OUTPUT = ResultOutput("compare", Comparison)
+FormatOption = Annotated[str | None, OUTPUT.option()]
+
+
+def compare_command(
+    traffic: Annotated[Path, typer.Argument(help="Traffic file (CSV or Parquet): src, dst, gb or bytes, …")],
+    topology: TopologyOption = None,
+    pricing: PricingOption = None,
+    overrides: OverridesOption = None,
+    designs: DesignsOption = None,
+    hours: HoursOption = "730",
+    nat_per_vpc: NatPerVpcOption = False,
+    free_tier: FreeTierOption = False,
+    split_by: SplitByOption = None,
+    start: StartOption = None,
+    output_format: FormatOption = None,
+    output: OutputOption = None,
+    html: HtmlOption = None,
+) -> None:
+    """Price the traffic under every design and rank them, cheapest feasible first."""
+    chosen = OUTPUT.choose(output_format, output)
+    result = run(
+        lambda: compare(
+            traffic,
+            topology,
+            pricing=pricing,
+            overrides=overrides,
+            designs=parse_list(designs) if designs else None,
+            hours=hours,
+            nat_per_vpc=nat_per_vpc,
+            free_tier=free_tier,
+            split_by=split_by,
+        )
+    )
+    for warning in result.warnings:
+        typer.echo(f"warning: {warning}", err=True)
+    if html is not None:
+        write_file(html, lambda: formats.write("html", result, html))
+    OUTPUT.emit(chosen, result, output, start=start)
+
+
+def register(app: typer.Typer) -> None:
+    app.command(
+        "compare",
+        epilog="Example: vpccost compare examples/multi-account/traffic.csv "
+        "--topology examples/multi-account/topology.yaml --format json",
+    )(compare_command)
