@@ -215,7 +215,7 @@ def _no_traffic(pair: tuple[str, str] | None, vpc: str | None, service: str | No
 def _line(lines: Lines, option: Option, subject: int, own: Sequence[ResourceKey]) -> CostLine:
     shared = option.name == shared_vpc.NAME
     costs = lines.costs(option, shared=shared)
-    block = costs.blocked[subject]
+    block = costs.blocked.get(subject)
     if block is not None and not block.priced:
         raise InputError(block.reason.removesuffix("; not priced"), field="options")
     return lines.line(option, subject, own=own, shared=shared)

@@ -63,7 +63,7 @@ def _compare(lines: Lines, subject: int, vpc_code: int, service_code: int, own: 
     notes: list[str] = []
     drawn: dict[str, CostLine] = {}
     for name, option, called in WAYS:
-        block = lines.costs(option).blocked[subject]
+        block = lines.costs(option).blocked.get(subject)
         if block is not None and not block.priced:
             continue
         try:

@@ -45,7 +45,8 @@ class SubjectCosts:
     needs: list[list[ResourceKey]]
     """Each subject's fixed resources, by key."""
     resources: dict[ResourceKey, FixedResource]
-    blocked: list[Blocked | None]
+    blocked: dict[int, Blocked]
+    """The subjects the option refuses, and why."""
     missing: list[MissingPriceError | None]
     """Each subject's first missing price, None when every price it needs is known."""
     usage: OptionUsage = field(repr=False)
@@ -116,8 +117,8 @@ def subject_costs(
     for charge in usage.charges:
         _price_charge(prices, charge, of_flow, n, per_gb, tiered, missing, exact=exact)
     needs, resources = _needs(prices, usage, of_flow, n, missing)
-    return SubjectCosts(option.name, units, per_gb, tiered, needs, resources, list(option.blocked(ctx, subjects.keys)),
-                        missing, usage)  # fmt: skip
+    blocked = option.blocked(ctx, subjects.keys)
+    return SubjectCosts(option.name, units, per_gb, tiered, needs, resources, blocked, missing, usage)
 
 
 def _price_charge(

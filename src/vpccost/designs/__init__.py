@@ -14,13 +14,12 @@ from dataclasses import dataclass
 from typing import Protocol
 
 from vpccost.designs import as_is
-from vpccost.designs.mix import Mix, pair_key, service_key
+from vpccost.designs.mix import Mix
 from vpccost.designs.mix import usage as mix_usage
 from vpccost.model.estate import Estate
 from vpccost.model.usage import DesignUsage, Settings
-from vpccost.options import interface_endpoint, nat_public, own_nat, peering, privatelink, shared_vpc, subjects
+from vpccost.options import interface_endpoint, nat_public, own_nat, peering, privatelink, shared_vpc
 from vpccost.options import transit_gateway as tgw
-from vpccost.options.base import Context
 
 AS_IS = as_is.NAME
 OPTIMIZED = "optimized"
@@ -47,14 +46,8 @@ class PureDesign:
     shared: bool = False
 
     def mix(self, estate: Estate) -> Mix:
-        ctx = Context(estate, Settings())
-        ids = [vpc.id for vpc in estate.vpcs]
-        pairs = {pair_key(ids[x], ids[y]): self.pair_option for x, y in subjects.pairs(ctx).keys.tolist()}
-        services = {
-            service_key(ids[v], estate.services[s]): self.service_option
-            for v, s in subjects.services(ctx).keys.tolist()
-        }
-        return Mix(pairs=pairs, services=services, shared=frozenset(ids) if self.shared else frozenset())
+        shared = frozenset(vpc.id for vpc in estate.vpcs) if self.shared else frozenset()
+        return Mix(pairs={}, every_pair=self.pair_option, every_service=self.service_option, shared=shared)
 
     def usage(self, estate: Estate, settings: Settings) -> DesignUsage:
         return mix_usage(estate, settings, self.mix(estate), name=self.name)

@@ -20,15 +20,15 @@ Rules of the assignment itself:
 
 from __future__ import annotations
 
-from collections.abc import Mapping, Sequence
-from dataclasses import dataclass, field
+from collections.abc import Callable, Mapping, Sequence
+from dataclasses import dataclass, field, replace
 
 import numpy as np
 
 from vpccost.errors import InputError
 from vpccost.model.codes import NONE
 from vpccost.model.estate import Estate
-from vpccost.model.usage import DesignUsage, Settings, UsageBuilder
+from vpccost.model.usage import DesignUsage, Fixed, Settings, UsageBuilder
 from vpccost.options import intra_vpc, shared_vpc, subjects
 from vpccost.options.base import Blocked, Context, Findings, FixedResource, Option, OptionUsage
 from vpccost.options.registry import (
@@ -65,6 +65,10 @@ class Mix:
     """VPC ids whose workloads sit in their region's shared VPC."""
     hub_vpc: str | None = None
     """An existing VPC that hosts the central endpoints of its region (None: a new hub per region)."""
+    every_pair: str | None = None
+    """The option of every pair absent from `pairs` (None: such a pair is unroutable)."""
+    every_service: str = DEFAULT_SERVICE_OPTION
+    """The option of every (VPC, service) absent from `services`: the default route, through NAT."""
 
     def context(self, estate: Estate, settings: Settings) -> Context:
         """The options' context for this mix: its shared-VPC members and its hub."""
@@ -102,11 +106,16 @@ class _Metering:
         self._pairs()
         self._services()
         self._internet()
+        counts: dict[Fixed, int] = {}
         for resource in self.resources.values():
             for charge in resource.charges:
-                self.builder.fixed(charge)
+                # resources billed alike (a VPC's endpoints to many endpoint services) become one meter
+                alike = replace(charge, count=1)
+                counts[alike] = counts.get(alike, 0) + charge.count
             if resource.assumption is not None:
                 self.builder.assume(resource.assumption)
+        for charge, count in counts.items():
+            self.builder.fixed(replace(charge, count=count))
         for check in RESOURCE_CHECKS:
             check(ctx, list(self.resources.values()), self.findings)
         if ctx.member.any():
@@ -131,45 +140,44 @@ class _Metering:
         self,
         found: subjects.Subjects,
         options: Mapping[str, Option],
-        chosen: Sequence[str | None],
-        extra_blocks: dict[str, list[Blocked | None]] | None = None,
+        chosen: list[str | None],
+        extra: Callable[[str, np.ndarray], dict[int, Blocked]] | None = None,
     ) -> None:
-        """Meter each option for the subjects assigned to it; blocked subjects are problems (and left out unless
-        the block says their flows are still priced)."""
+        """Meter each option for the subjects assigned to it. A subject its option refuses is a problem, and is
+        left out unless the refusal says its flows are still priced; `extra` refuses more (a rule of the
+        assignment rather than of the option)."""
         ctx = self.ctx
-        names = np.array([option if option is not None else "" for option in chosen], dtype=object)
+        names = np.array(chosen, dtype=object)
         for option in options.values():
             taken = names == option.name
             if not taken.any():
                 continue
-            assigned = found.keys[taken]
-            blocks = list(option.blocked(ctx, assigned))
-            for index, block in enumerate((extra_blocks or {}).get(option.name, [])):
-                if blocks[index] is None and block is not None:
-                    blocks[index] = block
+            positions = np.flatnonzero(taken)
+            assigned = found.keys[positions]
+            blocks = option.blocked(ctx, assigned)
+            if extra is not None:
+                blocks = {**extra(option.name, assigned), **blocks}
             priced = taken.copy()
-            for position, block in zip(np.flatnonzero(taken).tolist(), blocks, strict=True):
-                if block is not None:
-                    self.findings.problems.append(block.reason)
-                    priced[position] = block.priced
+            for index, block in sorted(blocks.items()):
+                self.findings.problems.append(block.reason)
+                priced[positions[index]] = block.priced
             self._meter(option.usage(ctx, found.flows_of(priced)))
             option.check(ctx, assigned, self.findings)
 
     def _pairs(self) -> None:
-        ctx, ids = self.ctx, self.ctx.vpc_ids
+        ctx, ids, mix = self.ctx, self.ctx.vpc_ids, self.mix
         found = subjects.pairs(ctx)
-        chosen: list[str | None] = []
-        for x, y in found.keys.tolist():
-            option = self.mix.pairs.get(pair_key(ids[x], ids[y]))
-            if option is not None and option not in PAIR_OPTIONS:
-                raise ValueError(f"unknown pair option '{option}' for {ids[x]} and {ids[y]}")
-            chosen.append(option)
+        chosen: list[str | None] = [mix.every_pair] * len(found)
+        if mix.pairs:
+            for index, (x, y) in enumerate(found.keys.tolist()):
+                chosen[index] = mix.pairs.get(pair_key(ids[x], ids[y]), mix.every_pair)
+        for option in set(chosen) - {None} - set(PAIR_OPTIONS):
+            raise ValueError(f"unknown pair option '{option}'")
         self._unroutable(found, chosen)
-        misplaced = {
-            option: shared_vpc.misplaced(ctx, found.keys[np.array([c == option for c in chosen], dtype=bool)], option)
-            for option in PAIR_OPTIONS
-            if option != shared_vpc.NAME and any(c == option for c in chosen)
-        }
+
+        def misplaced(option: str, assigned: np.ndarray) -> dict[int, Blocked]:
+            return {} if option == shared_vpc.NAME else shared_vpc.misplaced(ctx, assigned, option)
+
         self._assign(found, PAIR_OPTIONS, chosen, misplaced)
 
     def _unroutable(self, found: subjects.Subjects, chosen: Sequence[str | None]) -> None:
@@ -184,15 +192,15 @@ class _Metering:
                 )
 
     def _services(self) -> None:
-        ctx = self.ctx
+        ctx, mix = self.ctx, self.mix
         found = subjects.services(ctx)
-        chosen = []
-        for vpc, service in found.keys.tolist():
-            key = service_key(ctx.vpc_ids[vpc], ctx.estate.services[service])
-            option = self.mix.services.get(key, DEFAULT_SERVICE_OPTION)
-            if option not in SERVICE_OPTIONS:
-                raise ValueError(f"unknown service option '{option}' for {key[0]} and {key[1]}")
-            chosen.append(option)
+        chosen: list[str | None] = [mix.every_service] * len(found)
+        if mix.services:
+            for index, (vpc, service) in enumerate(found.keys.tolist()):
+                key = service_key(ctx.vpc_ids[vpc], ctx.estate.services[service])
+                chosen[index] = mix.services.get(key, mix.every_service)
+        for option in set(chosen) - set(SERVICE_OPTIONS):
+            raise ValueError(f"unknown service option '{option}'")
         self._assign(found, SERVICE_OPTIONS, chosen)
 
     def _internet(self) -> None:

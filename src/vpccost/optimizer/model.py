@@ -175,12 +175,11 @@ class Model:
         costs = subject_costs(self.prices, self.found[kind], option, ctx=ctx, exact=False)
         blocked = costs.blocked
         if kind == PAIRS and option.name != shared_vpc.NAME:
-            blocked = [a or b for a, b in zip(blocked, shared_vpc.misplaced(ctx, self.found[PAIRS].keys,
-                                                                           option.name), strict=True)]  # fmt: skip
+            blocked = {**shared_vpc.misplaced(ctx, self.found[PAIRS].keys, option.name), **blocked}
         gb_per_unit = float(self.estate.gb_per_unit)
         choices: list[Choice | None] = []
         for index in range(len(self.found[kind])):
-            if blocked[index] is not None:
+            if index in blocked:
                 choices.append(None)
                 continue
             priced = costs.missing[index] is None

@@ -7,7 +7,7 @@ internet traffic — one way. Given the flows that take it, it declares:
 - `OptionUsage.needs`: the fixed resources they need (`Need`: per flow, a code that names a `FixedResource`),
   keyed so that a resource several flows or several options share (a TGW attachment, an NLB, a NAT gateway)
   is counted once;
-- `blocked`: per subject, why it cannot take the option (None when it can);
+- `blocked`: the subjects that cannot take the option, and why;
 - `check`: the quotas the subjects that take it must respect (and `quota_rows`: the same quotas as limits an
   optimizer can hold a choice to).
 
@@ -18,7 +18,7 @@ into its coefficients and the break-even analysis into cost lines. No option hol
 from __future__ import annotations
 
 import functools
-from collections.abc import Callable, Hashable, Sequence
+from collections.abc import Callable, Hashable
 from dataclasses import dataclass, field
 from decimal import Decimal
 from typing import Any, TypeVar
@@ -168,9 +168,9 @@ class Option:
     def usage(self, ctx: Context, rows: np.ndarray) -> OptionUsage:
         raise NotImplementedError
 
-    def blocked(self, ctx: Context, subjects: np.ndarray) -> Sequence[Blocked | None]:
-        """Per subject (a row of `subjects`), why it cannot take this option; None where it can."""
-        return [None] * len(subjects)
+    def blocked(self, ctx: Context, subjects: np.ndarray) -> dict[int, Blocked]:
+        """The subjects (rows of `subjects`, by position) that cannot take this option, and why; the others can."""
+        return {}
 
     def check(self, ctx: Context, subjects: np.ndarray, findings: Findings) -> None:
         """Quotas over the subjects that take this option."""

@@ -14,7 +14,6 @@ hub's cannot use a central endpoint.
 from __future__ import annotations
 
 import functools
-from collections.abc import Sequence
 from dataclasses import dataclass
 
 import numpy as np
@@ -154,31 +153,31 @@ class CentralEndpoint(Option):
             ],
         )  # fmt: skip
 
-    def blocked(self, ctx: Context, subjects: np.ndarray) -> Sequence[Blocked | None]:
-        members = interface_endpoint.member_blocked(ctx, subjects, self.name)
+    def blocked(self, ctx: Context, subjects: np.ndarray) -> dict[int, Blocked]:
+        blocked = interface_endpoint.member_blocked(ctx, subjects, self.name)
+        hub = ctx.hub
+        if hub == NONE:
+            return blocked
         overlapping = ctx.estate.overlapping_cidrs
         services = ctx.estate.services
-        hub = ctx.hub
-        blocked: list[Blocked | None] = []
-        for (vpc, service), member in zip(subjects.tolist(), members, strict=True):
+        same_region = ctx.vpc_region[subjects[:, 0]] == ctx.vpc_region[hub]
+        for index in np.flatnonzero(same_region).tolist():
+            if index in blocked:
+                continue
+            vpc, service = subjects[index].tolist()
             label = ctx.vpcs[vpc].label
-            overlaps = None
-            if hub != NONE and vpc != hub and ctx.vpcs[hub].region == ctx.vpcs[vpc].region:
-                overlaps = overlapping.get((min(vpc, hub), max(vpc, hub)))
-            if member is not None:
-                blocked.append(member)
-            elif vpc == hub:
-                blocked.append(Blocked(f"{label} is the hub: its own calls to aws:{services[service]} cannot use a "
-                                       "central endpoint"))  # fmt: skip
-            elif overlaps:
-                reason = (
-                    f"{label} overlaps the hub {ctx.vpcs[hub].label} ({', '.join(overlaps)}): the transit gateway "
-                    "cannot route to its central endpoints"
+            overlaps = overlapping.get((min(vpc, hub), max(vpc, hub))) if vpc != hub else None
+            if vpc == hub:
+                blocked[index] = Blocked(
+                    f"{label} is the hub: its own calls to aws:{services[service]} cannot use a central endpoint"
                 )
-                blocked.append(Blocked(reason, priced=True))
-            else:
-                blocked.append(None)
-        return blocked
+            elif overlaps:
+                blocked[index] = Blocked(
+                    f"{label} overlaps the hub {ctx.vpcs[hub].label} ({', '.join(overlaps)}): the transit gateway "
+                    "cannot route to its central endpoints",
+                    priced=True,
+                )
+        return dict(sorted(blocked.items()))
 
 
 OPTION = CentralEndpoint()

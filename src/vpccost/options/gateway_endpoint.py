@@ -3,8 +3,6 @@ tables, which has "no data processing or hourly charges" — nothing is metered.
 
 from __future__ import annotations
 
-from collections.abc import Sequence
-
 import numpy as np
 
 from vpccost.model.aws_facts import GATEWAY_ENDPOINT_SERVICES
@@ -20,17 +18,17 @@ class GatewayEndpoint(Option):
     def usage(self, ctx: Context, rows: np.ndarray) -> OptionUsage:
         return OptionUsage(assumptions=[FREE] if rows.any() else [])
 
-    def blocked(self, ctx: Context, subjects: np.ndarray) -> Sequence[Blocked | None]:
+    def blocked(self, ctx: Context, subjects: np.ndarray) -> dict[int, Blocked]:
         services = ctx.estate.services
-        return [
-            None
-            if services[service] in GATEWAY_ENDPOINT_SERVICES
-            else Blocked(
+        reachable = np.array([name in GATEWAY_ENDPOINT_SERVICES for name in services], dtype=bool)
+        return {
+            index: Blocked(
                 f"{ctx.vpcs[vpc].label}: aws:{services[service]} has no gateway endpoint (only S3 and DynamoDB do); "
                 "not priced"
             )
-            for vpc, service in subjects.tolist()
-        ]
+            for index in np.flatnonzero(~reachable[subjects[:, 1]]).tolist()
+            for vpc, service in [subjects[index].tolist()]
+        }
 
 
 OPTION = GatewayEndpoint()

@@ -91,18 +91,17 @@ def check_endpoints(ctx: Context, resources: Sequence[FixedResource], findings: 
             )
 
 
-def member_blocked(ctx: Context, subjects: np.ndarray, option: str) -> list[Blocked | None]:
+def member_blocked(ctx: Context, subjects: np.ndarray, option: str) -> dict[int, Blocked]:
     """A VPC in the shared VPC reaches services through the shared VPC's NAT gateways or a gateway endpoint."""
     services = ctx.estate.services
-    return [
-        Blocked(
+    return {
+        index: Blocked(
             f"{ctx.vpcs[vpc].label} sits in the shared VPC: its calls to aws:{services[service]} use the shared "
             f"VPC's NAT gateways or a gateway endpoint, not {option}; not priced"
         )
-        if ctx.member[vpc]
-        else None
-        for vpc, service in subjects.tolist()
-    ]
+        for index in np.flatnonzero(ctx.member[subjects[:, 0]]).tolist()
+        for vpc, service in [subjects[index].tolist()]
+    }
 
 
 class InterfaceEndpoint(Option):
@@ -114,7 +113,7 @@ class InterfaceEndpoint(Option):
         o = ctx.outside
         return processing(ctx, rows, o.vpc, o.service, ctx.estate.services, target_kind="service")
 
-    def blocked(self, ctx: Context, subjects: np.ndarray) -> Sequence[Blocked | None]:
+    def blocked(self, ctx: Context, subjects: np.ndarray) -> dict[int, Blocked]:
         return member_blocked(ctx, subjects, self.name)
 
 

@@ -9,8 +9,6 @@ most 1,000 per route table (over 50 needs a quota increase).
 
 from __future__ import annotations
 
-from collections.abc import Sequence
-
 import numpy as np
 
 from vpccost.model.usage import Settings
@@ -58,7 +56,7 @@ class Peering(Option):
         )  # fmt: skip
         return usage
 
-    def blocked(self, ctx: Context, subjects: np.ndarray) -> Sequence[Blocked | None]:
+    def blocked(self, ctx: Context, subjects: np.ndarray) -> dict[int, Blocked]:
         return overlap_blocked(ctx, subjects, PHRASE)
 
     def check(self, ctx: Context, subjects: np.ndarray, findings: Findings) -> None:

@@ -12,7 +12,6 @@ participant accounts in one shared VPC needs a quota increase; members whose CID
 from __future__ import annotations
 
 from collections import defaultdict
-from collections.abc import Sequence
 
 import numpy as np
 
@@ -41,38 +40,31 @@ class SharedVpc(Option):
         )  # fmt: skip
         return usage
 
-    def blocked(self, ctx: Context, subjects: np.ndarray) -> Sequence[Blocked | None]:
+    def blocked(self, ctx: Context, subjects: np.ndarray) -> dict[int, Blocked]:
         vpcs = ctx.vpcs
-        blocked: list[Blocked | None] = []
-        for x, y in subjects.tolist():
+        blocked = {}
+        for index in np.flatnonzero(~(ctx.member[subjects[:, 0]] & ctx.member[subjects[:, 1]])).tolist():
+            x, y = subjects[index].tolist()
             outside = [vpcs[code].label for code in (x, y) if not ctx.member[code]]
-            blocked.append(
-                Blocked(
-                    f"{vpcs[x].label} and {vpcs[y].label} are to share a VPC, but {', '.join(outside)} is not placed "
-                    "in the shared VPC",
-                    priced=True,
-                )
-                if outside
-                else None
+            blocked[index] = Blocked(
+                f"{vpcs[x].label} and {vpcs[y].label} are to share a VPC, but {', '.join(outside)} is not placed "
+                "in the shared VPC",
+                priced=True,
             )
         return blocked
 
 
-def misplaced(ctx: Context, pairs: np.ndarray, option: str) -> list[Blocked | None]:
+def misplaced(ctx: Context, pairs: np.ndarray, option: str) -> dict[int, Blocked]:
     """A member sits in the shared VPC: its traffic with any other VPC must use sharing, not `option`."""
     vpcs = ctx.vpcs
-    blocked: list[Blocked | None] = []
-    for x, y in pairs.tolist():
-        if not (ctx.member[x] or ctx.member[y]):
-            blocked.append(None)
-            continue
+    blocked = {}
+    for index in np.flatnonzero(ctx.member[pairs[:, 0]] | ctx.member[pairs[:, 1]]).tolist():
+        x, y = pairs[index].tolist()
         member, other = (x, y) if ctx.member[x] else (y, x)
-        blocked.append(
-            Blocked(
-                f"{vpcs[member].label} sits in the shared VPC, so its traffic with {vpcs[other].label} must use "
-                f"sharing, not {option}",
-                priced=True,
-            )
+        blocked[index] = Blocked(
+            f"{vpcs[member].label} sits in the shared VPC, so its traffic with {vpcs[other].label} must use "
+            f"sharing, not {option}",
+            priced=True,
         )
     return blocked
 

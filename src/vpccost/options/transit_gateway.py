@@ -98,23 +98,24 @@ def check_attachments(ctx: Context, resources: Sequence[FixedResource], findings
             )
 
 
-def overlap_blocked(ctx: Context, pairs: np.ndarray, phrase: str) -> list[Blocked | None]:
+def overlap_blocked(ctx: Context, pairs: np.ndarray, phrase: str) -> dict[int, Blocked]:
     """Overlapping CIDRs between two VPCs that exchange traffic cannot be routed (the pair is still priced)."""
     overlapping = ctx.estate.overlapping_cidrs
+    if not overlapping or not len(pairs):
+        return {}
     vpcs = ctx.vpcs
-    blocked: list[Blocked | None] = []
-    for x, y in pairs.tolist():
-        overlaps = overlapping.get((x, y))
-        blocked.append(
-            None
-            if not overlaps
-            else Blocked(
+    width = len(vpcs)
+    position = {code: index for index, code in enumerate((pairs[:, 0] * width + pairs[:, 1]).tolist())}
+    blocked = {}
+    for (x, y), overlaps in sorted(overlapping.items()):
+        index = position.get(x * width + y)
+        if index is not None:
+            blocked[index] = Blocked(
                 f"{vpcs[x].label} and {vpcs[y].label} have overlapping CIDRs ({', '.join(overlaps)}) "
                 f"and exchange traffic: {phrase} cannot route between them",
                 priced=True,
             )
-        )
-    return blocked
+    return dict(sorted(blocked.items()))
 
 
 class TransitGateway(Option):
@@ -140,7 +141,7 @@ class TransitGateway(Option):
         usage.needs.append(Need(crossing, region_pair, functools.cache(functools.partial(peering, ctx))))
         return usage
 
-    def blocked(self, ctx: Context, subjects: np.ndarray) -> Sequence[Blocked | None]:
+    def blocked(self, ctx: Context, subjects: np.ndarray) -> dict[int, Blocked]:
         return overlap_blocked(ctx, subjects, PHRASE)
 
 

@@ -12,17 +12,18 @@ from collections import defaultdict
 from decimal import Decimal
 
 from vpccost.errors import MissingPriceError
-from vpccost.model.usage import DesignUsage, Meter
+from vpccost.model.usage import DesignUsage, Meter, Resource
 from vpccost.pricing.catalog import Catalog
-from vpccost.pricing.items import DATA_TRANSFER_INTERNET_OUT_BYTES, ITEMS
+from vpccost.pricing.items import ITEMS
 from vpccost.pricing.snapshot import PriceEntry
 from vpccost.pricing.tiers import split_into_tiers
 from vpccost.results import DesignResult, LineItem
 from vpccost.units import HOURS_PER_MONTH, exact_arithmetic, rounding_arithmetic
 
-FREE_TIER_ITEM = DATA_TRANSFER_INTERNET_OUT_BYTES
-INTERNET_EGRESS_FREE_GB_PER_MONTH = ITEMS[FREE_TIER_ITEM].free_gb_per_month or Decimal(0)
-"""AWS's free internet egress, 100 GB/month aggregated over all regions (the item registry records it)."""
+FREE_ALLOWANCES_GB_PER_MONTH: dict[str, Decimal] = {
+    key: item.free_gb_per_month for key, item in ITEMS.items() if item.free_gb_per_month is not None
+}
+"""The account-wide free allowances the item registry records (internet egress: 100 GB/month over all regions)."""
 
 ALLOCATION_QUANTUM_EXPONENT = -12
 """Pro-rata shares of a tier are rounded to 1e-12 of a unit (or finer, to the tier quantity's own digits),
@@ -65,10 +66,10 @@ def _price(usage: DesignUsage, catalog: Catalog, period_hours: Decimal, free_tie
             "Where a usage type's total spans several tiers, each tier's quantity is shared among payers and "
             "resources pro rata, rounded to 1e-12 of a unit; the costs still add up exactly."
         )
-    if free_tier and allowance:
+    for item in sorted({key[0] for key in allowance}):
         assumptions.append(
-            f"Free tier: {INTERNET_EGRESS_FREE_GB_PER_MONTH} GB/month of internet egress, applied to the regions "
-            "with the highest first-tier price first, before tiers."
+            f"Free tier: {FREE_ALLOWANCES_GB_PER_MONTH[item]} GB/month of {ITEMS[item].path.lower()} egress, applied "
+            "to the regions with the highest first-tier price first, before tiers."
         )
     return DesignResult(
         design=usage.design,
@@ -84,14 +85,15 @@ def _price(usage: DesignUsage, catalog: Catalog, period_hours: Decimal, free_tie
 def _merged(meters: list[Meter]) -> list[Meter]:
     """One meter per (component, item, region, to_region, payer, resource, label): paths that meter the same
     thing for the same resource (NAT processing of VPC and internet traffic) become one line."""
-    merged: dict[Meter, Decimal] = {}
+    merged: dict[tuple[str, str, str, str | None, str, Resource, str | None], Decimal] = {}
     for meter in meters:
-        key = meter._replace(quantity=Decimal(0))
+        key = (meter.component, meter.item, meter.region, meter.to_region, meter.payer_account, meter.resource,
+               meter.label)  # fmt: skip
         known = merged.get(key)
         merged[key] = meter.quantity if known is None else known + meter.quantity
     if len(merged) == len(meters):
         return meters
-    return [key._replace(quantity=quantity) for key, quantity in merged.items()]
+    return [Meter(*key, quantity) for key, quantity in merged.items()]
 
 
 def _meter_order(meter: Meter) -> tuple[str, str, str, str]:
@@ -108,7 +110,9 @@ def _line_items(
 ) -> tuple[list[LineItem], bool]:
     """The priced lines of one (item, region, to_region), and whether tier quantities were shared pro rata."""
     total = sum((meter.quantity for meter in meters), Decimal(0))
-    charges: list[tuple[str | None, Decimal, Decimal]] = [(_free_label(), free_gb, Decimal(0))] if free_gb else []
+    charges: list[tuple[str | None, Decimal, Decimal]] = (
+        [(_free_label(entry.item), free_gb, Decimal(0))] if free_gb else []
+    )
     charges += [(c.label, c.quantity, c.price_usd) for c in split_into_tiers(entry, total - free_gb, period_hours)]
     weights = [meter.quantity for meter in meters]
     service_code, unit, verified = entry.service_code, entry.unit, entry.verified
@@ -147,8 +151,8 @@ def _line_items(
     return items, len(charges) > 1 and len(meters) > 1
 
 
-def _free_label() -> str:
-    return f"free tier, {INTERNET_EGRESS_FREE_GB_PER_MONTH} GB/month across regions"
+def _free_label(item: str) -> str:
+    return f"free tier, {FREE_ALLOWANCES_GB_PER_MONTH[item]} GB/month across regions"
 
 
 def _usage_type(entry: PriceEntry, to_region: str | None, prefixes: dict[str, str]) -> str:
@@ -164,20 +168,21 @@ def _free_allowance(
     entries: dict[tuple[str, str, str | None], PriceEntry],
     period_hours: Decimal,
 ) -> dict[tuple[str, str, str | None], Decimal]:
-    """Spread the account-wide free internet egress over regions, highest first-tier price first."""
-    with rounding_arithmetic():
-        scaled = INTERNET_EGRESS_FREE_GB_PER_MONTH * period_hours / HOURS_PER_MONTH
-        remaining = scaled.quantize(Decimal("1E-12"), rounding=decimal.ROUND_FLOOR)
-    egress = [key for key in groups if key[0] == FREE_TIER_ITEM and key in entries]
-    egress.sort(key=lambda key: (-entries[key].flat_price_usd, key[1]))
+    """Spread each account-wide free allowance over regions, highest first-tier price first."""
     allowance = {}
-    for key in egress:
-        with exact_arithmetic():
-            total = sum((meter.quantity for meter in groups[key]), Decimal(0))
-            used = min(total, remaining)
-            remaining -= used
-        if used:
-            allowance[key] = used
+    for item, free_gb in FREE_ALLOWANCES_GB_PER_MONTH.items():
+        with rounding_arithmetic():
+            scaled = free_gb * period_hours / HOURS_PER_MONTH
+            remaining = scaled.quantize(Decimal("1E-12"), rounding=decimal.ROUND_FLOOR)
+        keys = [key for key in groups if key[0] == item and key in entries]
+        keys.sort(key=lambda key: (-entries[key].flat_price_usd, key[1]))
+        for key in keys:
+            with exact_arithmetic():
+                total = sum((meter.quantity for meter in groups[key]), Decimal(0))
+                used = min(total, remaining)
+                remaining -= used
+            if used:
+                allowance[key] = used
     return allowance
 
 
