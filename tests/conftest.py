@@ -16,6 +16,11 @@ from vpccost.cli import app
 
 REPO = Path(__file__).resolve().parents[1]
 EXAMPLES = REPO / "examples"
+SNAPSHOT = REPO / "pricing" / "aws" / "2026-11-26"
+"""The price snapshot the tests price with, named by path: a newer snapshot added under pricing/aws/ changes no
+test. Every expected figure in the tests comes from these prices."""
+SNAPSHOT_NAME = f"aws/{SNAPSHOT.name}"
+"""How outputs name SNAPSHOT (`<provider>/<date>`)."""
 
 
 def pytest_addoption(parser: pytest.Parser) -> None:

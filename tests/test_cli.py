@@ -13,13 +13,15 @@ import typer.main
 
 from vpccost.cli import app
 
-from .conftest import EXAMPLES, REPO, run_cli
+from .conftest import EXAMPLES, REPO, SNAPSHOT, SNAPSHOT_NAME, run_cli
 
 README = (REPO / "README.md").read_text()
 MULTI: list[str | Path] = [
     EXAMPLES / "multi-account" / "traffic.csv",
     "--topology",
     EXAMPLES / "multi-account" / "topology.yaml",
+    "--pricing",
+    SNAPSHOT,
 ]
 
 
@@ -71,7 +73,7 @@ def test_csv_output_to_a_file(tmp_path: Path) -> None:
 def test_csv_neutralises_formulas_in_user_text(tmp_path: Path) -> None:
     traffic = tmp_path / "traffic.csv"
     traffic.write_text('src,dst,gb,src_region\n"=HYPERLINK(""http://x"")",internet,5,us-east-1\n')
-    result = run_cli("compare", traffic, "--format", "csv", "--designs", "peering")
+    result = run_cli("compare", traffic, "--format", "csv", "--designs", "peering", "--pricing", SNAPSHOT)
     assert result.exit_code == 0, result.stderr
     rows = list(csv.DictReader(io.StringIO(result.stdout)))
     assert rows and all(row["resource"].startswith("'=HYPERLINK") for row in rows)
@@ -101,13 +103,13 @@ def test_schema(name: str) -> None:
 
 
 def test_pricing_show_lists_provenance() -> None:
-    result = run_cli("pricing", "show", "--region", "us-east-2", "--format", "json")
+    result = run_cli("pricing", "show", "--region", "us-east-2", "--format", "json", "--pricing", SNAPSHOT)
     assert result.exit_code == 0
     document = json.loads(result.stdout)
-    assert document["snapshot"] == "aws/2026-11-26"
+    assert document["snapshot"] == SNAPSHOT_NAME
     assert document["entries"] and {entry["region"] for entry in document["entries"]} == {"us-east-2"}
     assert all(entry["source"] and isinstance(entry["verified"], bool) for entry in document["entries"])
-    table = run_cli("pricing", "show", "--region", "us-east-1")
+    table = run_cli("pricing", "show", "--region", "us-east-1", "--pricing", SNAPSHOT)
     assert "NatGateway-Hours" in table.stdout
 
 
@@ -173,7 +175,9 @@ def test_focus_export_and_html_report(tmp_path: Path) -> None:
 def test_comparison_in_jupyter() -> None:
     import vpccost
 
-    result = vpccost.compare(EXAMPLES / "multi-account" / "traffic.csv", EXAMPLES / "multi-account" / "topology.yaml")
+    result = vpccost.compare(
+        EXAMPLES / "multi-account" / "traffic.csv", EXAMPLES / "multi-account" / "topology.yaml", pricing=SNAPSHOT
+    )
     table = result._repr_html_()
     assert "<table" in table
     assert "sharing" in table

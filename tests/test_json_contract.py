@@ -10,7 +10,7 @@ from typing import Any
 
 import pytest
 
-from .conftest import EXAMPLES, REPO, run_cli, run_json
+from .conftest import EXAMPLES, REPO, SNAPSHOT, SNAPSHOT_NAME, run_cli, run_json
 
 GOLDEN = Path(__file__).parent / "golden"
 DECIMAL = re.compile(r"^\d+(\.\d+)?$")
@@ -23,7 +23,14 @@ EXAMPLE_DIRS = sorted(path.name for path in EXAMPLES.iterdir() if (path / "traff
 
 
 def example_json(name: str) -> dict[str, Any]:
-    return run_json("compare", EXAMPLES / name / "traffic.csv", "--topology", EXAMPLES / name / "topology.yaml")
+    return run_json(
+        "compare",
+        EXAMPLES / name / "traffic.csv",
+        "--topology",
+        EXAMPLES / name / "topology.yaml",
+        "--pricing",
+        SNAPSHOT,
+    )
 
 
 @pytest.mark.parametrize("name", EXAMPLE_DIRS)
@@ -32,7 +39,7 @@ def test_document_shape(name: str) -> None:
     assert set(document) >= {
         "vpccost_version", "pricing", "period_hours", "assumptions", "designs", "service_access", "recommendation",
     }  # fmt: skip
-    assert document["pricing"]["snapshot"] == "aws/2026-11-26"
+    assert document["pricing"]["snapshot"] == SNAPSHOT_NAME
     assert document["pricing"]["currency"] == "USD"
     pure = ["nat", "peering", "transit-gateway", "privatelink", "sharing"]
     # the design `as-is` follows when the topology records existing connectivity
@@ -62,7 +69,7 @@ def test_document_shape(name: str) -> None:
 def test_stdout_holds_the_json_document_alone() -> None:
     result = run_cli(
         "compare", EXAMPLES / "s3-access" / "traffic.csv", "--topology", EXAMPLES / "s3-access" / "topology.yaml",
-        "--format", "json",
+        "--format", "json", "--pricing", SNAPSHOT,
     )  # fmt: skip
     assert result.exit_code == 0
     json.loads(result.stdout)

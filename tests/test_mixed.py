@@ -23,9 +23,9 @@ from vpccost.model.usage import Settings
 from vpccost.pricing.engine import price
 from vpccost.results import DesignResult
 
-from .conftest import EXAMPLES, WriteEstate, vpc
+from .conftest import EXAMPLES, SNAPSHOT, WriteEstate, vpc
 
-CATALOG = vpccost.load_pricing()
+CATALOG = vpccost.load_pricing(SNAPSHOT)
 EXAMPLE_NAMES = sorted(path.name for path in EXAMPLES.iterdir() if (path / "traffic.csv").is_file())
 
 

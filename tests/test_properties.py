@@ -16,9 +16,11 @@ from vpccost.pricing.engine import allocate
 from vpccost.pricing.tiers import split_into_tiers
 from vpccost.results import Comparison
 
+from .conftest import SNAPSHOT
+
 REGIONS = {"us-east-1": ["use1-az1", "use1-az2", "use1-az4"], "us-east-2": ["use2-az1", "use2-az2"]}
 OUTSIDE = ["internet", "aws:s3", "aws:sqs", "aws:dynamodb@us-east-2", "aws:ec2"]
-CATALOG = vpccost.load_pricing()
+CATALOG = vpccost.load_pricing(SNAPSHOT)
 PROPERTY_SETTINGS = settings(max_examples=40, deadline=None, suppress_health_check=[HealthCheck.too_slow])
 
 
@@ -70,7 +72,7 @@ def hourly_items(result: Comparison) -> set[tuple[str, str, str, Decimal]]:
 @given(estates())
 def test_line_items_sum_exactly_to_each_total(estate: tuple[Topology, pd.DataFrame]) -> None:
     topology, traffic = estate
-    for design in vpccost.compare(traffic, topology).designs:
+    for design in vpccost.compare(traffic, topology, pricing=SNAPSHOT).designs:
         assert all(item.quantity * item.rate_usd == item.cost_usd for item in design.line_items)
         if design.priced:
             assert sum((item.cost_usd for item in design.line_items), Decimal(0)) == design.total_usd
@@ -80,23 +82,25 @@ def test_line_items_sum_exactly_to_each_total(estate: tuple[Topology, pd.DataFra
 @given(estates())
 def test_row_order_and_row_splitting_do_not_change_totals(estate: tuple[Topology, pd.DataFrame]) -> None:
     topology, traffic = estate
-    expected = totals(vpccost.compare(traffic, topology))
+    expected = totals(vpccost.compare(traffic, topology, pricing=SNAPSHOT))
     shuffled = traffic.sample(frac=1.0, random_state=7).reset_index(drop=True)
-    assert totals(vpccost.compare(shuffled, topology)) == expected
+    assert totals(vpccost.compare(shuffled, topology, pricing=SNAPSHOT)) == expected
     # split every row in two parts with different labels, so they stay separate rows up to the engine
     first = traffic.assign(gb=[str(Decimal(gb) / 4) for gb in traffic["gb"]], team="a")
     second = traffic.assign(gb=[str(Decimal(gb) - Decimal(gb) / 4) for gb in traffic["gb"]], team="b")
-    assert totals(vpccost.compare(pd.concat([first, second], ignore_index=True), topology)) == expected
+    assert (
+        totals(vpccost.compare(pd.concat([first, second], ignore_index=True), topology, pricing=SNAPSHOT)) == expected
+    )
 
 
 @PROPERTY_SETTINGS
 @given(estates())
 def test_zero_traffic_costs_only_the_fixed_charges(estate: tuple[Topology, pd.DataFrame]) -> None:
     topology, traffic = estate
-    zero = vpccost.compare(traffic.assign(gb="0"), topology)
+    zero = vpccost.compare(traffic.assign(gb="0"), topology, pricing=SNAPSHOT)
     for design in zero.designs:
         assert all(item.unit in {"Hrs"} for item in design.line_items), "only hourly charges remain"
-    assert hourly_items(zero) == hourly_items(vpccost.compare(traffic, topology))
+    assert hourly_items(zero) == hourly_items(vpccost.compare(traffic, topology, pricing=SNAPSHOT))
 
 
 @PROPERTY_SETTINGS
@@ -104,9 +108,13 @@ def test_zero_traffic_costs_only_the_fixed_charges(estate: tuple[Topology, pd.Da
 def test_untiered_cost_is_linear_in_volume(estate: tuple[Topology, pd.DataFrame], factor: int) -> None:
     # without internet rows, and far below the first 1 PB endpoint tier, every per-GB price is flat
     topology, traffic = estate
-    fixed = totals(vpccost.compare(traffic.assign(gb="0"), topology))
-    base = totals(vpccost.compare(traffic, topology))
-    scaled = totals(vpccost.compare(traffic.assign(gb=[str(Decimal(gb) * factor) for gb in traffic["gb"]]), topology))
+    fixed = totals(vpccost.compare(traffic.assign(gb="0"), topology, pricing=SNAPSHOT))
+    base = totals(vpccost.compare(traffic, topology, pricing=SNAPSHOT))
+    scaled = totals(
+        vpccost.compare(
+            traffic.assign(gb=[str(Decimal(gb) * factor) for gb in traffic["gb"]]), topology, pricing=SNAPSHOT
+        )
+    )
     for name, total in base.items():
         if total is None:
             continue
