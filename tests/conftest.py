@@ -14,6 +14,8 @@ from typer.testing import CliRunner
 
 from vpccost.cli import app
 
+pytest.register_assert_rewrite("tests.support.scenarios")  # its checks report the figures that differ
+
 REPO = Path(__file__).resolve().parents[1]
 EXAMPLES = REPO / "examples"
 SNAPSHOT = REPO / "pricing" / "aws" / "2026-11-26"
