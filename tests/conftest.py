@@ -18,6 +18,8 @@ pytest.register_assert_rewrite("tests.support.scenarios")  # its checks report t
 
 REPO = Path(__file__).resolve().parents[1]
 EXAMPLES = REPO / "examples"
+EXAMPLE_ESTATES = sorted(path.name for path in EXAMPLES.iterdir() if (path / "traffic.csv").is_file())
+"""The examples with a traffic file and a topology: each has golden files under tests/scenarios/golden/."""
 SNAPSHOT = REPO / "pricing" / "aws" / "2026-11-26"
 """The price snapshot the tests price with, named by path: a newer snapshot added under pricing/aws/ changes no
 test. Every expected figure in the tests comes from these prices."""
