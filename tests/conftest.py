@@ -94,10 +94,9 @@ def by_design(document: dict[str, Any]) -> dict[str, dict[str, Any]]:
     return {design["design"]: design for design in document["designs"]}
 
 
-def totals(document: dict[str, Any]) -> dict[str, Decimal]:
-    """Each design's total in cents, after checking it is priced and is the exact sum of its line items."""
-    designs = by_design(document)
-    for design in designs.values():
-        assert design["priced"] is True, design["problems"]
-        assert Decimal(design["total_usd"]) == sum((Decimal(li["cost_usd"]) for li in design["line_items"]), Decimal(0))
-    return {name: cents(design["total_usd"]) for name, design in designs.items()}
+def total(document: dict[str, Any], design: str) -> Decimal:
+    """A design's total in cents, after checking it is priced and is the exact sum of its line items."""
+    found = by_design(document)[design]
+    assert found["priced"] is True, found["problems"]
+    assert Decimal(found["total_usd"]) == sum((Decimal(li["cost_usd"]) for li in found["line_items"]), Decimal(0))
+    return cents(found["total_usd"])

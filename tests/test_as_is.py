@@ -13,7 +13,7 @@ from typing import Any
 import pytest
 import yaml
 
-from tests.conftest import EXAMPLES, SNAPSHOT, by_design, run_cli, run_json, totals
+from tests.conftest import EXAMPLES, SNAPSHOT, by_design, run_cli, run_json, total
 
 AS_IS = EXAMPLES / "as-is"
 ORDERS, PAYMENTS, REPORTING = "vpc-0a000000000000001", "vpc-0b000000000000002", "vpc-0c000000000000003"
@@ -42,15 +42,15 @@ def test_the_example_as_it_is_costs_79_usd() -> None:
     # orders → payments over the peering, across AZs: 100 GB × ($0.01 out + $0.01 in) = $2.00
     # orders → reporting over the TGW: 2 attachments × 730 h × $0.05 = $73.00, plus 200 GB × $0.02 = $4.00
     # orders → S3 through its gateway endpoint: free, and so no NAT gateway at all
-    assert totals(document)["as-is"] == Decimal("79.00")
+    assert total(document, "as-is") == Decimal("79.00")
     components = {item["component"] for item in designs["as-is"]["line_items"]}
     assert not any("NAT" in component for component in components)
     # pure peering sends S3 through NAT: 2 AZs × 730 h × ($0.045 + $0.005 IPv4) = $73.00 + 50 GB × $0.045 = $2.25,
     # and 300 GB across AZs × $0.02 = $6.00: $81.25, $2.25 more than today
-    assert totals(document)["peering"] == Decimal("81.25")
+    assert total(document, "peering") == Decimal("81.25")
     savings = document["recommendation"]["saving_vs_as_is_usd"]
     assert savings["peering"] == "-2.25"
-    assert set(savings) == {"nat", "peering", "transit-gateway", "privatelink", "sharing"}
+    assert set(savings) == set(designs) - {"as-is"}  # every other design's saving
 
 
 def test_the_table_shows_the_saving_against_as_is() -> None:
@@ -151,7 +151,7 @@ def test_an_interface_endpoint_for_a_service_is_used(tmp_path: Path) -> None:
         "compare", AS_IS / "traffic.csv", "--topology", write_topology(tmp_path, topology), "--pricing", SNAPSHOT
     )
     # 2 AZs × 730 h × $0.01 = $14.60 and 50 GB × $0.01 = $0.50 on top of the $79.00 above
-    assert totals(document)["as-is"] == Decimal("94.10")
+    assert total(document, "as-is") == Decimal("94.10")
 
 
 def test_without_recorded_connectivity_there_is_no_as_is(tmp_path: Path) -> None:

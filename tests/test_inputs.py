@@ -102,8 +102,9 @@ def test_overlapping_cidrs_are_a_feasibility_problem_not_an_error(write_estate: 
         [vpc("a", cidrs=["10.0.0.0/16"]), vpc("b", cidrs=["10.0.128.0/17"])], "src,dst,gb\na,b,10"
     )
     result = vpccost.compare(traffic, topology, pricing=SNAPSHOT)
-    infeasible = {design.design for design in result.designs if not design.feasible}
-    assert infeasible == {"peering", "transit-gateway"}
+    # peering and a transit gateway route by CIDR, so they cannot join overlapping VPCs; the other designs can
+    assert not result.design("peering").feasible and not result.design("transit-gateway").feasible
+    assert all(result.design(name).feasible for name in ("nat", "privatelink", "sharing"))
     assert "10.0.0.0/16 / 10.0.128.0/17" in result.design("peering").problems[0]
 
 
