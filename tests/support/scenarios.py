@@ -18,6 +18,7 @@ designs:             # only the designs the case is about; a design added later 
 every_design: [...]  # line-item checks that hold in each design under `designs`
 service_access: [...]             # the service-access rows, in order
 assumptions: [[AZ, traffic]]      # words that one assumption holds together
+formats: [json, csv]              # csv: the totals and line items are checked in `--format csv` too
 variants:            # the same inputs again, with other options and figures
   hours-365: {options: [--hours, "365"], designs: {...}}
 ```
@@ -176,7 +177,7 @@ class Case(Run):
 
     def runs(self) -> dict[str, Run]:
         """The case's own run, then its variants, by name."""
-        return {"month": self, **self.variants}
+        return {"default": self, **self.variants}
 
 
 def load_case(folder: Path) -> Case:
