@@ -94,9 +94,13 @@ def by_design(document: dict[str, Any]) -> dict[str, dict[str, Any]]:
     return {design["design"]: design for design in document["designs"]}
 
 
-def total(document: dict[str, Any], design: str) -> Decimal:
+def design_total(design: dict[str, Any]) -> Decimal:
     """A design's total in cents, after checking it is priced and is the exact sum of its line items."""
-    found = by_design(document)[design]
-    assert found["priced"] is True, found["problems"]
-    assert Decimal(found["total_usd"]) == sum((Decimal(li["cost_usd"]) for li in found["line_items"]), Decimal(0))
-    return cents(found["total_usd"])
+    assert design["priced"] is True, design.get("problems")
+    assert Decimal(design["total_usd"]) == sum((Decimal(li["cost_usd"]) for li in design["line_items"]), Decimal(0))
+    return cents(design["total_usd"])
+
+
+def total(document: dict[str, Any], design: str) -> Decimal:
+    """`design_total` of one design of a `compare --format json` document."""
+    return design_total(by_design(document)[design])

@@ -9,8 +9,8 @@ from __future__ import annotations
 import json
 from decimal import Decimal
 
-from tests.conftest import WriteEstate, cents, vpc
-from tests.support.scenarios import Document, by_design, compare
+from tests.conftest import WriteEstate, by_design, cents, vpc
+from tests.support.scenarios import Document, compare
 
 NETWORK = "111111111111"
 
