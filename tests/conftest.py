@@ -14,8 +14,17 @@ from typer.testing import CliRunner
 
 from vpccost.cli import app
 
+pytest.register_assert_rewrite("tests.support.scenarios")  # its checks report the figures that differ
+
 REPO = Path(__file__).resolve().parents[1]
 EXAMPLES = REPO / "examples"
+EXAMPLE_ESTATES = sorted(path.name for path in EXAMPLES.iterdir() if (path / "traffic.csv").is_file())
+"""The examples with a traffic file and a topology: each has golden files under tests/scenarios/golden/."""
+SNAPSHOT = REPO / "pricing" / "aws" / "2026-11-26"
+"""The price snapshot the tests price with, named by path: a newer snapshot added under pricing/aws/ changes no
+test. Every expected figure in the tests comes from these prices."""
+SNAPSHOT_NAME = f"aws/{SNAPSHOT.name}"
+"""How outputs name SNAPSHOT (`<provider>/<date>`)."""
 
 
 def pytest_addoption(parser: pytest.Parser) -> None:
@@ -85,10 +94,13 @@ def by_design(document: dict[str, Any]) -> dict[str, dict[str, Any]]:
     return {design["design"]: design for design in document["designs"]}
 
 
-def totals(document: dict[str, Any]) -> dict[str, Decimal]:
-    """Each design's total in cents, after checking it is priced and is the exact sum of its line items."""
-    designs = by_design(document)
-    for design in designs.values():
-        assert design["priced"] is True, design["problems"]
-        assert Decimal(design["total_usd"]) == sum((Decimal(li["cost_usd"]) for li in design["line_items"]), Decimal(0))
-    return {name: cents(design["total_usd"]) for name, design in designs.items()}
+def design_total(design: dict[str, Any]) -> Decimal:
+    """A design's total in cents, after checking it is priced and is the exact sum of its line items."""
+    assert design["priced"] is True, design.get("problems")
+    assert Decimal(design["total_usd"]) == sum((Decimal(li["cost_usd"]) for li in design["line_items"]), Decimal(0))
+    return cents(design["total_usd"])
+
+
+def total(document: dict[str, Any], design: str) -> Decimal:
+    """`design_total` of one design of a `compare --format json` document."""
+    return design_total(by_design(document)[design])

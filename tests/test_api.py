@@ -10,7 +10,7 @@ import pandas as pd
 import pytest
 
 import vpccost
-from tests.conftest import EXAMPLES
+from tests.conftest import EXAMPLES, REPO, SNAPSHOT
 
 PEERING = EXAMPLES / "peering-two-vpcs"
 MULTI = EXAMPLES / "multi-account"
@@ -27,7 +27,7 @@ def test_load_traffic_from_a_dataframe_keeps_volumes_exact() -> None:
     frame = pd.DataFrame({"src": ["a", "b"], "dst": ["b", "a"], "gb": ["0.1", "0.2"], "src_region": "us-east-1"})
     frame["dst_region"] = "us-east-1"
     traffic = vpccost.load_traffic(frame)
-    result = vpccost.compare(traffic, designs=["peering"])
+    result = vpccost.compare(traffic, designs=["peering"], pricing=SNAPSHOT)
     # two directions, same region, no AZs known: 0.3 GB priced as cross-AZ at $0.01/GB out + $0.01/GB in
     # (PRICING-FACTS §1, E1) = $0.006
     assert result.design("peering").total_usd == Decimal("0.006")
@@ -73,15 +73,20 @@ def test_load_topology_and_a_bad_topology(tmp_path: Path) -> None:
 
 
 def test_load_pricing_gives_prices_with_provenance() -> None:
-    catalog = vpccost.load_pricing()
+    catalog = vpccost.load_pricing(SNAPSHOT)
     entry = catalog.get("transit_gateway_attachment_hours", "us-east-1")
     # PRICING-FACTS §1: $0.05 per attachment-hour in us-east-1
     assert entry.tiers[0].price_usd == Decimal("0.05")
     assert entry.source
 
 
+def test_without_a_snapshot_the_newest_bundled_one_prices() -> None:
+    dated = [path for path in (REPO / "pricing" / "aws").iterdir() if (path / "prices.json").is_file()]
+    assert vpccost.load_pricing().name == f"aws/{max(dated).name}"
+
+
 def test_compare_results_as_frames_and_figures() -> None:
-    result = vpccost.compare(MULTI / "traffic.csv", MULTI / "topology.yaml")
+    result = vpccost.compare(MULTI / "traffic.csv", MULTI / "topology.yaml", pricing=SNAPSHOT)
     frame = result.to_frame()
     assert {"design", "usage_type", "cost_usd"} <= set(frame.columns)
     for name in frame["design"].unique():
@@ -93,7 +98,9 @@ def test_compare_results_as_frames_and_figures() -> None:
 
 
 def test_forecast_through_the_api() -> None:
-    outlook = vpccost.forecast(PEERING / "traffic.csv", PEERING / "topology.yaml", months=3, start="2027-01")
+    outlook = vpccost.forecast(
+        PEERING / "traffic.csv", PEERING / "topology.yaml", months=3, start="2027-01", pricing=SNAPSHOT
+    )
     frame = outlook.to_frame()
     assert len(frame["month"].unique()) == 3
     with pytest.raises(vpccost.InputError, match="months"):
@@ -101,7 +108,9 @@ def test_forecast_through_the_api() -> None:
 
 
 def test_forecast_results_as_a_frame_a_figure_and_a_table() -> None:
-    outlook = vpccost.forecast(MULTI / "traffic.csv", MULTI / "topology.yaml", months=2, growth="10%", start="2027-01")
+    outlook = vpccost.forecast(
+        MULTI / "traffic.csv", MULTI / "topology.yaml", months=2, growth="10%", start="2027-01", pricing=SNAPSHOT
+    )
     frame = outlook.to_frame()
     first = frame[(frame["month"] == "2027-01") & (frame["design"] == "peering")]
     second = frame[(frame["month"] == "2027-02") & (frame["design"] == "peering")]
@@ -115,7 +124,7 @@ def test_forecast_results_as_a_frame_a_figure_and_a_table() -> None:
 def test_optimize_through_the_api() -> None:
     hub = EXAMPLES / "optimizer" / "hub-peering-quota"
     result = vpccost.optimize(
-        hub / "traffic.csv", hub / "topology.yaml", allow="peering,transit-gateway", peering_quota=3
+        hub / "traffic.csv", hub / "topology.yaml", allow="peering,transit-gateway", peering_quota=3, pricing=SNAPSHOT
     )
     # examples/optimizer/README.md: 3 TGW attachments × $36.50 + 300 GB × $0.02 = $115.50
     assert result.optimal
@@ -128,7 +137,9 @@ def test_optimize_through_the_api() -> None:
 
 
 def test_optimize_shows_the_saving_against_the_estate_as_it_is() -> None:
-    result = vpccost.optimize(EXAMPLES / "as-is" / "traffic.csv", EXAMPLES / "as-is" / "topology.yaml")
+    result = vpccost.optimize(
+        EXAMPLES / "as-is" / "traffic.csv", EXAMPLES / "as-is" / "topology.yaml", pricing=SNAPSHOT
+    )
     assert "as-is" in result.savings
     as_is = result.comparison.design("as-is").total_usd
     assert as_is is not None and result.result.total_usd is not None
@@ -143,6 +154,7 @@ def test_breakeven_through_the_api() -> None:
         vpc="orders",
         service="aws:s3",
         options=("nat", "interface-endpoint"),
+        pricing=SNAPSHOT,
     )
     document = crossing.to_dict()
     nat, endpoint = document["options"]
@@ -166,7 +178,7 @@ def test_aggregate_flowlogs_through_the_api() -> None:
     assert int(frame["bytes"].sum()) == 762_000_000
     assert result.report.reconciles
     assert result.report.to_dict()["records"]["read"] == 606
-    comparison = vpccost.compare(vpccost.load_traffic(frame), flowlogs / "topology.yaml", hours="0.5")
+    comparison = vpccost.compare(vpccost.load_traffic(frame), flowlogs / "topology.yaml", hours="0.5", pricing=SNAPSHOT)
     assert comparison.cheapest is not None
     with pytest.raises(vpccost.InputError, match="--start"):
         vpccost.aggregate_flowlogs(flowlogs / "AWSLogs", flowlogs / "topology.yaml", start="yesterday")

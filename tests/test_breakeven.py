@@ -12,7 +12,7 @@ from vpccost.errors import InputError
 from vpccost.results import CostLine
 from vpccost.units import fraction_text
 
-from .conftest import EXAMPLES, run_cli
+from .conftest import EXAMPLES, SNAPSHOT, run_cli
 
 S3 = EXAMPLES / "s3-access"
 HUB = EXAMPLES / "optimizer" / "hub-peering-quota"
@@ -22,7 +22,7 @@ def test_nat_against_an_interface_endpoint_for_s3() -> None:
     # ingest keeps its NAT gateways for internet traffic, so NAT costs $0.045/GB and nothing fixed; the endpoint
     # costs 2 AZs × $7.30 = $14.60 + $0.01/GB: they cross at 14.60 / 0.035 = 2920/7 = 417.142857… GB
     result = breakeven(S3 / "traffic.csv", S3 / "topology.yaml", vpc="ingest", service="aws:s3",
-                       options=("nat", "interface-endpoint"))  # fmt: skip
+                       options=("nat", "interface-endpoint"), pricing=SNAPSHOT)  # fmt: skip
     assert result.breakeven_gb == Fraction(2920, 7)
     assert result.to_dict()["breakeven_gb"] == "417.142857142858"  # rounded up at the 12th decimal
     assert result.cheaper_now == "interface-endpoint"  # 1,215 GB: $54.675 by NAT, $26.75 by the endpoint
@@ -31,7 +31,7 @@ def test_nat_against_an_interface_endpoint_for_s3() -> None:
 def test_tgw_against_peering_for_a_spoke() -> None:
     # one AZ: peering free; the TGW costs 2 attachments × $36.50 + $0.02/GB: peering is cheaper at any volume
     result = breakeven(HUB / "traffic.csv", HUB / "topology.yaml", pair=("spoke-a", "hub"),
-                       options=("transit-gateway", "peering"))  # fmt: skip
+                       options=("transit-gateway", "peering"), pricing=SNAPSHOT)  # fmt: skip
     assert result.breakeven_gb is None
     assert result.to_dict()["options"][0]["fixed_usd"] == "73.00"
 
@@ -50,8 +50,9 @@ def test_cli_writes_json_and_the_chart(tmp_path: Path) -> None:
     chart = tmp_path / "chart.html"
     arguments = ["--vpc", "ingest", "--service", "aws:s3", "--options", "nat,interface-endpoint"]
     result = run_cli(
-        "breakeven", S3 / "traffic.csv", "-t", S3 / "topology.yaml", *arguments, "--html", chart, "-f", "json"
-    )
+        "breakeven", S3 / "traffic.csv", "-t", S3 / "topology.yaml", *arguments, "--html", chart, "-f", "json",
+        "--pricing", SNAPSHOT,
+    )  # fmt: skip
     assert result.exit_code == 0, result.stderr
     assert '"breakeven_gb": "417.142857142858"' in result.stdout
     assert "plotly" in chart.read_text()

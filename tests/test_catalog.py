@@ -11,9 +11,9 @@ import vpccost
 from vpccost.errors import MissingPriceError
 from vpccost.pricing.tiers import split_into_tiers
 
-from .conftest import EXAMPLES, WriteEstate, vpc
+from .conftest import EXAMPLES, SNAPSHOT, WriteEstate, vpc
 
-CATALOG = vpccost.load_pricing()
+CATALOG = vpccost.load_pricing(SNAPSHOT)
 
 
 def test_every_entry_carries_its_provenance() -> None:
@@ -63,7 +63,7 @@ def test_a_design_missing_a_price_is_listed_unpriced(write_estate: WriteEstate) 
         [vpc("a", region="ap-northeast-1", azs=["apne1-az1"]), vpc("b", region="ap-northeast-1", azs=["apne1-az1"])],
         "src,dst,gb\na,b,10\na,internet,1",
     )
-    result = vpccost.compare(traffic, topology, designs=["peering", "transit-gateway"])
+    result = vpccost.compare(traffic, topology, designs=["peering", "transit-gateway"], pricing=SNAPSHOT)
     for design in result.designs:
         assert not design.priced and design.total_usd is None
         assert any("nat_gateway_hours in ap-northeast-1" in missing for missing in design.missing_prices)
@@ -74,12 +74,14 @@ def test_seed_assumptions_overrides(write_estate: WriteEstate) -> None:
     # Two attached VPCs for 730 h: 2 × 730 × $0.36 = $525.60; 100 GB × $0.05 = $5.00; total $530.60.
     traffic, topology = write_estate([vpc("a"), vpc("b")], "src,dst,gb\na,b,100")
     overrides = EXAMPLES / "overrides" / "seed-assumptions.yaml"
-    tgw = vpccost.compare(traffic, topology, designs=["transit-gateway"], overrides=overrides)
+    tgw = vpccost.compare(traffic, topology, designs=["transit-gateway"], overrides=overrides, pricing=SNAPSHOT)
     assert tgw.design("transit-gateway").total_usd == Decimal("530.60")
     assert all(item.price_verified is False for item in tgw.design("transit-gateway").line_items)
     # Peering across AZs: the course's one $0.05 per GB: 100 GB × $0.05 = $5.00
     traffic, topology = write_estate([vpc("a", azs=["use1-az1"]), vpc("b", azs=["use1-az2"])], "src,dst,gb\na,b,100")
-    peering = vpccost.compare(traffic, topology, designs=["peering"], overrides=overrides).design("peering")
+    peering = vpccost.compare(traffic, topology, designs=["peering"], overrides=overrides, pricing=SNAPSHOT).design(
+        "peering"
+    )
     assert peering.total_usd == Decimal("5.00")
 
 
@@ -87,7 +89,9 @@ def test_negotiated_discount_scales_data_transfer(write_estate: WriteEstate) -> 
     # 12 % off data transfer: 1,000 GB internet egress × $0.09 × 0.88 = $79.20
     traffic, topology = write_estate([vpc("web")], "src,dst,initiator,gb\nweb,internet,dst,1000")
     overrides = EXAMPLES / "overrides" / "negotiated-discount.yaml"
-    result = vpccost.compare(traffic, topology, designs=["peering"], overrides=overrides).design("peering")
+    result = vpccost.compare(traffic, topology, designs=["peering"], overrides=overrides, pricing=SNAPSHOT).design(
+        "peering"
+    )
     assert result.total_usd == Decimal("79.20")
 
 
@@ -97,7 +101,7 @@ def test_override_adds_a_missing_price(tmp_path: Path) -> None:
         "overrides:\n  - item: nat_gateway_hours\n    region: ap-northeast-1\n"
         "    usage_type: APN1-NatGateway-Hours\n    price_usd: '0.062'\n    source: rate card\n"
     )
-    catalog = vpccost.load_pricing(overrides=overrides)
+    catalog = vpccost.load_pricing(SNAPSHOT, overrides=overrides)
     entry = catalog.get("nat_gateway_hours", "ap-northeast-1")
     assert (entry.usage_type, entry.flat_price_usd, entry.service_code, entry.verified) == (
         "APN1-NatGateway-Hours", Decimal("0.062"), "AmazonEC2", False,
@@ -109,7 +113,7 @@ def test_override_errors_name_the_file_and_field(tmp_path: Path) -> None:
     overrides = tmp_path / "overrides.yaml"
     overrides.write_text("overrides:\n  - item: nat_gateway_hours\n    price_usd: 0.05\n")
     with pytest.raises(vpccost.InputError) as raised:
-        vpccost.load_pricing(overrides=overrides)
+        vpccost.load_pricing(SNAPSHOT, overrides=overrides)
     assert raised.value.field == "overrides[0].price_usd"
     assert raised.value.line == 3
     assert "decimal strings" in str(raised.value)
@@ -121,15 +125,15 @@ def test_scaling_a_price_the_snapshot_lacks_is_bad_input(tmp_path: Path) -> None
         "overrides:\n  - item: data_transfer_internet_out_bytes\n    region: eu-west-2\n    scale: '0.5'\n"
     )
     with pytest.raises(vpccost.InputError, match="does not price"):
-        vpccost.load_pricing(overrides=overrides)
+        vpccost.load_pricing(SNAPSHOT, overrides=overrides)
 
 
 def test_pricing_diff_names_what_changed(tmp_path: Path) -> None:
     import json
 
-    from .conftest import REPO, run_cli
+    from .conftest import run_cli
 
-    bundled = json.loads((REPO / "pricing" / "aws" / "2026-11-26" / "prices.json").read_text())
+    bundled = json.loads((SNAPSHOT / "prices.json").read_text())
     entries = bundled["entries"]
     nat_hours = next(e for e in entries if (e["item"], e["region"]) == ("nat_gateway_hours", "us-east-1"))
     nat_hours["tiers"][0]["price_usd"] = "0.05"
@@ -137,7 +141,7 @@ def test_pricing_diff_names_what_changed(tmp_path: Path) -> None:
     entries.append({**nat_hours, "region": "ap-northeast-1", "usage_type": "APN1-NatGateway-Hours"})
     newer = tmp_path / "prices.json"
     newer.write_text(json.dumps(bundled))
-    result = run_cli("pricing", "diff", REPO / "pricing" / "aws" / "2026-11-26", newer, "--format", "json")
+    result = run_cli("pricing", "diff", SNAPSHOT, newer, "--format", "json")
     assert result.exit_code == 0, result.stderr
     changes = {(c["item"], c["region"]): (c["change"], c["before"], c["after"]) for c in json.loads(result.stdout)}
     assert changes == {

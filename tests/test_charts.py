@@ -20,13 +20,14 @@ from vpccost.pricing.catalog import Catalog
 from vpccost.pricing.load import load_pricing
 from vpccost.results import Comparison
 
-from .conftest import EXAMPLES, WriteEstate, vpc
+from .conftest import EXAMPLES, SNAPSHOT, WriteEstate, vpc
 
 EXAMPLE_NAMES = sorted(path.name for path in EXAMPLES.iterdir() if (path / "traffic.csv").is_file())
 EVIL = "<img src=x onerror=alert(1)>"
 
 
 def example(name: str, **options: Any) -> Comparison:
+    options.setdefault("pricing", SNAPSHOT)
     return vpccost.compare(EXAMPLES / name / "traffic.csv", EXAMPLES / name / "topology.yaml", **options)
 
 
@@ -93,7 +94,7 @@ def test_cost_by_design_is_ranked_and_marks_infeasible_designs(multi: Comparison
 
 
 def test_an_unpriced_design_is_a_note_not_a_bar() -> None:
-    snapshot = load_pricing().snapshot
+    snapshot = load_pricing(SNAPSHOT).snapshot
     entries = [entry for entry in snapshot.entries if entry.item != "transit_gateway_bytes"]
     catalog = Catalog(snapshot.model_copy(update={"entries": entries}), name="test/no-tgw-bytes")
     comparison = example("peering-two-vpcs", pricing=catalog)
@@ -210,6 +211,7 @@ def test_forecast_lines_follow_a_growing_forecast() -> None:
         months=3,
         growth="10%",
         start="2027-01",
+        pricing=SNAPSHOT,
     ).periods
     fig = charts.forecast_lines(months)
     assert fig.layout.xaxis.type == "category"
@@ -242,7 +244,7 @@ def test_user_text_reaches_plotly_escaped(write_estate: WriteEstate) -> None:
         "vpc-0evil,aws:kinesis,use1-az1,,src,400,<i>x</i>\n"
         "vpc-1,internet,use1-az1,,src,100,<i>x</i>\n",
     )
-    comparison = vpccost.compare(traffic, topology, split_by="team")
+    comparison = vpccost.compare(traffic, topology, split_by="team", pricing=SNAPSHOT)
     figures = [
         charts.cost_by_design(comparison),
         charts.cost_by_account(comparison, "peering"),
@@ -259,7 +261,7 @@ def test_user_text_reaches_plotly_escaped(write_estate: WriteEstate) -> None:
 
 
 def test_breakeven_curve_without_an_interface_endpoint_price() -> None:
-    snapshot = load_pricing().snapshot
+    snapshot = load_pricing(SNAPSHOT).snapshot
     entries = [entry for entry in snapshot.entries if entry.item != "vpc_endpoint_hours"]
     catalog = Catalog(snapshot.model_copy(update={"entries": entries}), name="test/no-endpoint-hours")
     comparison = example("multi-account", pricing=catalog)

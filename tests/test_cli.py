@@ -11,15 +11,18 @@ from pathlib import Path
 import pytest
 import typer.main
 
+import vpccost
 from vpccost.cli import app
 
-from .conftest import EXAMPLES, REPO, run_cli
+from .conftest import EXAMPLES, REPO, SNAPSHOT, SNAPSHOT_NAME, run_cli
 
 README = (REPO / "README.md").read_text()
 MULTI: list[str | Path] = [
     EXAMPLES / "multi-account" / "traffic.csv",
     "--topology",
     EXAMPLES / "multi-account" / "topology.yaml",
+    "--pricing",
+    SNAPSHOT,
 ]
 
 
@@ -79,14 +82,16 @@ def test_csv_output_to_a_file(tmp_path: Path) -> None:
     result = run_cli("compare", *MULTI, "--output", output)
     assert result.exit_code == 0 and result.stdout == ""
     rows = list(csv.DictReader(io.StringIO(output.read_text())))
-    assert {row["design"] for row in rows} == {"nat", "peering", "transit-gateway", "privatelink", "sharing"}
+    multi = EXAMPLES / "multi-account"
+    priced = vpccost.compare(multi / "traffic.csv", multi / "topology.yaml", pricing=SNAPSHOT).designs
+    assert {row["design"] for row in rows} == {result.design for result in priced if result.line_items}
     assert all(re.match(r"^\d+\.\d{2,}$", row["cost_usd"]) for row in rows)
 
 
 def test_csv_neutralises_formulas_in_user_text(tmp_path: Path) -> None:
     traffic = tmp_path / "traffic.csv"
     traffic.write_text('src,dst,gb,src_region\n"=HYPERLINK(""http://x"")",internet,5,us-east-1\n')
-    result = run_cli("compare", traffic, "--format", "csv", "--designs", "peering")
+    result = run_cli("compare", traffic, "--format", "csv", "--designs", "peering", "--pricing", SNAPSHOT)
     assert result.exit_code == 0, result.stderr
     rows = list(csv.DictReader(io.StringIO(result.stdout)))
     assert rows and all(row["resource"].startswith("'=HYPERLINK") for row in rows)
@@ -116,13 +121,13 @@ def test_schema(name: str) -> None:
 
 
 def test_pricing_show_lists_provenance() -> None:
-    result = run_cli("pricing", "show", "--region", "us-east-2", "--format", "json")
+    result = run_cli("pricing", "show", "--region", "us-east-2", "--format", "json", "--pricing", SNAPSHOT)
     assert result.exit_code == 0
     document = json.loads(result.stdout)
-    assert document["snapshot"] == "aws/2026-11-26"
+    assert document["snapshot"] == SNAPSHOT_NAME
     assert document["entries"] and {entry["region"] for entry in document["entries"]} == {"us-east-2"}
     assert all(entry["source"] and isinstance(entry["verified"], bool) for entry in document["entries"])
-    table = run_cli("pricing", "show", "--region", "us-east-1")
+    table = run_cli("pricing", "show", "--region", "us-east-1", "--pricing", SNAPSHOT)
     assert "NatGateway-Hours" in table.stdout
 
 
@@ -188,7 +193,9 @@ def test_focus_export_and_html_report(tmp_path: Path) -> None:
 def test_comparison_in_jupyter() -> None:
     import vpccost
 
-    result = vpccost.compare(EXAMPLES / "multi-account" / "traffic.csv", EXAMPLES / "multi-account" / "topology.yaml")
+    result = vpccost.compare(
+        EXAMPLES / "multi-account" / "traffic.csv", EXAMPLES / "multi-account" / "topology.yaml", pricing=SNAPSHOT
+    )
     table = result._repr_html_()
     assert "<table" in table
     assert "sharing" in table

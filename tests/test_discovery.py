@@ -33,7 +33,7 @@ import yaml
 from vpccost.aws.discovery import READ_ONLY_ACTIONS, REGION_STEPS, Discovery, discover
 from vpccost.inputs.topology import Topology, Vpc, load_topology, topology_yaml, write_topology
 
-from .conftest import REPO, run_cli, run_json
+from .conftest import REPO, SNAPSHOT, run_cli, run_json
 
 moto_server = pytest.importorskip("moto.server")
 
@@ -656,7 +656,7 @@ def test_the_discovered_estate_is_priced_as_it_is(found: Discovery, estate: Esta
     write_topology(found.topology, topology)
     traffic = tmp_path / "traffic.csv"
     traffic.write_text(f"src,dst,gb\n{estate.orders},{estate.analytics},10\n{estate.orders},aws:s3,100\n")
-    document = run_json("compare", traffic, "--topology", topology)
+    document = run_json("compare", traffic, "--topology", topology, "--pricing", SNAPSHOT)
     as_is = next(design for design in document["designs"] if design["design"] == "as-is")
     assert as_is["feasible"] is True, as_is["problems"]
     # 10 GB from us-east-1 to eu-west-1 over peering at the sender's inter-region rate, $0.02/GB (PRICING-FACTS

@@ -6,7 +6,7 @@ from decimal import Decimal
 
 import vpccost
 
-from .conftest import WriteEstate, vpc
+from .conftest import SNAPSHOT, WriteEstate, vpc
 
 
 def test_tiers_apply_across_accounts_then_are_allocated_pro_rata(write_estate: WriteEstate) -> None:
@@ -18,7 +18,7 @@ def test_tiers_apply_across_accounts_then_are_allocated_pro_rata(write_estate: W
         [vpc("a", account="111111111111"), vpc("b", account="222222222222")],
         "src,dst,initiator,gb\na,internet,dst,12000\nb,internet,dst,8000",
     )
-    peering = vpccost.compare(traffic, topology, designs=["peering"]).design("peering")
+    peering = vpccost.compare(traffic, topology, designs=["peering"], pricing=SNAPSHOT).design("peering")
     by_payer: dict[str, Decimal] = {}
     for item in peering.line_items:
         by_payer[item.payer_account] = by_payer.get(item.payer_account, Decimal(0)) + item.cost_usd
@@ -29,8 +29,8 @@ def test_tiers_apply_across_accounts_then_are_allocated_pro_rata(write_estate: W
 def test_free_tier_is_applied_only_when_asked(write_estate: WriteEstate) -> None:
     # 300 GB of internet egress: $27.00; with --free-tier the first 100 GB are free: 200 × $0.09 = $18.00
     traffic, topology = write_estate([vpc("web")], "src,dst,initiator,gb\nweb,internet,dst,300")
-    plain = vpccost.compare(traffic, topology, designs=["peering"]).design("peering")
-    free = vpccost.compare(traffic, topology, designs=["peering"], free_tier=True).design("peering")
+    plain = vpccost.compare(traffic, topology, designs=["peering"], pricing=SNAPSHOT).design("peering")
+    free = vpccost.compare(traffic, topology, designs=["peering"], free_tier=True, pricing=SNAPSHOT).design("peering")
     assert plain.total_usd == Decimal("27.00")
     assert free.total_usd == Decimal("18.00")
 
@@ -43,8 +43,10 @@ def test_one_nat_gateway_per_vpc_adds_cross_az_transfer(write_estate: WriteEstat
     traffic, topology = write_estate(
         [vpc("app", azs=["use1-az1", "use1-az2"])], "src,dst,src_az,gb\napp,aws:sqs,use1-az2,100"
     )
-    single = vpccost.compare(traffic, topology, designs=["peering"], nat_per_vpc=True).design("peering")
-    per_az = vpccost.compare(traffic, topology, designs=["peering"]).design("peering")
+    single = vpccost.compare(traffic, topology, designs=["peering"], nat_per_vpc=True, pricing=SNAPSHOT).design(
+        "peering"
+    )
+    per_az = vpccost.compare(traffic, topology, designs=["peering"], pricing=SNAPSHOT).design("peering")
     assert single.total_usd == Decimal("43.00")
     assert per_az.total_usd == Decimal("77.50")
 
@@ -52,14 +54,16 @@ def test_one_nat_gateway_per_vpc_adds_cross_az_transfer(write_estate: WriteEstat
 def test_period_hours_scale_hourly_charges(write_estate: WriteEstate) -> None:
     # A TGW over 24 h: 2 attachments × 24 h × $0.05 = $2.40, plus 10 GB × $0.02 = $0.20
     traffic, topology = write_estate([vpc("a"), vpc("b")], "src,dst,gb\na,b,10")
-    tgw = vpccost.compare(traffic, topology, designs=["transit-gateway"], hours=24).design("transit-gateway")
+    tgw = vpccost.compare(traffic, topology, designs=["transit-gateway"], hours=24, pricing=SNAPSHOT).design(
+        "transit-gateway"
+    )
     assert tgw.total_usd == Decimal("2.60")
 
 
 def test_ipv6_internet_traffic_skips_the_nat_gateway(write_estate: WriteEstate) -> None:
     # 50 GB out over IPv6 through an egress-only internet gateway: only egress, 50 × $0.09 = $4.50
     traffic, topology = write_estate([vpc("app")], "src,dst,ip_version,gb\napp,internet,6,50")
-    peering = vpccost.compare(traffic, topology, designs=["peering"]).design("peering")
+    peering = vpccost.compare(traffic, topology, designs=["peering"], pricing=SNAPSHOT).design("peering")
     assert peering.total_usd == Decimal("4.50")
 
 
@@ -71,7 +75,7 @@ def test_service_access_break_even(write_estate: WriteEstate) -> None:
     traffic, topology = write_estate(
         [vpc("app", azs=["use1-az1", "use1-az2"])], "src,dst,gb\napp,aws:sqs,1000\napp,internet,1"
     )
-    (row,) = vpccost.compare(traffic, topology).service_access
+    (row,) = vpccost.compare(traffic, topology, pricing=SNAPSHOT).service_access
     assert (row.service, row.gb, row.nat_usd, row.interface_endpoint_usd) == (
         "sqs", Decimal(1000), Decimal("45.00"), Decimal("24.60"),
     )  # fmt: skip
@@ -84,7 +88,7 @@ def test_service_access_counts_nat_hours_when_nothing_else_needs_nat(write_estat
     # S3 is the only NAT traffic of a 1-AZ VPC: NAT 730 × ($0.045 + $0.005 IPv4) = $36.50 + 10 GB × $0.045
     # = $36.95; the gateway endpoint is free; an interface endpoint costs $7.30 + $0.10 = $7.40.
     traffic, topology = write_estate([vpc("app")], "src,dst,gb\napp,aws:s3,10")
-    (row,) = vpccost.compare(traffic, topology).service_access
+    (row,) = vpccost.compare(traffic, topology, pricing=SNAPSHOT).service_access
     assert (row.nat_usd, row.gateway_endpoint_usd, row.interface_endpoint_usd) == (
         Decimal("36.95"), Decimal(0), Decimal("7.40"),
     )  # fmt: skip
@@ -97,7 +101,7 @@ def test_peering_quotas(write_estate: WriteEstate) -> None:
     spokes = [vpc(f"s{i}", cidrs=[f"10.{i}.0.0/16"]) for i in range(60)]
     rows = "\n".join(f"hub,s{i},1" for i in range(60))
     traffic, topology = write_estate([vpc("hub", cidrs=["172.16.0.0/16"]), *spokes], f"src,dst,gb\n{rows}")
-    peering = vpccost.compare(traffic, topology, designs=["peering"]).design("peering")
+    peering = vpccost.compare(traffic, topology, designs=["peering"], pricing=SNAPSHOT).design("peering")
     assert peering.feasible
     assert any("hub: 60 active peering connections" in text for text in peering.quota_increases)
     assert any("hub: 60 peering routes" in text for text in peering.quota_increases)
@@ -107,7 +111,7 @@ def test_peering_over_the_maximum_is_infeasible(write_estate: WriteEstate) -> No
     spokes = [vpc(f"s{i}") for i in range(130)]
     rows = "\n".join(f"hub,s{i},1" for i in range(130))
     traffic, topology = write_estate([vpc("hub"), *spokes], f"src,dst,gb\n{rows}")
-    peering = vpccost.compare(traffic, topology, designs=["peering"]).design("peering")
+    peering = vpccost.compare(traffic, topology, designs=["peering"], pricing=SNAPSHOT).design("peering")
     assert not peering.feasible
     assert "hub needs 130 peering connections; at most 125 per VPC" in peering.problems
 
@@ -118,7 +122,7 @@ def test_split_by_a_label_charges_back_per_gb_costs(write_estate: WriteEstate) -
     traffic, topology = write_estate(
         [vpc("web")], "src,dst,initiator,gb,team\nweb,internet,dst,100,x\nweb,internet,dst,300,y"
     )
-    split = vpccost.compare(traffic, topology, designs=["peering"], split_by="team").design("peering")
+    split = vpccost.compare(traffic, topology, designs=["peering"], split_by="team", pricing=SNAPSHOT).design("peering")
     assert {item.label: item.cost_usd for item in split.line_items} == {"x": Decimal("9.00"), "y": Decimal("27.00")}
     assert split.total_usd == Decimal("36.00")
 
@@ -127,8 +131,8 @@ def test_split_keeps_totals_and_leaves_hourly_items_unlabelled() -> None:
     from .conftest import EXAMPLES
 
     traffic, topology = EXAMPLES / "multi-account" / "traffic.csv", EXAMPLES / "multi-account" / "topology.yaml"
-    plain = vpccost.compare(traffic, topology)
-    split = vpccost.compare(traffic, topology, split_by="application")
+    plain = vpccost.compare(traffic, topology, pricing=SNAPSHOT)
+    split = vpccost.compare(traffic, topology, split_by="application", pricing=SNAPSHOT)
     for before, after in zip(plain.designs, split.designs, strict=True):
         assert before.total_usd == after.total_usd
         assert all((item.label is None) == (item.unit == "Hrs") for item in after.line_items)
@@ -138,7 +142,7 @@ def test_rows_without_azs_in_single_az_vpcs_do_not_cross_azs(write_estate: Write
     # Both VPCs have one AZ, use1-az1: traffic between them and inside one stays in that AZ, so peering and
     # sharing cost $0.00 (DESIGN.md: AZs of a VPC come from the topology; same AZ ID is free).
     traffic, topology = write_estate([vpc("a"), vpc("b")], "src,dst,gb\na,b,100\na,a,10")
-    result = vpccost.compare(traffic, topology, designs=["peering", "sharing"])
+    result = vpccost.compare(traffic, topology, designs=["peering", "sharing"], pricing=SNAPSHOT)
     assert [design.total_usd for design in result.designs] == [Decimal(0), Decimal(0)]
 
 
@@ -148,12 +152,14 @@ def test_shared_vpc_counts_only_known_azs(write_estate: WriteEstate) -> None:
     traffic, topology = write_estate(
         [vpc("a", azs=["use1-az1", "use1-az2"]), vpc("b", azs=[])], "src,dst,gb\nb,aws:sqs,10"
     )
-    sharing = vpccost.compare(traffic, topology, designs=["sharing"]).design("sharing")
+    sharing = vpccost.compare(traffic, topology, designs=["sharing"], pricing=SNAPSHOT).design("sharing")
     assert sharing.total_usd == Decimal("73.45")
 
 
 def test_a_partial_hour_is_billed_as_a_full_hour(write_estate: WriteEstate) -> None:
     # --hours 0.5: 2 attachments × 1 billed hour × $0.05 = $0.10, plus 10 GB × $0.02 = $0.20 → $0.30
     traffic, topology = write_estate([vpc("a"), vpc("b")], "src,dst,gb\na,b,10")
-    tgw = vpccost.compare(traffic, topology, designs=["transit-gateway"], hours="0.5").design("transit-gateway")
+    tgw = vpccost.compare(traffic, topology, designs=["transit-gateway"], hours="0.5", pricing=SNAPSHOT).design(
+        "transit-gateway"
+    )
     assert tgw.total_usd == Decimal("0.30")

@@ -10,7 +10,7 @@ from pathlib import Path
 
 import pytest
 
-from tests.conftest import run_cli
+from tests.conftest import SNAPSHOT, run_cli
 from tests.flowlogs.builders import A1, NAT_ENI, VPC_A, VPC_B, nat_records, record, topology, write_log, write_topology
 
 B1 = "10.2.1.20"
@@ -49,7 +49,9 @@ def test_the_traffic_file_loads_in_compare_unchanged(tmp_path: Path, estate: tup
     assert [box["interface_id"] for box in document["middleboxes"]] == [NAT_ENI]
     # one record to B, its copy at B, and the six of the NAT example
     assert "flow logs: 8 records read" in result.stderr
-    compared = run_cli("compare", output, "--topology", topology_file, "--format", "json", "--hours", "1")
+    compared = run_cli(
+        "compare", output, "--topology", topology_file, "--format", "json", "--hours", "1", "--pricing", SNAPSHOT
+    )
     assert compared.exit_code == 0, compared.stderr
     assert json.loads(compared.stdout)["designs"]
 
@@ -71,7 +73,7 @@ def test_monthly_output_gives_gb_per_month(tmp_path: Path, estate: tuple[Path, P
     # 2,000 bytes in one hour: 2,000 × 730 / 2^30 = 1,460,000 / 1,073,741,824 = 0.0013597309… GB a month
     assert rows[VPC_B]["gb"] == "0.001359731"
     assert rows[VPC_B]["observed_bytes"] == "2000"
-    assert run_cli("compare", output, "--topology", topology_file).exit_code == 0
+    assert run_cli("compare", output, "--topology", topology_file, "--pricing", SNAPSHOT).exit_code == 0
 
 
 def test_a_bad_topology_names_its_file_line_and_field_and_writes_nothing(
@@ -142,5 +144,7 @@ def test_the_bundled_example_gives_the_matrix_its_readme_states(tmp_path: Path) 
         (orders, "aws:s3", "use1-az2", "", "src", 100_000 * 30),
         ("aws:s3", orders, "", "use1-az2", "dst", 10_000_000 * 30),
     }
-    compared = run_cli("compare", output, "--topology", example / "topology.yaml", "--hours", "0.5")
+    compared = run_cli(
+        "compare", output, "--topology", example / "topology.yaml", "--hours", "0.5", "--pricing", SNAPSHOT
+    )
     assert compared.exit_code == 0, compared.stderr

@@ -42,7 +42,7 @@ from vpccost.outputs.parquet import decimal_type
 from vpccost.outputs.periods import period_of
 from vpccost.results import DatedComparison
 
-from .conftest import EXAMPLES, REPO
+from .conftest import EXAMPLES, REPO, SNAPSHOT
 
 MULTI = EXAMPLES / "multi-account"
 JANUARY = date(2027, 1, 1)
@@ -294,7 +294,7 @@ def validator() -> Validator:
 
 @pytest.fixture(scope="module")
 def periods() -> list[DatedComparison]:
-    return [period_of(vpccost.compare(MULTI / "traffic.csv", MULTI / "topology.yaml"), JANUARY)]
+    return [period_of(vpccost.compare(MULTI / "traffic.csv", MULTI / "topology.yaml", pricing=SNAPSHOT), JANUARY)]
 
 
 def write_parquet(frame: pd.DataFrame, path: Path) -> None:

@@ -11,14 +11,14 @@ import vpccost
 from vpccost.analyses.forecast import forecast, parse_rate
 from vpccost.errors import InputError
 
-from .conftest import EXAMPLES, WriteEstate, vpc
+from .conftest import EXAMPLES, SNAPSHOT, WriteEstate, vpc
 
 MULTI = (EXAMPLES / "multi-account" / "traffic.csv", EXAMPLES / "multi-account" / "topology.yaml")
 
 
 def test_zero_growth_repeats_the_single_month_estimate() -> None:
-    single = vpccost.compare(*MULTI)
-    months = forecast(*MULTI, months=3, growth="0%", start="2027-01")
+    single = vpccost.compare(*MULTI, pricing=SNAPSHOT)
+    months = forecast(*MULTI, months=3, growth="0%", start="2027-01", pricing=SNAPSHOT)
     assert months.months == ["2027-01", "2027-02", "2027-03"]
     for period in months.periods:
         assert [d.total_usd for d in period.comparison.designs] == [d.total_usd for d in single.designs]
@@ -29,7 +29,9 @@ def test_tiers_are_crossed_in_the_month_a_hand_calculation_says(write_estate: Wr
     # The first tier ends at 10,240 GB, so month 4 is the first with GB in the second tier:
     # 10,240 × $0.09 = $921.60 and 178.625 × $0.085 = $15.183125, total $936.783125.
     traffic, topology = write_estate([vpc("web")], "src,dst,initiator,gb\nweb,internet,dst,9000")
-    months = forecast(traffic, topology, months=4, growth="5%/month", designs=["peering"], start="2027-01")
+    months = forecast(
+        traffic, topology, months=4, growth="5%/month", designs=["peering"], start="2027-01", pricing=SNAPSHOT
+    )
     egress = [
         [item for item in period.comparison.design("peering").line_items if "DataTransfer-Out" in item.usage_type]
         for period in months.periods
@@ -48,7 +50,9 @@ def test_growth_file_with_rates(tmp_path: Path, write_estate: WriteEstate) -> No
     growth = tmp_path / "growth.csv"
     growth.write_text("month,growth\n2,10%\n4,0.5\n")
     traffic, topology = write_estate([vpc("web")], "src,dst,initiator,gb\nweb,internet,dst,100")
-    months = forecast(traffic, topology, months=4, growth_file=growth, designs=["peering"], start="2027-01")
+    months = forecast(
+        traffic, topology, months=4, growth_file=growth, designs=["peering"], start="2027-01", pricing=SNAPSHOT
+    )
     totals = [period.comparison.design("peering").total_usd for period in months.periods]
     # 100 GB × $0.09 = $9.00, then × 1.1, × 1.1, × 1.65
     assert totals == [Decimal("9.00"), Decimal("9.900"), Decimal("9.900"), Decimal("14.8500")]
@@ -80,7 +84,9 @@ def test_factor_file_months_not_listed_keep_the_previous_volume(tmp_path: Path, 
     growth = tmp_path / "growth.csv"
     growth.write_bytes("\ufeffmonth,factor\n2,1.5\n4,2\n".encode())  # saved by Excel: with a byte-order mark
     traffic, topology = write_estate([vpc("web")], "src,dst,initiator,gb\nweb,internet,dst,100")
-    months = forecast(traffic, topology, months=4, growth_file=growth, designs=["peering"], start="2027-01")
+    months = forecast(
+        traffic, topology, months=4, growth_file=growth, designs=["peering"], start="2027-01", pricing=SNAPSHOT
+    )
     totals = [period.comparison.design("peering").total_usd for period in months.periods]
     assert totals == [Decimal("9.00"), Decimal("13.50"), Decimal("13.50"), Decimal("18.00")]
     assert [period.volume_factor for period in months.periods] == [1, Decimal("1.5"), Decimal("1.5"), 2]

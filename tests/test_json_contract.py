@@ -1,42 +1,44 @@
-"""The `compare --format json` contract of DESIGN.md (Interfaces), and golden files for the examples."""
+"""The `compare --format json` contract (README.md, "JSON output"), on every example: the shape of the document, exact
+money, and the provenance of each price used. The examples' golden files are in tests/scenarios/test_golden.py."""
 
 from __future__ import annotations
 
 import json
 import re
 from decimal import Decimal
-from pathlib import Path
 from typing import Any
 
 import pytest
 
-from .conftest import EXAMPLES, REPO, run_cli, run_json
+from vpccost.pricing.load import load_pricing
 
-GOLDEN = Path(__file__).parent / "golden"
+from .conftest import EXAMPLE_ESTATES, EXAMPLES, SNAPSHOT, SNAPSHOT_NAME, run_cli, run_json
+
 DECIMAL = re.compile(r"^\d+(\.\d+)?$")
 MONEY = re.compile(r"^\d+\.\d{2,}$")
 LINE_ITEM_KEYS = {
     "design", "component", "service_code", "usage_type", "region", "resource", "payer_account",
     "quantity", "unit", "rate_usd", "cost_usd",
 }  # fmt: skip
-EXAMPLE_DIRS = sorted(path.name for path in EXAMPLES.iterdir() if (path / "traffic.csv").is_file())
 
 
 def example_json(name: str) -> dict[str, Any]:
-    return run_json("compare", EXAMPLES / name / "traffic.csv", "--topology", EXAMPLES / name / "topology.yaml")
+    example = EXAMPLES / name
+    return run_json("compare", example / "traffic.csv", "--topology", example / "topology.yaml", "--pricing", SNAPSHOT)
 
 
-@pytest.mark.parametrize("name", EXAMPLE_DIRS)
+@pytest.mark.parametrize("name", EXAMPLE_ESTATES)
 def test_document_shape(name: str) -> None:
     document = example_json(name)
     assert set(document) >= {
         "vpccost_version", "pricing", "period_hours", "assumptions", "designs", "service_access", "recommendation",
     }  # fmt: skip
-    assert document["pricing"]["snapshot"] == "aws/2026-11-26"
+    assert document["pricing"]["snapshot"] == SNAPSHOT_NAME
     assert document["pricing"]["currency"] == "USD"
-    pure = ["nat", "peering", "transit-gateway", "privatelink", "sharing"]
-    # the design `as-is` follows when the topology records existing connectivity
-    assert [design["design"] for design in document["designs"]] == pure + (["as-is"] if name == "as-is" else [])
+    names = [design["design"] for design in document["designs"]]
+    assert len(names) == len(set(names)), names  # each design once
+    # the design `as-is` is there when the topology records existing connectivity (only examples/as-is does)
+    assert ("as-is" in names) == (name == "as-is"), names
     for design in document["designs"]:
         assert isinstance(design["priced"], bool)
         assert isinstance(design["feasible"], bool)
@@ -62,25 +64,23 @@ def test_document_shape(name: str) -> None:
 def test_stdout_holds_the_json_document_alone() -> None:
     result = run_cli(
         "compare", EXAMPLES / "s3-access" / "traffic.csv", "--topology", EXAMPLES / "s3-access" / "topology.yaml",
-        "--format", "json",
+        "--format", "json", "--pricing", SNAPSHOT,
     )  # fmt: skip
     assert result.exit_code == 0
     json.loads(result.stdout)
 
 
-@pytest.mark.parametrize("name", EXAMPLE_DIRS)
-def test_golden(name: str, update_golden: bool) -> None:
-    """Whole-scenario golden files: `pytest --update-golden` rewrites them after a deliberate change. The totals
-    of peering-two-vpcs were checked by hand (see tests/test_hand_scenarios.py for hand-checked cases of every
-    rule); the golden files guard everything else against unnoticed change."""
-    document = example_json(name)
-    document.pop("vpccost_version")
-    path = GOLDEN / f"{name}.json"
-    text = json.dumps(document, indent=2, sort_keys=True) + "\n"
-    if update_golden:
-        path.write_text(text)
-    assert path.exists(), f"no golden file {path.name}: check the output by hand, then run pytest --update-golden"
-    expected = json.loads(path.read_text())
-    for design, want in zip(document["designs"], expected["designs"], strict=True):
-        assert (design["design"], design["total_usd"]) == (want["design"], want["total_usd"])
-    assert document == expected, f"{path.relative_to(REPO)} differs: run pytest --update-golden if intended"
+@pytest.mark.parametrize("name", EXAMPLE_ESTATES)
+def test_each_price_used_carries_the_snapshots_provenance(name: str) -> None:
+    snapshot = load_pricing(SNAPSHOT).snapshot
+    entries = {(entry.item, entry.region, entry.to_region): entry for entry in snapshot.entries}
+    used = example_json(name)["pricing"]["prices_used"]
+    assert used
+    for price in used:
+        entry = entries[(price["item"], price["region"], price["to_region"])]
+        assert (price["service_code"], price["usage_type"], price["unit"], price["sku"]) == (
+            entry.service_code, entry.usage_type, entry.unit, entry.sku,
+        )  # fmt: skip
+        assert (price["source"], price["evidence"], price["verified"]) == (entry.source, entry.evidence, entry.verified)
+        assert [(Decimal(t["begin"]), None if t["end"] is None else Decimal(t["end"]), Decimal(t["price_usd"]))
+                for t in price["tiers"]] == [(t.begin, t.end, t.price_usd) for t in entry.tiers]  # fmt: skip

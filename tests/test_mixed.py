@@ -21,9 +21,9 @@ from vpccost.model.usage import Settings
 from vpccost.pricing.engine import price
 from vpccost.results import DesignResult
 
-from .conftest import EXAMPLES, WriteEstate, vpc
+from .conftest import EXAMPLES, SNAPSHOT, WriteEstate, vpc
 
-CATALOG = vpccost.load_pricing()
+CATALOG = vpccost.load_pricing(SNAPSHOT)
 
 
 def estate_of(traffic: Path, topology: Path) -> Estate:

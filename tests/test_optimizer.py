@@ -30,10 +30,10 @@ from vpccost.options import subjects
 from vpccost.options.base import Context
 from vpccost.pricing.engine import price
 
-from .conftest import EXAMPLES, by_design, run_cli, run_json
+from .conftest import EXAMPLES, SNAPSHOT, by_design, run_cli, run_json
 
 OPTIMIZER = EXAMPLES / "optimizer"
-CATALOG = vpccost.load_pricing()
+CATALOG = vpccost.load_pricing(SNAPSHOT)
 
 
 def optimized_total(document: dict[str, Any]) -> Decimal:
@@ -45,7 +45,9 @@ def optimized_total(document: dict[str, Any]) -> Decimal:
 
 def run_optimize(example: str, *args: str) -> dict[str, Any]:
     folder = OPTIMIZER / example
-    return run_json("optimize", folder / "traffic.csv", "--topology", folder / "topology.yaml", *args)
+    return run_json(
+        "optimize", folder / "traffic.csv", "--topology", folder / "topology.yaml", *args, "--pricing", SNAPSHOT
+    )
 
 
 def test_the_smallest_spokes_go_through_the_tgw_when_the_hub_is_out_of_peerings() -> None:
@@ -113,7 +115,8 @@ def test_bad_options_are_input_errors() -> None:
 
 def test_the_table_shows_decisions() -> None:
     folder = OPTIMIZER / "hub-peering-quota"
-    result = run_cli("optimize", folder / "traffic.csv", "-t", folder / "topology.yaml", "--peering-quota", "3")
+    result = run_cli("optimize", folder / "traffic.csv", "-t", folder / "topology.yaml", "--peering-quota", "3",
+                     "--pricing", SNAPSHOT)  # fmt: skip
     assert result.exit_code == 0, result.stderr
     assert "optimized" in result.stdout
     assert "Decisions" in result.stdout
@@ -233,7 +236,7 @@ def test_the_optimum_is_never_above_the_cheapest_feasible_pure_design(
     estate_input: tuple[Topology, pd.DataFrame],
 ) -> None:
     topology, traffic = estate_input
-    optimization = optimize(traffic, topology)
+    optimization = optimize(traffic, topology, pricing=SNAPSHOT)
     pure = [d for d in optimization.comparison.designs if d.design != "optimized" and d.feasible and d.priced]
     assert optimization.result.total_usd is not None
     assert all(optimization.result.total_usd <= d.total_usd for d in pure if d.total_usd is not None)
@@ -249,7 +252,8 @@ def test_json_on_stdout_is_the_document_alone_in_a_real_process() -> None:
     hub = EXAMPLES / "optimizer" / "hub-peering-quota"
     completed = subprocess.run(
         [sys.executable, "-m", "vpccost.cli", "optimize", str(hub / "traffic.csv"), "--topology",
-         str(hub / "topology.yaml"), "--allow", "peering,transit-gateway", "--peering-quota", "3", "--format", "json"],
+         str(hub / "topology.yaml"), "--allow", "peering,transit-gateway", "--peering-quota", "3", "--format", "json",
+         "--pricing", str(SNAPSHOT)],
         capture_output=True, text=True, check=False,
     )  # fmt: skip
     assert completed.returncode == 0, completed.stderr
@@ -263,7 +267,7 @@ def test_a_pure_design_over_the_given_peering_quota_is_marked_infeasible() -> No
     saving the optimizer missed."""
     hub = EXAMPLES / "optimizer" / "hub-peering-quota"
     result = vpccost.optimize(
-        hub / "traffic.csv", hub / "topology.yaml", allow="peering,transit-gateway", peering_quota=3
+        hub / "traffic.csv", hub / "topology.yaml", allow="peering,transit-gateway", peering_quota=3, pricing=SNAPSHOT
     )
     peering = result.comparison.design("peering")
     assert not peering.feasible
@@ -271,5 +275,7 @@ def test_a_pure_design_over_the_given_peering_quota_is_marked_infeasible() -> No
         "needs 5 peering connections" in problem and "quota given is 3" in problem for problem in peering.problems
     )
     # with the default quota of 50 the same design stays feasible
-    default = vpccost.optimize(hub / "traffic.csv", hub / "topology.yaml", allow="peering,transit-gateway")
+    default = vpccost.optimize(
+        hub / "traffic.csv", hub / "topology.yaml", allow="peering,transit-gateway", pricing=SNAPSHOT
+    )
     assert default.comparison.design("peering").feasible

@@ -20,19 +20,19 @@ from vpccost.outputs.parquet import decimal_type, write_parquet
 from vpccost.outputs.periods import period_of
 from vpccost.results import Comparison, DatedComparison, LineItem
 
-from .conftest import EXAMPLES
+from .conftest import EXAMPLES, SNAPSHOT
 
 MULTI = EXAMPLES / "multi-account"
 
 
 @pytest.fixture(scope="module")
 def comparison() -> Comparison:
-    return vpccost.compare(MULTI / "traffic.csv", MULTI / "topology.yaml")
+    return vpccost.compare(MULTI / "traffic.csv", MULTI / "topology.yaml", pricing=SNAPSHOT)
 
 
 @pytest.fixture(scope="module")
 def split_comparison() -> Comparison:
-    return vpccost.compare(MULTI / "traffic.csv", MULTI / "topology.yaml", split_by="team")
+    return vpccost.compare(MULTI / "traffic.csv", MULTI / "topology.yaml", split_by="team", pricing=SNAPSHOT)
 
 
 def read(periods: list[DatedComparison], tmp_path: Path) -> pa.Table:

@@ -44,6 +44,8 @@ from vpccost.pricing.items import (
 from vpccost.pricing.snapshot import PriceEntry, Tier
 from vpccost.pricing.tiers import tiered_cost_usd
 
+from .conftest import SNAPSHOT
+
 PUBLISHED = "2026-11-20T18:32:11Z"
 TERM = "JRTCKXETXF"
 USE1_ONLY = {"us-east-1": "USE1"}
@@ -426,7 +428,7 @@ def _record_like(entry: PriceEntry, attributes: Mapping[str, str], family: str) 
 
 def test_fetched_and_bundled_snapshots_agree_on_shared_items(stubbed: tuple[Any, Any]) -> None:
     pricing, stubber = stubbed
-    bundled = vpccost.load_pricing()
+    bundled = vpccost.load_pricing(SNAPSHOT)
     regions = ["us-east-1", "us-west-2"]
     prefixes = {region: bundled.snapshot.usage_type_prefixes[region] for region in regions}
     shared = {
@@ -476,7 +478,7 @@ def test_pricing_update_writes_a_snapshot_only_when_nothing_is_missing(
 
     pricing, stubber = stubbed
     monkeypatch.setattr(pricing_commands, "pricing_client", lambda profile: pricing)
-    bundled = vpccost.load_pricing()
+    bundled = vpccost.load_pricing(SNAPSHOT)
     prefixes = {"us-east-1": bundled.snapshot.usage_type_prefixes["us-east-1"]}
     families = {NLB_HOURS: "Load Balancer-Network", NLB_NLCU_HOURS: "Load Balancer-Network"}
     queries = plan_queries(["us-east-1"], prefixes)

@@ -18,7 +18,7 @@ from vpccost.pricing.catalog import Catalog
 from vpccost.pricing.load import load_pricing
 from vpccost.results import Comparison, DatedComparison
 
-from .conftest import EXAMPLES, REPO, WriteEstate, vpc
+from .conftest import EXAMPLES, REPO, SNAPSHOT, SNAPSHOT_NAME, WriteEstate, vpc
 
 EVIL = "<img src=x onerror=alert(1)>"
 EVIL_LABEL = "<script>alert(2)</script>"
@@ -60,7 +60,7 @@ vpc-0evil,internet,use1-az1,,src,20,web
 internet,vpc-0evil,,use1-az1,dst,200,web
 """,
     )
-    return vpccost.compare(traffic, topology, split_by="team")
+    return vpccost.compare(traffic, topology, split_by="team", pricing=SNAPSHOT)
 
 
 def forecast(comparison: Comparison) -> list[DatedComparison]:
@@ -124,10 +124,10 @@ def html_escaped(text: str) -> str:
 
 def test_report_contents_for_the_multi_account_example() -> None:
     comparison = vpccost.compare(
-        EXAMPLES / "multi-account" / "traffic.csv", EXAMPLES / "multi-account" / "topology.yaml"
+        EXAMPLES / "multi-account" / "traffic.csv", EXAMPLES / "multi-account" / "topology.yaml", pricing=SNAPSHOT
     )
     page = render_html(comparison)
-    assert "aws/2026-11-26" in page and "730 hours (one month)" in page
+    assert SNAPSHOT_NAME in page and "730 hours (one month)" in page
     assert '<tr class="cheapest">' in page and "✓ cheapest" in page
     assert "2,003.51" in page  # sharing's total, to the cent (exact: 2003.5075)
     assert "2003.5075" not in without_scripts(page)  # the figures' data carries floats
@@ -236,7 +236,7 @@ def test_report_in_headless_chromium(evil: Comparison, tmp_path: Path) -> None:
 
 
 def test_report_with_an_unpriced_design_and_no_service_access() -> None:
-    snapshot = load_pricing().snapshot
+    snapshot = load_pricing(SNAPSHOT).snapshot
     entries = [entry for entry in snapshot.entries if entry.item != "transit_gateway_bytes"]
     catalog = Catalog(snapshot.model_copy(update={"entries": entries}), name="test/no-tgw-bytes")
     comparison = vpccost.compare(

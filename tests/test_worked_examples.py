@@ -9,7 +9,7 @@ import vpccost
 from vpccost.pricing.tiers import tiered_cost_usd
 from vpccost.results import DesignResult, LineItem
 
-from .conftest import WriteEstate, cents, vpc
+from .conftest import SNAPSHOT, WriteEstate, cents, vpc
 
 
 def items(result: DesignResult, usage_type_suffix: str) -> list[LineItem]:
@@ -26,7 +26,7 @@ def test_e1_nat_gateway_to_s3_in_ohio(write_estate: WriteEstate) -> None:
     traffic, topology = write_estate(
         [vpc("app", region="us-east-2", azs=["use2-az1"])], "src,dst,src_az,gb\napp,aws:s3,use2-az1,1"
     )
-    peering = vpccost.compare(traffic, topology, designs=["peering"], hours=1).design("peering")
+    peering = vpccost.compare(traffic, topology, designs=["peering"], hours=1, pricing=SNAPSHOT).design("peering")
     assert cost(peering, "NatGateway-Hours") == Decimal("0.045")
     assert cost(peering, "NatGateway-Bytes") == Decimal("0.045")
     assert not [item for item in peering.line_items if "DataTransfer" in item.usage_type]
@@ -41,7 +41,9 @@ def test_e2_transit_gateway_two_attachments_in_ohio(write_estate: WriteEstate) -
         [vpc("vpc1", region="us-east-2", azs=["use2-az1"]), vpc("vpc2", region="us-east-2", azs=["use2-az1"])],
         "src,dst,gb\nvpc1,vpc2,1",
     )
-    tgw = vpccost.compare(traffic, topology, designs=["transit-gateway"], hours=1).design("transit-gateway")
+    tgw = vpccost.compare(traffic, topology, designs=["transit-gateway"], hours=1, pricing=SNAPSHOT).design(
+        "transit-gateway"
+    )
     assert cost(tgw, "TransitGateway-Hours") == Decimal("0.10")
     assert cost(tgw, "TransitGateway-Bytes") == Decimal("0.02")
     assert tgw.total_usd == Decimal("0.12")
@@ -54,7 +56,7 @@ def test_e3_one_gb_across_inter_region_tgw_peering(write_estate: WriteEstate) ->
         [vpc("east", region="us-east-1", azs=["use1-az1"]), vpc("west", region="us-west-2", azs=["usw2-az1"])],
         "src,dst,gb\neast,west,1",
     )
-    tgw = vpccost.compare(traffic, topology, designs=["transit-gateway"]).design("transit-gateway")
+    tgw = vpccost.compare(traffic, topology, designs=["transit-gateway"], pricing=SNAPSHOT).design("transit-gateway")
     per_gb = [item for item in tgw.line_items if item.unit == "GB"]
     assert sum(item.cost_usd for item in per_gb) == Decimal("0.04")
     assert cost(tgw, "USE1-TransitGateway-Bytes") == Decimal("0.02")
@@ -64,7 +66,7 @@ def test_e3_one_gb_across_inter_region_tgw_peering(write_estate: WriteEstate) ->
 def test_e4_vpc_lattice_example_1() -> None:
     # E4, AWS VPC Lattice pricing, example 1: us-east-1, 100 services, 100 GB/month each, 200,000 requests per
     # hour each, 730 h: $1,825.00 service-hours + $250.00 data processing + $0 requests = $2,075.00.
-    catalog = vpccost.load_pricing()
+    catalog = vpccost.load_pricing(SNAPSHOT)
     service_hours = tiered_cost_usd(catalog.get("vpc_lattice_service_hours", "us-east-1"), Decimal(100 * 730))
     data = tiered_cost_usd(catalog.get("vpc_lattice_bytes", "us-east-1"), Decimal(100 * 100))
     # the first 300,000 requests per hour of a service are free: 200,000/h for 730 h stays inside that tier
@@ -78,7 +80,7 @@ def test_e4_vpc_lattice_example_1() -> None:
 def test_i1_nat_gateway_month_and_100_gb(write_estate: WriteEstate) -> None:
     # I1, infracost expected output: NAT gateway, 730 h, 100 GB processed (us-east-1): $32.85 + $4.50.
     traffic, topology = write_estate([vpc("app")], "src,dst,gb\napp,aws:dynamodb,100")
-    peering = vpccost.compare(traffic, topology, designs=["peering"]).design("peering")
+    peering = vpccost.compare(traffic, topology, designs=["peering"], pricing=SNAPSHOT).design("peering")
     assert cost(peering, "NatGateway-Hours") == Decimal("32.85")
     assert cost(peering, "NatGateway-Bytes") == Decimal("4.50")
 
@@ -86,7 +88,7 @@ def test_i1_nat_gateway_month_and_100_gb(write_estate: WriteEstate) -> None:
 def test_i2_transit_gateway_attachment_month(write_estate: WriteEstate) -> None:
     # I2, infracost expected output: one TGW VPC attachment for 730 h: $36.50.
     traffic, topology = write_estate([vpc("a"), vpc("b")], "src,dst,gb\na,b,1")
-    tgw = vpccost.compare(traffic, topology, designs=["transit-gateway"]).design("transit-gateway")
+    tgw = vpccost.compare(traffic, topology, designs=["transit-gateway"], pricing=SNAPSHOT).design("transit-gateway")
     attachments = items(tgw, "TransitGateway-Hours")
     assert [item.cost_usd for item in attachments] == [Decimal("36.50"), Decimal("36.50")]
 
@@ -98,7 +100,7 @@ def test_i3_interface_endpoint_one_and_two_azs_and_1000_gb(write_estate: WriteEs
         [vpc("one", azs=["use1-az1"]), vpc("two", azs=["use1-az1", "use1-az2"])],
         "src,dst,gb\none,aws:sqs,1000\ntwo,aws:sqs,1",
     )
-    privatelink = vpccost.compare(traffic, topology, designs=["privatelink"]).design("privatelink")
+    privatelink = vpccost.compare(traffic, topology, designs=["privatelink"], pricing=SNAPSHOT).design("privatelink")
     hours = {item.resource: item.cost_usd for item in items(privatelink, "VpcEndpoint-Hours")}
     assert hours == {"one/vpce:sqs": Decimal("7.30"), "two/vpce:sqs": Decimal("14.60")}
     processing = {item.resource: item.cost_usd for item in items(privatelink, "VpcEndpoint-Bytes")}
@@ -110,7 +112,7 @@ def test_i4_internet_egress_tiers_57000_gb(write_estate: WriteEstate) -> None:
     # first 10,240 GB × $0.09 = $921.60; next 40,960 GB × $0.085 = $3,481.60; 5,800 GB × $0.07 = $406.00.
     # The row answers a connection opened from the internet (initiator dst), so no NAT gateway is involved.
     traffic, topology = write_estate([vpc("web")], "src,dst,initiator,gb\nweb,internet,dst,57000")
-    peering = vpccost.compare(traffic, topology, designs=["peering"]).design("peering")
+    peering = vpccost.compare(traffic, topology, designs=["peering"], pricing=SNAPSHOT).design("peering")
     tiers = [(item.quantity, item.cost_usd) for item in items(peering, "DataTransfer-Out-Bytes")]
     assert tiers == [
         (Decimal(10240), Decimal("921.60")),
@@ -131,7 +133,7 @@ def test_i5_inter_region_and_intra_region_transfer(write_estate: WriteEstate) ->
         ],
         "src,dst,src_az,dst_az,gb\neast,west,,,750\neast,ohio,,,500\neast,east,use1-az1,use1-az2,1000",
     )
-    peering = vpccost.compare(traffic, topology, designs=["peering"]).design("peering")
+    peering = vpccost.compare(traffic, topology, designs=["peering"], pricing=SNAPSHOT).design("peering")
     assert cost(peering, "USE1-USW2-AWS-Out-Bytes") == Decimal("15.00")
     assert cost(peering, "USE1-USE2-AWS-Out-Bytes") == Decimal("5.00")
     assert cost(peering, "USE1-DataTransfer-Regional-Bytes") == Decimal("20.00")

@@ -26,7 +26,7 @@ from vpccost.outputs.periods import period_of
 from vpccost.outputs.xlsx import MONEY_FORMAT, write_xlsx, xlsx_bytes
 from vpccost.results import Comparison, DatedComparison
 
-from .conftest import EXAMPLES, WriteEstate, cents, vpc
+from .conftest import EXAMPLES, SNAPSHOT, WriteEstate, cents, vpc
 
 MULTI = EXAMPLES / "multi-account"
 SHEETS = ["Summary", "Line items", "By account", "Assumptions", "Prices"]
@@ -35,12 +35,12 @@ HYPERLINK = '=HYPERLINK("http://x")'
 
 @pytest.fixture(scope="module")
 def comparison() -> Comparison:
-    return vpccost.compare(MULTI / "traffic.csv", MULTI / "topology.yaml")
+    return vpccost.compare(MULTI / "traffic.csv", MULTI / "topology.yaml", pricing=SNAPSHOT)
 
 
 @pytest.fixture(scope="module")
 def split_comparison() -> Comparison:
-    return vpccost.compare(MULTI / "traffic.csv", MULTI / "topology.yaml", split_by="team")
+    return vpccost.compare(MULTI / "traffic.csv", MULTI / "topology.yaml", split_by="team", pricing=SNAPSHOT)
 
 
 def workbook_of(periods: list[DatedComparison]) -> openpyxl.Workbook:
@@ -177,7 +177,7 @@ def test_text_that_looks_like_a_formula_stays_text(write_estate: WriteEstate, tm
         [vpc("=1+1", name="=1+1", cidrs=["10.0.0.0/16"]), vpc("b", azs=["use1-az2"], cidrs=["10.1.0.0/16"])],
         rows.getvalue(),
     )
-    comparison = vpccost.compare(traffic, topology, split_by="team")
+    comparison = vpccost.compare(traffic, topology, split_by="team", pricing=SNAPSHOT)
     path = tmp_path / "estimate.xlsx"
     write_xlsx([period_of(comparison, date(2026, 1, 1))], path)
 
@@ -203,7 +203,7 @@ def test_control_characters_are_escaped_not_fatal() -> None:
         {"src": ["a"], "dst": ["b"], "src_region": ["us-east-1"], "dst_region": ["us-east-1"], "gb": ["10"]}
     )
     traffic["team"] = "bad\x01team_x0041_"
-    comparison = vpccost.compare(traffic, split_by="team")
+    comparison = vpccost.compare(traffic, split_by="team", pricing=SNAPSHOT)
     workbook = workbook_of([period_of(comparison, date(2026, 1, 1))])
     labels = {row["Label (team)"].value for row in records(sheet(workbook, "Line items"))}
     # OOXML's escapes: Excel shows the control character, and the literal text _x0041_, unchanged
