@@ -7,6 +7,7 @@ Money and quantities are `decimal.Decimal` end to end. Arithmetic that must be e
 
 from __future__ import annotations
 
+import contextlib
 import decimal
 from collections.abc import Iterator
 from contextlib import contextmanager
@@ -25,18 +26,29 @@ GB_PER_BYTE = Decimal(1) / Decimal(BYTES_PER_GB)
 
 CENT = Decimal("0.01")
 
-_EXACT = decimal.Context(
-    prec=200,
-    rounding=decimal.ROUND_HALF_EVEN,
-    traps=[decimal.Inexact, decimal.InvalidOperation, decimal.DivisionByZero, decimal.Overflow],
-)
+_EXACT_TRAPS = (decimal.Inexact, decimal.InvalidOperation, decimal.DivisionByZero, decimal.Overflow)
+_EXACT = decimal.Context(prec=200, rounding=decimal.ROUND_HALF_EVEN, traps=list(_EXACT_TRAPS))
 
 
-@contextmanager
-def exact_arithmetic() -> Iterator[decimal.Context]:
-    """Run the block with a decimal context that refuses to round: any inexact result raises."""
-    with decimal.localcontext(_EXACT) as context:
-        yield context
+class exact_arithmetic:
+    """Run the block with a decimal context that refuses to round: any inexact result raises. Inside a block
+    that already runs so, the same context goes on (entering one costs more than much of the arithmetic)."""
+
+    __slots__ = ("_local",)
+
+    def __init__(self) -> None:
+        self._local: contextlib.AbstractContextManager[decimal.Context] | None = None
+
+    def __enter__(self) -> decimal.Context:
+        current = decimal.getcontext()
+        if current.prec == _EXACT.prec and current.traps[decimal.Inexact]:
+            return current
+        self._local = decimal.localcontext(_EXACT)
+        return self._local.__enter__()
+
+    def __exit__(self, *exception: object) -> None:
+        if self._local is not None:
+            self._local.__exit__(*exception)  # type: ignore[arg-type]
 
 
 _ROUNDING = decimal.Context(prec=80, rounding=decimal.ROUND_HALF_EVEN, traps=[decimal.InvalidOperation])

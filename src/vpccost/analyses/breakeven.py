@@ -31,57 +31,63 @@ from vpccost.model.usage import Settings
 from vpccost.options import own_nat, shared_vpc, subjects
 from vpccost.options.base import Context, Option
 from vpccost.options.registry import PAIR_OPTIONS, SERVICE_OPTIONS
-from vpccost.pricing.tiers import tier_scale
-from vpccost.results import BreakEven, CostLine
-from vpccost.units import fraction_to_decimal
+from vpccost.results import Amount, BreakEven, CostLine, LineParts
+from vpccost.units import exact_arithmetic, fraction_to_decimal
 
 Segment = tuple[Fraction, Fraction | None, Fraction]
 
 
-def crossing(first: CostLine, second: CostLine) -> Fraction | None:
+def crossing(first: CostLine[Amount], second: CostLine[Amount]) -> Fraction | None:
     """The smallest volume where the lines meet and change order (0 when they start equal and part)."""
-    breaks = _breaks(first, second)
-    difference = [first.cost_at(b) - second.cost_at(b) for b in breaks]
-    for index, begin in enumerate(breaks):
-        start = difference[index]
-        slope = _rate_at(first, begin) - _rate_at(second, begin)
-        end = breaks[index + 1] if index + 1 < len(breaks) else None
+    pieces = _difference(first, second)
+    for index, (begin, start, slope) in enumerate(pieces):
+        end = pieces[index + 1][0] if index + 1 < len(pieces) else None
         if start == 0 and slope != 0:
-            return begin
+            return Fraction(begin)
         if slope == 0 or (start > 0) == (slope > 0):
             continue
-        root = begin - start / slope
+        root = Fraction(begin) - Fraction(start) / Fraction(slope)
         if end is None or root <= end:
             return root
     return None
 
 
-def cheaper_from(line: CostLine, other: CostLine) -> Fraction | None:
+def cheaper_from(line: CostLine[Amount], other: CostLine[Amount]) -> Fraction | None:
     """The smallest volume from which `line` costs less than `other` at every larger volume: 0 when it always
     does, None when it never comes to."""
-    breaks = _breaks(line, other)
-    difference = [line.cost_at(b) - other.cost_at(b) for b in breaks]
-    last_slope = _rate_at(line, breaks[-1]) - _rate_at(other, breaks[-1])
-    if last_slope > 0 or (last_slope == 0 and difference[-1] >= 0):
+    pieces = _difference(line, other)
+    _, last_start, last_slope = pieces[-1]
+    if last_slope > 0 or (last_slope == 0 and last_start >= 0):
         return None
-    for index in range(len(breaks) - 1, -1, -1):
-        slope = _rate_at(line, breaks[index]) - _rate_at(other, breaks[index])
-        if difference[index] >= 0 and slope < 0:
-            return breaks[index] - difference[index] / slope
-        if difference[index] >= 0:
-            return breaks[index + 1] if index + 1 < len(breaks) else None
+    for index in range(len(pieces) - 1, -1, -1):
+        begin, start, slope = pieces[index]
+        if start >= 0 and slope < 0:
+            return Fraction(begin) - Fraction(start) / Fraction(slope)
+        if start >= 0:
+            return Fraction(pieces[index + 1][0]) if index + 1 < len(pieces) else None
     return Fraction(0)
 
 
-def _breaks(first: CostLine, second: CostLine) -> list[Fraction]:
-    return sorted({Fraction(0)} | {b for line in (first, second) for b, _, _ in line.segments})
+def _difference(first: CostLine[Amount], second: CostLine[Amount]) -> list[tuple[Amount, Amount, Amount]]:
+    """`first − second` as pieces (begin, value at begin, slope), from 0, in one pass over both lines' segments."""
+    zero = first.fixed_usd - first.fixed_usd
+    breaks = sorted({zero, *(begin for begin, _, _ in first.segments), *(begin for begin, _, _ in second.segments)})
+    pieces = []
+    value = first.fixed_usd - second.fixed_usd
+    previous, slope = zero, zero
+    for begin in breaks:
+        value += (begin - previous) * slope
+        slope = _rate_at(first, begin) - _rate_at(second, begin)
+        pieces.append((begin, value, slope))
+        previous = begin
+    return pieces
 
 
-def _rate_at(line: CostLine, gb: Fraction) -> Fraction:
+def _rate_at(line: CostLine[Amount], gb: Amount) -> Amount:
     for begin, end, rate in line.segments:
         if begin <= gb and (end is None or gb < end):
             return rate
-    return Fraction(0)
+    return line.fixed_usd - line.fixed_usd
 
 
 class Lines:
@@ -102,45 +108,32 @@ class Lines:
             self._costs[key] = subject_costs(self.prices, self.found, option, ctx=ctx)
         return self._costs[key]
 
-    def line(self, option: Option, subject: int, *, own: Sequence[ResourceKey] = (), shared: bool = False) -> CostLine:
-        """The cost line of `option` for one subject. Resources the rest of the estate keeps anyway count for
+    def parts(
+        self, option: Option, subject: int, *, own: Sequence[ResourceKey] = (), shared: bool = False
+    ) -> LineParts:
+        """What `option` costs one subject, in its parts. Resources the rest of the estate keeps anyway count for
         nothing (`own`: the subject's own needs under its default route, which keep nothing for it)."""
         costs = self.costs(option, shared=shared)
         error = costs.missing[subject]
         if error is not None:
             raise error
-        kept = self.kept.copy()
-        kept.subtract(own)
-        fixed = sum(
-            (self.prices.fixed_usd(costs.resources[key]) for key in costs.needs[subject] if kept[key] <= 0),
-            Fraction(0),
-        )
-        return CostLine(option.name, fixed, self.segments(costs, subject))
-
-    def segments(self, costs: SubjectCosts, subject: int) -> tuple[Segment, ...]:
-        """The per-GB part of a line: the flat rate, plus each tiered price's steps at the subject's share."""
-        units = Fraction(costs.units[subject])
-        gb = units * Fraction(self.ctx.estate.gb_per_unit)
-        rate = Fraction(costs.per_gb_usd[subject]) / gb if gb else Fraction(0)
-        shares: list[tuple[Fraction, list[tuple[Fraction, Fraction]]]] = []
-        for (item, region), tier_units in costs.tiered_units.items():
-            if not tier_units[subject]:
-                continue
-            entry = self.prices.entry(item, region)
-            scale = Fraction(tier_scale(entry, self.ctx.settings.period_hours))
-            share = Fraction(tier_units[subject]) / units
-            steps = [(Fraction(tier.begin) * scale / share, Fraction(tier.price_usd)) for tier in entry.tiers]
-            shares.append((share, steps))
-        breaks = sorted({Fraction(0)} | {begin for _, steps in shares for begin, _ in steps})
-        segments: list[Segment] = []
-        for index, begin in enumerate(breaks):
-            end = breaks[index + 1] if index + 1 < len(breaks) else None
-            slope = rate + sum(
-                (share * next(price for start, price in reversed(steps) if start <= begin) for share, steps in shares),
-                Fraction(0),
+        gb_per_unit = self.ctx.estate.gb_per_unit
+        with exact_arithmetic():
+            fixed = sum(
+                (
+                    self.prices.fixed_usd(costs.resources[key])
+                    for key in costs.needs[subject]
+                    if self.kept[key] - own.count(key) <= 0
+                ),
+                Decimal(0),
             )
-            segments.append((begin, end, slope))
-        return tuple(segments)
+            tiered = tuple(
+                (self.prices.entry(item, region), units[subject] * gb_per_unit)
+                for (item, region), units in costs.tiered_units.items()
+                if units[subject]
+            )
+            gb = costs.units[subject] * gb_per_unit
+        return LineParts(option.name, fixed, gb, costs.per_gb_usd[subject], tiered, self.ctx.settings.period_hours)
 
 
 def baseline_resources(prices: Prices) -> Counter[ResourceKey]:
@@ -212,13 +205,13 @@ def _no_traffic(pair: tuple[str, str] | None, vpc: str | None, service: str | No
                       field="service")  # fmt: skip
 
 
-def _line(lines: Lines, option: Option, subject: int, own: Sequence[ResourceKey]) -> CostLine:
+def _line(lines: Lines, option: Option, subject: int, own: Sequence[ResourceKey]) -> CostLine[Fraction]:
     shared = option.name == shared_vpc.NAME
     costs = lines.costs(option, shared=shared)
     block = costs.blocked.get(subject)
     if block is not None and not block.priced:
         raise InputError(block.reason.removesuffix("; not priced"), field="options")
-    return lines.line(option, subject, own=own, shared=shared)
+    return lines.parts(option, subject, own=own, shared=shared).line()
 
 
 def _vpc(ctx: Context, reference: str) -> int:

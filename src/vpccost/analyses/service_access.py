@@ -15,18 +15,21 @@ import decimal
 from decimal import Decimal
 from fractions import Fraction
 
+import numpy as np
+
 from vpccost.analyses.breakeven import Lines, cheaper_from
 from vpccost.analyses.subject_costs import Prices, ResourceKey
 from vpccost.errors import MissingPriceError
+from vpccost.model.codes import NONE
 from vpccost.model.estate import Estate
 from vpccost.model.usage import Settings
 from vpccost.options import gateway_endpoint, interface_endpoint, own_nat, subjects
 from vpccost.options.base import Context, Option
+from vpccost.options.subjects import Subjects
 from vpccost.pricing.catalog import Catalog
-from vpccost.results import CostLine, ServiceAccess
-from vpccost.units import exact_arithmetic, fraction_to_decimal, rounding_arithmetic
+from vpccost.results import LineParts, ServiceAccess
+from vpccost.units import exact_arithmetic
 
-BREAKEVEN_QUANTUM_GB = Decimal("0.01")
 WAYS: tuple[tuple[str, Option, str], ...] = (
     ("nat", own_nat.OPTION, "NAT gateway"),
     ("gateway_endpoint", gateway_endpoint.OPTION, "gateway endpoint"),
@@ -38,14 +41,15 @@ WAYS: tuple[tuple[str, Option, str], ...] = (
 def service_access(estate: Estate, catalog: Catalog, settings: Settings) -> list[ServiceAccess]:
     """One comparison per (VPC, AWS service in its region) that the VPC calls over IPv4, by VPC and service."""
     ctx = Context(estate, settings)
-    found = subjects.services(ctx)
-    if not (found.rows & estate.outside.nat_processed).any():
+    calls = subjects.services(ctx)
+    over_ipv4 = Subjects(calls.keys, np.where(estate.outside.nat_processed, calls.of_flow, NONE))
+    if not over_ipv4.rows.any():
         return []
-    lines = Lines(ctx, Prices(ctx, catalog), found)
+    lines = Lines(ctx, Prices(ctx, catalog), over_ipv4)
     own_needs = lines.costs(own_nat.OPTION).needs
     results = []
     with exact_arithmetic():
-        for subject, (vpc_code, service_code) in enumerate(found.keys.tolist()):
+        for subject, (vpc_code, service_code) in enumerate(over_ipv4.keys.tolist()):
             if not own_needs[subject]:
                 continue  # no call over IPv4: nothing a NAT gateway would process
             results.append(_compare(lines, subject, vpc_code, service_code, own_needs[subject]))
@@ -55,36 +59,32 @@ def service_access(estate: Estate, catalog: Catalog, settings: Settings) -> list
 def _compare(lines: Lines, subject: int, vpc_code: int, service_code: int, own: list[ResourceKey]) -> ServiceAccess:
     ctx = lines.ctx
     info = ctx.vpcs[vpc_code]
-    units = lines.costs(own_nat.OPTION).units[subject]
-    gb = Fraction(units) * Fraction(ctx.estate.gb_per_unit)
-    kept = lines.kept.copy()
-    kept.subtract(own)
-    nat_needed = any(kept[key] > 0 for key in own)
+    nat_needed = any(lines.kept[key] > own.count(key) for key in own)
     notes: list[str] = []
-    drawn: dict[str, CostLine] = {}
+    ways: dict[str, LineParts] = {}
     for name, option, called in WAYS:
-        block = lines.costs(option).blocked.get(subject)
+        block = lines.costs(option).blocked.get(subject)  # computed once per option, then looked up
         if block is not None and not block.priced:
             continue
         try:
-            drawn[name] = lines.line(option, subject, own=own)
+            ways[name] = lines.parts(option, subject, own=own)
         except MissingPriceError as error:
             notes.append(f"{called} not priced: {error.key}")
-    costs = {name: fraction_to_decimal(line.cost_at(gb)) for name, line in drawn.items()}
+    costs = {name: parts.usd() for name, parts in ways.items()}
     cheapest = min(costs, key=lambda name: (costs[name], name)) if costs else None
-    nat, endpoint = drawn.get("nat"), drawn.get("interface_endpoint")
     breakeven = None
-    if nat is not None and endpoint is not None:
-        volume = cheaper_from(endpoint, nat)
+    if "nat" in ways and "interface_endpoint" in ways:
+        volume = _cheaper_from(ways["interface_endpoint"], ways["nat"])
         breakeven = None if volume is None else _rounded_up(volume)
     if not nat_needed:
         notes.append("NAT gateway hours counted against NAT: this is the VPC's only traffic through NAT")
+    gb = lines.costs(own_nat.OPTION).units[subject] * ctx.estate.gb_per_unit
     return ServiceAccess(
         vpc=info.id,
         vpc_name=info.name,
         region=info.region,
         service=ctx.estate.services[service_code],
-        gb=fraction_to_decimal(gb),
+        gb=gb,
         nat_needed_for_other_traffic=nat_needed,
         nat_usd=costs.get("nat"),
         gateway_endpoint_usd=costs.get("gateway_endpoint"),
@@ -93,12 +93,20 @@ def _compare(lines: Lines, subject: int, vpc_code: int, service_code: int, own: 
         breakeven_gb=breakeven,
         notes=tuple(notes),
         az_count=len(info.azs),
-        lines=drawn,
+        ways=ways,
     )
+
+
+def _cheaper_from(line: LineParts, other: LineParts) -> Fraction | None:
+    """Where `line` starts to cost less than `other` for good: in exact decimals when every rate terminates (one
+    rate per price, here), else in fractions."""
+    try:
+        return cheaper_from(line.decimal_line(), other.decimal_line())
+    except decimal.Inexact:
+        return cheaper_from(line.line(), other.line())
 
 
 def _rounded_up(volume: Fraction) -> Decimal:
     """A break-even volume rounded up to 0.01 GB."""
-    with rounding_arithmetic():
-        exact = Decimal(volume.numerator) / Decimal(volume.denominator)
-        return exact.quantize(BREAKEVEN_QUANTUM_GB, rounding=decimal.ROUND_CEILING)
+    hundredths = -((-volume * 100).numerator // (volume * 100).denominator)
+    return Decimal(hundredths).scaleb(-2)

@@ -4,7 +4,7 @@ against the catalog, subject by subject.
 For one option and every subject of a kind, `subject_costs` gives the subject's per-GB charges at its volume
 (flat prices), the volume it sends through each tiered price (interface-endpoint processing: its tiers span the
 region's total, so a subject alone cannot price it), and the fixed resources it needs, each with its cost over
-the period. Service access and break-even lines read it in exact fractions, the optimizer in floats (which only
+the period. Service access and break-even lines read it in exact decimals, the optimizer in floats (which only
 choose: every amount it reports is priced again exactly). None of them writes a routing or pricing rule of its
 own.
 """
@@ -13,7 +13,7 @@ from __future__ import annotations
 
 from collections.abc import Hashable
 from dataclasses import dataclass, field
-from fractions import Fraction
+from decimal import Decimal
 
 import numpy as np
 
@@ -24,6 +24,7 @@ from vpccost.options.base import Blocked, Context, FixedResource, Option, Option
 from vpccost.options.subjects import Subjects
 from vpccost.pricing.catalog import Catalog
 from vpccost.pricing.snapshot import PriceEntry
+from vpccost.units import exact_arithmetic
 
 TierKey = tuple[str, int]
 """(item, region code) of a tiered price."""
@@ -38,7 +39,7 @@ class SubjectCosts:
     units: np.ndarray
     """Each subject's volume [the estate's volume units]."""
     per_gb_usd: np.ndarray
-    """Each subject's per-GB charges at flat prices, over its whole volume [USD per period]: `Fraction`s, or
+    """Each subject's per-GB charges at flat prices, over its whole volume [USD per period]: exact `Decimal`s, or
     floats when asked for."""
     tiered_units: dict[TierKey, np.ndarray]
     """Per tiered price: each subject's volume through it [volume units]."""
@@ -59,7 +60,7 @@ class Prices:
         self.ctx = ctx
         self.catalog = catalog
         self._entries: dict[tuple[str, int, int], PriceEntry | MissingPriceError] = {}
-        self._fixed: dict[ResourceKey, Fraction | MissingPriceError] = {}
+        self._fixed: dict[ResourceKey, Decimal | MissingPriceError] = {}
 
     def entry(self, item: str, region: int, to_region: int = NONE) -> PriceEntry:
         """The price entry of `item` in the region with code `region` (to `to_region`); `MissingPriceError`."""
@@ -76,19 +77,20 @@ class Prices:
             raise found
         return found
 
-    def fixed_usd(self, resource: FixedResource) -> Fraction:
+    def fixed_usd(self, resource: FixedResource) -> Decimal:
         """What a resource costs over the period [USD]: its charges' quantities at their (flat) prices."""
         found = self._fixed.get(resource.key)
         if found is None:
             try:
-                found = sum(
-                    (
-                        Fraction(charge.quantity(self.ctx.settings))
-                        * Fraction(self.catalog.get(charge.item, charge.region).flat_price_usd)
-                        for charge in resource.charges
-                    ),
-                    Fraction(0),
-                )
+                with exact_arithmetic():
+                    found = sum(
+                        (
+                            charge.quantity(self.ctx.settings)
+                            * self.catalog.get(charge.item, charge.region).flat_price_usd
+                            for charge in resource.charges
+                        ),
+                        Decimal(0),
+                    )
             except MissingPriceError as error:
                 found = error
             self._fixed[resource.key] = found
@@ -101,7 +103,7 @@ def subject_costs(
     prices: Prices, subjects: Subjects, option: Option, *, ctx: Context | None = None, exact: bool = True
 ) -> SubjectCosts:
     """What `option` would charge every subject in `subjects` if each took it — in `ctx` (the prices' context
-    by default; a context with members prices the shared-VPC variant), in exact fractions or in floats."""
+    by default; a context with members prices the shared-VPC variant), in exact decimals or in floats."""
     ctx = ctx or prices.ctx
     n = len(subjects)
     rows, of_flow = subjects.rows, subjects.of_flow
@@ -114,8 +116,9 @@ def subject_costs(
     per_gb = _zeros(n) if exact else np.zeros(n)
     tiered: dict[TierKey, np.ndarray] = {}
     missing: list[MissingPriceError | None] = [None] * n
-    for charge in usage.charges:
-        _price_charge(prices, charge, of_flow, n, per_gb, tiered, missing, exact=exact)
+    with exact_arithmetic():
+        for charge in usage.charges:
+            _price_charge(prices, charge, of_flow, n, per_gb, tiered, missing, exact=exact)
     needs, resources = _needs(prices, usage, of_flow, n, missing)
     blocked = option.blocked(ctx, subjects.keys)
     return SubjectCosts(option.name, units, per_gb, tiered, needs, resources, blocked, missing, usage)
@@ -143,8 +146,8 @@ def _price_charge(
     (subject_list, region_list, to_list), sums = sum_by_key(
         [of_flow[rows], charge.region[rows], to_region], [n, regions, regions], ctx.flows.volume[rows]
     )
-    gb_per_unit = Fraction(ctx.estate.gb_per_unit) if exact else float(ctx.estate.gb_per_unit)
-    flat_subjects, flat_usd = [], []
+    flat_subjects: list[int] = []
+    flat_usd: list[Decimal | float] = []
     entries: dict[tuple[int, int], PriceEntry | MissingPriceError] = {}
     for subject, region, to_code, total in zip(subject_list, region_list, to_list, sums, strict=True):
         entry = entries.get((region, to_code))
@@ -157,11 +160,16 @@ def _price_charge(
         if isinstance(entry, MissingPriceError):
             missing[subject] = missing[subject] or entry
         elif entry.is_tiered:
-            tiered.setdefault((charge.item, region), _zeros(n))[subject] += total
+            key = (charge.item, region)
+            if key not in tiered:
+                tiered[key] = _zeros(n)
+            tiered[key][subject] += total
         else:
-            price = Fraction(entry.flat_price_usd) if exact else float(entry.flat_price_usd)
             flat_subjects.append(subject)
-            flat_usd.append(total * gb_per_unit * price)
+            if exact:
+                flat_usd.append(total * ctx.estate.gb_per_unit * entry.flat_price_usd)
+            else:
+                flat_usd.append(total * float(ctx.estate.gb_per_unit) * float(entry.flat_price_usd))
     if flat_subjects:
         np.add.at(per_gb, np.array(flat_subjects), np.array(flat_usd, dtype=object if exact else float))
 

@@ -21,7 +21,7 @@ Rules of the assignment itself:
 from __future__ import annotations
 
 from collections.abc import Callable, Mapping, Sequence
-from dataclasses import dataclass, field, replace
+from dataclasses import dataclass, field
 
 import numpy as np
 
@@ -106,16 +106,17 @@ class _Metering:
         self._pairs()
         self._services()
         self._internet()
-        counts: dict[Fixed, int] = {}
+        # resources billed alike (a VPC's endpoints to many endpoint services) become one meter
+        alike: dict[tuple[object, ...], tuple[Fixed, int]] = {}
         for resource in self.resources.values():
             for charge in resource.charges:
-                # resources billed alike (a VPC's endpoints to many endpoint services) become one meter
-                alike = replace(charge, count=1)
-                counts[alike] = counts.get(alike, 0) + charge.count
+                key = (charge.component, charge.item, charge.region, charge.payer, charge.resource, charge.per)
+                first, number = alike.get(key, (charge, 0))
+                alike[key] = (first, number + charge.number)
             if resource.assumption is not None:
                 self.builder.assume(resource.assumption)
-        for charge, count in counts.items():
-            self.builder.fixed(replace(charge, count=count))
+        for charge, number in alike.values():
+            self.builder.fixed(charge._replace(number=number))
         for check in RESOURCE_CHECKS:
             check(ctx, list(self.resources.values()), self.findings)
         if ctx.member.any():

@@ -11,7 +11,7 @@ import functools
 from collections import Counter, defaultdict
 from dataclasses import dataclass, field, replace
 from decimal import Decimal
-from typing import Final
+from typing import Any, Final
 
 import numpy as np
 import pandas as pd
@@ -119,6 +119,8 @@ class Estate:
     topology: Topology | None = None
     """The topology the estate was resolved with, when one was given (the `as-is` design reads its
     existing connectivity)."""
+    derived: dict[str, Any] = field(default_factory=dict, repr=False, compare=False)
+    """Tables derived from the flows alone (the subjects of connection options…), built once per estate."""
 
     @functools.cached_property
     def vpc_region_codes(self) -> np.ndarray:

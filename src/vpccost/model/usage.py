@@ -39,8 +39,7 @@ RESOURCE_KINDS: Final = (
 """Every kind of resource a line item can be billed on."""
 
 
-@dataclass(frozen=True)
-class Resource:
+class Resource(NamedTuple):
     """One resource a charge is metered on: who holds it (a VPC id, a hub, a transit gateway), its kind, and its
     name as line items show it (`vpc-0a1b/nat-gateway`)."""
 
@@ -126,9 +125,8 @@ class PerGb:
     to_region: np.ndarray | None = None
 
 
-@dataclass(frozen=True)
-class Fixed:
-    """A charge for a resource existing: `count` of it (its AZs, for a per-AZ price) for every billed hour of
+class Fixed(NamedTuple):
+    """A charge for a resource existing: `number` of it (its AZs, for a per-AZ price) for every billed hour of
     the period, or every billed month for a monthly item."""
 
     component: str
@@ -136,11 +134,11 @@ class Fixed:
     region: str
     payer: str
     resource: Resource
-    count: int = 1
+    number: int = 1
     per: Literal["hour", "month"] = "hour"
 
     def quantity(self, settings: Settings) -> Decimal:
-        return self.count * (settings.billed_hours if self.per == "hour" else settings.billed_months)
+        return self.number * (settings.billed_hours if self.per == "hour" else settings.billed_months)
 
 
 @dataclass

@@ -21,7 +21,7 @@ import functools
 from collections.abc import Callable, Hashable
 from dataclasses import dataclass, field
 from decimal import Decimal
-from typing import Any, TypeVar
+from typing import Any, NamedTuple, TypeVar
 
 import numpy as np
 
@@ -33,8 +33,7 @@ from vpccost.units import exact_arithmetic
 T = TypeVar("T")
 
 
-@dataclass(frozen=True)
-class FixedResource:
+class FixedResource(NamedTuple):
     """A resource that costs for existing (its fixed charges), counted once per `key` however many flows and
     options need it. `assumption` is stated once when any such resource is used."""
 
@@ -117,11 +116,13 @@ class Context:
         self.network_account = estate.network_account
         self._memo: dict[str, Any] = {}
 
-    def memo(self, key: str, build: Callable[[], T]) -> T:
-        """A table an option derives from the context, built once per context."""
-        if key not in self._memo:
-            self._memo[key] = build()
-        value: T = self._memo[key]
+    def memo(self, key: str, build: Callable[[], T], *, per_estate: bool = False) -> T:
+        """A table an option derives from the context, built once per context — or once per estate, for a table
+        of the flows alone that no assignment changes (`per_estate`)."""
+        store = self.estate.derived if per_estate else self._memo
+        if key not in store:
+            store[key] = build()
+        value: T = store[key]
         return value
 
     def with_members(self, members: np.ndarray) -> Context:

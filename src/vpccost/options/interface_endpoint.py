@@ -31,12 +31,16 @@ INTERFACE_ENDPOINTS_PER_VPC_DEFAULT = 50
 
 def endpoint(ctx: Context, consumer: int, target: tuple[str, str], resource: Resource) -> FixedResource:
     """An interface endpoint in every AZ of the `consumer` VPC to `target` (("service", name) or ("vpc", id))."""
-    info = ctx.vpcs[consumer]
     return FixedResource(
-        key=(INTERFACE_ENDPOINT_RESOURCE, consumer, *target),
-        charges=(Fixed(f"{INTERFACE_ENDPOINT} (per AZ)", VPC_ENDPOINT_HOURS, info.region, info.account, resource,
-                       len(info.azs)),),
-    )  # fmt: skip
+        key=(INTERFACE_ENDPOINT_RESOURCE, consumer, *target), charges=(hours(ctx, consumer, resource),)
+    )
+
+
+def hours(ctx: Context, consumer: int, resource: Resource) -> Fixed:
+    """An endpoint's hours in every AZ of the consumer VPC, paid by its owner."""
+    info = ctx.vpcs[consumer]
+    return Fixed(f"{INTERFACE_ENDPOINT} (per AZ)", VPC_ENDPOINT_HOURS, info.region, info.account, resource,
+                 len(info.azs))  # fmt: skip
 
 
 def processing(
@@ -71,10 +75,17 @@ def processing(
               ctx.vpc_owner[consumer], resource_of_flow, names)
     )  # fmt: skip
 
+    grouped: dict[int, tuple[Fixed, ...]] = {}
+
     def resource(code: int) -> FixedResource:
         vpc = consumers[code]
-        named = names[code] if grouped_as is None else names[vpc]
-        return endpoint(ctx, vpc, (target_kind, target_names[targets[code]]), named)
+        if grouped_as is None:
+            return endpoint(ctx, vpc, (target_kind, target_names[targets[code]]), names[code])
+        # every endpoint of a consumer to other VPCs is billed alike, on its one grouped resource
+        charges = grouped.get(vpc)
+        if charges is None:
+            charges = grouped[vpc] = (hours(ctx, vpc, names[vpc]),)
+        return FixedResource((INTERFACE_ENDPOINT_RESOURCE, vpc, target_kind, target_names[targets[code]]), charges)
 
     usage.needs.append(Need(rows, endpoint_of_flow, functools.cache(resource)))
     return usage

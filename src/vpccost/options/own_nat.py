@@ -62,7 +62,7 @@ def _homes(ctx: Context) -> NatHomes:
 
 def homes(ctx: Context) -> NatHomes:
     """The NAT homes of the context's estate."""
-    return ctx.memo("nat-homes", lambda: _homes(ctx))
+    return ctx.memo("nat-homes", lambda: _homes(ctx), per_estate=True)
 
 
 def home_of(ctx: Context, vpc: np.ndarray) -> np.ndarray:

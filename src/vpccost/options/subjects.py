@@ -57,7 +57,7 @@ def pairs(ctx: Context) -> Subjects:
         codes, of_flow = _grouped(pack_pairs(f.src.vpc, f.dst.vpc, width), vpc_to_vpc(ctx))
         return Subjects(unpack_pairs(codes, width), of_flow)
 
-    return ctx.memo("pairs", build)
+    return ctx.memo("pairs", build, per_estate=True)
 
 
 def services(ctx: Context) -> Subjects:
@@ -70,7 +70,7 @@ def services(ctx: Context) -> Subjects:
         codes, of_flow = _grouped(o.vpc.astype(np.int64) * width + o.service, o.endpoint_reachable)
         return Subjects(np.stack([codes // width, codes % width], axis=1), of_flow)
 
-    return ctx.memo("services", build)
+    return ctx.memo("services", build, per_estate=True)
 
 
 def internet(ctx: Context) -> Subjects:
@@ -81,4 +81,4 @@ def internet(ctx: Context) -> Subjects:
         codes, of_flow = _grouped(o.vpc.astype(np.int64), o.rows & ~o.endpoint_reachable)
         return Subjects(codes.reshape(-1, 1), of_flow)
 
-    return ctx.memo("internet", build)
+    return ctx.memo("internet", build, per_estate=True)

@@ -243,7 +243,7 @@ def breakeven_document(result: BreakEven) -> dict[str, Any]:
     }
 
 
-def _line_document(line: CostLine, gb: Fraction) -> dict[str, Any]:
+def _line_document(line: CostLine[Fraction], gb: Fraction) -> dict[str, Any]:
     return {
         "option": line.option,
         "fixed_usd": format_usd(fraction_to_decimal(line.fixed_usd)),
