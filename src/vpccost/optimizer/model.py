@@ -72,7 +72,7 @@ class Choice:
     """What the choice costs on its own: per-GB charges, resources no other choice needs, tiers at first price."""
 
 
-@dataclass
+@dataclass(eq=False)
 class Subject:
     kind: int
     index: int
@@ -212,9 +212,8 @@ class Model:
             for choice in [*subject.own, *subject.member]:
                 users.update(key for key in set(choice.needs) if key not in self.forced)
         self.unroutable = 0
-        for subject in self.subjects:
-            if subject in decided:
-                self._decide(subject, users)
+        for subject in decided:
+            self._decide(subject, users)
         for key, terms in sorted(self.tier_terms.items()):
             self._tiers(key, terms)
         self._quotas()
