@@ -25,7 +25,7 @@ from pathlib import Path
 import numpy as np
 
 from vpccost.analyses.subject_costs import Prices, ResourceKey, SubjectCosts, subject_costs
-from vpccost.errors import InputError
+from vpccost.errors import InputError, MissingPriceError
 from vpccost.inputs.load import PricingInput, TopologyInput, TrafficInput, catalog_from, load_estate, period_hours_from
 from vpccost.model.usage import Settings
 from vpccost.options import own_nat, shared_vpc, subjects
@@ -55,6 +55,11 @@ def crossing(first: CostLine[Amount], second: CostLine[Amount]) -> Fraction | No
 def cheaper_from(line: CostLine[Amount], other: CostLine[Amount]) -> Fraction | None:
     """The smallest volume from which `line` costs less than `other` at every larger volume: 0 when it always
     does, None when it never comes to."""
+    if len(line.segments) == 1 and len(other.segments) == 1:  # two straight lines: no piece to walk
+        start, slope = line.fixed_usd - other.fixed_usd, line.segments[0][2] - other.segments[0][2]
+        if slope < 0:
+            return Fraction(0) if start <= 0 else Fraction(start) / Fraction(-slope)
+        return Fraction(0) if slope == 0 and start < 0 else None
     pieces = _difference(line, other)
     _, last_start, last_slope = pieces[-1]
     if last_slope > 0 or (last_slope == 0 and last_start >= 0):
@@ -70,12 +75,15 @@ def cheaper_from(line: CostLine[Amount], other: CostLine[Amount]) -> Fraction | 
 
 def _difference(first: CostLine[Amount], second: CostLine[Amount]) -> list[tuple[Amount, Amount, Amount]]:
     """`first − second` as pieces (begin, value at begin, slope), from 0, in one pass over both lines' segments."""
-    zero = first.fixed_usd - first.fixed_usd
-    breaks = sorted({zero, *(begin for begin, _, _ in first.segments), *(begin for begin, _, _ in second.segments)})
-    pieces = []
-    value = first.fixed_usd - second.fixed_usd
-    previous, slope = zero, zero
-    for begin in breaks:
+    zero: Amount = first.fixed_usd - first.fixed_usd
+    begins: set[Amount] = {zero}
+    begins.update(begin for begin, _, _ in first.segments)
+    begins.update(begin for begin, _, _ in second.segments)
+    pieces: list[tuple[Amount, Amount, Amount]] = []
+    value: Amount = first.fixed_usd - second.fixed_usd
+    previous: Amount = zero
+    slope: Amount = zero
+    for begin in sorted(begins):
         value += (begin - previous) * slope
         slope = _rate_at(first, begin) - _rate_at(second, begin)
         pieces.append((begin, value, slope))
@@ -113,27 +121,33 @@ class Lines:
     ) -> LineParts:
         """What `option` costs one subject, in its parts. Resources the rest of the estate keeps anyway count for
         nothing (`own`: the subject's own needs under its default route, which keep nothing for it)."""
+        found = self.all_parts(option, {subject: own}, shared=shared)[subject]
+        if isinstance(found, MissingPriceError):
+            raise found
+        return found
+
+    def all_parts(
+        self, option: Option, own: Mapping[int, Sequence[ResourceKey]], *, shared: bool = False
+    ) -> dict[int, LineParts | MissingPriceError]:
+        """`parts` for each subject of `own` (subject -> its own needs), or the price it is missing."""
         costs = self.costs(option, shared=shared)
-        error = costs.missing[subject]
-        if error is not None:
-            raise error
-        gb_per_unit = self.ctx.estate.gb_per_unit
+        gb_per_unit, hours, kept = self.ctx.estate.gb_per_unit, self.ctx.settings.period_hours, self.kept
+        tiers = [(self.prices.entry(item, region), units) for (item, region), units in costs.tiered_units.items()]
+        found: dict[int, LineParts | MissingPriceError] = {}
         with exact_arithmetic():
-            fixed = sum(
-                (
-                    self.prices.fixed_usd(costs.resources[key])
-                    for key in costs.needs[subject]
-                    if self.kept[key] - own.count(key) <= 0
-                ),
-                Decimal(0),
-            )
-            tiered = tuple(
-                (self.prices.entry(item, region), units[subject] * gb_per_unit)
-                for (item, region), units in costs.tiered_units.items()
-                if units[subject]
-            )
-            gb = costs.units[subject] * gb_per_unit
-        return LineParts(option.name, fixed, gb, costs.per_gb_usd[subject], tiered, self.ctx.settings.period_hours)
+            for subject, subject_own in own.items():
+                error = costs.missing[subject]
+                if error is not None:
+                    found[subject] = error
+                    continue
+                fixed = Decimal(0)
+                for key in costs.needs[subject]:
+                    if kept[key] - subject_own.count(key) <= 0:
+                        fixed += self.prices.fixed_usd(costs.resources[key])
+                tiered = tuple((entry, units[subject] * gb_per_unit) for entry, units in tiers if units[subject])
+                gb = costs.units[subject] * gb_per_unit
+                found[subject] = LineParts(option.name, fixed, gb, costs.per_gb_usd[subject], tiered, hours)
+        return found
 
 
 def baseline_resources(prices: Prices) -> Counter[ResourceKey]:

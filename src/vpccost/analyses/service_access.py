@@ -18,7 +18,7 @@ from fractions import Fraction
 import numpy as np
 
 from vpccost.analyses.breakeven import Lines, cheaper_from
-from vpccost.analyses.subject_costs import Prices, ResourceKey
+from vpccost.analyses.subject_costs import Prices
 from vpccost.errors import MissingPriceError
 from vpccost.model.codes import NONE
 from vpccost.model.estate import Estate
@@ -46,55 +46,53 @@ def service_access(estate: Estate, catalog: Catalog, settings: Settings) -> list
     if not over_ipv4.rows.any():
         return []
     lines = Lines(ctx, Prices(ctx, catalog), over_ipv4)
-    own_needs = lines.costs(own_nat.OPTION).needs
+    nat = lines.costs(own_nat.OPTION)
+    # a call the VPC does not open over IPv4 has nothing a NAT gateway would process
+    own = {subject: needs for subject, needs in enumerate(nat.needs) if needs}
+    ways = {name: (lines.costs(option), lines.all_parts(option, own), called) for name, option, called in WAYS}
     results = []
     with exact_arithmetic():
-        for subject, (vpc_code, service_code) in enumerate(over_ipv4.keys.tolist()):
-            if not own_needs[subject]:
-                continue  # no call over IPv4: nothing a NAT gateway would process
-            results.append(_compare(lines, subject, vpc_code, service_code, own_needs[subject]))
+        for subject, subject_own in own.items():
+            vpc_code, service_code = over_ipv4.keys[subject].tolist()
+            info = ctx.vpcs[vpc_code]
+            nat_needed = any(lines.kept[key] > subject_own.count(key) for key in subject_own)
+            notes: list[str] = []
+            priced: dict[str, LineParts] = {}
+            for name, (costs, parts, called) in ways.items():
+                block = costs.blocked.get(subject)
+                if block is not None and not block.priced:
+                    continue
+                found = parts[subject]
+                if isinstance(found, MissingPriceError):
+                    notes.append(f"{called} not priced: {found.key}")
+                else:
+                    priced[name] = found
+            usd = {name: found.usd() for name, found in priced.items()}
+            breakeven = None
+            if "nat" in priced and "interface_endpoint" in priced:
+                volume = _cheaper_from(priced["interface_endpoint"], priced["nat"])
+                breakeven = None if volume is None else _rounded_up(volume)
+            if not nat_needed:
+                notes.append("NAT gateway hours counted against NAT: this is the VPC's only traffic through NAT")
+            results.append(
+                ServiceAccess(
+                    vpc=info.id,
+                    vpc_name=info.name,
+                    region=info.region,
+                    service=estate.services[service_code],
+                    gb=nat.units[subject] * estate.gb_per_unit,
+                    nat_needed_for_other_traffic=nat_needed,
+                    nat_usd=usd.get("nat"),
+                    gateway_endpoint_usd=usd.get("gateway_endpoint"),
+                    interface_endpoint_usd=usd.get("interface_endpoint"),
+                    cheapest=min(usd, key=lambda name: (usd[name], name)) if usd else None,
+                    breakeven_gb=breakeven,
+                    notes=tuple(notes),
+                    az_count=len(info.azs),
+                    ways=priced,
+                )
+            )
     return results
-
-
-def _compare(lines: Lines, subject: int, vpc_code: int, service_code: int, own: list[ResourceKey]) -> ServiceAccess:
-    ctx = lines.ctx
-    info = ctx.vpcs[vpc_code]
-    nat_needed = any(lines.kept[key] > own.count(key) for key in own)
-    notes: list[str] = []
-    ways: dict[str, LineParts] = {}
-    for name, option, called in WAYS:
-        block = lines.costs(option).blocked.get(subject)  # computed once per option, then looked up
-        if block is not None and not block.priced:
-            continue
-        try:
-            ways[name] = lines.parts(option, subject, own=own)
-        except MissingPriceError as error:
-            notes.append(f"{called} not priced: {error.key}")
-    costs = {name: parts.usd() for name, parts in ways.items()}
-    cheapest = min(costs, key=lambda name: (costs[name], name)) if costs else None
-    breakeven = None
-    if "nat" in ways and "interface_endpoint" in ways:
-        volume = _cheaper_from(ways["interface_endpoint"], ways["nat"])
-        breakeven = None if volume is None else _rounded_up(volume)
-    if not nat_needed:
-        notes.append("NAT gateway hours counted against NAT: this is the VPC's only traffic through NAT")
-    gb = lines.costs(own_nat.OPTION).units[subject] * ctx.estate.gb_per_unit
-    return ServiceAccess(
-        vpc=info.id,
-        vpc_name=info.name,
-        region=info.region,
-        service=ctx.estate.services[service_code],
-        gb=gb,
-        nat_needed_for_other_traffic=nat_needed,
-        nat_usd=costs.get("nat"),
-        gateway_endpoint_usd=costs.get("gateway_endpoint"),
-        interface_endpoint_usd=costs.get("interface_endpoint"),
-        cheapest=cheapest,
-        breakeven_gb=breakeven,
-        notes=tuple(notes),
-        az_count=len(info.azs),
-        ways=ways,
-    )
 
 
 def _cheaper_from(line: LineParts, other: LineParts) -> Fraction | None:

@@ -107,15 +107,18 @@ class _Metering:
         self._services()
         self._internet()
         # resources billed alike (a VPC's endpoints to many endpoint services) become one meter
-        alike: dict[tuple[object, ...], tuple[Fixed, int]] = {}
+        alike: dict[Fixed, int] = {}
         for resource in self.resources.values():
             for charge in resource.charges:
-                key = (charge.component, charge.item, charge.region, charge.payer, charge.resource, charge.per)
-                first, number = alike.get(key, (charge, 0))
-                alike[key] = (first, number + charge.number)
+                alike[charge] = alike.get(charge, 0) + 1
             if resource.assumption is not None:
                 self.builder.assume(resource.assumption)
-        for charge, number in alike.values():
+        merged: dict[tuple[object, ...], tuple[Fixed, int]] = {}
+        for charge, times in alike.items():
+            key = (charge.component, charge.item, charge.region, charge.payer, charge.resource, charge.per)
+            first, number = merged.get(key, (charge, 0))
+            merged[key] = (first, number + charge.number * times)
+        for charge, number in merged.values():
             self.builder.fixed(charge._replace(number=number))
         for check in RESOURCE_CHECKS:
             check(ctx, list(self.resources.values()), self.findings)

@@ -13,7 +13,6 @@ services can number in the thousands, so they are reported together per consumer
 
 from __future__ import annotations
 
-import functools
 from collections import Counter
 from collections.abc import Sequence
 
@@ -75,19 +74,19 @@ def processing(
               ctx.vpc_owner[consumer], resource_of_flow, names)
     )  # fmt: skip
 
-    grouped: dict[int, tuple[Fixed, ...]] = {}
-
-    def resource(code: int) -> FixedResource:
-        vpc = consumers[code]
-        if grouped_as is None:
-            return endpoint(ctx, vpc, (target_kind, target_names[targets[code]]), names[code])
+    if grouped_as is None:
+        endpoints = [
+            endpoint(ctx, vpc, (target_kind, target_names[t]), names[code])
+            for code, (vpc, t) in enumerate(zip(consumers, targets, strict=True))
+        ]
+    else:
         # every endpoint of a consumer to other VPCs is billed alike, on its one grouped resource
-        charges = grouped.get(vpc)
-        if charges is None:
-            charges = grouped[vpc] = (hours(ctx, vpc, names[vpc]),)
-        return FixedResource((INTERFACE_ENDPOINT_RESOURCE, vpc, target_kind, target_names[targets[code]]), charges)
-
-    usage.needs.append(Need(rows, endpoint_of_flow, functools.cache(resource)))
+        charges = {vpc: (hours(ctx, vpc, names[vpc]),) for vpc in set(consumers)}
+        endpoints = [
+            FixedResource((INTERFACE_ENDPOINT_RESOURCE, vpc, target_kind, target_names[t]), charges[vpc])
+            for vpc, t in zip(consumers, targets, strict=True)
+        ]
+    usage.needs.append(Need(rows, endpoint_of_flow, endpoints.__getitem__))
     return usage
 
 

@@ -87,7 +87,7 @@ def processing(
     region, owner = table.region[home], table.owner[home]
     usage.charges.append(PerGb(f"Data processed ({NAT_GATEWAY})", NAT_GATEWAY_BYTES, rows, region, owner, home,
                                table.resources))  # fmt: skip
-    usage.needs.append(Need(rows, home, functools.partial(gateways, ctx)))
+    usage.needs.append(Need(rows, home, functools.cache(functools.partial(gateways, ctx, table))))
     if ctx.settings.nat_per_vpc:
         crossing = rows & ((workload_az == NONE) | (workload_az != table.first_az[home]))
         if (rows & (workload_az == NONE)).any():
@@ -102,9 +102,8 @@ def processing(
     return usage
 
 
-def gateways(ctx: Context, home: int) -> FixedResource:
+def gateways(ctx: Context, table: NatHomes, home: int) -> FixedResource:
     """The NAT gateways of one home, each with its public IPv4 address: one per AZ, or one with `nat_per_vpc`."""
-    table = homes(ctx)
     estate = ctx.estate
     count = 1 if ctx.settings.nat_per_vpc else len(table.azs[home])
     region = estate.regions[table.region[home]]
