@@ -1,0 +1,20 @@
+"""The aggregation report: what was read and used, and the middleboxes the traffic passed through."""
+
+from __future__ import annotations
+
+from pathlib import Path
+
+from tests.flowlogs.builders import SAMPLES, sample_topology
+from vpccost.flowlogs import aggregate_flowlogs
+
+
+def test_transit_gateway_records_are_reported_by_attachment(tmp_path: Path) -> None:
+    result = aggregate_flowlogs(SAMPLES / "otel-collector-contrib/valid_tgw_flow_log.log", sample_topology(tmp_path))
+    (attachment,) = result.report.transit_gateway_attachments
+    assert (attachment.attachment_id, attachment.src_vpc, attachment.dst_vpc, attachment.bytes) == (
+        "tgw-attach-0abc12345def67890",
+        "vpc-0abc12345def67890",
+        "vpc-0def12345abc67890",
+        1000,
+    )
+    assert result.traffic.empty
