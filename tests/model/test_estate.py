@@ -14,8 +14,9 @@ from hypothesis import strategies as st
 import vpccost
 from tests.conftest import SNAPSHOT, WriteEstate, vpc
 from tests.support.bad_input import compare_fails
+from tests.support.estates import estate
 from vpccost.inputs.topology import Topology, Vpc
-from vpccost.model.estate import build_estate
+from vpccost.model.estate import UNKNOWN_ACCOUNT, build_estate
 
 TOPOLOGY_TWO_VPCS = [vpc("a", cidrs=["10.0.0.0/16"]), vpc("b", cidrs=["10.1.0.0/16"])]
 
@@ -64,3 +65,44 @@ def test_cidr_overlaps_match_a_pairwise_check(blocks: list[list[str]]) -> None:
         )
     }
     assert set(estate.overlapping_cidrs) == expected
+
+
+def test_without_a_topology_a_vpcs_owner_is_its_most_common_account_in_the_rows() -> None:
+    rows = pd.DataFrame(
+        {
+            "src": ["a", "a", "a", "b"],
+            "dst": ["internet"] * 4,
+            "gb": ["1"] * 4,
+            "src_region": ["us-east-1"] * 4,
+            "src_account": ["222222222222", "111111111111", "222222222222", ""],
+        }
+    )
+    built = build_estate(vpccost.load_traffic(rows))
+    assert [(vpc.id, vpc.account, vpc.azs_from) for vpc in built.vpcs] == [
+        ("a", "222222222222", "default"),  # two rows of 2…2 against one of 1…1
+        ("b", UNKNOWN_ACCOUNT, "default"),
+    ]
+    assert built.assumptions[0].startswith("Without a topology, a VPC's owner is the account most often given")
+    assert built.assumptions[1] == "2 AZs assumed for a, b (no AZ known)."
+
+
+def test_the_network_account_is_the_topologys_or_its_most_common_owner() -> None:
+    vpcs = [vpc("a", account="222222222222"), vpc("b", account="111111111111"), vpc("c", account="222222222222")]
+    rows = [{"src": "a", "dst": "b", "gb": "1"}, {"src": "c", "dst": "b", "gb": "1"}]
+    most_common = estate(vpcs, rows)
+    assert most_common.accounts[most_common.network_account] == "222222222222"
+    named = estate(vpcs, rows, network_account="999999999999")
+    assert named.accounts[named.network_account] == "999999999999"
+
+
+def test_azs_seen_in_the_traffic_are_the_vpcs_azs_without_a_topology_list() -> None:
+    rows = [
+        {"src": "a", "dst": "b", "gb": "1", "src_az": "use1-az4"},
+        {"src": "a", "dst": "b", "gb": "1", "src_az": "use1-az1"},
+    ]
+    built = estate([vpc("a", azs=[]), vpc("b")], rows)
+    assert [(vpc.id, vpc.azs, vpc.azs_from) for vpc in built.vpcs] == [
+        ("a", ("use1-az1", "use1-az4"), "traffic"),
+        ("b", ("use1-az1",), "topology"),
+    ]
+    assert built.assumptions == ["AZs taken from the traffic rows for a (no AZ list in a topology)."]
