@@ -7,17 +7,28 @@ from collections import defaultdict
 from decimal import Decimal
 
 import pandas as pd
+import pytest
 from hypothesis import assume, given
 from hypothesis import strategies as st
 
 import vpccost
 from tests.conftest import SNAPSHOT, WriteEstate, vpc
 from tests.support import line_items
+from tests.support.catalogs import catalog, entry
 from tests.support.strategies import PROPERTY_SETTINGS, estates
+from vpccost.errors import MissingPriceError
 from vpccost.inputs.topology import Topology
-from vpccost.pricing.engine import allocate
+from vpccost.model.usage import DesignUsage, Meter, Resource
+from vpccost.pricing.catalog import Catalog
+from vpccost.pricing.engine import allocate, price
+from vpccost.pricing.items import (
+    DATA_TRANSFER_INTER_REGION_BYTES,
+    DATA_TRANSFER_INTERNET_OUT_BYTES,
+    NAT_GATEWAY_BYTES,
+    NAT_GATEWAY_HOURS,
+)
 from vpccost.pricing.tiers import split_into_tiers
-from vpccost.results import LineItem
+from vpccost.results import DesignResult, LineItem
 from vpccost.units import HOURS_PER_MONTH
 
 
@@ -109,3 +120,103 @@ def test_allocation_adds_up_exactly(weights: list[Decimal], amount: Decimal) -> 
     parts = allocate(amount, weights)
     assert sum(parts, Decimal(0)) == amount
     assert all(part >= 0 for part in parts)
+
+
+# ---- a hand-built usage priced against a hand-built catalog ------------------------------------------------
+# The prices are invented for these tests (tests/support/catalogs.py): internet egress in us-east-1 $0.10/GB for
+# the first 100 GB of a month and $0.05/GB over; a NAT gateway-hour $0.04. No snapshot is read.
+A, B, C = "111111111111", "222222222222", "333333333333"
+EGRESS = entry(DATA_TRANSFER_INTERNET_OUT_BYTES, "us-east-1", ("100", "0.10"), (None, "0.05"))
+NAT_HOURS = entry(NAT_GATEWAY_HOURS, "us-east-1", (None, "0.04"))
+TWO_ENTRIES = catalog([EGRESS, NAT_HOURS])
+
+
+def meter(item: str, payer: str, quantity: str, *, region: str = "us-east-1", to_region: str | None = None) -> Meter:
+    resource = Resource(f"vpc-{payer[0]}", "vpc", f"vpc-{payer[0]}")
+    return Meter(f"Metered {item}", item, region, to_region, payer, resource, None, Decimal(quantity))
+
+
+def priced(*meters: Meter, free_tier: bool = False, prices: Catalog = TWO_ENTRIES) -> DesignResult:
+    return price(DesignUsage("hand", list(meters)), prices, period_hours=Decimal(730), free_tier=free_tier)
+
+
+def test_tiers_apply_to_the_total_across_payers_then_each_tier_is_shared_pro_rata() -> None:
+    # 60 + 90 = 150 GB: the first 100 GB at $0.10 = $10.00, the next 50 GB at $0.05 = $2.50; A sends 60/150 = 40 %:
+    # 40 GB ($4.00) + 20 GB ($1.00); B 60 % of each: 60 GB ($6.00) + 30 GB ($1.50)
+    result = priced(meter(DATA_TRANSFER_INTERNET_OUT_BYTES, A, "60"), meter(DATA_TRANSFER_INTERNET_OUT_BYTES, B, "90"))
+    lines = [(item.payer_account, item.tier, item.quantity, item.rate_usd, item.cost_usd) for item in result.line_items]
+    assert lines == [
+        (A, "first 100 GB/month", Decimal(40), Decimal("0.10"), Decimal("4.00")),
+        (B, "first 100 GB/month", Decimal(60), Decimal("0.10"), Decimal("6.00")),
+        (A, "over 100 GB/month", Decimal(20), Decimal("0.05"), Decimal("1.00")),
+        (B, "over 100 GB/month", Decimal(30), Decimal("0.05"), Decimal("1.50")),
+    ]
+    assert result.total_usd == Decimal("12.50")
+    assert any("shared among payers and resources pro rata" in note for note in result.assumptions)
+
+
+def test_shares_that_do_not_divide_still_add_up_exactly() -> None:
+    # three payers of 50 GB: each third of the first 100 GB is 33.333… GB, rounded down to 1e-12 GB, the one quantum
+    # left over to the first; each third of the next 50 GB is 16.666… GB, two quanta left over
+    result = priced(*(meter(DATA_TRANSFER_INTERNET_OUT_BYTES, payer, "50") for payer in (A, B, C)))
+    first = [item.quantity for item in result.line_items if item.tier == "first 100 GB/month"]
+    over = [item.quantity for item in result.line_items if item.tier == "over 100 GB/month"]
+    assert first == [Decimal("33.333333333334"), Decimal("33.333333333333"), Decimal("33.333333333333")]
+    assert over == [Decimal("16.666666666667"), Decimal("16.666666666667"), Decimal("16.666666666666")]
+    assert sum(first, Decimal(0)) == 100 and sum(over, Decimal(0)) == 50
+    assert result.total_usd == Decimal("12.50")  # $10.00 + $2.50, to the last digit
+
+
+def test_a_missing_price_is_collected_not_raised_and_the_rest_is_still_priced() -> None:
+    result = priced(meter(NAT_GATEWAY_HOURS, A, "730"), meter(NAT_GATEWAY_BYTES, A, "10"))
+    assert result.missing_prices == [str(MissingPriceError(NAT_GATEWAY_BYTES, "us-east-1", None, "hand"))]
+    assert not result.priced and result.total_usd is None
+    # 730 h × $0.04 = $29.20, the line the catalog can price
+    assert [(item.item, item.cost_usd) for item in result.line_items] == [(NAT_GATEWAY_HOURS, Decimal("29.20"))]
+    assert result.prices_used == [NAT_HOURS]
+
+
+def test_meters_of_the_same_thing_become_one_line() -> None:
+    # two paths metering the same NAT gateway's hours (365 h each): one line of 730 h
+    result = priced(meter(NAT_GATEWAY_HOURS, A, "365"), meter(NAT_GATEWAY_HOURS, A, "365"))
+    assert [(item.quantity, item.cost_usd) for item in result.line_items] == [(Decimal(730), Decimal("29.20"))]
+
+
+def test_the_free_allowance_goes_to_the_highest_first_tier_price_first() -> None:
+    # 100 GB/month free over all regions (the item registry): eu-west-1's $0.12 before us-east-1's $0.10. eu-west-1's
+    # 80 GB are all free; us-east-1 gets the other 20 GB free and pays 30 GB × $0.10 = $3.00
+    prices = catalog([EGRESS, entry(DATA_TRANSFER_INTERNET_OUT_BYTES, "eu-west-1", ("100", "0.12"), (None, "0.06"))])
+    result = priced(
+        meter(DATA_TRANSFER_INTERNET_OUT_BYTES, A, "80", region="eu-west-1"),
+        meter(DATA_TRANSFER_INTERNET_OUT_BYTES, A, "50"),
+        free_tier=True,
+        prices=prices,
+    )
+    lines = [(item.region, item.tier, item.quantity, item.cost_usd) for item in result.line_items]
+    free = "free tier, 100 GB/month across regions"
+    assert lines == [
+        ("eu-west-1", free, Decimal(80), Decimal(0)),
+        ("us-east-1", free, Decimal(20), Decimal(0)),
+        ("us-east-1", "first 100 GB/month", Decimal(30), Decimal("3.00")),
+    ]
+    assert result.total_usd == Decimal("3.00")
+
+
+def test_inter_region_transfer_to_any_other_region_names_its_destination() -> None:
+    # the catalog's '*' entry (any other region) prices us-east-1 → eu-west-2 at $0.02; its usage type gets the
+    # destination's prefix from the snapshot
+    to_any = entry(DATA_TRANSFER_INTER_REGION_BYTES, "us-east-1", (None, "0.02"), to_region="*",
+                   usage_type="USE1-*-AWS-Out-Bytes")  # fmt: skip
+    prices = catalog([to_any], prefixes={"us-east-1": "USE1", "eu-west-2": "EUW2"})
+    (line,) = priced(meter(DATA_TRANSFER_INTER_REGION_BYTES, A, "10", to_region="eu-west-2"), prices=prices).line_items
+    assert (line.usage_type, line.to_region, line.cost_usd) == ("USE1-EUW2-AWS-Out-Bytes", "eu-west-2", Decimal("0.20"))
+    assert line.component == f"Metered {DATA_TRANSFER_INTER_REGION_BYTES} (to eu-west-2)"
+
+
+def test_allocating_a_tier_gives_the_weights_themselves_when_they_add_up_to_it() -> None:
+    assert allocate(Decimal("7.5"), [Decimal("2.5"), Decimal(5)]) == [Decimal("2.5"), Decimal(5)]
+    assert allocate(Decimal(100), [Decimal(1), Decimal(1), Decimal(1)]) == [
+        Decimal("33.333333333334"), Decimal("33.333333333333"), Decimal("33.333333333333"),
+    ]  # fmt: skip
+    with pytest.raises(ValueError, match="zero weights"):
+        allocate(Decimal(1), [Decimal(0)])

@@ -7,9 +7,21 @@ from decimal import Decimal
 from pathlib import Path
 
 import pytest
+from pydantic import ValidationError
 
 import vpccost
 from tests.conftest import EXAMPLES, SNAPSHOT, WriteEstate, vpc
+from tests.support.catalogs import catalog, entry
+from vpccost.errors import InputError
+from vpccost.pricing.catalog import Catalog
+from vpccost.pricing.items import (
+    DATA_TRANSFER_INTERNET_OUT_BYTES,
+    DATA_TRANSFER_REGIONAL_BYTES,
+    NAT_GATEWAY_HOURS,
+    VPN_CONNECTION_HOURS,
+)
+from vpccost.pricing.overrides import Override, with_overrides
+from vpccost.pricing.snapshot import Tier
 
 
 def test_seed_assumptions_overrides(write_estate: WriteEstate) -> None:
@@ -69,3 +81,103 @@ def test_scaling_a_price_the_snapshot_lacks_is_bad_input(tmp_path: Path) -> None
     )
     with pytest.raises(vpccost.InputError, match="does not price"):
         vpccost.load_pricing(SNAPSHOT, overrides=overrides)
+
+
+# ---- overrides applied to a hand-built catalog (prices invented for the test) ------------------------------------
+EGRESS = entry(DATA_TRANSFER_INTERNET_OUT_BYTES, "us-east-1", ("10240", "0.09"), (None, "0.085"))
+REGIONAL = entry(DATA_TRANSFER_REGIONAL_BYTES, "us-east-1", (None, "0.01"))
+REGIONAL_WEST = entry(DATA_TRANSFER_REGIONAL_BYTES, "us-west-2", (None, "0.01"))
+NAT = entry(NAT_GATEWAY_HOURS, "us-east-1", (None, "0.045"))
+PRICES = catalog([EGRESS, REGIONAL, REGIONAL_WEST, NAT])
+
+
+def prices_of(changed: Catalog) -> dict[tuple[str, str], list[Decimal]]:
+    return {(e.item, e.region): [tier.price_usd for tier in e.tiers] for e in changed.entries()}
+
+
+def test_a_scale_multiplies_every_tier_of_every_matching_price() -> None:
+    # 12 % off data transfer everywhere: $0.09 × 0.88 = $0.0792, $0.085 × 0.88 = $0.0748, $0.01 × 0.88 = $0.0088
+    changed = with_overrides(PRICES, [Override(item="data_transfer_*", scale=Decimal("0.88"))], source="deal.yaml")
+    assert prices_of(changed) == {
+        (DATA_TRANSFER_INTERNET_OUT_BYTES, "us-east-1"): [Decimal("0.0792"), Decimal("0.0748")],
+        (DATA_TRANSFER_REGIONAL_BYTES, "us-east-1"): [Decimal("0.0088")],
+        (DATA_TRANSFER_REGIONAL_BYTES, "us-west-2"): [Decimal("0.0088")],
+        (NAT_GATEWAY_HOURS, "us-east-1"): [Decimal("0.045")],
+    }
+    scaled = changed.get(DATA_TRANSFER_INTERNET_OUT_BYTES, "us-east-1")
+    assert (scaled.evidence, scaled.verified, scaled.source) == ("override", False, "overrides file deal.yaml")
+    assert scaled.note == "overridden (was 0.09 / 0.085; written by hand for a test)"
+    assert changed.name == "hand + deal.yaml" and changed.overrides_source == "deal.yaml"
+    assert PRICES.get(NAT_GATEWAY_HOURS, "us-east-1") is NAT  # the original catalog is left as it was
+
+
+def test_a_price_or_tiers_set_in_one_region_and_later_overrides_win() -> None:
+    tiers = (Tier(begin=Decimal(0), end=Decimal(100), price_usd=Decimal("0.02")),
+             Tier(begin=Decimal(100), end=None, price_usd=Decimal("0.01")))  # fmt: skip
+    changed = with_overrides(
+        PRICES,
+        [
+            Override(item=DATA_TRANSFER_REGIONAL_BYTES, region="us-west-2", price_usd=Decimal("0.005")),
+            Override(item=NAT_GATEWAY_HOURS, price_usd=Decimal("0.05"), source="rate card"),
+            Override(item=NAT_GATEWAY_HOURS, tiers=tiers),
+        ],
+        source="o.yaml",
+    )
+    assert prices_of(changed)[(DATA_TRANSFER_REGIONAL_BYTES, "us-west-2")] == [Decimal("0.005")]
+    assert prices_of(changed)[(DATA_TRANSFER_REGIONAL_BYTES, "us-east-1")] == [Decimal("0.01")]
+    assert prices_of(changed)[(NAT_GATEWAY_HOURS, "us-east-1")] == [Decimal("0.02"), Decimal("0.01")]
+
+
+def test_a_price_the_snapshot_lacks_is_added_from_its_sibling_in_another_region() -> None:
+    added = with_overrides(
+        PRICES,
+        [Override(item=NAT_GATEWAY_HOURS, region="eu-west-2", usage_type="EUW2-NatGateway-Hours",
+                  price_usd=Decimal("0.05"))],
+        source="o.yaml",
+    ).get(NAT_GATEWAY_HOURS, "eu-west-2")  # fmt: skip
+    assert (added.usage_type, added.service_code, added.unit, added.flat_price_usd, added.note) == (
+        "EUW2-NatGateway-Hours", "AmazonEC2", "Hrs", Decimal("0.05"), "added by overrides file",
+    )  # fmt: skip
+
+
+@pytest.mark.parametrize(
+    ("override", "message"),
+    [
+        (
+            Override(item=VPN_CONNECTION_HOURS, region="*", usage_type="VPN-Usage-Hours:ipsec.1",
+                     service_code="AmazonVPC", unit="Hrs", price_usd=Decimal("0.05")),
+            "to add a price, name one item and one region",
+        ),
+        (Override(item=NAT_GATEWAY_HOURS, region="eu-west-2", price_usd=Decimal(1)), "add usage_type"),
+        (
+            Override(item=VPN_CONNECTION_HOURS, region="us-east-1", usage_type="VPN-Usage-Hours:ipsec.1",
+                     price_usd=Decimal("0.05")),
+            "give service_code and unit",
+        ),
+    ],
+    ids=["every-region", "no-usage-type", "no-sibling"],
+)  # fmt: skip
+def test_an_override_that_cannot_add_a_price_says_what_it_needs(override: Override, message: str) -> None:
+    with pytest.raises(InputError, match=message):
+        with_overrides(PRICES, [override], source="o.yaml")
+
+
+@pytest.mark.xfail(
+    reason="pricing/overrides.py:105 builds the new entry before its key, so a glob that matches nothing is told to "
+    "add a usage_type instead of to name one item",
+    raises=AssertionError,
+)
+def test_a_glob_that_matches_nothing_is_told_to_name_one_item() -> None:
+    with pytest.raises(InputError) as raised:
+        with_overrides(PRICES, [Override(item="nat_*", region="eu-west-2", price_usd=Decimal(1))], source="o.yaml")
+    assert "to add a price, name one item and one region" in str(raised.value)
+
+
+@pytest.mark.parametrize(
+    "fields",
+    [{}, {"price_usd": "1", "scale": "0.5"}, {"scale": "-0.5"}, {"price_usd": "-1"}],
+    ids=["no-change", "two-changes", "negative-scale", "negative-price"],
+)
+def test_an_override_makes_exactly_one_change_and_never_a_negative_one(fields: dict[str, str]) -> None:
+    with pytest.raises(ValidationError):
+        Override.model_validate({"item": NAT_GATEWAY_HOURS, **fields})

@@ -9,7 +9,9 @@ from hypothesis import strategies as st
 
 import vpccost
 from tests.conftest import SNAPSHOT
-from vpccost.pricing.tiers import split_into_tiers, tiered_cost_usd
+from tests.support.catalogs import entry
+from vpccost.pricing.items import DATA_TRANSFER_INTERNET_OUT_BYTES, NAT_GATEWAY_HOURS, VPC_LATTICE_REQUESTS
+from vpccost.pricing.tiers import TierCharge, describe_tiers, split_into_tiers, tier_scale, tiered_cost_usd
 
 CATALOG = vpccost.load_pricing(SNAPSHOT)
 
@@ -74,3 +76,43 @@ def test_e4_vpc_lattice_example_1() -> None:
     assert data == Decimal("250.00")
     assert requests_per_service == 0
     assert service_hours + data + 100 * requests_per_service == Decimal("2075.00")
+
+
+# ---- hand-built entries (the bounds are AWS's internet egress tiers, PRICING-FACTS §1; the prices rounded) -----
+EGRESS = entry(DATA_TRANSFER_INTERNET_OUT_BYTES, "us-east-1", ("10240", "0.09"), ("51200", "0.085"), (None, "0.07"))
+
+
+def test_tiers_are_named_first_next_over() -> None:
+    # 60,000 GB: the first 10,240; the next 40,960 (to 51,200); 8,800 over
+    assert split_into_tiers(EGRESS, Decimal(60_000), Decimal(730)) == [
+        TierCharge("first 10240 GB/month", Decimal(10240), Decimal("0.09")),
+        TierCharge("next 40960 GB/month", Decimal(40960), Decimal("0.085")),
+        TierCharge("over 51200 GB/month", Decimal(8800), Decimal("0.07")),
+    ]
+    # $921.60 + $3,481.60 + $616.00
+    assert tiered_cost_usd(EGRESS, Decimal(60_000)) == Decimal("5019.20")
+    assert describe_tiers(EGRESS.tiers) == "0.09 / 0.085 / 0.07"
+
+
+def test_an_untiered_price_is_one_charge_and_zero_is_a_charge_of_zero() -> None:
+    flat = entry(NAT_GATEWAY_HOURS, "us-east-1", (None, "0.045"))
+    assert split_into_tiers(flat, Decimal(730), Decimal(730)) == [TierCharge(None, Decimal(730), Decimal("0.045"))]
+    assert split_into_tiers(EGRESS, Decimal(0), Decimal(730)) == [
+        TierCharge("first 10240 GB/month", Decimal(0), Decimal("0.09"))
+    ]
+
+
+def test_monthly_bounds_scale_by_hours_over_730_rounded_to_1e_12() -> None:
+    assert tier_scale(EGRESS, Decimal(365)) == Decimal("0.5")
+    assert tier_scale(EGRESS, Decimal(1460)) == Decimal(2)
+    assert tier_scale(EGRESS, Decimal(1000)) == Decimal("1.369863013699")  # 1000 / 730 = 1.36986301369863…
+
+
+def test_hourly_bounds_scale_by_the_hours_of_the_period() -> None:
+    # VPC Lattice: the first 300,000 requests of every hour are free (PRICING-FACTS §7); over 2 hours, 600,000
+    requests = entry(VPC_LATTICE_REQUESTS, "us-east-1", ("300000", "0"), (None, "0.0000001"), tier_period="hour")
+    assert split_into_tiers(requests, Decimal(700_000), Decimal(2)) == [
+        TierCharge("first 300000 Requests/hour", Decimal(600_000), Decimal(0)),
+        TierCharge("over 300000 Requests/hour", Decimal(100_000), Decimal("0.0000001")),
+    ]
+    assert tiered_cost_usd(requests, Decimal(700_000), Decimal(2)) == Decimal("0.01")
