@@ -15,10 +15,11 @@ import pytest
 
 import vpccost
 from tests.conftest import EXAMPLES, SNAPSHOT, WriteEstate, vpc
+from tests.support.estates import estate as in_memory
 from vpccost.designs.mix import Mix, pair_key, service_key, usage
 from vpccost.errors import InputError
 from vpccost.model.estate import Estate, build_estate
-from vpccost.model.usage import Settings
+from vpccost.model.usage import DesignUsage, Settings
 from vpccost.pricing.engine import price
 from vpccost.results import DesignResult
 
@@ -121,3 +122,91 @@ def test_overlapping_cidrs_make_peering_infeasible_but_not_privatelink(write_est
 def test_a_hub_vpc_must_carry_traffic() -> None:
     with pytest.raises(InputError, match="hub VPC 'vpc-nowhere'"):
         usage(s3_access(), Settings(), Mix(pairs={}, hub_vpc="vpc-nowhere"))
+
+
+# ---- the rules of an assignment, metered on estates built in memory (no price needed) ----------------------------
+VPCS = [vpc("a", azs=["use1-az1", "use1-az2"]), vpc("b"), vpc("c")]
+ROWS = [
+    {"src": "a", "dst": "b", "gb": "10"},
+    {"src": "a", "dst": "c", "gb": "30"},
+    {"src": "a", "dst": "aws:sqs", "gb": "5"},
+]
+
+
+def meters(metered: DesignUsage) -> dict[tuple[str, str], Decimal]:
+    """Quantity by (item, resource name), summed over payers and labels."""
+    found: dict[tuple[str, str], Decimal] = {}
+    for meter in metered.meters:
+        key = (meter.item, meter.resource.name)
+        found[key] = found.get(key, Decimal(0)) + meter.quantity
+    return found
+
+
+def test_keys_of_pairs_and_service_calls() -> None:
+    assert pair_key("vpc-b", "vpc-a") == pair_key("vpc-a", "vpc-b") == ("vpc-a", "vpc-b")
+    assert service_key("vpc-a", "s3") == service_key("vpc-a", "aws:s3") == ("vpc-a", "aws:s3")
+
+
+def test_an_absent_service_call_takes_the_default_route_through_nat() -> None:
+    # every pair over peering; a's 5 GB to SQS through its 2 NAT gateways (one per AZ): 730 h each, 5 GB processed
+    metered = usage(in_memory(VPCS, ROWS), Settings(), Mix(pairs={}, every_pair="peering"))
+    assert metered.problems == []
+    found = meters(metered)
+    assert found[("nat_gateway_hours", "a/nat-gateway")] == Decimal(1460)
+    assert found[("nat_gateway_bytes", "a/nat-gateway")] == Decimal(5)
+
+
+def test_pairs_absent_from_the_mix_take_every_pair_or_are_unroutable() -> None:
+    estate = in_memory(VPCS, ROWS)
+    some = Mix(pairs={pair_key("a", "b"): "transit-gateway"}, every_pair="peering")
+    assert usage(estate, Settings(), some).problems == []
+    none = usage(estate, Settings(), Mix(pairs={pair_key("a", "b"): "transit-gateway"}))
+    assert none.problems == [
+        "a and c exchange traffic (30 GB) but no connection between them is chosen: unroutable, not priced"
+    ]
+    # only a ↔ b goes through the TGW: its 10 GB processed at a's attachment, and a and b attached
+    assert meters(none)[("transit_gateway_bytes", "a/tgw-attachment")] == Decimal(10)
+    assert ("transit_gateway_attachment_hours", "c/tgw-attachment") not in meters(none)
+
+
+def test_a_pair_or_call_that_carries_no_traffic_is_ignored() -> None:
+    mix = Mix(pairs={pair_key("b", "c"): "transit-gateway"}, services={service_key("b", "s3"): "gateway-endpoint"},
+              every_pair="peering")  # fmt: skip
+    metered = usage(in_memory(VPCS, ROWS), Settings(), mix)
+    assert metered.problems == []
+    assert not any(item.startswith("transit_gateway") for item, _ in meters(metered))
+
+
+def test_an_unknown_option_is_a_programming_error() -> None:
+    estate = in_memory(VPCS, ROWS)
+    with pytest.raises(ValueError, match="unknown pair option 'mesh'"):
+        usage(estate, Settings(), Mix(pairs={pair_key("a", "b"): "mesh"}, every_pair="peering"))
+    with pytest.raises(ValueError, match="unknown service option 'carrier-pigeon'"):
+        usage(estate, Settings(), Mix(pairs={}, every_pair="peering", every_service="carrier-pigeon"))
+
+
+def test_a_refused_service_call_is_a_problem_and_is_not_priced() -> None:
+    mix = Mix(pairs={}, services={service_key("a", "sqs"): "gateway-endpoint"}, every_pair="peering")
+    metered = usage(in_memory(VPCS, ROWS), Settings(), mix)
+    assert metered.problems == ["a: aws:sqs has no gateway endpoint (only S3 and DynamoDB do); not priced"]
+    assert not any(item.startswith("nat_gateway") for item, _ in meters(metered))
+
+
+def test_a_member_of_the_shared_vpc_must_share_with_every_peer() -> None:
+    mix = Mix(pairs={pair_key("a", "b"): "sharing"}, shared=frozenset({"a", "b"}), every_pair="peering")
+    metered = usage(in_memory(VPCS, ROWS), Settings(), mix)
+    assert metered.problems == ["a sits in the shared VPC, so its traffic with c must use sharing, not peering"]
+
+
+def test_endpoints_billed_alike_become_one_meter() -> None:
+    # privatelink: a's endpoints to b's and c's endpoint services are one resource, a/vpce:endpoint-services, in a's
+    # 2 AZs: 2 endpoints × 2 AZs × 730 h = 2,920 endpoint-hours on one meter
+    metered = usage(in_memory(VPCS, ROWS[:2]), Settings(), Mix(pairs={}, every_pair="privatelink"))
+    hours = [m for m in metered.meters if m.item == "vpc_endpoint_hours"]
+    assert [(m.resource.name, m.quantity) for m in hours] == [("a/vpce:endpoint-services", Decimal(2920))]
+
+
+def test_a_resource_several_subjects_need_is_counted_once() -> None:
+    # b ↔ a and c ↔ a both through the TGW: a is attached once, 730 attachment-hours
+    metered = usage(in_memory(VPCS, ROWS[:2]), Settings(), Mix(pairs={}, every_pair="transit-gateway"))
+    assert meters(metered)[("transit_gateway_attachment_hours", "a/tgw-attachment")] == Decimal(730)
