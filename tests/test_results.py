@@ -7,11 +7,10 @@ from decimal import Decimal
 from fractions import Fraction
 
 import vpccost
-from tests.conftest import EXAMPLES, SNAPSHOT, vpc
-from tests.support.catalogs import catalog, entry
-from tests.support.estates import estate
-from vpccost.model.usage import Settings
-from vpccost.results import Comparison, CostLine, DesignResult, LineItem, LineParts
+from tests.conftest import EXAMPLES, SNAPSHOT
+from tests.support.catalogs import entry
+from tests.support.comparisons import comparison, result
+from vpccost.results import CostLine, LineParts
 
 
 def test_comparison_in_jupyter() -> None:
@@ -23,20 +22,6 @@ def test_comparison_in_jupyter() -> None:
     assert "sharing" in table
     assert result.plot.by_design().data
     assert result.plot.by_account().data
-
-
-def line(design: str, cost: str) -> LineItem:
-    return LineItem(design, "c", "AmazonVPC", "u", "us-east-1", "r", "1", Decimal(1), "Hrs", Decimal(cost),
-                    Decimal(cost), True, "nat_gateway_hours", None, "c", None, "r", "vpc", None)  # fmt: skip
-
-
-def result(design: str, *costs: str, problems: tuple[str, ...] = (), missing: tuple[str, ...] = ()) -> DesignResult:
-    return DesignResult(design, [line(design, cost) for cost in costs], list(problems), [], [], list(missing))
-
-
-def comparison(*designs: DesignResult) -> Comparison:
-    resolved = estate([vpc("a")], [{"src": "a", "dst": "internet", "gb": "1"}])
-    return Comparison(catalog([]), Settings(), resolved, list(designs), [], [], [])
 
 
 def test_a_designs_total_is_the_exact_sum_of_its_lines_or_none_when_a_price_is_missing() -> None:
