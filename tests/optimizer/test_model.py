@@ -11,13 +11,17 @@ from hypothesis import HealthCheck, given, settings
 from hypothesis import strategies as st
 
 import vpccost
+from tests import conftest
 from tests.conftest import SNAPSHOT
+from tests.support.estates import estate
 from vpccost.designs.mix import Mix, pair_key, service_key, usage
 from vpccost.inputs.topology import Topology, Vpc
 from vpccost.model.aws_facts import GATEWAY_ENDPOINT_SERVICES
 from vpccost.model.estate import Estate, build_estate
 from vpccost.model.usage import Settings
+from vpccost.optimizer import model as kinds
 from vpccost.optimizer import optimize, optimize_estate, parse_allow
+from vpccost.optimizer.model import Model
 from vpccost.options import subjects
 from vpccost.options.base import Context
 from vpccost.pricing.engine import price
@@ -139,3 +143,36 @@ def test_the_optimum_is_never_above_the_cheapest_feasible_pure_design(
     pure = [d for d in optimization.comparison.designs if d.design != "optimized" and d.feasible and d.priced]
     assert optimization.result.total_usd is not None
     assert all(optimization.result.total_usd <= d.total_usd for d in pure if d.total_usd is not None)
+
+
+# ---- what the model offers each subject -------------------------------------------------------------------------
+def model_of(allow: set[str]) -> Model:
+    rows = [
+        {"src": "a", "dst": "b", "gb": "1"},
+        {"src": "c", "dst": "d", "gb": "1"},
+        {"src": "a", "dst": "aws:s3", "gb": "1"},
+    ]
+    return Model(estate([conftest.vpc(name) for name in "abcd"], rows), CATALOG, Settings(), frozenset(allow), None)
+
+
+def test_the_choices_allow_permits_for_each_kind_of_subject() -> None:
+    every = model_of({"peering", "transit-gateway", "sharing", "privatelink", "endpoints", "nat"})
+    assert [o.name for o in every.own_options(kinds.PAIRS)] == ["peering", "transit-gateway", "privatelink", "nat"]
+    assert [o.name for o in every.own_options(kinds.SERVICES)] == ["nat", "gateway-endpoint", "interface-endpoint",
+                                                             "central-endpoint"]  # fmt: skip
+    assert [o.name for o in every.own_options(kinds.INTERNET)] == ["nat"]
+    # NAT is the default route: without `nat` and without `endpoints` a call still goes through NAT
+    assert [o.name for o in model_of({"peering"}).own_options(kinds.SERVICES)] == ["nat"]
+    # a central endpoint is reached over the TGW
+    assert [o.name for o in model_of({"endpoints"}).own_options(kinds.SERVICES)] == [
+        "gateway-endpoint",
+        "interface-endpoint",
+    ]
+
+
+def test_vpcs_joined_by_traffic_form_one_sharing_group() -> None:
+    # a ↔ b and c ↔ d: two groups, each named by its lowest VPC code (a 0, c 1, b 2, d 3 in the rows' order)
+    model = model_of({"sharing"})
+    assert [vpc.id for vpc in model.estate.vpcs] == ["a", "c", "b", "d"]
+    assert model.component.tolist() == [0, 1, 0, 1]
+    assert sorted(model.groups) == [0, 1]
