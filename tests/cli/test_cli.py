@@ -8,8 +8,9 @@ import re
 import pytest
 import typer.main
 
+import vpccost.cli
 from tests.conftest import REPO, run_cli
-from vpccost.cli import app
+from vpccost.cli import app, main
 
 README = (REPO / "README.md").read_text()
 
@@ -55,3 +56,20 @@ def test_readme_quickstart_is_two_commands_and_ci_runs_the_test_command() -> Non
     assert len(commands) == 2
     assert "vpccost compare examples/" in commands[0]
     assert commands[1] in (REPO / ".ci" / "run").read_text()
+
+
+def test_an_unexpected_failure_exits_1_with_one_line_unless_debugging(
+    monkeypatch: pytest.MonkeyPatch, capsys: pytest.CaptureFixture[str]
+) -> None:
+    def broken() -> None:
+        raise RuntimeError("boom")
+
+    monkeypatch.setattr(vpccost.cli, "app", broken)
+    monkeypatch.delenv("VPCCOST_DEBUG", raising=False)
+    with pytest.raises(SystemExit) as exited:
+        main()
+    assert exited.value.code == 1
+    assert capsys.readouterr().err == "error: unexpected RuntimeError: boom (set VPCCOST_DEBUG=1 for details)\n"
+    monkeypatch.setenv("VPCCOST_DEBUG", "1")
+    with pytest.raises(RuntimeError, match="boom"):
+        main()
