@@ -3,6 +3,7 @@ and overlapping CIDRs decided by the logged ENI's own VPC."""
 
 from __future__ import annotations
 
+from ipaddress import ip_address
 from pathlib import Path
 
 from tests.flowlogs.builders import (
@@ -15,6 +16,7 @@ from tests.flowlogs.builders import (
     run,
     topology,
 )
+from vpccost.flowlogs.addresses import is_private, parse_address, service_endpoint
 
 
 def test_ipv6_addresses_resolve_by_longest_prefix(tmp_path: Path) -> None:
@@ -72,3 +74,12 @@ def test_overlapping_cidrs_resolve_to_the_logged_enis_own_vpc_and_are_reported(t
     assert rows(result) == {(VPC_A, VPC_A, "use1-az1", "use1-az2", "src", 64)}
     assert result.report.overlapping_cidrs[0]["vpcs"] == sorted([VPC_A, "vpc-0ccccccccccccccc3"])
     assert result.report.overlapping_cidrs[0]["resolved_to"] == VPC_A
+
+
+def test_addresses_private_ranges_and_service_names() -> None:
+    # RFC 1918 and RFC 4193 (unique local IPv6) are private; a public address is the internet or an AWS service
+    assert parse_address("10.1.1.10") == ip_address("10.1.1.10") and parse_address("-") is None
+    assert [is_private(text) for text in ("10.1.1.10", "172.31.5.5", "192.168.0.1", "fd00::1")] == [True] * 4
+    assert [is_private(text) for text in ("52.216.1.2", "2600:1f18::1", "not an address")] == [False] * 3
+    assert service_endpoint("S3") == "aws:s3" and service_endpoint("AMAZON") == "aws:amazon"
+    assert service_endpoint(" ROUTE53_HEALTHCHECKS ") == "aws:route53-healthchecks"

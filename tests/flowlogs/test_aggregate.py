@@ -2,10 +2,15 @@
 
 from __future__ import annotations
 
+from datetime import UTC, date, datetime, timedelta, timezone
 from pathlib import Path
 
+import pytest
+
 from tests.flowlogs.builders import rows, sample_vpc, write, write_topology
+from vpccost.errors import InputError
 from vpccost.flowlogs import aggregate_flowlogs
+from vpccost.flowlogs.aggregate import parse_time, parse_window
 
 
 def test_headerless_records_take_the_format_the_topology_records(tmp_path: Path) -> None:
@@ -31,3 +36,22 @@ def test_headerless_records_take_the_format_the_topology_records(tmp_path: Path)
     fallback = aggregate_flowlogs(path, ambiguous)
     assert fallback.report.skipped["malformed"].records == 1
     assert any("2 formats" in warning for warning in fallback.report.warnings)
+
+
+def test_times_and_dates_are_utc_and_a_time_without_an_offset_is_utc() -> None:
+    assert parse_time("2026-11-02", "--start") == datetime(2026, 11, 2, tzinfo=UTC)
+    assert parse_time("2026-11-02T08:00:00Z", "--start") == datetime(2026, 11, 2, 8, tzinfo=UTC)
+    assert parse_time("2026-11-02T10:00:00+02:00", "--start") == datetime(2026, 11, 2, 8, tzinfo=UTC)
+    assert parse_time(date(2026, 11, 2), "--start") == datetime(2026, 11, 2, tzinfo=UTC)
+    paris = datetime(2026, 11, 2, 9, tzinfo=timezone(timedelta(hours=1)))
+    assert parse_time(paris, "--start") == datetime(2026, 11, 2, 8, tzinfo=UTC)
+    assert parse_time(None, "--start") is None
+    with pytest.raises(InputError, match="'yesterday' is not an ISO-8601 time or date") as raised:
+        parse_time("yesterday", "--start")
+    assert raised.value.field == "--start"
+
+
+def test_the_window_may_be_open_but_never_inverted() -> None:
+    assert parse_window(None, "2026-11-03") == (None, datetime(2026, 11, 3, tzinfo=UTC))
+    with pytest.raises(InputError, match="the end must come after the start"):
+        parse_window("2026-11-03", "2026-11-03")

@@ -6,6 +6,7 @@ from pathlib import Path
 
 from tests.flowlogs.builders import SAMPLES, sample_topology
 from vpccost.flowlogs import aggregate_flowlogs
+from vpccost.flowlogs.report import FlowLogReport, utc_seconds_text
 
 
 def test_transit_gateway_records_are_reported_by_attachment(tmp_path: Path) -> None:
@@ -18,3 +19,10 @@ def test_transit_gateway_records_are_reported_by_attachment(tmp_path: Path) -> N
         1000,
     )
     assert result.traffic.empty
+
+
+def test_unix_seconds_as_utc_text_and_an_empty_report_reconciles() -> None:
+    assert utc_seconds_text(1_793_577_600) == "2026-11-02T00:00:00Z"  # the builders' START
+    assert utc_seconds_text(None) is None
+    empty = FlowLogReport()
+    assert (empty.records_read, empty.bytes_read, empty.reconciles) == (0, 0, True)
