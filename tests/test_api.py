@@ -1,8 +1,9 @@
 """The public Python API (`import vpccost`): each function works on the bundled examples and on DataFrames, and
-a bad DataFrame gives an error that names the column and the row."""
+a bad DataFrame gives an error that names the column and the row; the README's Python snippet runs."""
 
 from __future__ import annotations
 
+import re
 from decimal import Decimal
 from pathlib import Path
 
@@ -182,3 +183,22 @@ def test_aggregate_flowlogs_through_the_api() -> None:
     assert comparison.cheapest is not None
     with pytest.raises(vpccost.InputError, match="--start"):
         vpccost.aggregate_flowlogs(flowlogs / "AWSLogs", flowlogs / "topology.yaml", start="yesterday")
+
+
+README = (REPO / "README.md").read_text()
+
+
+def test_readme_python_snippet_runs(monkeypatch: pytest.MonkeyPatch) -> None:
+    section = README.split("## Use from Python", 1)[1].split("\n## ", 1)[0]
+    (snippet,) = re.findall(r"```python\n(.+?)\n```", section, flags=re.DOTALL)
+    monkeypatch.chdir(REPO)
+    namespace: dict[str, object] = {}
+    exec(compile(snippet, "README.md", "exec"), namespace)
+    assert namespace["frame"] is not None
+
+
+def test_public_api() -> None:
+    for name in vpccost.__all__:
+        assert getattr(vpccost, name) is not None, name
+    assert callable(vpccost.forecast)
+    assert callable(vpccost.compare)

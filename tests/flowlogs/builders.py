@@ -9,6 +9,8 @@ from typing import Any
 
 import yaml
 
+from vpccost.flowlogs import FlowLogAggregate, aggregate_flowlogs
+
 START = 1_793_577_600
 """2026-11-02T00:00:00Z, the start of every hand-built record unless a test says otherwise."""
 
@@ -203,3 +205,53 @@ def nat_records() -> list[dict[str, Any]]:
             **nat,
         ),
     ]
+
+
+A2 = "10.1.2.20"
+B1 = "10.2.1.20"
+ENI_B1 = "eni-0b1"
+SAMPLES = Path(__file__).parent / "samples"
+"""Published flow-log records (SOURCES.txt names where each file comes from)."""
+
+
+def run(tmp_path: Path, files: dict[str, list[dict[str, Any]]], **options: Any) -> FlowLogAggregate:
+    """Write each file's records (V5 fields unless `fields` is given), aggregate them, and check the
+    reconciliation every report must satisfy."""
+    fields = options.pop("fields", None)
+    inventory = options.pop("inventory", False)
+    document = options.pop("topology_document", None) or topology(inventory=inventory)
+    for name, records in files.items():
+        write_log(tmp_path / "logs" / name, records, *([fields] if fields else []))
+    result = aggregate_flowlogs(tmp_path / "logs", write_topology(tmp_path / "topology.yaml", document), **options)
+    report = result.report
+    assert report.reconciles, report.to_dict()
+    assert report.records_read == report.used.records + report.records_skipped
+    assert report.bytes_read == report.used.bytes + report.bytes_skipped
+    return result
+
+
+def rows(result: FlowLogAggregate) -> set[tuple[Any, ...]]:
+    """The matrix as (src, dst, src_az, dst_az, initiator, bytes) tuples."""
+    columns = ["src", "dst", "src_az", "dst_az", "initiator", "bytes"]
+    return {tuple(values) for values in result.traffic[columns].itertuples(index=False, name=None)}
+
+
+def sample_vpc(region: str = "us-east-1", az: str = "use1-az1") -> dict[str, Any]:
+    """The documentation examples' VPC (10.0.0.0/16, its subnet 10.0.0.0/24)."""
+    return {
+        "id": "vpc-abcdefab012345678",
+        "account": "123456789010",
+        "region": region,
+        "cidrs": ["10.0.0.0/16"],
+        "azs": [az],
+        "subnets": [{"id": "subnet-aaaaaaaa012345678", "cidr": "10.0.0.0/24", "az": az}],
+    }
+
+
+def sample_topology(tmp_path: Path, region: str = "us-east-1", az: str = "use1-az1") -> Path:
+    return write_topology(tmp_path / "topology.yaml", {"vpcs": [sample_vpc(region, az)]})
+
+
+def write(path: Path, data: bytes) -> Path:
+    path.write_bytes(data)
+    return path

@@ -6,7 +6,7 @@ deliberate change.
 The totals of peering-two-vpcs were checked by hand (tests/scenarios/hand/ has hand-checked cases of every rule);
 the golden files guard everything else against unnoticed change. The JSON leaves out what changes for reasons
 other than the estimate: the vpccost version, the assumption sentences (they are in compare.txt), each price's
-provenance (test_json_contract checks it against the snapshot; the golden names the prices used).
+provenance (tests/outputs/test_documents.py checks it against the snapshot; the golden names the prices used).
 """
 
 from __future__ import annotations

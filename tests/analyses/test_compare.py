@@ -1,0 +1,110 @@
+"""`compare`: every design priced from one estate; invariants of the estimate checked on random small estates
+(Hypothesis)."""
+
+from __future__ import annotations
+
+from decimal import Decimal
+
+import pandas as pd
+import pytest
+from hypothesis import given
+from hypothesis import strategies as st
+
+import vpccost
+from tests.conftest import EXAMPLES, SNAPSHOT, vpc
+from tests.support.catalogs import catalog, entry
+from tests.support.estates import estate
+from tests.support.strategies import PROPERTY_SETTINGS, estates
+from vpccost.analyses.compare import compare_estate, design_names
+from vpccost.errors import InputError
+from vpccost.inputs.topology import Topology
+from vpccost.model.usage import Settings
+from vpccost.results import Comparison
+
+
+def totals(result: Comparison) -> dict[str, Decimal | None]:
+    return {design.design: design.total_usd for design in result.designs}
+
+
+def hourly_items(result: Comparison) -> set[tuple[str, str, str, Decimal]]:
+    return {
+        (item.design, item.usage_type, item.resource, item.cost_usd)
+        for design in result.designs
+        for item in design.line_items
+        if item.unit != "GB" and item.unit != "LCU-Hrs"
+    }
+
+
+@PROPERTY_SETTINGS
+@given(estates())
+def test_row_order_and_row_splitting_do_not_change_totals(estate: tuple[Topology, pd.DataFrame]) -> None:
+    topology, traffic = estate
+    expected = totals(vpccost.compare(traffic, topology, pricing=SNAPSHOT))
+    shuffled = traffic.sample(frac=1.0, random_state=7).reset_index(drop=True)
+    assert totals(vpccost.compare(shuffled, topology, pricing=SNAPSHOT)) == expected
+    # split every row in two parts with different labels, so they stay separate rows up to the engine
+    first = traffic.assign(gb=[str(Decimal(gb) / 4) for gb in traffic["gb"]], team="a")
+    second = traffic.assign(gb=[str(Decimal(gb) - Decimal(gb) / 4) for gb in traffic["gb"]], team="b")
+    assert (
+        totals(vpccost.compare(pd.concat([first, second], ignore_index=True), topology, pricing=SNAPSHOT)) == expected
+    )
+
+
+@PROPERTY_SETTINGS
+@given(estates())
+def test_zero_traffic_costs_only_the_fixed_charges(estate: tuple[Topology, pd.DataFrame]) -> None:
+    topology, traffic = estate
+    zero = vpccost.compare(traffic.assign(gb="0"), topology, pricing=SNAPSHOT)
+    for design in zero.designs:
+        assert all(item.unit in {"Hrs"} for item in design.line_items), "only hourly charges remain"
+    assert hourly_items(zero) == hourly_items(vpccost.compare(traffic, topology, pricing=SNAPSHOT))
+
+
+@PROPERTY_SETTINGS
+@given(estates(outside=False, max_gb=1000), st.sampled_from([2, 3, 7]))
+def test_untiered_cost_is_linear_in_volume(estate: tuple[Topology, pd.DataFrame], factor: int) -> None:
+    # without internet rows, and far below the first 1 PB endpoint tier, every per-GB price is flat
+    topology, traffic = estate
+    fixed = totals(vpccost.compare(traffic.assign(gb="0"), topology, pricing=SNAPSHOT))
+    base = totals(vpccost.compare(traffic, topology, pricing=SNAPSHOT))
+    scaled = totals(
+        vpccost.compare(
+            traffic.assign(gb=[str(Decimal(gb) * factor) for gb in traffic["gb"]]), topology, pricing=SNAPSHOT
+        )
+    )
+    for name, total in base.items():
+        if total is None:
+            continue
+        fixed_usd, scaled_usd = fixed[name], scaled[name]
+        assert fixed_usd is not None and scaled_usd is not None
+        assert scaled_usd - fixed_usd == factor * (total - fixed_usd)
+
+
+# ---- which designs, and the comparison of one estate (prices invented for the test) ----------------------------
+def test_the_designs_asked_for_are_checked_and_as_is_needs_recorded_connectivity() -> None:
+    assert design_names(None, None) == ["nat", "peering", "transit-gateway", "privatelink", "sharing"]
+    as_is = vpccost.load_topology(EXAMPLES / "as-is" / "topology.yaml")
+    assert design_names(None, as_is)[-1] == "as-is"
+    assert design_names(["sharing", "peering"], None) == ["sharing", "peering"]
+    with pytest.raises(InputError, match="unknown design mesh; choose from nat, peering"):
+        design_names(["mesh"], None)
+    with pytest.raises(InputError, match="the as-is design prices the existing connectivity"):
+        design_names(["as-is"], None)
+
+
+def test_one_estate_priced_for_each_design_with_the_assumptions_once() -> None:
+    # a and b in one AZ: peering costs nothing; a TGW 2 attachments × 730 h × $0.05 + 10 GB × $0.02 = $73.20
+    prices = catalog([entry("transit_gateway_attachment_hours", "us-east-1", (None, "0.05")),
+                      entry("transit_gateway_bytes", "us-east-1", (None, "0.02"))])  # fmt: skip
+    resolved = estate([vpc("a"), vpc("b")], [{"src": "a", "dst": "b", "gb": "10"}])
+    result = compare_estate(resolved, prices, Settings(), ["peering", "transit-gateway"])
+    assert [(design.design, design.total_usd) for design in result.designs] == [
+        ("peering", Decimal(0)),
+        ("transit-gateway", Decimal("73.20")),
+    ]
+    assert result.cheapest is not None and result.cheapest.design == "peering"
+    assert result.assumptions[0] == "Period: 730 hours (730 = one month); monthly tier bounds scale by hours/730."
+    unverified = "transit_gateway_attachment_hours in us-east-1, transit_gateway_bytes in us-east-1"
+    assert f"Prices not verified (see pricing show): {unverified}." in result.assumptions
+    assert result.assumptions[-1] == "Prices: snapshot hand, on-demand list prices in USD."
+    assert len(result.assumptions) == len(set(result.assumptions))

@@ -1,0 +1,75 @@
+"""The command line as a whole: every command documented with an example, in the README with the formats it
+writes."""
+
+from __future__ import annotations
+
+import re
+
+import pytest
+import typer.main
+
+import vpccost.cli
+from tests.conftest import REPO, run_cli
+from vpccost.cli import app, main
+
+README = (REPO / "README.md").read_text()
+
+
+def command_paths() -> list[list[str]]:
+    group = typer.main.get_command(app)
+    paths = []
+    for name, command in group.commands.items():  # type: ignore[attr-defined]
+        subcommands = getattr(command, "commands", None)
+        if subcommands:
+            paths += [[name, sub] for sub in subcommands]
+        else:
+            paths.append([name])
+    return paths
+
+
+@pytest.mark.parametrize("path", command_paths(), ids=" ".join)
+def test_every_command_has_help_with_an_example_and_is_in_the_readme(path: list[str]) -> None:
+    result = run_cli(*path, "--help")
+    assert result.exit_code == 0
+    assert f"Example: vpccost {' '.join(path)}" in result.stdout
+    assert f"vpccost {' '.join(path)}" in README
+
+
+def test_readme_lists_every_format_each_command_writes() -> None:
+    from vpccost.cli import breakeven, compare, forecast, optimize, pricing
+    from vpccost.outputs.formats import FORMATS
+
+    listed: set[str] = set()
+    for output in (compare.OUTPUT, forecast.OUTPUT, optimize.OUTPUT, breakeven.OUTPUT, pricing.SHOW, pricing.DIFF):
+        (row,) = [line for line in README.splitlines() if line.startswith(f"| `vpccost {output.command} ")]
+        found = re.search(r"\[--format ([a-z\\|]+)\]", row)
+        assert found, f"the README row of {output.command} lists no --format"
+        names = found.group(1).replace("\\", "").split("|")
+        assert names == [entry.name for entry in output.formats], output.command
+        listed.update(names)
+    assert listed == set(FORMATS)
+
+
+def test_readme_quickstart_is_two_commands_and_ci_runs_the_test_command() -> None:
+    quickstart = README.split("## Quickstart", 1)[1].split("\n## ", 1)[0]
+    commands = re.findall(r"```sh\n(.+?)\n```", quickstart)
+    assert len(commands) == 2
+    assert "vpccost compare examples/" in commands[0]
+    assert commands[1] in (REPO / ".ci" / "run").read_text()
+
+
+def test_an_unexpected_failure_exits_1_with_one_line_unless_debugging(
+    monkeypatch: pytest.MonkeyPatch, capsys: pytest.CaptureFixture[str]
+) -> None:
+    def broken() -> None:
+        raise RuntimeError("boom")
+
+    monkeypatch.setattr(vpccost.cli, "app", broken)
+    monkeypatch.delenv("VPCCOST_DEBUG", raising=False)
+    with pytest.raises(SystemExit) as exited:
+        main()
+    assert exited.value.code == 1
+    assert capsys.readouterr().err == "error: unexpected RuntimeError: boom (set VPCCOST_DEBUG=1 for details)\n"
+    monkeypatch.setenv("VPCCOST_DEBUG", "1")
+    with pytest.raises(RuntimeError, match="boom"):
+        main()

@@ -1,0 +1,174 @@
+"""Traffic files and DataFrames: bad input handled as DESIGN.md's Interfaces section lists (exit 2, the file, line
+or row, and field named, nothing written), and volumes read exactly."""
+
+from __future__ import annotations
+
+from decimal import Decimal
+from pathlib import Path
+
+import pandas as pd
+import pytest
+
+import vpccost
+from tests.conftest import SNAPSHOT, WriteEstate, run_cli, vpc
+from tests.support.bad_input import compare_fails
+from vpccost.errors import InputError
+
+TOPOLOGY_TWO_VPCS = [vpc("a", cidrs=["10.0.0.0/16"]), vpc("b", cidrs=["10.1.0.0/16"])]
+
+
+@pytest.mark.parametrize(
+    ("rows", "expected"),
+    [
+        ("src,dst,gb\na,b,ten", ["line 2", "field 'gb'", "'ten' is not a number"]),
+        ("src,dst,gb\na,b,1\na,b,-3", ["line 3", "field 'gb'", "negative volume '-3'"]),
+        ("src,dst,bytes\na,b,1.5", ["line 2", "field 'bytes'", "not a whole number of bytes"]),
+        ("src,dst,gb\na,aws:,1", ["line 2", "field 'dst'", "aws:<service>"]),
+        ("src,dst,gb\na,c,1", ["line 2", "field 'dst'", "VPC 'c' is not in the topology"]),
+        ("src,gb\na,1", ["missing required column 'dst'"]),
+        ("src,dst,team\na,b,x", ["missing the volume column"]),
+        ("src,dst,src_az,gb\na,b,use2-az1,1", ["line 2", "field 'src_az'", "belongs to us-east-2"]),
+        ("src,dst,gb,initiator\na,b,1,both", ["line 2", "field 'initiator'"]),
+        ("src,dst,gb\ninternet,aws:s3,1", ["line 2", "at least one side of a row must be a VPC"]),
+    ],
+)
+def test_bad_traffic_rows(tmp_path: Path, write_estate: WriteEstate, rows: str, expected: list[str]) -> None:
+    traffic, topology = write_estate(TOPOLOGY_TWO_VPCS, rows)
+    compare_fails(tmp_path, traffic, topology, str(traffic), *expected)
+
+
+def test_empty_traffic_file(tmp_path: Path, write_estate: WriteEstate) -> None:
+    traffic, topology = write_estate(TOPOLOGY_TWO_VPCS, "")
+    traffic.write_text("")
+    compare_fails(tmp_path, traffic, topology, str(traffic), "empty")
+
+
+def test_header_only_traffic_is_zero_traffic(write_estate: WriteEstate) -> None:
+    traffic, topology = write_estate(TOPOLOGY_TWO_VPCS, "src,dst,gb")
+    result = vpccost.compare(traffic, topology, pricing=SNAPSHOT)
+    assert {design.total_usd for design in result.designs} == {Decimal(0)}
+
+
+def test_dataframe_errors_name_the_row_and_column() -> None:
+    frame = pd.DataFrame({"src": ["a", "a"], "dst": ["b", "b"], "gb": ["1", "-2"], "src_region": "us-east-1"})
+    with pytest.raises(InputError) as raised:
+        vpccost.load_traffic(frame)
+    assert (raised.value.row, raised.value.field) == (1, "gb")
+    with pytest.raises(InputError, match="missing required column 'dst'"):
+        vpccost.load_traffic(frame.drop(columns=["dst"]))
+
+
+def test_dataframe_floats_are_read_as_written() -> None:
+    # 0.1 + 0.2 in binary floating point is 0.30000000000000004; read as written, the volumes sum exactly
+    frame = pd.DataFrame({"src": ["a", "a"], "dst": ["b", "b"], "gb": [0.1, 0.2]})
+    assert vpccost.load_traffic(frame).total_gb == Decimal("0.3")
+
+
+def test_bytes_are_converted_with_2_to_the_30(tmp_path: Path) -> None:
+    traffic = tmp_path / "traffic.csv"
+    traffic.write_text("src,dst,bytes\na,b,1073741824\na,b,536870912\n")
+    assert vpccost.load_traffic(traffic).total_gb == Decimal("1.5")
+
+
+def test_parquet_traffic(tmp_path: Path) -> None:
+    path = tmp_path / "traffic.parquet"
+    pd.DataFrame({"src": ["a"], "dst": ["internet"], "gb": ["12.5"], "src_region": ["us-east-1"]}).to_parquet(path)
+    result = vpccost.compare(path, pricing=SNAPSHOT)
+    assert result.design("peering").priced
+
+
+def test_rows_with_the_same_key_are_summed(tmp_path: Path) -> None:
+    traffic = tmp_path / "traffic.csv"
+    traffic.write_text("src,dst,gb,team\na,b,1.25,x\na,b,2,x\na,b,4,y\n")
+    loaded = vpccost.load_traffic(traffic)
+    assert sorted(loaded.to_frame()["gb"]) == [Decimal("3.25"), Decimal("4")]
+
+
+def test_label_close_to_a_known_column_is_warned(tmp_path: Path) -> None:
+    traffic = tmp_path / "traffic.csv"
+    traffic.write_text("src,dst,gb,src_region,dst_region,initator\na,b,1,us-east-1,us-east-1,dst\n")
+    result = run_cli("compare", traffic, "--pricing", SNAPSHOT)
+    assert result.exit_code == 0
+    assert "did you mean 'initiator'" in result.stderr
+
+
+def test_volumes_too_long_for_64_bit_integers_stay_exact(tmp_path: Path) -> None:
+    # 21 significant digits do not fit in an int64 unit count: vpccost falls back to Python integers
+    traffic = tmp_path / "traffic.csv"
+    traffic.write_text("src,dst,gb\na,b,123456789012345.123456\na,c,0.000001\n")
+    assert vpccost.load_traffic(traffic).total_gb == Decimal("123456789012345.123457")
+
+
+def test_malformed_csv_row_names_its_line(tmp_path: Path) -> None:
+    traffic = tmp_path / "traffic.csv"
+    traffic.write_text("src,dst,gb\na,b,1\na,b,1,2\n")
+    compare_fails(tmp_path, traffic, None, str(traffic), "line 3 has 4 fields, the header has 3")
+
+
+@pytest.mark.parametrize(
+    "row",
+    [
+        {"src": "a", "dst": "b", "gb": "1.5"},
+        {"src": "a", "dst": "b", "gb": "1e3", "initiator": "dst", "ip_version": "6"},
+        {"src": "a", "dst": "b", "bytes": "1073741824", "initiator": ""},
+        {"src": "a", "dst": "b", "gb": "-1"},
+        {"src": "a", "dst": "b", "gb": "ten"},
+        {"src": "a", "dst": "b", "bytes": "1.5"},
+        {"src": "a", "dst": "b", "gb": "1", "initiator": "SRC"},
+        {"src": "a", "dst": "b", "gb": "1", "initiator": "both"},
+        {"src": "a", "dst": "b", "gb": "1", "ip_version": "5"},
+    ],
+)
+def test_the_published_row_schema_and_the_loader_agree(row: dict[str, str]) -> None:
+    from pydantic import ValidationError
+
+    from vpccost.inputs.traffic import TrafficRow
+
+    try:
+        TrafficRow.model_validate(row)
+        schema_accepts = True
+    except ValidationError:
+        schema_accepts = False
+    try:
+        vpccost.load_traffic(pd.DataFrame([row]))
+        loader_accepts = True
+    except InputError:
+        loader_accepts = False
+    assert schema_accepts == loader_accepts
+
+
+def test_csv_errors_count_blank_lines_and_quoted_line_breaks(tmp_path: Path) -> None:
+    traffic = tmp_path / "traffic.csv"
+    traffic.write_text('src,dst,gb,team\n\na,b,1,"two\nlines"\n\na,b,-1,x\n')
+    compare_fails(tmp_path, traffic, None, "line 6", "field 'gb'", "negative volume")
+
+
+@pytest.mark.parametrize(
+    ("header", "expected"), [("src,dst,gb,gb", "appears twice"), ("src,dst,gb,", "column 4 of the header has no name")]
+)
+def test_csv_header_problems(tmp_path: Path, header: str, expected: str) -> None:
+    traffic = tmp_path / "traffic.csv"
+    traffic.write_text(f"{header}\na,b,1,2\n")
+    compare_fails(tmp_path, traffic, None, "line 1", expected)
+
+
+def test_parquet_with_nullable_and_categorical_columns(tmp_path: Path) -> None:
+    path = tmp_path / "traffic.parquet"
+    frame = pd.DataFrame(
+        {
+            "src": ["a", "a"],
+            "dst": ["internet", "internet"],
+            "gb": [1, 2],
+            "src_region": "us-east-1",
+            "ip_version": pd.array([4, None], dtype="Int64"),
+            "team": pd.Categorical(["x", None]),
+        }
+    )
+    frame.to_parquet(path)
+    assert vpccost.load_traffic(path).total_gb == Decimal(3)
+
+
+def test_numeric_account_ids_are_refused() -> None:
+    frame = pd.DataFrame({"src": ["a"], "dst": ["b"], "gb": ["1"], "src_account": [12345678901]})
+    with pytest.raises(InputError, match="leading zeros"):
+        vpccost.load_traffic(frame)

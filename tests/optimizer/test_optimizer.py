@@ -1,0 +1,117 @@
+"""The optimizer: hand-checked optima (examples/optimizer, arithmetic in its README), agreement with an
+exhaustive enumeration of every mix on small random estates, and never worse than the pure designs.
+
+Prices: us-east-1 of the bundled snapshot, 730 h (PRICING-FACTS §1): TGW attachment $36.50/month, $0.02/GB;
+interface endpoint $7.30 per AZ-month, $0.01/GB; NLB $16.425/month, NLCU $0.006/GB; NAT gateway + IPv4
+$36.50/month, $0.045/GB; hosted zone $0.50/month; peering within one AZ free.
+"""
+
+from __future__ import annotations
+
+from decimal import Decimal
+from typing import Any
+
+import pytest
+
+import vpccost
+from tests.conftest import EXAMPLES, SNAPSHOT, by_design, run_cli, run_json
+from vpccost.errors import InputError
+from vpccost.optimizer import optimize, parse_allow
+
+OPTIMIZER = EXAMPLES / "optimizer"
+
+
+def optimized_total(document: dict[str, Any]) -> Decimal:
+    design = by_design(document)["optimized"]
+    assert design["priced"] and design["feasible"], design["problems"]
+    assert Decimal(design["total_usd"]) == sum((Decimal(li["cost_usd"]) for li in design["line_items"]), Decimal(0))
+    return Decimal(design["total_usd"])
+
+
+def run_optimize(example: str, *args: str) -> dict[str, Any]:
+    folder = OPTIMIZER / example
+    return run_json(
+        "optimize", folder / "traffic.csv", "--topology", folder / "topology.yaml", *args, "--pricing", SNAPSHOT
+    )
+
+
+def test_the_smallest_spokes_go_through_the_tgw_when_the_hub_is_out_of_peerings() -> None:
+    # 3 attachments (hub, spoke-a, spoke-b) × $36.50 + (100 + 200) GB × $0.02 = $115.50
+    document = run_optimize("hub-peering-quota", "--allow", "peering,transit-gateway", "--peering-quota", "3")
+    assert optimized_total(document) == Decimal("115.50")
+    chosen = {tuple(pair["vpcs"]): pair["option"] for pair in document["optimization"]["pairs"]}
+    hub = "vpc-0a00000000000hub"
+    assert {spoke[-1]: chosen[(spoke, hub)] for spoke in (f"vpc-0a0000000000000{x}" for x in "abcde")} == {
+        "a": "transit-gateway", "b": "transit-gateway", "c": "peering", "d": "peering", "e": "peering",
+    }  # fmt: skip
+    assert document["optimization"]["optimal"] is True
+
+
+def test_privatelink_undercuts_the_tgw_for_the_small_spokes() -> None:
+    # endpoints 2 × $7.30 + NLB $16.425 + 300 GB × ($0.01 + $0.006) = $35.825
+    document = run_optimize(
+        "hub-peering-quota", "--allow", "peering,transit-gateway,privatelink", "--peering-quota", "3"
+    )
+    assert optimized_total(document) == Decimal("35.825")
+
+
+def test_the_default_quota_peers_every_spoke_for_free() -> None:
+    assert optimized_total(run_optimize("hub-peering-quota", "--allow", "peering,transit-gateway")) == Decimal("0")
+
+
+@pytest.mark.parametrize(
+    ("allow", "expected_usd", "option"),
+    [
+        ("nat", "591.20", "nat"),  # 8 × (2 × $36.50 + 20 GB × $0.045)
+        ("endpoints,nat", "468.80", "interface-endpoint"),  # 32 endpoints × 2 AZs × $7.30 + 160 GB × $0.01
+        # 9 attachments × $36.50 + 4 endpoints × 2 AZs × $7.30 + 4 zones × $0.50 + 160 GB × ($0.01 + $0.02)
+        ("endpoints,transit-gateway,nat", "393.70", "central-endpoint"),
+        (
+            "peering,transit-gateway,sharing,privatelink,endpoints,nat",
+            "80.20",
+            "nat",
+        ),  # shared VPC: 2 NAT + 160 × $0.045
+    ],
+)
+def test_many_small_vpcs_calling_the_same_services(allow: str, expected_usd: str, option: str) -> None:
+    document = run_optimize("shared-services", "--allow", allow)
+    assert optimized_total(document) == Decimal(expected_usd)
+    assert {call["option"] for call in document["optimization"]["services"]} == {option}
+
+
+def test_savings_are_against_each_pure_design_priced_alike() -> None:
+    document = run_optimize("shared-services")
+    designs = by_design(document)
+    best = Decimal(designs["optimized"]["total_usd"])
+    for name, saving in document["optimization"]["saving_vs_usd"].items():
+        assert Decimal(saving) == Decimal(designs[name]["total_usd"]) - best
+    assert document["recommendation"]["design"] == "optimized"
+
+
+def test_bad_options_are_input_errors() -> None:
+    folder = OPTIMIZER / "shared-services"
+    result = run_cli("optimize", folder / "traffic.csv", "--allow", "peering,teleport")
+    assert result.exit_code == 2
+    assert "teleport" in result.stderr
+    with pytest.raises(InputError, match="126"):
+        optimize(folder / "traffic.csv", folder / "topology.yaml", peering_quota=126)
+    assert parse_allow(None) == parse_allow("peering,transit-gateway,sharing,privatelink,endpoints,nat")
+
+
+def test_a_pure_design_over_the_given_peering_quota_is_marked_infeasible() -> None:
+    """The hub has five spokes; under --peering-quota 3 pure peering cannot be built, so its $0 total is not a
+    saving the optimizer missed."""
+    hub = EXAMPLES / "optimizer" / "hub-peering-quota"
+    result = vpccost.optimize(
+        hub / "traffic.csv", hub / "topology.yaml", allow="peering,transit-gateway", peering_quota=3, pricing=SNAPSHOT
+    )
+    peering = result.comparison.design("peering")
+    assert not peering.feasible
+    assert any(
+        "needs 5 peering connections" in problem and "quota given is 3" in problem for problem in peering.problems
+    )
+    # with the default quota of 50 the same design stays feasible
+    default = vpccost.optimize(
+        hub / "traffic.csv", hub / "topology.yaml", allow="peering,transit-gateway", pricing=SNAPSHOT
+    )
+    assert default.comparison.design("peering").feasible

@@ -1,0 +1,87 @@
+"""Interface endpoints: per-AZ hours and processing, paid by the consumer VPC."""
+
+from __future__ import annotations
+
+from decimal import Decimal
+
+import vpccost
+from tests.conftest import SNAPSHOT, WriteEstate, vpc
+from tests.support.estates import Charged, charged, context, estate, needed
+from tests.support.line_items import items
+from vpccost.model.usage import Fixed, Resource
+from vpccost.options import subjects
+from vpccost.options.base import Blocked, Findings, FixedResource
+from vpccost.options.interface_endpoint import OPTION, check_endpoints
+from vpccost.pricing.items import VPC_ENDPOINT_BYTES, VPC_ENDPOINT_HOURS
+
+
+def test_i3_interface_endpoint_one_and_two_azs_and_1000_gb(write_estate: WriteEstate) -> None:
+    # I3, infracost expected output: an interface endpoint in 1 AZ for 730 h: $7.30; in 2 AZs: $14.60;
+    # 1,000 GB processed: $10.00.
+    traffic, topology = write_estate(
+        [vpc("one", azs=["use1-az1"]), vpc("two", azs=["use1-az1", "use1-az2"])],
+        "src,dst,gb\none,aws:sqs,1000\ntwo,aws:sqs,1",
+    )
+    privatelink = vpccost.compare(traffic, topology, designs=["privatelink"], pricing=SNAPSHOT).design("privatelink")
+    hours = {item.resource: item.cost_usd for item in items(privatelink, "VpcEndpoint-Hours")}
+    assert hours == {"one/vpce:sqs": Decimal("7.30"), "two/vpce:sqs": Decimal("14.60")}
+    processing = {item.resource: item.cost_usd for item in items(privatelink, "VpcEndpoint-Bytes")}
+    assert processing["one/vpce:sqs"] == Decimal("10.00")
+
+
+# ---- the option's declarations, on estates built in memory -------------------------------------------------
+# The rules are the module's (vpccost/options/interface_endpoint.py), from AWS's PrivateLink pricing page: an
+# endpoint per (VPC, service) in every AZ of the VPC, billed per AZ-hour, and processing on both directions, both
+# paid by the consumer VPC's owner.
+A, B = "111111111111", "222222222222"
+VPCS = [vpc("a", account=A, azs=["use1-az1", "use1-az2"]), vpc("b", account=B)]
+ROWS = [
+    {"src": "a", "dst": "aws:sqs", "gb": "10"},  # flow 0
+    {"src": "a", "dst": "aws:s3", "gb": "5"},  # flow 1
+    {"src": "b", "dst": "aws:sqs", "gb": "2"},  # flow 2
+    {"src": "aws:sqs", "dst": "a", "gb": "1", "initiator": "dst"},  # flow 3: SQS answering a
+]
+
+
+def test_one_endpoint_per_vpc_and_service_processing_both_directions() -> None:
+    ctx = context(estate(VPCS, ROWS))
+    used = OPTION.usage(ctx, subjects.services(ctx).rows)
+    processed = "Data processed (Interface endpoint)"
+    assert charged(ctx, used) == [
+        Charged(processed, VPC_ENDPOINT_BYTES, "us-east-1", A, "a/vpce:sqs", None, (0, 3)),
+        Charged(processed, VPC_ENDPOINT_BYTES, "us-east-1", A, "a/vpce:s3", None, (1,)),
+        Charged(processed, VPC_ENDPOINT_BYTES, "us-east-1", B, "b/vpce:sqs", None, (2,)),
+    ]
+    per_az = "Interface endpoint (per AZ)"
+    assert needed(ctx, used) == {
+        ("interface-endpoint", 0, "service", "sqs"): ((per_az, VPC_ENDPOINT_HOURS, "us-east-1", A, "a/vpce:sqs", 2,
+                                                       "hour"),),
+        ("interface-endpoint", 0, "service", "s3"): ((per_az, VPC_ENDPOINT_HOURS, "us-east-1", A, "a/vpce:s3", 2,
+                                                      "hour"),),
+        ("interface-endpoint", 1, "service", "sqs"): ((per_az, VPC_ENDPOINT_HOURS, "us-east-1", B, "b/vpce:sqs", 1,
+                                                       "hour"),),
+    }  # fmt: skip
+
+
+def test_a_vpc_in_the_shared_vpc_cannot_hold_its_own_endpoints() -> None:
+    ctx = context(estate(VPCS, ROWS), members=["b"])
+    calls = subjects.services(ctx).keys  # a → sqs, a → s3, b → sqs
+    assert OPTION.blocked(ctx, calls) == {
+        2: Blocked(
+            "b sits in the shared VPC: its calls to aws:sqs use the shared VPC's NAT gateways or a gateway "
+            "endpoint, not interface-endpoint; not priced"
+        )
+    }
+
+
+def test_over_50_endpoints_in_one_vpc_need_a_quota_increase() -> None:
+    # interface endpoints per VPC: 50 by default, adjustable (PRICING-FACTS §3)
+    ctx = context(estate(VPCS, ROWS))
+    hours = Fixed("endpoint", VPC_ENDPOINT_HOURS, "us-east-1", A, Resource("a", "interface-endpoint", "a/vpce"))
+    endpoints = [FixedResource(("interface-endpoint", 0, "service", f"s{n}"), (hours,)) for n in range(51)]
+    findings = Findings()
+    check_endpoints(ctx, endpoints, findings)
+    assert findings.quota_increases == ["a needs 51 interface endpoints (default quota 50 per VPC, adjustable)"]
+    within = Findings()
+    check_endpoints(ctx, endpoints[:50], within)
+    assert within == Findings()

@@ -1,0 +1,149 @@
+"""Own NAT: NAT gateways per AZ or per VPC, their hours, public IPv4 addresses and processing."""
+
+from __future__ import annotations
+
+from decimal import Decimal
+
+import vpccost
+from tests.conftest import SNAPSHOT, WriteEstate, vpc
+from tests.support.estates import Charged, charged, context, estate, every_flow, flows, needed
+from tests.support.line_items import cost
+from vpccost.model.usage import Settings
+from vpccost.options.own_nat import OPTION
+from vpccost.pricing.items import (
+    DATA_TRANSFER_INTER_REGION_BYTES,
+    DATA_TRANSFER_INTERNET_OUT_BYTES,
+    DATA_TRANSFER_REGIONAL_BYTES,
+    NAT_GATEWAY_BYTES,
+    NAT_GATEWAY_HOURS,
+    PUBLIC_IPV4_IN_USE_HOURS,
+)
+
+
+def test_one_nat_gateway_per_vpc_adds_cross_az_transfer(write_estate: WriteEstate) -> None:
+    # A VPC in 2 AZs sends 100 GB to SQS from use1-az2; with one NAT gateway (in use1-az1, the first AZ) the
+    # bytes cross AZs: $0.01 on the workload's side + $0.01 on the NAT side = $2.00. NAT: 730 h × $0.045 =
+    # $32.85, its IPv4 address 730 h × $0.005 = $3.65, processing 100 GB × $0.045 = $4.50. Total $43.00.
+    # One NAT gateway per AZ instead: 2 × ($32.85 + $3.65) + $4.50 = $77.50, no cross-AZ transfer.
+    traffic, topology = write_estate(
+        [vpc("app", azs=["use1-az1", "use1-az2"])], "src,dst,src_az,gb\napp,aws:sqs,use1-az2,100"
+    )
+    single = vpccost.compare(traffic, topology, designs=["peering"], nat_per_vpc=True, pricing=SNAPSHOT).design(
+        "peering"
+    )
+    per_az = vpccost.compare(traffic, topology, designs=["peering"], pricing=SNAPSHOT).design("peering")
+    assert single.total_usd == Decimal("43.00")
+    assert per_az.total_usd == Decimal("77.50")
+
+
+def test_e1_nat_gateway_to_s3_in_ohio(write_estate: WriteEstate) -> None:
+    # E1, AWS VPC pricing page: US East (Ohio); EC2 sends 1 GB to S3 in the same region through a NAT gateway
+    # in the same AZ: $0.045 for the NAT gateway-hour + $0.045 for the GB processed + $0 data transfer.
+    traffic, topology = write_estate(
+        [vpc("app", region="us-east-2", azs=["use2-az1"])], "src,dst,src_az,gb\napp,aws:s3,use2-az1,1"
+    )
+    peering = vpccost.compare(traffic, topology, designs=["peering"], hours=1, pricing=SNAPSHOT).design("peering")
+    assert cost(peering, "NatGateway-Hours") == Decimal("0.045")
+    assert cost(peering, "NatGateway-Bytes") == Decimal("0.045")
+    assert not [item for item in peering.line_items if "DataTransfer" in item.usage_type]
+    # Since 2024 the NAT gateway's public IPv4 address is billed too ($0.005/h), which E1 predates.
+    assert cost(peering, "PublicIPv4:InUseAddress") == Decimal("0.005")
+
+
+def test_i1_nat_gateway_month_and_100_gb(write_estate: WriteEstate) -> None:
+    # I1, infracost expected output: NAT gateway, 730 h, 100 GB processed (us-east-1): $32.85 + $4.50.
+    traffic, topology = write_estate([vpc("app")], "src,dst,gb\napp,aws:dynamodb,100")
+    peering = vpccost.compare(traffic, topology, designs=["peering"], pricing=SNAPSHOT).design("peering")
+    assert cost(peering, "NatGateway-Hours") == Decimal("32.85")
+    assert cost(peering, "NatGateway-Bytes") == Decimal("4.50")
+
+
+# ---- the option's declarations, on estates built in memory -------------------------------------------------
+# The rules are the module's (vpccost/options/own_nat.py), from AWS's VPC pricing page: NAT processing on both
+# directions of the connections a VPC opens over IPv4, paid by the gateway's owner; a gateway with its public
+# IPv4 address in each AZ of the VPC (or one per VPC); transfer as `options.transfer.outside` states it.
+A, B, NETWORK = "111111111111", "222222222222", "999999999999"
+TWO_AZS = vpc("a", account=A, azs=["use1-az1", "use1-az2"])
+OUTSIDE_ROWS = [
+    {"src": "a", "dst": "internet", "gb": "10"},  # flow 0: a opens, a sends to the internet
+    {"src": "internet", "dst": "a", "gb": "4", "initiator": "dst"},  # flow 1: the answers to flow 0's connections
+    {"src": "a", "dst": "aws:s3", "gb": "20"},  # flow 2: a named service in a's region
+    {"src": "a", "dst": "aws:ec2", "gb": "2"},  # flow 3: an AWS public address in a's region
+    {"src": "a", "dst": "aws:sqs@us-west-2", "gb": "3"},  # flow 4: a service in another region
+    {"src": "internet", "dst": "a", "gb": "7"},  # flow 5: opened from the internet: no NAT gateway
+]
+GATEWAYS = (
+    ("NAT gateway", NAT_GATEWAY_HOURS, "us-east-1", A, "a/nat-gateway", 2, "hour"),
+    ("Public IPv4 address (NAT gateway)", PUBLIC_IPV4_IN_USE_HOURS, "us-east-1", A, "a/nat-gateway", 2, "hour"),
+)
+
+
+def test_the_vpcs_own_connections_are_processed_and_transfer_is_paid_by_the_vpc_side() -> None:
+    ctx = context(estate([TWO_AZS], OUTSIDE_ROWS))
+    used = OPTION.usage(ctx, every_flow(ctx))
+    assert charged(ctx, used) == [
+        Charged("Data processed (NAT gateway)", NAT_GATEWAY_BYTES, "us-east-1", A, "a/nat-gateway", None,
+                (0, 1, 2, 3, 4)),
+        Charged("Data transfer out to the internet", DATA_TRANSFER_INTERNET_OUT_BYTES, "us-east-1", A, "a", None,
+                (0,)),
+        Charged("Data transfer to AWS public addresses (same region)", DATA_TRANSFER_REGIONAL_BYTES, "us-east-1", A,
+                "a", None, (3,)),
+        Charged("Inter-region data transfer (AWS service)", DATA_TRANSFER_INTER_REGION_BYTES, "us-east-1", A, "a",
+                "us-west-2", (4,)),
+    ]  # fmt: skip
+    assert needed(ctx, used) == {("nat-gateway", 0): GATEWAYS}
+
+
+def test_a_connection_opened_from_the_internet_needs_no_nat_gateway() -> None:
+    ctx = context(estate([TWO_AZS], OUTSIDE_ROWS))
+    used = OPTION.usage(ctx, flows(ctx, 5))
+    assert charged(ctx, used) == []  # inbound bytes: no processing, and transfer in is free
+    assert needed(ctx, used) == {}
+
+
+def test_one_gateway_per_vpc_in_its_first_az_and_transfer_to_it_from_the_others() -> None:
+    # with --nat-per-vpc the gateway sits in use1-az1; bytes from use1-az2 cross AZs to it: regional transfer on
+    # the workload's side (the row's account) and on the gateway's side (its owner)
+    rows = [
+        {"src": "a", "dst": "aws:s3", "gb": "10", "src_az": "use1-az1"},
+        {"src": "a", "dst": "aws:s3", "gb": "6", "src_az": "use1-az2", "src_account": B},
+    ]
+    ctx = context(estate([TWO_AZS], rows), Settings(nat_per_vpc=True))
+    used = OPTION.usage(ctx, every_flow(ctx))
+    to_nat = "Cross-AZ data transfer to the NAT gateway"
+    assert charged(ctx, used) == [
+        Charged("Data processed (NAT gateway)", NAT_GATEWAY_BYTES, "us-east-1", A, "a/nat-gateway", None, (0, 1)),
+        Charged(f"{to_nat} (workload side)", DATA_TRANSFER_REGIONAL_BYTES, "us-east-1", B, "a/nat-gateway", None,
+                (1,)),
+        Charged(f"{to_nat} (NAT gateway side)", DATA_TRANSFER_REGIONAL_BYTES, "us-east-1", A, "a/nat-gateway", None,
+                (1,)),
+    ]  # fmt: skip
+    assert [charge[5] for charge in needed(ctx, used)[("nat-gateway", 0)]] == [1, 1]  # one gateway, one address
+    assert used.assumptions == []
+
+
+def test_with_one_gateway_per_vpc_an_unknown_az_counts_as_crossing() -> None:
+    ctx = context(estate([TWO_AZS], [{"src": "a", "dst": "aws:s3", "gb": "10"}]), Settings(nat_per_vpc=True))
+    used = OPTION.usage(ctx, every_flow(ctx))
+    assert [charge.flows for charge in charged(ctx, used)] == [(0,), (0,), (0,)]
+    assert used.assumptions == [
+        "With one NAT gateway per VPC, traffic whose AZ is not known is priced as crossing AZs to it."
+    ]
+
+
+def test_a_member_of_the_shared_vpc_uses_the_shared_vpcs_gateways_paid_by_the_network_account() -> None:
+    # the shared VPC of us-east-1 spans the AZs known for its region's VPCs: use1-az1 and use1-az2
+    vpcs = [TWO_AZS, vpc("b", account=B)]
+    rows = [{"src": "b", "dst": "internet", "gb": "5"}, {"src": "a", "dst": "internet", "gb": "1"}]
+    ctx = context(estate(vpcs, rows, network_account=NETWORK), members=["b"])
+    used = OPTION.usage(ctx, flows(ctx, 0))
+    shared = "shared-vpc-us-east-1/nat-gateway"
+    assert charged(ctx, used)[0] == Charged("Data processed (NAT gateway)", NAT_GATEWAY_BYTES, "us-east-1", NETWORK,
+                                            shared, None, (0,))  # fmt: skip
+    # home codes: the VPCs' own (b 0, a 1), then one shared VPC per region (us-east-1: 2)
+    assert needed(ctx, used) == {
+        ("nat-gateway", 2): (
+            ("NAT gateway", NAT_GATEWAY_HOURS, "us-east-1", NETWORK, shared, 2, "hour"),
+            ("Public IPv4 address (NAT gateway)", PUBLIC_IPV4_IN_USE_HOURS, "us-east-1", NETWORK, shared, 2, "hour"),
+        )
+    }

@@ -1,0 +1,85 @@
+"""The `compare --format json` contract (README.md, "JSON output"), on every example: the shape of the document, exact
+money, and the provenance of each price used. The examples' golden files are in tests/scenarios/test_golden.py."""
+
+from __future__ import annotations
+
+import json
+import re
+from decimal import Decimal
+from typing import Any
+
+import pytest
+
+from tests.conftest import EXAMPLE_ESTATES, EXAMPLES, SNAPSHOT, SNAPSHOT_NAME, run_cli, run_json
+from vpccost.pricing.load import load_pricing
+
+DECIMAL = re.compile(r"^\d+(\.\d+)?$")
+MONEY = re.compile(r"^\d+\.\d{2,}$")
+LINE_ITEM_KEYS = {
+    "design", "component", "service_code", "usage_type", "region", "resource", "payer_account",
+    "quantity", "unit", "rate_usd", "cost_usd",
+}  # fmt: skip
+
+
+def example_json(name: str) -> dict[str, Any]:
+    example = EXAMPLES / name
+    return run_json("compare", example / "traffic.csv", "--topology", example / "topology.yaml", "--pricing", SNAPSHOT)
+
+
+@pytest.mark.parametrize("name", EXAMPLE_ESTATES)
+def test_document_shape(name: str) -> None:
+    document = example_json(name)
+    assert set(document) >= {
+        "vpccost_version", "pricing", "period_hours", "assumptions", "designs", "service_access", "recommendation",
+    }  # fmt: skip
+    assert document["pricing"]["snapshot"] == SNAPSHOT_NAME
+    assert document["pricing"]["currency"] == "USD"
+    names = [design["design"] for design in document["designs"]]
+    assert len(names) == len(set(names)), names  # each design once
+    # the design `as-is` is there when the topology records existing connectivity (only examples/as-is does)
+    assert ("as-is" in names) == (name == "as-is"), names
+    for design in document["designs"]:
+        assert isinstance(design["priced"], bool)
+        assert isinstance(design["feasible"], bool)
+        assert isinstance(design["problems"], list)
+        assert isinstance(design["quota_increases"], list)
+        if design["priced"]:
+            assert MONEY.match(design["total_usd"])
+            total = sum((Decimal(item["cost_usd"]) for item in design["line_items"]), Decimal(0))
+            assert total == Decimal(design["total_usd"]), "line items sum exactly to the total"
+        else:
+            assert design["total_usd"] is None
+        for item in design["line_items"]:
+            assert set(item) >= LINE_ITEM_KEYS
+            assert DECIMAL.match(item["quantity"])
+            assert MONEY.match(item["rate_usd"]) or DECIMAL.match(item["rate_usd"])
+            assert MONEY.match(item["cost_usd"])
+            assert Decimal(item["quantity"]) * Decimal(item["rate_usd"]) == Decimal(item["cost_usd"])
+            assert item["payer_account"] and item["region"] and item["usage_type"]
+    for row in document["service_access"]:
+        assert DECIMAL.match(row["gb"])
+
+
+def test_stdout_holds_the_json_document_alone() -> None:
+    result = run_cli(
+        "compare", EXAMPLES / "s3-access" / "traffic.csv", "--topology", EXAMPLES / "s3-access" / "topology.yaml",
+        "--format", "json", "--pricing", SNAPSHOT,
+    )  # fmt: skip
+    assert result.exit_code == 0
+    json.loads(result.stdout)
+
+
+@pytest.mark.parametrize("name", EXAMPLE_ESTATES)
+def test_each_price_used_carries_the_snapshots_provenance(name: str) -> None:
+    snapshot = load_pricing(SNAPSHOT).snapshot
+    entries = {(entry.item, entry.region, entry.to_region): entry for entry in snapshot.entries}
+    used = example_json(name)["pricing"]["prices_used"]
+    assert used
+    for price in used:
+        entry = entries[(price["item"], price["region"], price["to_region"])]
+        assert (price["service_code"], price["usage_type"], price["unit"], price["sku"]) == (
+            entry.service_code, entry.usage_type, entry.unit, entry.sku,
+        )  # fmt: skip
+        assert (price["source"], price["evidence"], price["verified"]) == (entry.source, entry.evidence, entry.verified)
+        assert [(Decimal(t["begin"]), None if t["end"] is None else Decimal(t["end"]), Decimal(t["price_usd"]))
+                for t in price["tiers"]] == [(t.begin, t.end, t.price_usd) for t in entry.tiers]  # fmt: skip

@@ -1,0 +1,51 @@
+"""Results as terminal tables: designs ranked with the cheapest marked, the gap to it, why a design is infeasible or
+not priced, the biggest line items and the assumptions (hand-written results, tests/support)."""
+
+from __future__ import annotations
+
+import io
+import re
+from decimal import Decimal
+
+from rich.console import Console
+
+from tests.support.comparisons import comparison, result
+from vpccost.outputs.table import render_comparison, signed_usd, usd
+from vpccost.results import DesignResult
+
+
+def rendered(*designs: DesignResult, assumptions: tuple[str, ...] = ()) -> str:
+    console = Console(record=True, width=200, color_system=None, file=io.StringIO())
+    render_comparison(comparison(*designs, assumptions=assumptions), console)
+    return console.export_text()
+
+
+def test_amounts_are_dollars_rounded_to_the_cent_with_the_sign_first() -> None:
+    assert usd(Decimal("1234.565")) == "$1,234.57"
+    assert usd(None) == "—"
+    assert signed_usd(Decimal("-2.25")) == "-$2.25"
+    assert signed_usd(Decimal("2.25")) == "$2.25"
+
+
+def test_designs_are_ranked_with_the_cheapest_marked_and_the_gap_to_it() -> None:
+    text = rendered(
+        result("dear", "30.5"),
+        result("cheap", "20"),
+        result("broken", "1", problems=("a and b overlap",)),
+        result("nat", "1", missing=("no price for nat_gateway_hours in ap-south-1; supply it",)),
+        assumptions=("Period: 730 hours.",),
+    )
+    rows = [row.split() for row in text.splitlines() if row.strip()[:1].isdigit()]
+    assert [row[:2] for row in rows] == [["1", "cheap"], ["2", "dear"], ["3", "broken"], ["4", "nat"]]
+    assert re.search(r"cheap ★ cheapest +\$20\.00", text)
+    assert "+$10.50" in text  # dear against cheap: $30.50 − $20.00
+    assert "infeasible: a and b overlap" in text
+    assert "not priced: no price for nat_gateway_hours in ap-south-1" in text and "supply it" not in text
+    assert "• Period: 730 hours." in text
+
+
+def test_each_priced_design_lists_its_biggest_line_items() -> None:
+    text = rendered(result("peering", *(str(cost) for cost in range(1, 8))))
+    assert "peering: biggest line items (7 in all)" in text
+    costs = [row.split()[-1] for row in text.splitlines() if row.strip().startswith("c ")]
+    assert costs == ["$7.00", "$6.00", "$5.00", "$4.00", "$3.00"]  # the five biggest, biggest first

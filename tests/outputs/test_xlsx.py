@@ -1,0 +1,258 @@
+"""The Excel workbook: read back with openpyxl, its figures match the JSON contract to the cent, numbers are
+numbers with currency formats, and text from user data never becomes a formula."""
+
+from __future__ import annotations
+
+import csv
+import io
+import zipfile
+from collections import defaultdict
+from datetime import date
+from decimal import Decimal
+from pathlib import Path
+from typing import Any
+
+import openpyxl
+import pandas as pd
+import pytest
+from openpyxl.utils import get_column_letter
+from openpyxl.worksheet.worksheet import Worksheet
+
+import vpccost
+from tests.conftest import EXAMPLES, SNAPSHOT, WriteEstate, cents, vpc
+from vpccost.errors import VpccostError
+from vpccost.outputs.documents import comparison_document
+from vpccost.outputs.files import write_atomically
+from vpccost.outputs.periods import period_of
+from vpccost.outputs.xlsx import MONEY_FORMAT, write_xlsx, xlsx_bytes
+from vpccost.results import Comparison, DatedComparison
+
+MULTI = EXAMPLES / "multi-account"
+SHEETS = ["Summary", "Line items", "By account", "Assumptions", "Prices"]
+HYPERLINK = '=HYPERLINK("http://x")'
+
+
+@pytest.fixture(scope="module")
+def comparison() -> Comparison:
+    return vpccost.compare(MULTI / "traffic.csv", MULTI / "topology.yaml", pricing=SNAPSHOT)
+
+
+@pytest.fixture(scope="module")
+def split_comparison() -> Comparison:
+    return vpccost.compare(MULTI / "traffic.csv", MULTI / "topology.yaml", split_by="team", pricing=SNAPSHOT)
+
+
+def workbook_of(periods: list[DatedComparison]) -> openpyxl.Workbook:
+    return openpyxl.load_workbook(io.BytesIO(xlsx_bytes(periods)))
+
+
+def sheet(workbook: openpyxl.Workbook, name: str) -> Worksheet:
+    found = workbook[name]
+    assert isinstance(found, Worksheet)
+    return found
+
+
+def records(worksheet: Worksheet) -> list[dict[str, Any]]:
+    """The rows under the header as dicts of header -> cell."""
+    rows = list(worksheet.iter_rows())
+    headers = [str(cell.value) for cell in rows[0]]
+    return [dict(zip(headers, row, strict=True)) for row in rows[1:]]
+
+
+def number(cell: Any) -> Decimal:
+    """A numeric cell's value as the decimal Excel stored: float repr is its shortest exact decimal."""
+    assert isinstance(cell.value, int | float) and not isinstance(cell.value, bool), cell.value
+    return Decimal(repr(cell.value))
+
+
+def json_totals(comparison: Comparison) -> dict[str, str | None]:
+    return {design["design"]: design["total_usd"] for design in comparison_document(comparison)["designs"]}
+
+
+def test_every_sheet_exists(comparison: Comparison) -> None:
+    workbook = workbook_of([period_of(comparison, date(2026, 1, 1))])
+    assert workbook.sheetnames == SHEETS
+
+
+def test_summary_totals_equal_the_json_totals_to_the_cent(comparison: Comparison) -> None:
+    workbook = workbook_of([period_of(comparison, date(2026, 1, 1))])
+    summary = {row["Design"].value: row for row in records(sheet(workbook, "Summary"))}
+    totals = json_totals(comparison)
+    assert set(summary) == set(totals)
+    for design, total in totals.items():
+        cell = summary[design]["Total (USD)"]
+        assert cents(number(cell)) == cents(total), design
+        assert cell.number_format == MONEY_FORMAT
+    # rank 1 is the cheapest priced, feasible design (multi-account: sharing, 2,003.51 USD in the golden file)
+    assert [row["Rank"].value for row in summary.values()] == list(range(1, len(totals) + 1))
+    assert comparison.cheapest is not None
+    assert summary[comparison.cheapest.design]["Rank"].value == 1
+
+
+def test_line_items_sum_per_design_to_the_summary_total(comparison: Comparison) -> None:
+    workbook = workbook_of([period_of(comparison, date(2026, 1, 1))])
+    summary = {row["Design"].value: number(row["Total (USD)"]) for row in records(sheet(workbook, "Summary"))}
+    sums: dict[str, Decimal] = defaultdict(Decimal)
+    rows = records(sheet(workbook, "Line items"))
+    for row in rows:
+        sums[row["Design"].value] += number(row["Cost (USD)"])
+    assert {design: cents(total) for design, total in sums.items()} == {
+        design: cents(total) for design, total in summary.items()
+    }
+    # line items only: one row per line item, no total rows
+    assert len(rows) == sum(len(result.line_items) for result in comparison.designs)
+
+
+def test_line_item_cells_are_numbers_with_currency_and_quantity_formats(comparison: Comparison) -> None:
+    workbook = workbook_of([period_of(comparison, date(2026, 1, 1))])
+    items = [item for result in comparison.designs for item in result.line_items]
+    for row, item in zip(records(sheet(workbook, "Line items")), items, strict=True):
+        assert number(row["Cost (USD)"]) == item.cost_usd  # these costs have few digits: Excel keeps them exactly
+        assert number(row["Quantity"]) == item.quantity
+        assert number(row["Rate (USD)"]) == item.rate_usd
+        assert row["Cost (USD)"].number_format == MONEY_FORMAT
+        assert row["Rate (USD)"].number_format.startswith('"$"#,##0.00')
+        assert row["Quantity"].number_format.startswith("#,##0")
+        assert row["Price verified"].value is item.price_verified
+        assert row["Resource"].value == item.resource
+    assert "Label" not in [cell.value for cell in sheet(workbook, "Line items")[1]]
+
+
+def test_by_account_sums_equal_the_totals(split_comparison: Comparison) -> None:
+    workbook = workbook_of([period_of(split_comparison, date(2026, 1, 1))])
+    rows = records(sheet(workbook, "By account"))
+    sums: dict[str, Decimal] = defaultdict(Decimal)
+    for row in rows:
+        sums[row["Design"].value] += number(row["Cost (USD)"])
+        assert row["Cost (USD)"].number_format == MONEY_FORMAT
+    totals = json_totals(split_comparison)
+    assert {design: cents(total) for design, total in sums.items()} == {
+        design: cents(total) for design, total in totals.items()
+    }
+    # split by team: one row per design, payer account and team (hourly resources have no team)
+    sharing = {
+        (row["Payer account"].value, row["Label (team)"].value) for row in rows if row["Design"].value == "sharing"
+    }
+    expected = {(item.payer_account, item.label) for item in split_comparison.design("sharing").line_items}
+    assert sharing == expected
+
+
+def test_headers_are_bold_and_frozen_and_line_items_are_filtered(comparison: Comparison) -> None:
+    workbook = workbook_of([period_of(comparison, date(2026, 1, 1))])
+    for name in SHEETS:
+        worksheet = sheet(workbook, name)
+        assert worksheet.freeze_panes == "A2", name
+        assert all(cell.font.b for cell in worksheet[1]), name
+        assert all(cell.data_type == "s" for cell in worksheet[1]), name
+    line_items = sheet(workbook, "Line items")
+    assert line_items.auto_filter.ref == f"A1:{get_column_letter(line_items.max_column)}{line_items.max_row}"
+    assert all((line_items.column_dimensions[letter].width or 0) >= 8 for letter in "ABCDEFGHIJKLM")
+
+
+def test_assumptions_and_prices_carry_the_period_and_provenance(comparison: Comparison) -> None:
+    workbook = workbook_of([period_of(comparison, date(2026, 1, 1))])
+    assumptions = [(row["Topic"].value, row["Value"].value) for row in records(sheet(workbook, "Assumptions"))]
+    assert ("Billing month", "2026-01") in assumptions
+    assert ("Pricing snapshot", comparison.catalog.name) in assumptions
+    assert [value for topic, value in assumptions if topic == "Assumption"] == comparison.assumptions
+    prices = records(sheet(workbook, "Prices"))
+    assert {(row["Item"].value, row["Region"].value, row["To region"].value) for row in prices} == {
+        (entry.item, entry.region, entry.to_region) for entry in comparison.prices_used
+    }
+    tiers = sum(len(entry.tiers) for entry in comparison.prices_used)
+    assert len(prices) == tiers
+    for row in prices:
+        assert isinstance(row["Price (USD per unit)"].value, int | float)
+        assert row["Evidence"].value in {"C", "C2", "D", "U", "override"}
+
+
+def test_text_that_looks_like_a_formula_stays_text(write_estate: WriteEstate, tmp_path: Path) -> None:
+    rows = io.StringIO()
+    writer = csv.writer(rows, lineterminator="\n")
+    writer.writerow(["src", "dst", "src_az", "dst_az", "gb", "team"])
+    writer.writerow(["=1+1", "b", "use1-az1", "use1-az2", "10", HYPERLINK])
+    writer.writerow(["b", "=1+1", "use1-az2", "use1-az1", "5", "@SUM(A1)"])
+    traffic, topology = write_estate(
+        [vpc("=1+1", name="=1+1", cidrs=["10.0.0.0/16"]), vpc("b", azs=["use1-az2"], cidrs=["10.1.0.0/16"])],
+        rows.getvalue(),
+    )
+    comparison = vpccost.compare(traffic, topology, split_by="team", pricing=SNAPSHOT)
+    path = tmp_path / "estimate.xlsx"
+    write_xlsx([period_of(comparison, date(2026, 1, 1))], path)
+
+    workbook = openpyxl.load_workbook(path)
+    values: dict[str, set[str]] = defaultdict(set)
+    for worksheet in workbook.worksheets:
+        for row in worksheet.iter_rows():
+            for cell in row:
+                if isinstance(cell.value, str):
+                    assert cell.data_type == "s", (worksheet.title, cell.coordinate, cell.value)
+                    values[worksheet.title].add(cell.value)
+    assert HYPERLINK in values["Line items"]
+    assert "=1+1" in values["Line items"]  # the resource of the VPC named (and identified as) =1+1
+    assert HYPERLINK in values["By account"]
+    with zipfile.ZipFile(path) as archive:
+        for name in archive.namelist():
+            if name.startswith("xl/worksheets/"):
+                assert b"<f>" not in archive.read(name), name
+
+
+def test_control_characters_are_escaped_not_fatal() -> None:
+    traffic = pd.DataFrame(
+        {"src": ["a"], "dst": ["b"], "src_region": ["us-east-1"], "dst_region": ["us-east-1"], "gb": ["10"]}
+    )
+    traffic["team"] = "bad\x01team_x0041_"
+    comparison = vpccost.compare(traffic, split_by="team", pricing=SNAPSHOT)
+    workbook = workbook_of([period_of(comparison, date(2026, 1, 1))])
+    labels = {row["Label (team)"].value for row in records(sheet(workbook, "Line items"))}
+    # OOXML's escapes: Excel shows the control character, and the literal text _x0041_, unchanged
+    assert "bad_x0001_team_x005F_x0041_" in labels
+
+
+def test_two_periods_have_a_month_column_and_a_total_over_the_months(comparison: Comparison) -> None:
+    periods = [period_of(comparison, date(2026, 1, 1)), period_of(comparison, date(2026, 2, 1))]
+    workbook = workbook_of(periods)
+    for name in ("Summary", "Line items", "By account", "Assumptions"):
+        assert sheet(workbook, name)["A1"].value == "Month", name
+    line_items = records(sheet(workbook, "Line items"))
+    assert {row["Month"].value for row in line_items} == {"2026-01", "2026-02"}
+    assert len(line_items) == 2 * sum(len(result.line_items) for result in comparison.designs)
+    summary = {(row["Month"].value, row["Design"].value): row for row in records(sheet(workbook, "Summary"))}
+    totals = {row["Design"].value: row for row in records(sheet(workbook, "Forecast totals"))}
+    assert {month for month, _ in summary} == {"2026-01", "2026-02"}  # monthly rows only: they can be summed
+    for design, total in json_totals(comparison).items():
+        assert cents(number(summary[("2026-01", design)]["Total (USD)"])) == cents(total)
+        # the same traffic in both months: the total over the months is twice one month's
+        assert totals[design]["Months"].value == "2026-01 to 2026-02"
+        assert cents(number(totals[design]["Total (USD)"])) == cents(2 * Decimal(str(total)))
+    # a single snapshot: each price appears once, not once per month
+    assert len(records(sheet(workbook, "Prices"))) == sum(len(entry.tiers) for entry in comparison.prices_used)
+
+
+def test_one_period_has_no_month_column(comparison: Comparison) -> None:
+    workbook = workbook_of([period_of(comparison, date(2026, 1, 1))])
+    assert sheet(workbook, "Summary")["A1"].value == "Rank"
+    assert sheet(workbook, "Line items")["A1"].value == "Design"
+
+
+def test_no_periods_is_an_error() -> None:
+    with pytest.raises(VpccostError, match="no periods"):
+        xlsx_bytes([])
+
+
+def test_write_is_atomic(comparison: Comparison, tmp_path: Path) -> None:
+    path = tmp_path / "estimate.xlsx"
+    path.write_bytes(b"previous")
+
+    def fail(handle: Any) -> None:
+        handle.write(b"half")
+        raise RuntimeError("disk full")
+
+    with pytest.raises(RuntimeError, match="disk full"):
+        write_atomically(path, fail)
+    assert path.read_bytes() == b"previous"
+    assert [entry.name for entry in tmp_path.iterdir()] == ["estimate.xlsx"]
+
+    write_xlsx([period_of(comparison, date(2026, 1, 1))], path)
+    assert zipfile.is_zipfile(path)
+    assert [entry.name for entry in tmp_path.iterdir()] == ["estimate.xlsx"]

@@ -1,0 +1,88 @@
+"""The price snapshot: every entry carries its provenance, and a malformed entry is refused saying why."""
+
+from __future__ import annotations
+
+import json
+import re
+from decimal import Decimal
+from pathlib import Path
+from typing import Any
+
+import pytest
+from pydantic import ValidationError
+
+import vpccost
+from tests.conftest import REPO, SNAPSHOT
+from tests.support import catalogs
+from vpccost.pricing.snapshot import PriceEntry, Snapshot, bundled_snapshot_dir
+
+CATALOG = vpccost.load_pricing(SNAPSHOT)
+
+
+def test_every_entry_carries_its_provenance() -> None:
+    entries = list(CATALOG.entries())
+    assert len(entries) > 50
+    for entry in entries:
+        assert entry.source and entry.service_code and entry.usage_type and entry.unit
+        assert entry.tiers[0].begin == 0 and entry.tiers[-1].end is None
+        if entry.evidence == "U":
+            assert not entry.verified, f"{entry.label}: an unconfirmed figure must be marked unverified"
+
+
+def entry_document(**changes: Any) -> dict[str, Any]:
+    document: dict[str, Any] = {
+        "item": "nat_gateway_hours", "region": "us-east-1", "service_code": "AmazonEC2",
+        "usage_type": "NatGateway-Hours", "unit": "Hrs", "tiers": [{"begin": "0", "end": None, "price_usd": "0.045"}],
+        "source": "https://aws.amazon.com/vpc/pricing/", "evidence": "C", "verified": True,
+    }  # fmt: skip
+    return {**document, **changes}
+
+
+def test_an_entry_reads_its_prices_as_exact_decimals() -> None:
+    parsed = PriceEntry.model_validate(entry_document())
+    assert parsed.flat_price_usd == Decimal("0.045")
+    assert (parsed.key, parsed.label, parsed.is_tiered) == (("nat_gateway_hours", "us-east-1", None),
+                                                            "nat_gateway_hours in us-east-1", False)  # fmt: skip
+
+
+@pytest.mark.parametrize(
+    ("changes", "message"),
+    [
+        ({"tiers": [{"begin": "0", "end": None, "price_usd": 0.045}]}, "decimal strings"),
+        ({"item": "nat_gateway_hour"}, "unknown item 'nat_gateway_hour' (did you mean nat_gateway_hours?)"),
+        ({"tiers": [{"begin": "1", "end": None, "price_usd": "0.1"}]}, "tier 0 begins at 1, expected 0"),
+        ({"tiers": [{"begin": "0", "end": "10", "price_usd": "0.1"}]}, "the last tier must have no end"),
+        (
+            {"tiers": [{"begin": "0", "end": None, "price_usd": "0.1"}, {"begin": "0", "end": None, "price_usd": "1"}]},
+            "tier 0 has no end but is not the last tier",
+        ),
+        ({"tiers": [{"begin": "0", "end": None, "price_usd": "-0.1"}]}, "tier 0 has a negative price"),
+        ({"tiers": []}, "at least 1 item"),
+    ],
+    ids=["float", "unknown-item", "gap", "bounded-last", "unbounded-first", "negative", "no-tiers"],
+)
+def test_a_malformed_entry_is_refused_saying_why(changes: dict[str, Any], message: str) -> None:
+    with pytest.raises(ValidationError, match=re.escape(message)):
+        PriceEntry.model_validate(entry_document(**changes))
+
+
+def test_an_infinite_end_is_no_end() -> None:
+    tiers = [
+        {"begin": "0", "end": "10240", "price_usd": "0.09"},
+        {"begin": "10240", "end": "Inf", "price_usd": "0.085"},
+    ]
+    parsed = PriceEntry.model_validate(entry_document(tiers=tiers))
+    assert [tier.end for tier in parsed.tiers] == [Decimal(10240), None]
+    assert parsed.is_tiered
+
+
+def test_the_bundled_snapshot_is_the_newest_dated_folder() -> None:
+    dated = sorted(path.name for path in (REPO / "pricing" / "aws").iterdir() if (path / "prices.json").is_file())
+    assert bundled_snapshot_dir().name == dated[-1]
+
+
+def test_a_snapshot_file_round_trips(tmp_path: Path) -> None:
+    snapshot = Snapshot(date="2026-01-01", entries=[catalogs.entry("vpc_endpoint_hours", "us-east-1", (None, "0.01"))])
+    path = tmp_path / "prices.json"
+    path.write_text(snapshot.model_dump_json())
+    assert Snapshot.model_validate(json.loads(path.read_text())) == snapshot
