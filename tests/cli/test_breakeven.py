@@ -15,7 +15,7 @@ from tests.conftest import EXAMPLES, SNAPSHOT, run_cli
 S3 = EXAMPLES / "s3-access"
 BREAKEVEN: list[str | Path] = [
     "breakeven", S3 / "traffic.csv", "--topology", S3 / "topology.yaml", "--vpc", "ingest", "--service", "aws:s3",
-    "--options", "nat,interface-endpoint",
+    "--options", "nat,interface-endpoint", "--pricing", SNAPSHOT,
 ]  # fmt: skip
 
 

@@ -21,7 +21,7 @@ HUB = EXAMPLES / "optimizer" / "hub-peering-quota"
 # the README's example: three peerings per VPC at most, so the optimizer mixes peering and a transit gateway
 OPTIMIZE: list[str | Path] = [
     "optimize", HUB / "traffic.csv", "--topology", HUB / "topology.yaml", "--allow", "peering,transit-gateway",
-    "--peering-quota", "3",
+    "--peering-quota", "3", "--pricing", SNAPSHOT,
 ]  # fmt: skip
 
 

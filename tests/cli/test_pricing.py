@@ -61,10 +61,11 @@ def newest_snapshot() -> Path:
 
 def test_pricing_show_as_csv_inferred_from_the_suffix(tmp_path: Path) -> None:
     target = tmp_path / "prices.csv"
-    result = run_cli("pricing", "show", "--region", "us-east-2", "--output", target)
+    result = run_cli("pricing", "show", "--region", "us-east-2", "--output", target, "--pricing", SNAPSHOT)
     assert result.exit_code == 0, result.stderr
     rows = list(csv.DictReader(io.StringIO(target.read_text())))
-    document = json.loads(run_cli("pricing", "show", "--region", "us-east-2", "--format", "json").stdout)
+    shown = run_cli("pricing", "show", "--region", "us-east-2", "--format", "json", "--pricing", SNAPSHOT)
+    document = json.loads(shown.stdout)
     assert {row["region"] for row in rows} == {"us-east-2"}
     assert len(rows) == sum(len(entry["tiers"]) for entry in document["entries"])
     nat = [row for row in rows if row["item"] == "nat_gateway_hours"]

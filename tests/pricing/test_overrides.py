@@ -150,27 +150,32 @@ def test_a_price_the_snapshot_lacks_is_added_from_its_sibling_in_another_region(
         ),
         (Override(item=NAT_GATEWAY_HOURS, region="eu-west-2", price_usd=Decimal(1)), "add usage_type"),
         (
-            Override(item=VPN_CONNECTION_HOURS, region="us-east-1", usage_type="VPN-Usage-Hours:ipsec.1",
-                     price_usd=Decimal("0.05")),
+            Override(item="firewall_endpoint_hours", region="us-east-1", usage_type="USE1-Endpoint-Hour",
+                     price_usd=Decimal("0.395")),
             "give service_code and unit",
         ),
     ],
-    ids=["every-region", "no-usage-type", "no-sibling"],
+    ids=["every-region", "no-usage-type", "unknown-item"],
 )  # fmt: skip
 def test_an_override_that_cannot_add_a_price_says_what_it_needs(override: Override, message: str) -> None:
     with pytest.raises(InputError, match=message):
         with_overrides(PRICES, [override], source="o.yaml")
 
 
-@pytest.mark.xfail(
-    reason="pricing/overrides.py:105 builds the new entry before its key, so a glob that matches nothing is told to "
-    "add a usage_type instead of to name one item",
-    raises=AssertionError,
-)
 def test_a_glob_that_matches_nothing_is_told_to_name_one_item() -> None:
     with pytest.raises(InputError) as raised:
         with_overrides(PRICES, [Override(item="nat_*", region="eu-west-2", price_usd=Decimal(1))], source="o.yaml")
     assert "to add a price, name one item and one region" in str(raised.value)
+
+
+def test_a_registered_item_the_snapshot_lacks_is_added_with_the_registry_service_code_and_unit() -> None:
+    # VPN connections are in the item registry (AmazonVPC, Hrs) but no bundled snapshot prices them.
+    override = Override(
+        item=VPN_CONNECTION_HOURS, region="us-east-1", usage_type="VPN-Usage-Hours:ipsec.1", price_usd=Decimal("0.05")
+    )
+    added = with_overrides(PRICES, [override], source="o.yaml").get(VPN_CONNECTION_HOURS, "us-east-1")
+    assert (added.service_code, added.unit, added.usage_type) == ("AmazonVPC", "Hrs", "VPN-Usage-Hours:ipsec.1")
+    assert added.tiers[0].price_usd == Decimal("0.05") and added.verified is False
 
 
 @pytest.mark.parametrize(

@@ -13,6 +13,7 @@ from pydantic import BaseModel, ConfigDict, Field, ValidationError, model_valida
 from vpccost.errors import InputError
 from vpccost.inputs.documents import validate_document
 from vpccost.pricing.catalog import Catalog
+from vpccost.pricing.items import ITEMS
 from vpccost.pricing.snapshot import ANY_REGION, ExactDecimal, PriceEntry, Tier
 from vpccost.pricing.tiers import describe_tiers
 from vpccost.units import exact_arithmetic
@@ -102,7 +103,8 @@ def with_overrides(catalog: Catalog, overrides: Iterable[Override], *, source: s
                     source=source,
                     field=f"overrides[{number - 1}].scale",
                 )
-            entries[_new_key(override, source, number)] = _new_entry(override, entries, source)
+            key = _new_key(override, source, number)
+            entries[key] = _new_entry(override, entries, source)
             continue
         for key in matched:
             entry = entries[key]
@@ -131,9 +133,10 @@ def _new_key(override: Override, source: str, number: int) -> tuple[str, str, st
 
 
 def _new_entry(override: Override, entries: dict[tuple[str, str, str | None], PriceEntry], source: str) -> PriceEntry:
-    """A price the snapshot lacks, added by the user: the usage type must be given; the rest may be
-    taken from the same item in another region."""
+    """A price the snapshot lacks, added by the user: the usage type must be given; the service code and unit
+    come from the item registry, or from the same item in another region."""
     sibling = next((e for e in entries.values() if e.item == override.item), None)
+    known = ITEMS.get(override.item)
     if override.usage_type is None:
         raise InputError(
             f"{override.item} in {override.region} is not in the snapshot: add usage_type "
@@ -141,8 +144,9 @@ def _new_entry(override: Override, entries: dict[tuple[str, str, str | None], Pr
             source=source,
             field="usage_type",
         )
-    service_code = override.service_code or (sibling.service_code if sibling else None)
-    unit = override.unit or (sibling.unit if sibling else None)
+    service_code = override.service_code or (known.service_code if known else None)
+    service_code = service_code or (sibling.service_code if sibling else None)
+    unit = override.unit or (known.unit if known else None) or (sibling.unit if sibling else None)
     if service_code is None or unit is None:
         raise InputError(
             f"{override.item} is not a known item: give service_code and unit to add it",
