@@ -6,7 +6,7 @@ from decimal import Decimal
 
 import vpccost
 from tests.conftest import SNAPSHOT, WriteEstate, vpc
-from tests.support.estates import Charged, charged, context, estate, needed
+from tests.support.estates import Charged, by_kind, charged, context, estate, needed
 from tests.support.line_items import items
 from vpccost.model.usage import Fixed, Resource
 from vpccost.options import subjects
@@ -80,8 +80,19 @@ def test_over_50_endpoints_in_one_vpc_need_a_quota_increase() -> None:
     hours = Fixed("endpoint", VPC_ENDPOINT_HOURS, "us-east-1", A, Resource("a", "interface-endpoint", "a/vpce"))
     endpoints = [FixedResource(("interface-endpoint", 0, "service", f"s{n}"), (hours,)) for n in range(51)]
     findings = Findings()
-    check_endpoints(ctx, endpoints, findings)
+    check_endpoints(ctx, by_kind(endpoints), findings)
     assert findings.quota_increases == ["a needs 51 interface endpoints (default quota 50 per VPC, adjustable)"]
     within = Findings()
-    check_endpoints(ctx, endpoints[:50], within)
+    check_endpoints(ctx, by_kind(endpoints[:50]), within)
     assert within == Findings()
+
+
+def test_endpoints_reported_together_count_as_many_as_they_stand_for() -> None:
+    # 40 endpoints to endpoint services reported as one resource, plus 11 to AWS services: 51 in the VPC
+    ctx = context(estate(VPCS, ROWS))
+    hours = Fixed("endpoint", VPC_ENDPOINT_HOURS, "us-east-1", A, Resource("a", "interface-endpoint", "a/vpce"))
+    grouped = FixedResource(("interface-endpoint", 0, "vpc", "*endpoint-services"), (hours,), stands_for=40)
+    services = [FixedResource(("interface-endpoint", 0, "service", f"s{n}"), (hours,)) for n in range(11)]
+    findings = Findings()
+    check_endpoints(ctx, by_kind([grouped, *services]), findings)
+    assert findings.quota_increases == ["a needs 51 interface endpoints (default quota 50 per VPC, adjustable)"]

@@ -4,6 +4,8 @@ from AWS's PrivateLink and Elastic Load Balancing pricing pages)."""
 
 from __future__ import annotations
 
+import numpy as np
+
 from tests.conftest import vpc
 from tests.support.estates import Charged, charged, context, estate, every_flow, needed
 from vpccost.options.privatelink import OPTION
@@ -62,3 +64,16 @@ def test_no_flow_declares_nothing() -> None:
     used = OPTION.usage(ctx, ~every_flow(ctx))
     assert (charged(ctx, used), needed(ctx, used), used.assumptions) == ([], {}, [])
     assert OPTION.blocked(ctx, ctx.estate.flows.src.vpc[:0].reshape(0, 2)) == {}
+
+
+def test_the_endpoints_to_endpoint_services_are_metered_together_as_the_ones_they_stand_for() -> None:
+    # a's two endpoints (to b and to c), 2 AZs each: one resource standing for 2 endpoints, 2 × 2 = 4 AZ-hours
+    ctx = context(estate(VPCS, ROWS))
+    (endpoints, _) = OPTION.usage(ctx, every_flow(ctx)).needs
+    assert endpoints.together is not None
+    codes = np.unique(endpoints.codes[endpoints.rows])
+    (together,) = endpoints.together(codes)
+    one_by_one = [endpoints.resource(code) for code in codes.tolist()]
+    assert (together.key, together.stands_for) == (("interface-endpoint", 0, "vpc", "*endpoint-services"), 2)
+    assert together.charges[0].number == sum(resource.charges[0].number for resource in one_by_one) == 4
+    assert together.charges[0]._replace(number=1) == one_by_one[0].charges[0]._replace(number=1)

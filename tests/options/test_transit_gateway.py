@@ -6,7 +6,7 @@ from decimal import Decimal
 
 import vpccost
 from tests.conftest import SNAPSHOT, WriteEstate, vpc
-from tests.support.estates import Charged, charged, context, estate, every_flow, needed
+from tests.support.estates import Charged, by_kind, charged, context, estate, every_flow, needed
 from tests.support.line_items import cost, items
 from vpccost.model.usage import Fixed, Resource
 from vpccost.options import subjects
@@ -149,11 +149,11 @@ def test_attachments_over_5000_are_a_problem_and_peerings_over_50_a_quota_increa
     ]
     peerings = [peering_between("us-east-1", f"r{n}") for n in range(51)]
     findings = Findings()
-    check_attachments(ctx, [*attachments, *peerings], findings)
+    check_attachments(ctx, by_kind([*attachments, *peerings]), findings)
     assert findings.problems == ["5001 VPC attachments on the us-east-1 transit gateway; at most 5000"]
     assert findings.quota_increases == [
         "51 peering attachments on the us-east-1 transit gateway (default quota 50, adjustable)"
     ]
     within = Findings()
-    check_attachments(ctx, [*attachments[:5000], *peerings[:50]], within)
+    check_attachments(ctx, by_kind([*attachments[:5000], *peerings[:50]]), within)
     assert within == Findings()

@@ -19,7 +19,7 @@ from vpccost.inputs.traffic import load_traffic
 from vpccost.model.codes import NONE
 from vpccost.model.estate import Estate, build_estate
 from vpccost.model.usage import Settings
-from vpccost.options.base import Context, OptionUsage
+from vpccost.options.base import Context, FixedResource, OptionUsage
 
 
 def estate(vpcs: list[dict[str, Any]], rows: list[dict[str, str]], *, network_account: str | None = None) -> Estate:
@@ -101,3 +101,11 @@ def needed(ctx: Context, usage: OptionUsage) -> dict[tuple[Hashable, ...], tuple
                 (c.component, c.item, c.region, c.payer, c.resource.name, c.number, c.per) for c in resource.charges
             )
     return found
+
+
+def by_kind(resources: list[FixedResource]) -> dict[Hashable, list[FixedResource]]:
+    """Resources grouped by kind (the first part of their key), as a resource check receives them."""
+    grouped: dict[Hashable, list[FixedResource]] = {}
+    for resource in resources:
+        grouped.setdefault(resource.key[0], []).append(resource)
+    return grouped

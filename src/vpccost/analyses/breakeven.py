@@ -24,7 +24,7 @@ from pathlib import Path
 
 import numpy as np
 
-from vpccost.analyses.subject_costs import Prices, ResourceKey, SubjectCosts, subject_costs
+from vpccost.analyses.subject_costs import Prices, ResourceKey, SubjectCosts, subject_costs, subject_needs
 from vpccost.errors import InputError, MissingPriceError
 from vpccost.inputs.load import PricingInput, TopologyInput, TrafficInput, catalog_from, load_estate, period_hours_from
 from vpccost.model.usage import Settings
@@ -55,47 +55,50 @@ def crossing(first: CostLine[Amount], second: CostLine[Amount]) -> Fraction | No
 def cheaper_from(line: CostLine[Amount], other: CostLine[Amount]) -> Fraction | None:
     """The smallest volume from which `line` costs less than `other` at every larger volume: 0 when it always
     does, None when it never comes to."""
-    if len(line.segments) == 1 and len(other.segments) == 1:  # two straight lines: no piece to walk
-        start, slope = line.fixed_usd - other.fixed_usd, line.segments[0][2] - other.segments[0][2]
-        if slope < 0:
-            return Fraction(0) if start <= 0 else Fraction(start) / Fraction(-slope)
-        return Fraction(0) if slope == 0 and start < 0 else None
+    found = cheaper_piece(line, other)
+    if found is None:
+        return None
+    begin, rise, slope = found
+    return Fraction(begin) + Fraction(rise) / Fraction(slope)
+
+
+def cheaper_piece(line: CostLine[Amount], other: CostLine[Amount]) -> tuple[Amount, Amount, Amount] | None:
+    """Where `line` starts to cost less than `other` for good, as `begin + rise / slope` (rise ≥ 0, slope > 0) in
+    the lines' own numbers, so that exact decimals need no division; None when it never does."""
     pieces = _difference(line, other)
+    zero: Amount = line.fixed_usd - line.fixed_usd
+    one: Amount = zero + 1
     _, last_start, last_slope = pieces[-1]
     if last_slope > 0 or (last_slope == 0 and last_start >= 0):
         return None
     for index in range(len(pieces) - 1, -1, -1):
         begin, start, slope = pieces[index]
         if start >= 0 and slope < 0:
-            return Fraction(begin) - Fraction(start) / Fraction(slope)
+            return begin, start, -slope
         if start >= 0:
-            return Fraction(pieces[index + 1][0]) if index + 1 < len(pieces) else None
-    return Fraction(0)
+            return (pieces[index + 1][0], zero, one) if index + 1 < len(pieces) else None
+    return zero, zero, one
 
 
 def _difference(first: CostLine[Amount], second: CostLine[Amount]) -> list[tuple[Amount, Amount, Amount]]:
-    """`first − second` as pieces (begin, value at begin, slope), from 0, in one pass over both lines' segments."""
-    zero: Amount = first.fixed_usd - first.fixed_usd
-    begins: set[Amount] = {zero}
-    begins.update(begin for begin, _, _ in first.segments)
-    begins.update(begin for begin, _, _ in second.segments)
-    pieces: list[tuple[Amount, Amount, Amount]] = []
+    """`first − second` as pieces (begin, value at begin, slope), from 0, in one walk along both lines' segments
+    (each runs from 0 without gaps, as a cost line's do)."""
+    a, b = first.segments, second.segments
     value: Amount = first.fixed_usd - second.fixed_usd
-    previous: Amount = zero
-    slope: Amount = zero
-    for begin in sorted(begins):
-        value += (begin - previous) * slope
-        slope = _rate_at(first, begin) - _rate_at(second, begin)
+    begin: Amount = value - value
+    i = j = 0
+    pieces: list[tuple[Amount, Amount, Amount]] = []
+    while True:
+        slope = a[i][2] - b[j][2]
         pieces.append((begin, value, slope))
-        previous = begin
-    return pieces
-
-
-def _rate_at(line: CostLine[Amount], gb: Amount) -> Amount:
-    for begin, end, rate in line.segments:
-        if begin <= gb and (end is None or gb < end):
-            return rate
-    return line.fixed_usd - line.fixed_usd
+        end_a, end_b = a[i][1], b[j][1]
+        if end_a is None and end_b is None:
+            return pieces
+        end: Amount = min(e for e in (end_a, end_b) if e is not None)
+        value += (end - begin) * slope
+        begin = end
+        i += end_a == end
+        j += end_b == end
 
 
 class Lines:
@@ -156,8 +159,8 @@ def baseline_resources(prices: Prices) -> Counter[ResourceKey]:
     ctx = prices.ctx
     kept: Counter[ResourceKey] = Counter()
     for found in (subjects.services(ctx), subjects.internet(ctx)):
-        costs = subject_costs(prices, found, own_nat.OPTION)
-        for keys in costs.needs:
+        needs, _ = subject_needs(own_nat.OPTION.usage(ctx, found.rows), found.of_flow, len(found))
+        for keys in needs:
             kept.update(keys)
     return kept
 

@@ -13,11 +13,10 @@ from __future__ import annotations
 
 import decimal
 from decimal import Decimal
-from fractions import Fraction
 
 import numpy as np
 
-from vpccost.analyses.breakeven import Lines, cheaper_from
+from vpccost.analyses.breakeven import Lines, cheaper_piece
 from vpccost.analyses.subject_costs import Prices
 from vpccost.errors import MissingPriceError
 from vpccost.model.codes import NONE
@@ -27,7 +26,7 @@ from vpccost.options import gateway_endpoint, interface_endpoint, own_nat, subje
 from vpccost.options.base import Context, Option
 from vpccost.options.subjects import Subjects
 from vpccost.pricing.catalog import Catalog
-from vpccost.results import LineParts, ServiceAccess
+from vpccost.results import Amount, LineParts, ServiceAccess
 from vpccost.units import exact_arithmetic
 
 WAYS: tuple[tuple[str, Option, str], ...] = (
@@ -70,8 +69,7 @@ def service_access(estate: Estate, catalog: Catalog, settings: Settings) -> list
             usd = {name: found.usd() for name, found in priced.items()}
             breakeven = None
             if "nat" in priced and "interface_endpoint" in priced:
-                volume = _cheaper_from(priced["interface_endpoint"], priced["nat"])
-                breakeven = None if volume is None else _rounded_up(volume)
+                breakeven = _breakeven_gb(priced["interface_endpoint"], priced["nat"])
             if not nat_needed:
                 notes.append("NAT gateway hours counted against NAT: this is the VPC's only traffic through NAT")
             results.append(
@@ -95,16 +93,19 @@ def service_access(estate: Estate, catalog: Catalog, settings: Settings) -> list
     return results
 
 
-def _cheaper_from(line: LineParts, other: LineParts) -> Fraction | None:
-    """Where `line` starts to cost less than `other` for good: in exact decimals when every rate terminates (one
-    rate per price, here), else in fractions."""
+def _breakeven_gb(line: LineParts, other: LineParts) -> Decimal | None:
+    """The volume from which `line` costs less than `other` for good, rounded up to 0.01 GB: in exact decimals
+    when every rate terminates (one rate per price, here), else in fractions."""
     try:
-        return cheaper_from(line.decimal_line(), other.decimal_line())
+        with exact_arithmetic():
+            found = cheaper_piece(line.decimal_line(), other.decimal_line())
+            return None if found is None else _hundredths_up(*found)
     except decimal.Inexact:
-        return cheaper_from(line.line(), other.line())
+        exact = cheaper_piece(line.line(), other.line())
+        return None if exact is None else _hundredths_up(*exact)
 
 
-def _rounded_up(volume: Fraction) -> Decimal:
-    """A break-even volume rounded up to 0.01 GB."""
-    hundredths = -((-volume * 100).numerator // (volume * 100).denominator)
-    return Decimal(hundredths).scaleb(-2)
+def _hundredths_up(begin: Amount, rise: Amount, slope: Amount) -> Decimal:
+    """`begin + rise / slope` rounded up to 0.01: one integer division, exact in decimals and in fractions."""
+    whole, rest = divmod((begin * slope + rise) * 100, slope)
+    return Decimal(int(whole) + (rest > 0)).scaleb(-2)

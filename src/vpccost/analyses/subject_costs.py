@@ -19,7 +19,7 @@ import numpy as np
 
 from vpccost.errors import MissingPriceError
 from vpccost.model.codes import NONE, sum_by_key
-from vpccost.model.usage import PerGb
+from vpccost.model.usage import Fixed, PerGb
 from vpccost.options.base import Blocked, Context, FixedResource, Option, OptionUsage
 from vpccost.options.subjects import Subjects
 from vpccost.pricing.catalog import Catalog
@@ -61,6 +61,7 @@ class Prices:
         self.catalog = catalog
         self._entries: dict[tuple[str, int, int], PriceEntry | MissingPriceError] = {}
         self._fixed: dict[ResourceKey, Decimal | MissingPriceError] = {}
+        self._charges: dict[tuple[str, str, int, str], Decimal] = {}
 
     def entry(self, item: str, region: int, to_region: int = NONE) -> PriceEntry:
         """The price entry of `item` in the region with code `region` (to `to_region`); `MissingPriceError`."""
@@ -83,19 +84,22 @@ class Prices:
         if found is None:
             try:
                 with exact_arithmetic():
-                    found = sum(
-                        (
-                            charge.quantity(self.ctx.settings)
-                            * self.catalog.get(charge.item, charge.region).flat_price_usd
-                            for charge in resource.charges
-                        ),
-                        Decimal(0),
-                    )
+                    found = sum((self._charge_usd(charge) for charge in resource.charges), Decimal(0))
             except MissingPriceError as error:
                 found = error
             self._fixed[resource.key] = found
         if isinstance(found, MissingPriceError):
             raise found
+        return found
+
+    def _charge_usd(self, charge: Fixed) -> Decimal:
+        """One fixed charge over the period, priced once per (item, region, number, per): a VPC's endpoints to
+        every service it calls cost alike."""
+        key = (charge.item, charge.region, charge.number, charge.per)
+        found = self._charges.get(key)
+        if found is None:
+            price = self.catalog.get(charge.item, charge.region).flat_price_usd
+            found = self._charges[key] = charge.quantity(self.ctx.settings) * price
         return found
 
 
@@ -119,7 +123,8 @@ def subject_costs(
     with exact_arithmetic():
         for charge in usage.charges:
             _price_charge(prices, charge, of_flow, n, per_gb, tiered, missing, exact=exact)
-    needs, resources = _needs(prices, usage, of_flow, n, missing)
+    needs, resources = subject_needs(usage, of_flow, n)
+    _first_missing(prices, needs, resources, missing)
     blocked = option.blocked(ctx, subjects.keys)
     return SubjectCosts(option.name, units, per_gb, tiered, needs, resources, blocked, missing, usage)
 
@@ -174,10 +179,11 @@ def _price_charge(
         np.add.at(per_gb, np.array(flat_subjects), np.array(flat_usd, dtype=object if exact else float))
 
 
-def _needs(
-    prices: Prices, usage: OptionUsage, of_flow: np.ndarray, n: int, missing: list[MissingPriceError | None]
+def subject_needs(
+    usage: OptionUsage, of_flow: np.ndarray, n: int
 ) -> tuple[list[list[ResourceKey]], dict[ResourceKey, FixedResource]]:
-    """Each subject's fixed resources (by key, in the order first needed), and every resource by key."""
+    """Each subject's fixed resources under an option's usage (by key, in the order first needed), and every
+    resource by key."""
     needs: list[list[ResourceKey]] = [[] for _ in range(n)]
     resources: dict[ResourceKey, FixedResource] = {}
     for need in usage.needs:
@@ -194,6 +200,16 @@ def _needs(
                 resource = by_code[code] = resources.setdefault(made.key, made)
             if resource.key not in needs[subject]:
                 needs[subject].append(resource.key)
+    return needs, resources
+
+
+def _first_missing(
+    prices: Prices,
+    needs: list[list[ResourceKey]],
+    resources: dict[ResourceKey, FixedResource],
+    missing: list[MissingPriceError | None],
+) -> None:
+    """Note each subject's first fixed resource without a price, where no per-GB price was missing first."""
     for subject, keys in enumerate(needs):
         for key in keys:
             if missing[subject] is not None:
@@ -202,7 +218,6 @@ def _needs(
                 prices.fixed_usd(resources[key])
             except MissingPriceError as error:
                 missing[subject] = error
-    return needs, resources
 
 
 def _zeros(n: int) -> np.ndarray:

@@ -20,7 +20,7 @@ Rules of the assignment itself:
 
 from __future__ import annotations
 
-from collections.abc import Callable, Mapping, Sequence
+from collections.abc import Callable, Hashable, Mapping, Sequence
 from dataclasses import dataclass, field
 
 import numpy as np
@@ -98,7 +98,8 @@ class _Metering:
         self.mix = mix
         self.builder = UsageBuilder(name, estate, settings)
         self.findings = Findings()
-        self.resources: dict[object, FixedResource] = {}
+        self.resources: dict[Hashable, dict[Hashable, FixedResource]] = {}
+        """Every resource needed, by kind, then by key: each counted once."""
 
     def run(self) -> DesignUsage:
         ctx = self.ctx
@@ -106,22 +107,27 @@ class _Metering:
         self._pairs()
         self._services()
         self._internet()
-        # resources billed alike (a VPC's endpoints to many endpoint services) become one meter
-        alike: dict[Fixed, int] = {}
-        for resource in self.resources.values():
-            for charge in resource.charges:
-                alike[charge] = alike.get(charge, 0) + 1
-            if resource.assumption is not None:
-                self.builder.assume(resource.assumption)
+        # resources billed alike (a VPC's endpoints to many endpoint services) become one meter: counted by the
+        # charges they share, then merged by what a charge is
+        shared: dict[int, tuple[tuple[Fixed, ...], int]] = {}
+        for by_key in self.resources.values():
+            for resource in by_key.values():
+                charges = resource.charges
+                known = shared.get(id(charges))
+                shared[id(charges)] = (charges, (0 if known is None else known[1]) + 1)
+                if resource.assumption is not None:
+                    self.builder.assume(resource.assumption)
         merged: dict[tuple[object, ...], tuple[Fixed, int]] = {}
-        for charge, times in alike.items():
-            key = (charge.component, charge.item, charge.region, charge.payer, charge.resource, charge.per)
-            first, number = merged.get(key, (charge, 0))
-            merged[key] = (first, number + charge.number * times)
+        for charges, times in shared.values():
+            for charge in charges:
+                key = (charge.component, charge.item, charge.region, charge.payer, charge.resource, charge.per)
+                first, number = merged.get(key, (charge, 0))
+                merged[key] = (first, number + charge.number * times)
         for charge, number in merged.values():
             self.builder.fixed(charge._replace(number=number))
+        by_kind = {kind: list(by_key.values()) for kind, by_key in self.resources.items()}
         for check in RESOURCE_CHECKS:
-            check(ctx, list(self.resources.values()), self.findings)
+            check(ctx, by_kind, self.findings)
         if ctx.member.any():
             for note in shared_vpc.check_members(ctx, self.findings):
                 self.builder.assume(note)
@@ -134,9 +140,10 @@ class _Metering:
         for charge in used.charges:
             self.builder.per_gb(charge)
         for need in used.needs:
-            for code in np.unique(need.codes[need.rows]).tolist():
-                resource = need.resource(code)
-                self.resources.setdefault(resource.key, resource)
+            codes = np.unique(need.codes[need.rows])
+            made = need.together(codes) if need.together is not None else map(need.resource, codes.tolist())
+            for resource in made:
+                self.resources.setdefault(resource.key[0], {}).setdefault(resource.key, resource)
         for note in used.assumptions:
             self.builder.assume(note)
 

@@ -56,11 +56,15 @@ class ResourceNames:
     kind: str
     owners: Sequence[str]
     suffixes: Sequence[str] | None = None
+    _made: dict[int, Resource] = field(default_factory=dict, init=False, repr=False, compare=False)
 
     def __getitem__(self, code: int) -> Resource:
-        owner = self.owners[code]
-        suffix = self.kind if self.suffixes is None else self.suffixes[code]
-        return Resource(owner, self.kind, f"{owner}/{suffix}" if suffix else owner)
+        made = self._made.get(code)
+        if made is None:
+            owner = self.owners[code]
+            suffix = self.kind if self.suffixes is None else self.suffixes[code]
+            made = self._made[code] = Resource(owner, self.kind, f"{owner}/{suffix}" if suffix else owner)
+        return made
 
     def __len__(self) -> int:
         return len(self.owners)

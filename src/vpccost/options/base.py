@@ -41,16 +41,24 @@ class FixedResource(NamedTuple):
     """`(kind, …)`: the resource's kind, then what tells it apart (a VPC code, a region pair…)."""
     charges: tuple[Fixed, ...]
     assumption: str | None = None
+    stands_for: int = 1
+    """How many resources of its kind it stands for: more than one for resources reported together (a VPC's
+    endpoints to other VPCs' endpoint services), whose charges then cover them all."""
 
 
 @dataclass(frozen=True)
 class Need:
     """Each selected flow needs the resource `resource(code)` for its code in `codes` (an array over all
-    flows; one family of resources: the sending VPC's TGW attachment, the initiator's NAT gateway…)."""
+    flows; one family of resources: the sending VPC's TGW attachment, the initiator's NAT gateway…).
+
+    `together`, when given, states the same resources for metering in bulk: for the codes used, resources that
+    each stand for several (`FixedResource.stands_for`) and are billed alike. Only a family no other need
+    shares may give it (thousands of endpoints, each needed by one pair)."""
 
     rows: np.ndarray
     codes: np.ndarray
     resource: Callable[[int], FixedResource]
+    together: Callable[[np.ndarray], list[FixedResource]] | None = None
 
 
 @dataclass
@@ -135,8 +143,11 @@ class Context:
 
     def vpc_resources(self, kind: str, suffix: str | None = None) -> ResourceNames:
         """Resources of `kind` that each VPC holds, indexed by VPC code (`vpc-0a1b/nat-gateway`)."""
-        suffixes = None if suffix is None else [suffix] * len(self.vpc_ids)
-        return ResourceNames(kind, self.vpc_ids, suffixes)
+
+        def build() -> ResourceNames:
+            return ResourceNames(kind, self.vpc_ids, None if suffix is None else [suffix] * len(self.vpc_ids))
+
+        return self.memo(f"resources {kind} {suffix}", build, per_estate=True)
 
     @functools.cached_property
     def vpc_transfer(self) -> ResourceNames:

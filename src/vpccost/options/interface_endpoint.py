@@ -14,7 +14,7 @@ services can number in the thousands, so they are reported together per consumer
 from __future__ import annotations
 
 from collections import Counter
-from collections.abc import Sequence
+from collections.abc import Hashable, Mapping, Sequence
 
 import numpy as np
 
@@ -35,11 +35,11 @@ def endpoint(ctx: Context, consumer: int, target: tuple[str, str], resource: Res
     )
 
 
-def hours(ctx: Context, consumer: int, resource: Resource) -> Fixed:
-    """An endpoint's hours in every AZ of the consumer VPC, paid by its owner."""
+def hours(ctx: Context, consumer: int, resource: Resource, *, endpoints: int = 1) -> Fixed:
+    """The hours of `endpoints` endpoints in every AZ of the consumer VPC, paid by its owner."""
     info = ctx.vpcs[consumer]
     return Fixed(f"{INTERFACE_ENDPOINT} (per AZ)", VPC_ENDPOINT_HOURS, info.region, info.account, resource,
-                 len(info.azs))  # fmt: skip
+                 endpoints * len(info.azs))  # fmt: skip
 
 
 def processing(
@@ -79,20 +79,36 @@ def processing(
             endpoint(ctx, vpc, (target_kind, target_names[t]), names[code])
             for code, (vpc, t) in enumerate(zip(consumers, targets, strict=True))
         ]
-    else:
-        # every endpoint of a consumer to other VPCs is billed alike, on its one grouped resource
-        charges = {vpc: (hours(ctx, vpc, names[vpc]),) for vpc in set(consumers)}
-        endpoints = [
-            FixedResource((INTERFACE_ENDPOINT_RESOURCE, vpc, target_kind, target_names[t]), charges[vpc])
-            for vpc, t in zip(consumers, targets, strict=True)
+        usage.needs.append(Need(rows, endpoint_of_flow, endpoints.__getitem__))
+        return usage
+
+    # every endpoint of a consumer to other VPCs is billed alike, on its one grouped resource
+    def grouped(code: int) -> FixedResource:
+        vpc = consumers[code]
+        return FixedResource((INTERFACE_ENDPOINT_RESOURCE, vpc, target_kind, target_names[targets[code]]),
+                             (hours(ctx, vpc, names[vpc]),))  # fmt: skip
+
+    def together(codes: np.ndarray) -> list[FixedResource]:
+        owners, counts = np.unique(pairs[codes] // width, return_counts=True)
+        return [
+            FixedResource(
+                (INTERFACE_ENDPOINT_RESOURCE, vpc, target_kind, f"*{grouped_as}"),
+                (hours(ctx, vpc, names[vpc], endpoints=count),),
+                stands_for=count,
+            )
+            for vpc, count in zip(owners.tolist(), counts.tolist(), strict=True)
         ]
-    usage.needs.append(Need(rows, endpoint_of_flow, endpoints.__getitem__))
+
+    usage.needs.append(Need(rows, endpoint_of_flow, grouped, together))
     return usage
 
 
-def check_endpoints(ctx: Context, resources: Sequence[FixedResource], findings: Findings) -> None:
-    """Interface endpoints per VPC, over every endpoint an assignment uses."""
-    per_vpc: Counter[int] = Counter(int(r.key[1]) for r in resources if r.key[0] == INTERFACE_ENDPOINT_RESOURCE)  # type: ignore[call-overload]
+def check_endpoints(ctx: Context, resources: Mapping[Hashable, Sequence[FixedResource]], findings: Findings) -> None:
+    """Interface endpoints per VPC, over every endpoint an assignment uses (resources by kind)."""
+    endpoints = resources.get(INTERFACE_ENDPOINT_RESOURCE, ())
+    per_vpc: Counter[int] = Counter()
+    for r in endpoints:
+        per_vpc[int(r.key[1])] += r.stands_for  # type: ignore[call-overload]
     for vpc, count in sorted(per_vpc.items()):
         if count > INTERFACE_ENDPOINTS_PER_VPC_DEFAULT:
             findings.quota_increases.append(

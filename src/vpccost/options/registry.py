@@ -3,7 +3,7 @@ span options. A new option is one module plus its line here."""
 
 from __future__ import annotations
 
-from collections.abc import Callable, Mapping, Sequence
+from collections.abc import Callable, Hashable, Mapping, Sequence
 
 from vpccost.options import (
     central_endpoint,
@@ -42,6 +42,6 @@ DIRECT = egress_only_igw.OPTION
 DEFAULT_SERVICE_OPTION = own_nat.NAME
 """A VPC's calls to a service take its default route, through NAT, unless an assignment says otherwise."""
 
-ResourceCheck = Callable[[Context, Sequence[FixedResource], Findings], None]
+ResourceCheck = Callable[[Context, Mapping[Hashable, Sequence[FixedResource]], Findings], None]
 RESOURCE_CHECKS: tuple[ResourceCheck, ...] = (interface_endpoint.check_endpoints, transit_gateway.check_attachments)
-"""Quotas over every resource an assignment uses, whichever options need them."""
+"""Quotas over every resource an assignment uses (by kind), whichever options need them."""

@@ -15,7 +15,7 @@ from __future__ import annotations
 
 import functools
 from collections import Counter
-from collections.abc import Hashable, Sequence
+from collections.abc import Hashable, Mapping, Sequence
 
 import numpy as np
 
@@ -76,15 +76,12 @@ def sender_attachments(ctx: Context, rows: np.ndarray) -> PerGb:
                  ctx.vpc_resources(TGW_ATTACHMENT_RESOURCE))  # fmt: skip
 
 
-def check_attachments(ctx: Context, resources: Sequence[FixedResource], findings: Findings) -> None:
-    """Attachments per transit gateway, over every attachment and peering an assignment uses."""
-    attachments: Counter[str] = Counter()
-    peerings: Counter[str] = Counter()
-    for resource in resources:
-        if resource.key[0] == TGW_ATTACHMENT_RESOURCE:
-            attachments[resource.charges[0].region] += 1
-        elif resource.key[0] == TGW_PEERING_RESOURCE:
-            peerings.update(charge.region for charge in resource.charges)
+def check_attachments(ctx: Context, resources: Mapping[Hashable, Sequence[FixedResource]], findings: Findings) -> None:
+    """Attachments per transit gateway, over every attachment and peering an assignment uses (resources by kind)."""
+    attachments = Counter(resource.charges[0].region for resource in resources.get(TGW_ATTACHMENT_RESOURCE, ()))
+    peerings = Counter(
+        charge.region for resource in resources.get(TGW_PEERING_RESOURCE, ()) for charge in resource.charges
+    )
     for region, count in sorted(attachments.items()):
         if count > ATTACHMENTS_PER_TGW_MAX:
             findings.problems.append(

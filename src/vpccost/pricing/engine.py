@@ -115,7 +115,8 @@ def _line_items(
     )
     charges += [(c.label, c.quantity, c.price_usd) for c in split_into_tiers(entry, total - free_gb, period_hours)]
     weights = [meter.quantity for meter in meters]
-    service_code, unit, verified = entry.service_code, entry.unit, entry.verified
+    item, service_code, unit, verified = entry.item, entry.service_code, entry.unit, entry.verified
+    usage_type = _usage_type(entry, meters[0].to_region, prefixes)  # one (item, region, to_region) per call
     items = []
     for label, tier_quantity, rate in charges:
         suffix = f" ({label})" if label else ""
@@ -123,31 +124,14 @@ def _line_items(
         for meter, quantity in zip(meters, shares, strict=True):
             if not quantity:
                 continue
-            to_region = meter.to_region
+            to_region, resource = meter.to_region, meter.resource
             component = f"{meter.component} (to {to_region}){suffix}" if to_region else meter.component + suffix
+            # positional, in LineItem's field order (the hot loop of pricing)
             items.append(
-                LineItem(
-                    design=design,
-                    component=component,
-                    service_code=service_code,
-                    usage_type=_usage_type(entry, to_region, prefixes),
-                    region=meter.region,
-                    resource=meter.resource.name,
-                    payer_account=meter.payer_account,
-                    quantity=quantity,
-                    unit=unit,
-                    rate_usd=rate,
-                    cost_usd=quantity * rate,
-                    price_verified=verified,
-                    item=entry.item,
-                    to_region=to_region,
-                    label=meter.label,
-                    base_component=meter.component,
-                    tier=label,
-                    resource_owner=meter.resource.owner,
-                    resource_kind=meter.resource.kind,
-                )
-            )
+                LineItem(design, component, service_code, usage_type, meter.region, resource.name,
+                         meter.payer_account, quantity, unit, rate, quantity * rate, verified, item, to_region,
+                         meter.component, label, resource.owner, resource.kind, meter.label)
+            )  # fmt: skip
     return items, len(charges) > 1 and len(meters) > 1
 
 
