@@ -111,8 +111,7 @@ class CostLine(Generic[Amount]):
         return total
 
 
-@dataclass(frozen=True)
-class LineParts:
+class LineParts(NamedTuple):
     """An option's cost for one subject, in its parts: what the option's resources cost over the period, the
     subject's flat per-GB charges at its volume, and the volume it sends through each tiered price — all exact
     decimals. `usd` is the cost at the subject's volume; `line` the cost line against any volume."""
@@ -130,8 +129,10 @@ class LineParts:
     def usd(self) -> Decimal:
         """The cost at the subject's volume."""
         with exact_arithmetic():
-            tiered = sum((tiered_cost_usd(entry, gb, self.period_hours) for entry, gb in self.tiered), Decimal(0))
-            return self.fixed_usd + self.flat_usd + tiered
+            total = self.fixed_usd + self.flat_usd
+            for entry, gb in self.tiered:
+                total += tiered_cost_usd(entry, gb, self.period_hours)
+            return total
 
     def line(self) -> CostLine[Fraction]:
         """The cost line: the fixed part, then the flat rate plus each tiered price's steps at the subject's share
@@ -143,11 +144,16 @@ class LineParts:
         with exact_arithmetic():
             return self._line(Decimal)
 
-    def _line(self, number: type[Amount]) -> CostLine[Amount]:
+    def shape(self, number: type[Amount]) -> tuple[Amount, Amount, tuple[tuple[PriceEntry, Amount], ...]]:
+        """What the cost line depends on, in `number`s: the fixed part, the flat rate per GB, and each tiered
+        price's share of the volume. Subjects of one shape have one line, whatever their volumes."""
         gb = number(self.gb)
         rate = number(self.flat_usd) / gb if gb else number(0)
-        shares = tuple((entry, number(tier_gb) / gb) for entry, tier_gb in self.tiered)
-        return CostLine(self.option, number(self.fixed_usd), _segments(rate, shares, self.period_hours, number))
+        return number(self.fixed_usd), rate, tuple((entry, number(tier_gb) / gb) for entry, tier_gb in self.tiered)
+
+    def _line(self, number: type[Amount]) -> CostLine[Amount]:
+        fixed, rate, shares = self.shape(number)
+        return CostLine(self.option, fixed, _segments(rate, shares, self.period_hours, number))
 
 
 _SEGMENTS: dict[tuple[object, ...], tuple[tuple[Any, Any, Any], ...]] = {}

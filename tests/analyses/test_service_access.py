@@ -3,10 +3,13 @@ break-even volume, each figure checked by hand (us-east-1 prices, PRICING-FACTS 
 
 from __future__ import annotations
 
+from collections.abc import Hashable
 from decimal import Decimal
 
 import vpccost
 from tests.conftest import SNAPSHOT, WriteEstate, vpc
+from vpccost.analyses.service_access import _breakeven_gb
+from vpccost.results import LineParts
 
 
 def test_service_access_break_even(write_estate: WriteEstate) -> None:
@@ -36,3 +39,19 @@ def test_service_access_counts_nat_hours_when_nothing_else_needs_nat(write_estat
     )  # fmt: skip
     assert row.cheapest == "gateway_endpoint"
     assert row.breakeven_gb == 0
+
+
+def test_break_even_in_fractions_when_a_rate_does_not_terminate_and_once_per_shape() -> None:
+    # an endpoint line $7.30 + $0.01/GB against a NAT line of $0.10 over 3 GB ($1/30 per GB, no finite decimal):
+    # 7.30 / (1/30 - 1/100) = 7.30 × 300 / 7 = 312.857142… GB, rounded up to 312.86 GB. Against $0.135 over
+    # 3 GB ($0.045/GB): 7.30 / 0.035 = 208.571428… GB → 208.58 GB, in decimals. A second subject of the same
+    # shapes (6 GB, $0.20) reads the first answer: the cache holds one entry per pair of shapes.
+    hours = Decimal(730)
+    endpoint = LineParts("interface_endpoint", Decimal("7.30"), Decimal(3), Decimal("0.03"), (), hours)
+    known: dict[Hashable, Decimal | None] = {}
+    nat = LineParts("nat", Decimal(0), Decimal(3), Decimal("0.10"), (), hours)
+    assert _breakeven_gb(endpoint, nat, known) == Decimal("312.86")
+    assert _breakeven_gb(endpoint, nat._replace(flat_usd=Decimal("0.135")), known) == Decimal("208.58")
+    twice = endpoint._replace(gb=Decimal(6), flat_usd=Decimal("0.06"))
+    assert _breakeven_gb(twice, nat._replace(gb=Decimal(6), flat_usd=Decimal("0.20")), known) == Decimal("312.86")
+    assert len(known) == 2

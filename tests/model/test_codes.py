@@ -4,7 +4,7 @@ from __future__ import annotations
 
 import numpy as np
 
-from vpccost.model.codes import NONE, Codes, first_rows, pack_pairs, sum_by_key, unpack_pairs
+from vpccost.model.codes import NONE, Codes, distinct, first_rows, pack_pairs, sum_by_key, unpack_pairs
 
 
 def test_codes_are_given_in_order_of_first_appearance() -> None:
@@ -28,6 +28,25 @@ def test_sums_of_python_integers_stay_exact_beyond_64_bits() -> None:
     volume = np.array([10**20, 1, 10**20], dtype=object)  # 2^63 ≈ 9.2 × 10^18
     _, sums = sum_by_key([np.array([0, 0, 0])], [1], volume)
     assert sums == [2 * 10**20 + 1]
+
+
+def test_sums_by_marking_a_small_key_table_equal_sums_by_sorting() -> None:
+    # the int64 volumes of the first test take the table path (2 x 2 keys); the same volumes as Python ints take
+    # the sorting path; a key space wider than the table allows (10^6 codes for 4 rows) sorts too
+    regions = np.array([1, 0, 1, 0])
+    payers = np.array([0, NONE, 0, 1])
+    volume = np.array([5, 2, 7, 1], dtype=np.int64)
+    marked = sum_by_key([regions, payers], [2, 2], volume)
+    assert marked == sum_by_key([regions, payers], [2, 2], volume.astype(object))
+    wide = sum_by_key([np.array([999_999, 3, 999_999, 3])], [1_000_000], volume)
+    assert wide == ([[3, 999_999]], [3, 12])
+
+
+def test_distinct_codes_ascending_and_with_none_among_them() -> None:
+    assert distinct(np.array([4, 1, 4, 0])).tolist() == [0, 1, 4]
+    assert distinct(np.array([2, NONE, 2])).tolist() == [NONE, 2]
+    assert distinct(np.array([10**9, 5])).tolist() == [5, 10**9]
+    assert distinct(np.array([], dtype=np.int64)).tolist() == []
 
 
 def test_first_rows_and_counts_of_each_combination_in_order_of_first_row() -> None:

@@ -5,6 +5,7 @@ from __future__ import annotations
 
 from decimal import Decimal
 
+import numpy as np
 import pytest
 
 import vpccost
@@ -103,16 +104,30 @@ def test_per_gb_meters_sum_exactly_per_region_payer_and_resource() -> None:
     ctx = context(estate([vpc("a"), vpc("b", account="222222222222")], ROWS))
     builder = UsageBuilder("d", ctx.estate, ctx.settings)
     builder.per_gb(sent(ctx))
-    meters = {(m.payer_account, m.resource.name, m.label): m.quantity for m in builder.usage.meters}
+    meters = {(m.payer_account, m.resource.name, m.label): m.quantity for m in builder.build().meters}
     # a: 1.5 + 2.25 + 4 = 7.75 GB; b: 0.25 GB
     assert meters == {("111111111111", "a", None): Decimal("7.75"), ("222222222222", "b", None): Decimal("0.25")}
+
+
+def test_charges_of_one_kind_from_two_paths_become_one_meter_per_key() -> None:
+    # the same charge declared twice (say NAT processing of service calls and of internet traffic), over
+    # alternate flows: one meter per payer and resource, 1.5 + 2.25 + 4 = 7.75 GB for a, 0.25 GB for b
+    ctx = context(estate([vpc("a"), vpc("b", account="222222222222")], ROWS))
+    builder = UsageBuilder("d", ctx.estate, ctx.settings)
+    charge = sent(ctx)
+    first = np.arange(len(ctx.flows)) % 2 == 0
+    for rows in (first, ~first):
+        builder.per_gb(PerGb(charge.component, charge.item, rows, charge.region, charge.payer, charge.resource,
+                             charge.resources))  # fmt: skip
+    meters = [(m.resource.name, m.quantity) for m in builder.build().meters]
+    assert sorted(meters) == [("a", Decimal("7.75")), ("b", Decimal("0.25"))]
 
 
 def test_split_by_a_label_meters_each_value_apart() -> None:
     ctx = context(estate([vpc("a"), vpc("b")], ROWS), Settings(split_by="team"))
     builder = UsageBuilder("d", ctx.estate, ctx.settings)
     builder.per_gb(sent(ctx))
-    meters = {(m.resource.name, m.label): m.quantity for m in builder.usage.meters}
+    meters = {(m.resource.name, m.label): m.quantity for m in builder.build().meters}
     assert meters == {("a", "x"): Decimal("3.75"), ("a", "y"): Decimal("4"), ("b", "x"): Decimal("0.25")}
 
 
@@ -122,7 +137,7 @@ def test_a_charge_on_no_flow_meters_nothing() -> None:
     nothing = sent(ctx)
     builder.per_gb(PerGb(nothing.component, nothing.item, flows(ctx), nothing.region, nothing.payer,
                          nothing.resource, nothing.resources))  # fmt: skip
-    assert builder.usage.meters == []
+    assert builder.build().meters == []
 
 
 def test_fixed_meters_and_the_whole_hours_assumption_stated_once() -> None:
@@ -131,8 +146,8 @@ def test_fixed_meters_and_the_whole_hours_assumption_stated_once() -> None:
     resource = Resource("a", "nat-gateway", "a/nat-gateway")
     for _ in range(2):
         builder.fixed(Fixed("NAT gateway", "nat_gateway_hours", "us-east-1", "111111111111", resource, 2))
-    assert [meter.quantity for meter in builder.usage.meters] == [Decimal(2), Decimal(2)]  # 2 gateways × 1 hour
-    assert builder.usage.assumptions == ["Hourly resources are billed 1 whole hours for the 0.5 h period."]
+    assert [meter.quantity for meter in builder.build().meters] == [Decimal(2), Decimal(2)]  # 2 gateways × 1 hour
+    assert builder.build().assumptions == ["Hourly resources are billed 1 whole hours for the 0.5 h period."]
 
 
 def test_problems_quota_increases_and_assumptions_are_collected() -> None:
@@ -142,4 +157,4 @@ def test_problems_quota_increases_and_assumptions_are_collected() -> None:
     builder.quota_increase("q")
     builder.assume("x")
     builder.assume("x")
-    assert builder.usage == DesignUsage("d", [], ["p"], ["q"], ["x"])
+    assert builder.build() == DesignUsage("d", [], ["p"], ["q"], ["x"])

@@ -137,6 +137,13 @@ class Lines:
         gb_per_unit, hours, kept = self.ctx.estate.gb_per_unit, self.ctx.settings.period_hours, self.kept
         tiers = [(self.prices.entry(item, region), units) for (item, region), units in costs.tiered_units.items()]
         found: dict[int, LineParts | MissingPriceError] = {}
+        # a subject without a missing price has every resource it needs priced
+        fixed_of: dict[ResourceKey, Decimal] = {}
+        for key, resource in costs.resources.items():
+            try:
+                fixed_of[key] = self.prices.fixed_usd(resource)
+            except MissingPriceError:
+                continue
         with exact_arithmetic():
             for subject, subject_own in own.items():
                 error = costs.missing[subject]
@@ -146,7 +153,7 @@ class Lines:
                 fixed = Decimal(0)
                 for key in costs.needs[subject]:
                     if kept[key] - subject_own.count(key) <= 0:
-                        fixed += self.prices.fixed_usd(costs.resources[key])
+                        fixed += fixed_of[key]
                 tiered = tuple((entry, units[subject] * gb_per_unit) for entry, units in tiers if units[subject])
                 gb = costs.units[subject] * gb_per_unit
                 found[subject] = LineParts(option.name, fixed, gb, costs.per_gb_usd[subject], tiered, hours)

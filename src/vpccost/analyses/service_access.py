@@ -12,7 +12,9 @@ stake. Listed: the calls the VPC opens over IPv4, which a NAT gateway would proc
 from __future__ import annotations
 
 import decimal
+from collections.abc import Hashable
 from decimal import Decimal
+from fractions import Fraction
 
 import numpy as np
 
@@ -50,6 +52,7 @@ def service_access(estate: Estate, catalog: Catalog, settings: Settings) -> list
     own = {subject: needs for subject, needs in enumerate(nat.needs) if needs}
     ways = {name: (lines.costs(option), lines.all_parts(option, own), called) for name, option, called in WAYS}
     results = []
+    breakevens: dict[Hashable, Decimal | None] = {}
     with exact_arithmetic():
         for subject, subject_own in own.items():
             vpc_code, service_code = over_ipv4.keys[subject].tolist()
@@ -69,7 +72,7 @@ def service_access(estate: Estate, catalog: Catalog, settings: Settings) -> list
             usd = {name: found.usd() for name, found in priced.items()}
             breakeven = None
             if "nat" in priced and "interface_endpoint" in priced:
-                breakeven = _breakeven_gb(priced["interface_endpoint"], priced["nat"])
+                breakeven = _breakeven_gb(priced["interface_endpoint"], priced["nat"], breakevens)
             if not nat_needed:
                 notes.append("NAT gateway hours counted against NAT: this is the VPC's only traffic through NAT")
             results.append(
@@ -93,16 +96,27 @@ def service_access(estate: Estate, catalog: Catalog, settings: Settings) -> list
     return results
 
 
-def _breakeven_gb(line: LineParts, other: LineParts) -> Decimal | None:
+def _breakeven_gb(line: LineParts, other: LineParts, known: dict[Hashable, Decimal | None]) -> Decimal | None:
     """The volume from which `line` costs less than `other` for good, rounded up to 0.01 GB: in exact decimals
-    when every rate terminates (one rate per price, here), else in fractions."""
+    when every rate terminates (one rate per price, here), else in fractions. Found once per pair of line
+    shapes (`known`): thousands of subjects share a handful."""
     try:
         with exact_arithmetic():
-            found = cheaper_piece(line.decimal_line(), other.decimal_line())
-            return None if found is None else _hundredths_up(*found)
+            key = (_shape_key(line, Decimal), _shape_key(other, Decimal))
+            if key not in known:
+                found = cheaper_piece(line.decimal_line(), other.decimal_line())
+                known[key] = None if found is None else _hundredths_up(*found)
     except decimal.Inexact:
-        exact = cheaper_piece(line.line(), other.line())
-        return None if exact is None else _hundredths_up(*exact)
+        key = (_shape_key(line, Fraction), _shape_key(other, Fraction))
+        if key not in known:
+            exact = cheaper_piece(line.line(), other.line())
+            known[key] = None if exact is None else _hundredths_up(*exact)
+    return known[key]
+
+
+def _shape_key(line: LineParts, number: type[Amount]) -> Hashable:
+    fixed, rate, shares = line.shape(number)
+    return (line.option, fixed, rate, tuple((entry.key, share) for entry, share in shares))
 
 
 def _hundredths_up(begin: Amount, rise: Amount, slope: Amount) -> Decimal:

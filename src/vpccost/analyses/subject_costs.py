@@ -82,9 +82,13 @@ class Prices:
         """What a resource costs over the period [USD]: its charges' quantities at their (flat) prices."""
         found = self._fixed.get(resource.key)
         if found is None:
+            charges = resource.charges
             try:
-                with exact_arithmetic():
-                    found = sum((self._charge_usd(charge) for charge in resource.charges), Decimal(0))
+                if len(charges) == 1:
+                    found = self._charge_usd(charges[0])
+                else:
+                    with exact_arithmetic():
+                        found = sum((self._charge_usd(charge) for charge in charges), Decimal(0))
             except MissingPriceError as error:
                 found = error
             self._fixed[resource.key] = found
@@ -99,7 +103,8 @@ class Prices:
         found = self._charges.get(key)
         if found is None:
             price = self.catalog.get(charge.item, charge.region).flat_price_usd
-            found = self._charges[key] = charge.quantity(self.ctx.settings) * price
+            with exact_arithmetic():
+                found = self._charges[key] = charge.quantity(self.ctx.settings) * price
         return found
 
 
@@ -210,14 +215,17 @@ def _first_missing(
     missing: list[MissingPriceError | None],
 ) -> None:
     """Note each subject's first fixed resource without a price, where no per-GB price was missing first."""
+    errors: dict[ResourceKey, MissingPriceError] = {}
+    for key, resource in resources.items():
+        try:
+            prices.fixed_usd(resource)
+        except MissingPriceError as error:
+            errors[key] = error
+    if not errors:
+        return
     for subject, keys in enumerate(needs):
-        for key in keys:
-            if missing[subject] is not None:
-                break
-            try:
-                prices.fixed_usd(resources[key])
-            except MissingPriceError as error:
-                missing[subject] = error
+        if missing[subject] is None:
+            missing[subject] = next((errors[key] for key in keys if key in errors), None)
 
 
 def _zeros(n: int) -> np.ndarray:

@@ -26,9 +26,9 @@ from dataclasses import dataclass, field
 import numpy as np
 
 from vpccost.errors import InputError
-from vpccost.model.codes import NONE
+from vpccost.model.codes import NONE, distinct
 from vpccost.model.estate import Estate
-from vpccost.model.usage import DesignUsage, Fixed, Settings, UsageBuilder
+from vpccost.model.usage import DesignUsage, Settings, UsageBuilder
 from vpccost.options import intra_vpc, shared_vpc, subjects
 from vpccost.options.base import Blocked, Context, Findings, FixedResource, Option, OptionUsage
 from vpccost.options.registry import (
@@ -107,31 +107,20 @@ class _Metering:
         self._pairs()
         self._services()
         self._internet()
-        # resources billed alike (a VPC's endpoints to many endpoint services) become one meter: counted by the
-        # charges they share, then merged by what a charge is
-        shared: dict[int, tuple[tuple[Fixed, ...], int]] = {}
+        # each resource's charges once; charges billed alike on one resource become one line when priced
         for by_key in self.resources.values():
             for resource in by_key.values():
-                charges = resource.charges
-                known = shared.get(id(charges))
-                shared[id(charges)] = (charges, (0 if known is None else known[1]) + 1)
+                for charge in resource.charges:
+                    self.builder.fixed(charge)
                 if resource.assumption is not None:
                     self.builder.assume(resource.assumption)
-        merged: dict[tuple[object, ...], tuple[Fixed, int]] = {}
-        for charges, times in shared.values():
-            for charge in charges:
-                key = (charge.component, charge.item, charge.region, charge.payer, charge.resource, charge.per)
-                first, number = merged.get(key, (charge, 0))
-                merged[key] = (first, number + charge.number * times)
-        for charge, number in merged.values():
-            self.builder.fixed(charge._replace(number=number))
         by_kind = {kind: list(by_key.values()) for kind, by_key in self.resources.items()}
         for check in RESOURCE_CHECKS:
             check(ctx, by_kind, self.findings)
         if ctx.member.any():
             for note in shared_vpc.check_members(ctx, self.findings):
                 self.builder.assume(note)
-        result = self.builder.usage
+        result = self.builder.build()
         result.problems += self.findings.problems
         result.quota_increases += self.findings.quota_increases
         return result
@@ -140,7 +129,7 @@ class _Metering:
         for charge in used.charges:
             self.builder.per_gb(charge)
         for need in used.needs:
-            codes = np.unique(need.codes[need.rows])
+            codes = distinct(need.codes[need.rows])
             made = need.together(codes) if need.together is not None else map(need.resource, codes.tolist())
             for resource in made:
                 self.resources.setdefault(resource.key[0], {}).setdefault(resource.key, resource)

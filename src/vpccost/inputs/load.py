@@ -27,7 +27,10 @@ PricingInput = Catalog | str | Path | None
 
 def topology_from(topology: TopologyInput) -> Topology | None:
     """A topology given as a file path is read and validated; a `Topology` is used as it is."""
-    return load_topology(topology) if isinstance(topology, str | Path) else topology
+    if not isinstance(topology, str | Path):
+        return topology
+    with collector_paused():
+        return load_topology(topology)
 
 
 def load_estate(traffic: TrafficInput, topology: TopologyInput = None) -> Estate:

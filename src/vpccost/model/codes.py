@@ -8,6 +8,8 @@ unordered pairs packed into one integer.
 
 from __future__ import annotations
 
+import math
+
 import numpy as np
 
 NONE = -1
@@ -31,25 +33,51 @@ class Codes:
         return found
 
 
+DENSE_KEYS_PER_ROW = 8
+"""`sum_by_key` marks the keys present in a table of every possible key when that table has at most this many
+entries per row (and at least 65,536): cheaper than sorting the rows."""
+
+
 def sum_by_key(keys: list[np.ndarray], sizes: list[int], volume: np.ndarray) -> tuple[list[list[int]], list[int]]:
     """Exact sums of `volume` per distinct combination of integer codes (each in [-1, size)), in key order:
     the distinct codes column by column, and the sums.
 
-    The codes are packed into one int64 per row, rows are sorted by it, and runs are summed with
-    `np.add.reduceat` — exact for int64 volumes (and for Python-int volumes in an object array)."""
+    The codes are packed into one int64 per row. When every possible key fits a small table, the keys present
+    are marked in it and int64 volumes added per key (`np.add.at`); otherwise rows are sorted by key and runs
+    summed with `np.add.reduceat`. Both are exact for int64 volumes (the sort, also for Python ints in an object
+    array)."""
     packed = np.zeros(len(volume), dtype=np.int64)
     for codes, size in zip(keys, sizes, strict=True):
         packed = packed * (size + 1) + (codes.astype(np.int64) + 1)
-    order = np.argsort(packed, kind="stable")
-    ordered = packed[order]
-    starts = np.flatnonzero(np.concatenate(([True], ordered[1:] != ordered[:-1])))
-    sums = np.add.reduceat(volume[order], starts)
-    unique = ordered[starts]
+    space = math.prod(size + 1 for size in sizes)
+    if volume.dtype == np.int64 and space <= max(DENSE_KEYS_PER_ROW * len(volume), 1 << 16):
+        present = np.zeros(space, dtype=bool)
+        present[packed] = True
+        unique = np.flatnonzero(present)
+        sums = np.zeros(len(unique), dtype=np.int64)
+        np.add.at(sums, np.cumsum(present)[packed] - 1, volume)
+    else:
+        order = np.argsort(packed, kind="stable")
+        ordered = packed[order]
+        starts = np.flatnonzero(np.concatenate(([True], ordered[1:] != ordered[:-1])))
+        sums = np.add.reduceat(volume[order], starts)
+        unique = ordered[starts]
     columns: list[list[int]] = []
     for size in reversed(sizes):
         columns.insert(0, (unique % (size + 1) - 1).tolist())
         unique = unique // (size + 1)
     return columns, [int(value) for value in sums.tolist()]
+
+
+def distinct(codes: np.ndarray) -> np.ndarray:
+    """The distinct values of integer codes, ascending: marked in a table when they are non-negative and the
+    table is small (as in `sum_by_key`), else found by `np.unique`."""
+    if not len(codes) or int(codes.min()) < 0 or int(codes.max()) >= max(DENSE_KEYS_PER_ROW * len(codes), 1 << 16):
+        return np.unique(codes)
+    top = int(codes.max()) + 1
+    present = np.zeros(top, dtype=bool)
+    present[codes] = True
+    return np.flatnonzero(present)
 
 
 def first_rows(*columns: np.ndarray) -> tuple[np.ndarray, np.ndarray]:

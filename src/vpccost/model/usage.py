@@ -8,7 +8,7 @@ pricing engine prices.
 
 from __future__ import annotations
 
-from collections.abc import Sequence
+from collections.abc import Iterator, Sequence
 from dataclasses import dataclass, field
 from decimal import ROUND_CEILING, Decimal
 from typing import Final, Literal, NamedTuple
@@ -157,44 +157,65 @@ class DesignUsage:
 
 
 class UsageBuilder:
-    """Collects a design's meters from its charges, summing volumes exactly per meter key.
+    """Collects a design's meters from its charges, summing volumes exactly per meter key; `build` gives the usage.
 
+    Charges of one kind (component, item, resource table) from several paths — NAT processing of a VPC's calls
+    to AWS services and of its internet traffic — are summed together, into one meter per key.
     Designs are metered inside `units.exact_arithmetic()`, so every quantity computed here is exact or raises."""
 
     def __init__(self, design: str, estate: Estate, settings: Settings) -> None:
         self.estate = estate
         self.settings = settings
-        self.usage = DesignUsage(design)
+        self._usage = DesignUsage(design)
         self.label_codes: np.ndarray | None = None
         self.label_values: list[str] = []
         if settings.split_by is not None:
             self.label_codes, self.label_values = estate.label_codes(settings.split_by)
         self._hours_noted = False
+        self._billed_hours = settings.billed_hours
+        self._per_gb: dict[tuple[object, ...], list[PerGb]] = {}
 
     def per_gb(self, charge: PerGb) -> None:
         """Meter the full volume of the charge's flows, summed per (region, to_region, payer, resource, label)."""
-        rows = charge.rows
-        if not rows.any():
-            return
+        if charge.rows.any():
+            kind = (charge.component, charge.item, id(charge.resources), charge.to_region is None)
+            self._per_gb.setdefault(kind, []).append(charge)
+
+    def build(self) -> DesignUsage:
+        """The usage: every per-GB charge metered, then the fixed charges and findings recorded so far."""
+        meters = [meter for charges in self._per_gb.values() for meter in self._per_gb_meters(charges)]
+        self._per_gb.clear()
+        self._usage.meters[:0] = meters
+        return self._usage
+
+    def _per_gb_meters(self, charges: list[PerGb]) -> Iterator[Meter]:
         estate = self.estate
         regions, accounts = estate.regions, estate.accounts
-        count = int(rows.sum())
-        to_codes = charge.to_region[rows] if charge.to_region is not None else np.full(count, NONE)
-        labels = self.label_codes[rows] if self.label_codes is not None else np.full(count, NONE)
-        keys = [charge.region[rows], to_codes, charge.payer[rows], charge.resource[rows], labels]
-        sizes = [len(regions), len(regions), len(accounts), len(charge.resources), len(self.label_values)]
+        first = charges[0]
+        columns: list[list[np.ndarray]] = [[], [], [], [], [], []]
+        for charge in charges:
+            rows = charge.rows
+            count = int(rows.sum())
+            to_codes = charge.to_region[rows] if charge.to_region is not None else np.full(count, NONE)
+            labels = self.label_codes[rows] if self.label_codes is not None else np.full(count, NONE)
+            parts = (charge.region[rows], to_codes, charge.payer[rows], charge.resource[rows], labels,
+                     estate.flows.volume[rows])  # fmt: skip
+            for column, part in zip(columns, parts, strict=True):
+                column.append(part)
+        joined = [parts[0] if len(parts) == 1 else np.concatenate(parts) for parts in columns]
+        sizes = [len(regions), len(regions), len(accounts), len(first.resources), len(self.label_values)]
         (region_codes, to_codes_list, payer_codes, resource_codes, label_codes), sums = sum_by_key(
-            keys, sizes, estate.flows.volume[rows]
+            joined[:5], sizes, joined[5]
         )
         gb_per_unit = estate.gb_per_unit
-        self.usage.meters.extend(
+        return (
             Meter(
-                charge.component,
-                charge.item,
+                first.component,
+                first.item,
                 regions[region_code],
                 regions[to_code] if to_code != NONE else None,
                 accounts[payer_code],
-                charge.resources[resource_code],
+                first.resources[resource_code],
                 self.label_values[label_code] if label_code != NONE else None,
                 Decimal(units) * gb_per_unit,
             )
@@ -205,24 +226,26 @@ class UsageBuilder:
 
     def fixed(self, charge: Fixed) -> None:
         """Meter a resource's hours (or months) for the period."""
-        settings = self.settings
-        if charge.per == "hour" and not self._hours_noted and settings.billed_hours != settings.period_hours:
-            self._hours_noted = True
-            self.assume(
-                f"Hourly resources are billed {settings.billed_hours} whole hours for the "
-                f"{settings.period_hours} h period."
-            )
-        self.usage.meters.append(
-            Meter(charge.component, charge.item, charge.region, None, charge.payer, charge.resource, None,
-                  charge.quantity(settings))
-        )  # fmt: skip
+        if charge.per == "hour":
+            quantity = charge.number * self._billed_hours
+            if not self._hours_noted and self._billed_hours != self.settings.period_hours:
+                self._hours_noted = True
+                self.assume(
+                    f"Hourly resources are billed {self._billed_hours} whole hours for the "
+                    f"{self.settings.period_hours} h period."
+                )
+        else:
+            quantity = charge.quantity(self.settings)
+        self._usage.meters.append(
+            Meter(charge.component, charge.item, charge.region, None, charge.payer, charge.resource, None, quantity)
+        )
 
     def problem(self, text: str) -> None:
-        self.usage.problems.append(text)
+        self._usage.problems.append(text)
 
     def quota_increase(self, text: str) -> None:
-        self.usage.quota_increases.append(text)
+        self._usage.quota_increases.append(text)
 
     def assume(self, text: str) -> None:
-        if text not in self.usage.assumptions:
-            self.usage.assumptions.append(text)
+        if text not in self._usage.assumptions:
+            self._usage.assumptions.append(text)

@@ -25,6 +25,7 @@ from vpccost.pricing.items import VPC_ENDPOINT_BYTES, VPC_ENDPOINT_HOURS
 
 NAME = "interface-endpoint"
 INTERFACE_ENDPOINT = "Interface endpoint"
+PER_AZ = f"{INTERFACE_ENDPOINT} (per AZ)"
 INTERFACE_ENDPOINTS_PER_VPC_DEFAULT = 50
 
 
@@ -38,7 +39,7 @@ def endpoint(ctx: Context, consumer: int, target: tuple[str, str], resource: Res
 def hours(ctx: Context, consumer: int, resource: Resource, *, endpoints: int = 1) -> Fixed:
     """The hours of `endpoints` endpoints in every AZ of the consumer VPC, paid by its owner."""
     info = ctx.vpcs[consumer]
-    return Fixed(f"{INTERFACE_ENDPOINT} (per AZ)", VPC_ENDPOINT_HOURS, info.region, info.account, resource,
+    return Fixed(PER_AZ, VPC_ENDPOINT_HOURS, info.region, info.account, resource,
                  endpoints * len(info.azs))  # fmt: skip
 
 

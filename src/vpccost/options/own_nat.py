@@ -13,6 +13,7 @@ internet and to services is the same whichever way the VPC reaches them (`option
 from __future__ import annotations
 
 import functools
+from collections.abc import Callable
 from dataclasses import dataclass
 
 import numpy as np
@@ -87,7 +88,7 @@ def processing(
     region, owner = table.region[home], table.owner[home]
     usage.charges.append(PerGb(f"Data processed ({NAT_GATEWAY})", NAT_GATEWAY_BYTES, rows, region, owner, home,
                                table.resources))  # fmt: skip
-    usage.needs.append(Need(rows, home, functools.cache(functools.partial(gateways, ctx, table))))
+    usage.needs.append(Need(rows, home, gateways_of(ctx)))
     if ctx.settings.nat_per_vpc:
         crossing = rows & ((workload_az == NONE) | (workload_az != table.first_az[home]))
         if (rows & (workload_az == NONE)).any():
@@ -100,6 +101,11 @@ def processing(
                       crossing, region, payer, home, table.resources)
             )  # fmt: skip
     return usage
+
+
+def gateways_of(ctx: Context) -> Callable[[int], FixedResource]:
+    """The NAT gateways of each home (by home code), built once per context whichever flows need them."""
+    return ctx.memo("nat-gateways", lambda: functools.cache(functools.partial(gateways, ctx, homes(ctx))))
 
 
 def gateways(ctx: Context, table: NatHomes, home: int) -> FixedResource:

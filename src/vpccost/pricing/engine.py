@@ -12,7 +12,7 @@ from collections import defaultdict
 from decimal import Decimal
 
 from vpccost.errors import MissingPriceError
-from vpccost.model.usage import DesignUsage, Meter, Resource
+from vpccost.model.usage import DesignUsage, Meter
 from vpccost.pricing.catalog import Catalog
 from vpccost.pricing.items import ITEMS
 from vpccost.pricing.snapshot import PriceEntry
@@ -85,15 +85,12 @@ def _price(usage: DesignUsage, catalog: Catalog, period_hours: Decimal, free_tie
 def _merged(meters: list[Meter]) -> list[Meter]:
     """One meter per (component, item, region, to_region, payer, resource, label): paths that meter the same
     thing for the same resource (NAT processing of VPC and internet traffic) become one line."""
-    merged: dict[tuple[str, str, str, str | None, str, Resource, str | None], Decimal] = {}
+    merged: dict[tuple[object, ...], Meter] = {}
     for meter in meters:
-        key = (meter.component, meter.item, meter.region, meter.to_region, meter.payer_account, meter.resource,
-               meter.label)  # fmt: skip
+        key = meter[:-1]  # every field but the quantity
         known = merged.get(key)
-        merged[key] = meter.quantity if known is None else known + meter.quantity
-    if len(merged) == len(meters):
-        return meters
-    return [Meter(*key, quantity) for key, quantity in merged.items()]
+        merged[key] = meter if known is None else known._replace(quantity=known.quantity + meter.quantity)
+    return meters if len(merged) == len(meters) else list(merged.values())
 
 
 def _meter_order(meter: Meter) -> tuple[str, str, str, str]:

@@ -8,6 +8,7 @@ another period scales monthly bounds by hours/730. Each tier is named the way in
 from __future__ import annotations
 
 import functools
+from collections.abc import Iterator
 from dataclasses import dataclass
 from decimal import Decimal
 
@@ -44,17 +45,22 @@ def split_into_tiers(entry: PriceEntry, quantity: Decimal, period_hours: Decimal
     Only tiers that receive some quantity are returned; an untiered entry gives one charge."""
     if not entry.is_tiered:
         return [TierCharge(None, quantity, entry.tiers[0].price_usd)]
+    return [
+        TierCharge(_tier_label(tier, entry.unit, entry.tier_period), part, tier.price_usd)
+        for tier, part in _tier_parts(entry, quantity, period_hours)
+    ]
+
+
+def _tier_parts(entry: PriceEntry, quantity: Decimal, period_hours: Decimal) -> Iterator[tuple[Tier, Decimal]]:
+    """Each tier that receives some of `quantity`, and how much (the bounds scaled to the period)."""
     scale = tier_scale(entry, period_hours)
-    charges: list[TierCharge] = []
     with exact_arithmetic():
         for tier in entry.tiers:
             begin = tier.begin * scale
-            end = None if tier.end is None else tier.end * scale
             if quantity <= begin and not (begin == 0 and quantity == 0):
-                break
-            upper = quantity if end is None else min(quantity, end)
-            charges.append(TierCharge(_tier_label(tier, entry.unit, entry.tier_period), upper - begin, tier.price_usd))
-    return charges
+                return
+            upper = quantity if tier.end is None else min(quantity, tier.end * scale)
+            yield tier, upper - begin
 
 
 @functools.lru_cache(maxsize=256)
@@ -69,11 +75,11 @@ def _tier_label(tier: Tier, unit: str, period: str) -> str:
 
 def tiered_cost_usd(entry: PriceEntry, quantity: Decimal, period_hours: Decimal = HOURS_PER_MONTH) -> Decimal:
     """What `quantity` (in the entry's unit, over `period_hours`) costs at `entry`'s prices, tiers applied."""
+    first = entry.tiers[0]
     with exact_arithmetic():
-        return sum(
-            (charge.quantity * charge.price_usd for charge in split_into_tiers(entry, quantity, period_hours)),
-            Decimal(0),
-        )
+        if first.end is None or quantity <= first.end * tier_scale(entry, period_hours):
+            return quantity * first.price_usd
+        return sum((part * tier.price_usd for tier, part in _tier_parts(entry, quantity, period_hours)), Decimal(0))
 
 
 def describe_tiers(tiers: tuple[Tier, ...]) -> str:
