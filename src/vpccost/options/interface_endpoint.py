@@ -76,10 +76,15 @@ def processing(
     )  # fmt: skip
 
     if grouped_as is None:
-        endpoints = [
-            endpoint(ctx, vpc, (target_kind, target_names[t]), names[code])
-            for code, (vpc, t) in enumerate(zip(consumers, targets, strict=True))
-        ]
+        # an endpoint depends on its VPC and target alone: built once per estate, whichever flows need it
+        known: dict[tuple[int, str, str], FixedResource] = ctx.memo("interface endpoints", dict, per_estate=True)
+        endpoints = []
+        for code, (vpc, t) in enumerate(zip(consumers, targets, strict=True)):
+            key = (vpc, target_kind, target_names[t])
+            found = known.get(key)
+            if found is None:
+                found = known[key] = endpoint(ctx, vpc, key[1:], names[code])
+            endpoints.append(found)
         usage.needs.append(Need(rows, endpoint_of_flow, endpoints.__getitem__))
         return usage
 
