@@ -35,6 +35,7 @@ from vpccost.results import Amount, BreakEven, CostLine, LineParts
 from vpccost.units import exact_arithmetic, fraction_to_decimal
 
 Segment = tuple[Fraction, Fraction | None, Fraction]
+ZERO = Decimal(0)
 
 
 def crossing(first: CostLine[Amount], second: CostLine[Amount]) -> Fraction | None:
@@ -150,9 +151,9 @@ class Lines:
                 if error is not None:
                     found[subject] = error
                     continue
-                fixed = Decimal(0)
+                fixed = ZERO
                 for key in costs.needs[subject]:
-                    if kept[key] - subject_own.count(key) <= 0:
+                    if kept.get(key, 0) - subject_own.count(key) <= 0:
                         fixed += fixed_of[key]
                 tiered = tuple((entry, units[subject] * gb_per_unit) for entry, units in tiers if units[subject])
                 gb = costs.units[subject] * gb_per_unit

@@ -25,7 +25,7 @@ from vpccost.model.codes import NONE
 from vpccost.model.estate import Estate
 from vpccost.model.usage import Settings
 from vpccost.options import gateway_endpoint, interface_endpoint, own_nat, subjects
-from vpccost.options.base import Context, Option
+from vpccost.options.base import Blocked, Context, Option
 from vpccost.options.subjects import Subjects
 from vpccost.pricing.catalog import Catalog
 from vpccost.results import Amount, LineParts, ServiceAccess
@@ -50,21 +50,26 @@ def service_access(estate: Estate, catalog: Catalog, settings: Settings) -> list
     nat = lines.costs(own_nat.OPTION)
     # a call the VPC does not open over IPv4 has nothing a NAT gateway would process
     own = {subject: needs for subject, needs in enumerate(nat.needs) if needs}
-    ways = {name: (lines.costs(option), lines.all_parts(option, own), called) for name, option, called in WAYS}
+    ways = {}
+    for name, option, called in WAYS:
+        blocked = lines.costs(option).blocked
+        # the subjects the option takes: one it refuses outright is not priced that way
+        takes = {subject: needs for subject, needs in own.items() if _takes(blocked.get(subject))}
+        ways[name] = (lines.all_parts(option, takes), called)
     results = []
     breakevens: dict[Hashable, Decimal | None] = {}
     with exact_arithmetic():
+        keys = over_ipv4.keys.tolist()
         for subject, subject_own in own.items():
-            vpc_code, service_code = over_ipv4.keys[subject].tolist()
+            vpc_code, service_code = keys[subject]
             info = ctx.vpcs[vpc_code]
-            nat_needed = any(lines.kept[key] > subject_own.count(key) for key in subject_own)
+            nat_needed = any(lines.kept.get(key, 0) > subject_own.count(key) for key in subject_own)
             notes: list[str] = []
             priced: dict[str, LineParts] = {}
-            for name, (costs, parts, called) in ways.items():
-                block = costs.blocked.get(subject)
-                if block is not None and not block.priced:
+            for name, (parts, called) in ways.items():
+                found = parts.get(subject)
+                if found is None:
                     continue
-                found = parts[subject]
                 if isinstance(found, MissingPriceError):
                     notes.append(f"{called} not priced: {found.key}")
                 else:
@@ -94,6 +99,11 @@ def service_access(estate: Estate, catalog: Catalog, settings: Settings) -> list
                 )
             )
     return results
+
+
+def _takes(block: Blocked | None) -> bool:
+    """Whether an option takes a subject: not refused, or refused but still priced."""
+    return block is None or block.priced
 
 
 def _breakeven_gb(line: LineParts, other: LineParts, known: dict[Hashable, Decimal | None]) -> Decimal | None:

@@ -156,32 +156,30 @@ def _price_charge(
     (subject_list, region_list, to_list), sums = sum_by_key(
         [of_flow[rows], charge.region[rows], to_region], [n, regions, regions], ctx.flows.volume[rows]
     )
-    flat_subjects: list[int] = []
-    flat_usd: list[Decimal | float] = []
-    entries: dict[tuple[int, int], PriceEntry | MissingPriceError] = {}
-    for subject, region, to_code, total in zip(subject_list, region_list, to_list, sums, strict=True):
-        entry = entries.get((region, to_code))
-        if entry is None:
-            try:
-                entry = prices.entry(charge.item, region, to_code)
-            except MissingPriceError as error:
-                entry = error
-            entries[(region, to_code)] = entry
-        if isinstance(entry, MissingPriceError):
-            missing[subject] = missing[subject] or entry
-        elif entry.is_tiered:
+    subject_codes, region_codes, to_codes = np.array(subject_list), np.array(region_list), np.array(to_list)
+    totals = np.array(sums, dtype=object)
+    combination = region_codes * (regions + 1) + (to_codes + 1)
+    # each (region, to_region) is priced once; its subjects are distinct, so they take their sums in one step
+    for packed in np.unique(combination).tolist():
+        region, to_shifted = divmod(packed, regions + 1)
+        selected = combination == packed
+        chosen = subject_codes[selected]
+        try:
+            entry = prices.entry(charge.item, region, to_shifted - 1)
+        except MissingPriceError as error:
+            for subject in chosen.tolist():
+                missing[subject] = missing[subject] or error
+            continue
+        if entry.is_tiered:
             key = (charge.item, region)
             if key not in tiered:
                 tiered[key] = _zeros(n)
-            tiered[key][subject] += total
+            tiered[key][chosen] += totals[selected]
+        elif exact:
+            per_gb[chosen] += totals[selected] * (ctx.estate.gb_per_unit * entry.flat_price_usd)
         else:
-            flat_subjects.append(subject)
-            if exact:
-                flat_usd.append(total * ctx.estate.gb_per_unit * entry.flat_price_usd)
-            else:
-                flat_usd.append(total * float(ctx.estate.gb_per_unit) * float(entry.flat_price_usd))
-    if flat_subjects:
-        np.add.at(per_gb, np.array(flat_subjects), np.array(flat_usd, dtype=object if exact else float))
+            rate = float(ctx.estate.gb_per_unit) * float(entry.flat_price_usd)
+            per_gb[chosen] += totals[selected].astype(float) * rate
 
 
 def subject_needs(
