@@ -30,7 +30,7 @@ def test_load_traffic_from_a_dataframe_keeps_volumes_exact() -> None:
     traffic = vpccost.load_traffic(frame)
     result = vpccost.compare(traffic, designs=["peering"], pricing=SNAPSHOT)
     # two directions, same region, no AZs known: 0.3 GB priced as cross-AZ at $0.01/GB out + $0.01/GB in
-    # (PRICING-FACTS §1, E1) = $0.006
+    # (https://aws.amazon.com/vpc/pricing/) = $0.006
     assert result.design("peering").total_usd == Decimal("0.006")
 
 
@@ -76,7 +76,7 @@ def test_load_topology_and_a_bad_topology(tmp_path: Path) -> None:
 def test_load_pricing_gives_prices_with_provenance() -> None:
     catalog = vpccost.load_pricing(SNAPSHOT)
     entry = catalog.get("transit_gateway_attachment_hours", "us-east-1")
-    # PRICING-FACTS §1: $0.05 per attachment-hour in us-east-1
+    # https://aws.amazon.com/transit-gateway/pricing/: $0.05 per attachment-hour in us-east-1
     assert entry.tiers[0].price_usd == Decimal("0.05")
     assert entry.source
 
@@ -161,7 +161,7 @@ def test_breakeven_through_the_api() -> None:
     nat, endpoint = document["options"]
     # orders' calls to DynamoDB, SQS, ECR and Secrets Manager keep its NAT gateways whatever S3 does, so only
     # processing is at stake: 148 GB × $0.045 = $6.66; interface endpoints in its 3 AZs 3 × 730 h × $0.01 =
-    # $21.90, plus 148 GB × $0.01 = $1.48 (PRICING-FACTS §1)
+    # $21.90, plus 148 GB × $0.01 = $1.48 (us-east-1 of the bundled snapshot)
     assert (nat["fixed_usd"], nat["cost_usd_now"]) == ("0.00", "6.66")
     assert (endpoint["fixed_usd"], endpoint["cost_usd_now"]) == ("21.90", "23.38")
     # the endpoint pays for itself past $21.90 / ($0.045 − $0.01) = 625.714285… GB (rounded up at 12 decimals)

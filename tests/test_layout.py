@@ -1,4 +1,4 @@
-"""The layout DESIGN.md asks for ("Layout", "Architecture: each rule written once"), checked on the source itself:
+"""The layout of the source and the tests, checked on the source itself:
 
 - tests mirror the package: `src/vpccost/<package>/<module>.py` is tested by `tests/<package>/test_<module>.py`
   (a leading underscore dropped: `_version.py` → `test_version.py`); a package's `__init__.py` that holds code by

@@ -77,7 +77,7 @@ def test_a_fraction_is_exact_when_it_terminates_else_rounded_up_at_the_12th_deci
 
 
 def test_a_gb_is_two_to_the_thirty_bytes_and_a_month_730_hours() -> None:
-    # PRICING-FACTS §6: AWS meters data transfer in GB of 2^30 bytes; 8,760 hours a year / 12
+    # AWS bills data transfer in GB of 2^30 bytes; a month is 8,760 hours a year / 12
     assert BYTES_PER_GB == 1_073_741_824
     with exact_arithmetic():
         assert GB_PER_BYTE * BYTES_PER_GB == 1

@@ -16,7 +16,7 @@ from decimal import Decimal
 from fractions import Fraction
 
 BYTES_PER_GB = 2**30
-"""AWS meters data transfer in GB of 2^30 bytes (PRICING-FACTS §6)."""
+"""AWS bills data transfer in GB of 2^30 bytes."""
 
 HOURS_PER_MONTH = Decimal(730)
 """AWS's own convention for a month: 8,760 hours / 12."""

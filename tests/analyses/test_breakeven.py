@@ -1,4 +1,4 @@
-"""Break-even volumes between two options, checked by hand (prices: us-east-1, PRICING-FACTS §1, 730 h)."""
+"""Break-even volumes between two options, checked by hand (prices: us-east-1 of the bundled snapshot, 730 h)."""
 
 from __future__ import annotations
 

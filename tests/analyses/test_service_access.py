@@ -1,5 +1,5 @@
 """The service-access comparison: NAT against gateway and interface endpoints per (VPC, service), with the
-break-even volume, each figure checked by hand (us-east-1 prices, PRICING-FACTS §1, 730 h)."""
+break-even volume, each figure checked by hand (us-east-1 prices of the bundled snapshot, 730 h)."""
 
 from __future__ import annotations
 

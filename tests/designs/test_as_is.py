@@ -1,5 +1,5 @@
 """The `as-is` design: the existing connectivity a topology records, priced from the traffic, with every
-design's saving against it. Prices from PRICING-FACTS §1 (us-east-1): peering cross-AZ $0.01/GB each side,
+design's saving against it. Prices from the bundled snapshot (us-east-1): peering cross-AZ $0.01/GB each side,
 TGW attachment $0.05/h and processing $0.02/GB, NAT gateway $0.045/h and $0.045/GB, public IPv4 $0.005/h,
 interface endpoint $0.01/AZ-hour and $0.01/GB (first tier)."""
 

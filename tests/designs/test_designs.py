@@ -1,5 +1,5 @@
-"""The designs vpccost compares: each pure design an assignment of one option to every subject (DESIGN.md, "The
-designs"), in the order they are reported, then as-is."""
+"""The designs vpccost compares: each pure design an assignment of one option to every subject (README.md, "How
+each design is priced"), in the order they are reported, then as-is."""
 
 from __future__ import annotations
 

@@ -1,6 +1,6 @@
 """Mixed architectures (`vpccost.designs.mix`): hand-checked mixes of options.
 
-Prices (us-east-1, PRICING-FACTS §1, a month = 730 h): NAT gateway $0.045/h + its IPv4 address $0.005/h =
+Prices (us-east-1 of the bundled snapshot, a month = 730 h): NAT gateway $0.045/h + its IPv4 address $0.005/h =
 $36.50/month each, $0.045/GB processed; TGW attachment $0.05/h = $36.50/month, $0.02/GB entering from a VPC;
 interface endpoint $0.01 per AZ-hour = $7.30/month per AZ, $0.01/GB; Route 53 hosted zone $0.50/month;
 internet egress $0.09/GB (first tier); gateway endpoints free.

@@ -1,6 +1,6 @@
 """`vpccost flowlogs aggregate` on generated estates gives the generator's ground truth, byte for byte.
 
-The ground truth comes from the generated connections and FLOWLOGS.md's counting rule, never from the
+The ground truth comes from the generated connections and the counting rules of `vpccost.flowlogs`, never from the
 aggregator (see `tests.support.synthetic_flowlogs`). Estates with and without the `interfaces` inventory: without it,
 middleboxes are known from `interface-type` or address translation and the local side from `flow-direction`.
 """

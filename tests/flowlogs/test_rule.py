@@ -1,4 +1,4 @@
-"""The counting rule of FLOWLOGS.md on hand-built flow logs: one small case per rule, every expected volume a sum
+"""The rules of `vpccost.flowlogs` on hand-built flow logs: one small case per rule, every expected volume a sum
 of the bytes written in the case (the comments add them up), and the report reconciling in every case."""
 
 from __future__ import annotations

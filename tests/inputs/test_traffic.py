@@ -1,4 +1,4 @@
-"""Traffic files and DataFrames: bad input handled as DESIGN.md's Interfaces section lists (exit 2, the file, line
+"""Traffic files and DataFrames: bad input handled as README.md's "Inputs" section says (exit 2, the file, line
 or row, and field named, nothing written), and volumes read exactly."""
 
 from __future__ import annotations

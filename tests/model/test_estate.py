@@ -34,7 +34,8 @@ def test_an_az_the_topology_does_not_list_is_bad_input(tmp_path: Path, write_est
 
 def test_rows_without_azs_in_single_az_vpcs_do_not_cross_azs(write_estate: WriteEstate) -> None:
     # Both VPCs have one AZ, use1-az1: traffic between them and inside one stays in that AZ, so peering and
-    # sharing cost $0.00 (DESIGN.md: AZs of a VPC come from the topology; same AZ ID is free).
+    # sharing cost $0.00 (a VPC's AZs come from the topology; within one AZ ID transfer is free,
+    # https://aws.amazon.com/ec2/pricing/on-demand/#Data_Transfer).
     traffic, topology = write_estate([vpc("a"), vpc("b")], "src,dst,gb\na,b,100\na,a,10")
     result = vpccost.compare(traffic, topology, designs=["peering", "sharing"], pricing=SNAPSHOT)
     assert [design.total_usd for design in result.designs] == [Decimal(0), Decimal(0)]

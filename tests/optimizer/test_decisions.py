@@ -1,5 +1,5 @@
 """The optimizer's decisions and their reasons: the subject's volume, what each allowed choice would charge it alone,
-what was chosen and why a cheaper choice was not. Prices: us-east-1 of the pinned snapshot, 730 h (PRICING-FACTS §1):
+what was chosen and why a cheaper choice was not. Prices: us-east-1 of the pinned snapshot, 730 h:
 TGW attachment $0.05/h = $36.50/month, $0.02/GB; NAT gateway $0.045/h and its IPv4 address $0.005/h = $36.50/month,
 $0.045/GB; interface endpoint $0.01 per AZ-hour = $7.30/month, $0.01/GB; peering within one AZ free."""
 

@@ -1,7 +1,7 @@
 """The optimizer: hand-checked optima (examples/optimizer, arithmetic in its README), agreement with an
 exhaustive enumeration of every mix on small random estates, and never worse than the pure designs.
 
-Prices: us-east-1 of the bundled snapshot, 730 h (PRICING-FACTS §1): TGW attachment $36.50/month, $0.02/GB;
+Prices: us-east-1 of the bundled snapshot, 730 h: TGW attachment $36.50/month, $0.02/GB;
 interface endpoint $7.30 per AZ-month, $0.01/GB; NLB $16.425/month, NLCU $0.006/GB; NAT gateway + IPv4
 $36.50/month, $0.045/GB; hosted zone $0.50/month; peering within one AZ free.
 """

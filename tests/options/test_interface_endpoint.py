@@ -75,7 +75,7 @@ def test_a_vpc_in_the_shared_vpc_cannot_hold_its_own_endpoints() -> None:
 
 
 def test_over_50_endpoints_in_one_vpc_need_a_quota_increase() -> None:
-    # interface endpoints per VPC: 50 by default, adjustable (PRICING-FACTS §3)
+    # interface endpoints per VPC: 50 by default, adjustable (the AWS PrivateLink quotas page)
     ctx = context(estate(VPCS, ROWS))
     hours = Fixed("endpoint", VPC_ENDPOINT_HOURS, "us-east-1", A, Resource("a", "interface-endpoint", "a/vpce"))
     endpoints = [FixedResource(("interface-endpoint", 0, "service", f"s{n}"), (hours,)) for n in range(51)]

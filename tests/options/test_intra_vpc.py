@@ -1,5 +1,5 @@
-"""Traffic inside one VPC: regional transfer each way when it crosses AZs, the same in every design (DESIGN.md,
-"Rules every design follows"; AWS's EC2 pricing page: $0.01/GB in each direction between AZs)."""
+"""Traffic inside one VPC: regional transfer each way when it crosses AZs, the same in every design
+(`vpccost.options.intra_vpc`; AWS's EC2 pricing page: $0.01/GB in each direction between AZs)."""
 
 from __future__ import annotations
 

@@ -92,7 +92,8 @@ def hub_and_spokes(spokes: int, cidrs_per_spoke: int = 1) -> Context:
 
 def test_fifty_one_peerings_and_routes_need_quota_increases() -> None:
     # 51 peerings at the hub: over the default 50, within the maximum 125; one route per spoke CIDR: 51 routes in
-    # the hub's table, over the default 50, within the maximum 1,000 (PRICING-FACTS §3, the Amazon VPC quotas page)
+    # the hub's table, over the default 50, within the maximum 1,000 (the Amazon VPC quotas page,
+    # https://docs.aws.amazon.com/vpc/latest/userguide/amazon-vpc-limits.html)
     ctx = hub_and_spokes(51)
     findings = Findings()
     OPTION.check(ctx, subjects.pairs(ctx).keys, findings)

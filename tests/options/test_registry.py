@@ -30,7 +30,7 @@ def test_each_registry_key_is_its_options_name_and_each_option_is_there_once() -
 
 
 def test_the_names_a_mix_and_the_optimizer_use() -> None:
-    # DESIGN.md, "Architecture: each rule written once": the options of each kind of subject
+    # the options of each kind of subject, as the `vpccost.options` docstring lists them
     assert list(PAIR_OPTIONS) == ["peering", "transit-gateway", "privatelink", "sharing", "nat"]
     assert list(SERVICE_OPTIONS) == ["nat", "gateway-endpoint", "interface-endpoint", "central-endpoint"]
     assert list(INTERNET_OPTIONS) == ["nat"]

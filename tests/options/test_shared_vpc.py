@@ -57,7 +57,8 @@ def test_a_members_pairs_must_all_use_sharing() -> None:
 
 
 def test_over_100_participant_accounts_need_a_quota_increase() -> None:
-    # the workload accounts of the members' flows, per region; 100 participants by default (PRICING-FACTS §3)
+    # the workload accounts of the members' flows, per region; 100 participants by default (the Amazon VPC
+    # quotas page, VPC sharing)
     rows = [{"src": "a", "dst": "internet", "gb": "1", "src_account": f"{n:012d}"} for n in range(101)]
     ctx = context(estate([vpc("a")], rows), members=["a"])
     findings = Findings()

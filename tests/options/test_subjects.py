@@ -1,5 +1,5 @@
 """Subjects: which flows belong to which VPC pair, (VPC, service) call and VPC's internet traffic
-(vpccost/options/subjects.py, DESIGN.md "Architecture: each rule written once")."""
+(vpccost/options/subjects.py)."""
 
 from __future__ import annotations
 

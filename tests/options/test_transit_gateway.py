@@ -141,7 +141,7 @@ def peering_between(first: str, second: str) -> FixedResource:
 
 
 def test_attachments_over_5000_are_a_problem_and_peerings_over_50_a_quota_increase() -> None:
-    # Transit Gateway quotas (PRICING-FACTS §3): 5,000 attachments per TGW at most; 50 peering attachments by default
+    # the AWS Transit Gateway quotas page: 5,000 attachments per TGW at most; 50 peering attachments by default
     ctx = context(estate(VPCS, ROWS))
     attachments = [
         attachment_of(ctx, ("tgw-attachment", code), "us-east-1", A, Resource(f"v{code}", "tgw-attachment", "x"))

@@ -1,5 +1,5 @@
 """The engine: tiers on each item's total across payers, then allocated pro rata; the free tier; missing prices
-collected. Each figure checked by hand from the pinned snapshot (PRICING-FACTS §1)."""
+collected. Each figure checked by hand from the pinned snapshot (pricing/aws/2026-11-26)."""
 
 from __future__ import annotations
 
@@ -59,7 +59,7 @@ def test_free_tier_is_applied_only_when_asked(write_estate: WriteEstate) -> None
 
 
 def test_a_design_missing_a_price_is_listed_unpriced(write_estate: WriteEstate) -> None:
-    # PRICING-FACTS has no NAT gateway price for ap-northeast-1, but has its TGW and peering prices
+    # the pinned snapshot has no NAT gateway price for ap-northeast-1, but has its TGW and peering prices
     traffic, topology = write_estate(
         [vpc("a", region="ap-northeast-1", azs=["apne1-az1"]), vpc("b", region="ap-northeast-1", azs=["apne1-az1"])],
         "src,dst,gb\na,b,10\na,internet,1",
@@ -93,7 +93,7 @@ CATALOG = vpccost.load_pricing(SNAPSHOT)
 def test_each_items_total_in_a_region_is_charged_its_tiers_once_across_payers(
     estate: tuple[Topology, pd.DataFrame],
 ) -> None:
-    """Tiers apply to an item's total in a region across accounts (PRICING-FACTS §1), and allocating the charge to
+    """Tiers apply to an item's total in a region across accounts (consolidated billing), and allocating the charge to
     payers neither loses money nor moves it between items or regions: the line items of each (item, region) cost
     exactly the tiered charge of their summed quantity. Charging each payer its own tiers would cost more; moving
     money between regions or items would break the sum of one group or another."""

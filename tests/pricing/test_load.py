@@ -1,5 +1,5 @@
 """Loading prices: a snapshot folder or its prices.json, with an overrides file applied (the pinned snapshot's
-prices, PRICING-FACTS §1)."""
+prices)."""
 
 from __future__ import annotations
 

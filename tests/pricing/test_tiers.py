@@ -17,7 +17,7 @@ CATALOG = vpccost.load_pricing(SNAPSHOT)
 
 
 def test_tier_bounds_come_from_the_price_data() -> None:
-    # PRICING-FACTS §1: interface endpoint processing tiers are 0–1,048,576–5,242,880 GB in the Price List
+    # interface endpoint processing tiers are 0–1,048,576–5,242,880 GB in the Price List (SKU DQYYEZBCWSW5XS2R)
     # (infracost splits at 1,000,000; vpccost follows the price data)
     endpoint = CATALOG.get("vpc_endpoint_bytes", "us-east-1")
     assert [tier.end for tier in endpoint.tiers] == [Decimal(1048576), Decimal(5242880), None]
@@ -78,7 +78,7 @@ def test_e4_vpc_lattice_example_1() -> None:
     assert service_hours + data + 100 * requests_per_service == Decimal("2075.00")
 
 
-# ---- hand-built entries (the bounds are AWS's internet egress tiers, PRICING-FACTS §1; the prices rounded) -----
+# ---- hand-built entries (the bounds are AWS's internet egress tiers; the prices rounded) ------------------------
 EGRESS = entry(DATA_TRANSFER_INTERNET_OUT_BYTES, "us-east-1", ("10240", "0.09"), ("51200", "0.085"), (None, "0.07"))
 
 
@@ -109,7 +109,8 @@ def test_monthly_bounds_scale_by_hours_over_730_rounded_to_1e_12() -> None:
 
 
 def test_hourly_bounds_scale_by_the_hours_of_the_period() -> None:
-    # VPC Lattice: the first 300,000 requests of every hour are free (PRICING-FACTS §7); over 2 hours, 600,000
+    # VPC Lattice: the first 300,000 requests of every hour are free (https://aws.amazon.com/vpc/lattice/pricing/);
+    # over 2 hours, 600,000
     requests = entry(VPC_LATTICE_REQUESTS, "us-east-1", ("300000", "0"), (None, "0.0000001"), tier_period="hour")
     assert split_into_tiers(requests, Decimal(700_000), Decimal(2)) == [
         TierCharge("first 300000 Requests/hour", Decimal(600_000), Decimal(0)),

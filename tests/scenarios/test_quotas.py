@@ -1,4 +1,4 @@
-"""Quotas that decide feasibility (PRICING-FACTS §3), on estates built here because they are too large to write
+"""Quotas that decide feasibility, on estates built here because they are too large to write
 out: a hub sending 1 GB to each of many VPCs, all in use1-az1. The quotas, from the AWS documentation's quota pages
 for Amazon VPC (https://docs.aws.amazon.com/vpc/latest/userguide/amazon-vpc-limits.html), PrivateLink and Transit
 Gateway: active peering connections per VPC 50 by default, 125 at most; routes per route table 50 by default,

@@ -1,14 +1,14 @@
 """Synthetic VPC Flow Logs with a known traffic matrix, for testing and benchmarking the aggregation.
 
 `generate` writes, under one folder, a topology (`topology.yaml`), flow-log files as AWS delivers them to S3
-(`AWSLogs/…/*.log.gz`, gzip, header line first; some flow logs Hive-partitioned) and the matrix the counting rule
-of FLOWLOGS.md must produce from them (`ground_truth.csv`: `src,dst,src_az,dst_az,initiator,bytes`), with
+(`AWSLogs/…/*.log.gz`, gzip, header line first; some flow logs Hive-partitioned) and the matrix the counting rules
+of `vpccost.flowlogs` must produce from them (`ground_truth.csv`: `src,dst,src_az,dst_az,initiator,bytes`), with
 `manifest.json` saying what was written (record counts by kind, bytes, files, the parameters).
 
 The ground truth is derived from the generated *connections*, never from the records and never by calling the
 aggregator: each connection has an initiator, a responder, a path (direct, NAT gateway, transit gateway, interface
 endpoint) and bytes per interval in each direction; the records are what each logged ENI on that path would show.
-The rule (FLOWLOGS.md, "Counting each byte once") then says which observation counts each direction's bytes:
+The rules (`vpccost.flowlogs`) then say which observation counts each direction's bytes:
 
 1. the sender's egress record when the sender is *logged* (its address is the local side of a workload record);
 2. else the receiver's ingress record, when the receiver is a logged workload;

@@ -1,5 +1,5 @@
-"""The traffic matrix FLOWLOGS.md's counting rule must produce from the synthetic flow logs, and the record and byte
-counts it implies: derived from the connections, never from the records and never by calling the aggregator.
+"""The traffic matrix the rules of `vpccost.flowlogs` must produce from the synthetic flow logs, and the record
+and byte counts it implies: derived from the connections, never from the records and never by calling the aggregator.
 """
 
 from __future__ import annotations

@@ -89,8 +89,8 @@ def test_every_format_and_kind_of_interface_is_present(estate: SyntheticFlowLogs
 
 
 def test_ground_truth_equals_the_rule_applied_to_the_records_read_back(estate: SyntheticFlowLogs) -> None:
-    """An independent reading of FLOWLOGS.md's rule on the files, with the inventory: the local side is the
-    address of the record's own ENI; a sender is logged when it is the local side of a workload record; its
+    """An independent reading of the rules of `vpccost.flowlogs` on the files, with the inventory: the local side
+    is the address of the record's own ENI; a sender is logged when it is the local side of a workload record; its
     egress records count, else the receiver's ingress record; middlebox records never do; copies count once."""
     topology = load_topology(estate.topology)
     kinds = {i.id: i.type for vpc in topology.vpcs for i in vpc.interfaces}

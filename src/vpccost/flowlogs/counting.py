@@ -1,6 +1,6 @@
-"""Stage B of flow-log aggregation: FLOWLOGS.md's rule for counting each byte once, applied to Stage A's grouped
-rows (`sql.flow_rows_sql`), and the addresses resolved against the topology. The result is the traffic matrix
-and the report; the same function serves local files and Athena.
+"""Stage B of flow-log aggregation: the rules of `vpccost.flowlogs` for counting each byte once, applied to
+Stage A's grouped rows (`sql.flow_rows_sql`), and the addresses resolved against the topology. The result is the
+traffic matrix and the report; the same function serves local files and Athena.
 
 Stage A may return millions of rows for a large input, so the rule runs on arrays: every text value is coded
 as an integer into one vocabulary, each distinct address is resolved once (`AddressBook.resolve`), and rows are

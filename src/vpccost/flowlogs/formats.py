@@ -59,7 +59,8 @@ FIELDS_BY_VERSION: dict[int, tuple[str, ...]] = {
         "next-hop-interface-type",
     ),
 }
-"""VPC flow-log fields by the version that introduced them (FLOWLOGS.md "Records")."""
+"""VPC flow-log fields by the version that introduced them (Amazon VPC User Guide, "Flow log records":
+https://docs.aws.amazon.com/vpc/latest/userguide/flow-log-records.html)."""
 
 TRANSIT_GATEWAY_FIELDS = frozenset(
     {

@@ -1,6 +1,6 @@
 """Reading flow-log files into typed Arrow record batches, the relation Stage A runs over.
 
-Speed comes from three choices (FLOWLOGS.md's measurements): files are fetched and decompressed in parallel
+Speed comes from three choices (figures in `benchmarks/README.md`): files are fetched and decompressed in parallel
 threads (zlib releases the GIL); files of the same format are joined into large buffers, so many small files
 cost no more than a few large ones; and Arrow's multi-threaded CSV parser reads only the columns Stage A needs,
 typed. Records are split on single spaces there; a line whose field count is wrong (a double space, a

@@ -28,7 +28,7 @@ SKIP_REASONS: tuple[str, ...] = (
 - `malformed`: a line with the wrong number of fields, a value that is not a number, an OK record without
   addresses or bytes;
 - `outside_window`: its start is outside `--start`/`--end`;
-- `duplicate`: an exact copy of a record already counted (overlapping flow logs, FLOWLOGS.md rule 5);
+- `duplicate`: an exact copy of a record already counted (overlapping flow logs, rule 5 in `vpccost.flowlogs`);
 - `nodata`, `skipdata`: no traffic, or records lost (counted per ENI);
 - `reject`: rejected traffic never crossed a billing boundary;
 - `transit_gateway_log`: a Transit Gateway flow-log record: it names the attachments crossed, and the same

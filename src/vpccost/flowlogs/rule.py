@@ -1,4 +1,4 @@
-"""The counting rule of FLOWLOGS.md over a `FlowCounter`'s batches, in three passes: what each ENI is and which
+"""The counting rules of `vpccost.flowlogs` over a `FlowCounter`'s batches, in three passes: what each ENI is and which
 addresses are its own; each record's direction and the logged senders; the edges.
 
 The rule, in the order it is applied here:

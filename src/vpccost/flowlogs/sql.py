@@ -1,7 +1,7 @@
 """Stage A of flow-log aggregation: SQL that any engine DuckDB and Athena (Trino) agree on runs over the
 raw records and returns a few grouped rows, so that only those rows reach Python (Stage B, `counting.py`).
 
-The SQL removes exact duplicates (FLOWLOGS.md rule 5), classifies every record (accepted, rejected, no
+The SQL removes exact duplicates (rule 5 in `vpccost.flowlogs`), classifies every record (accepted, rejected, no
 data, skipped data, malformed, outside the time window), infers which side opened each connection from its
 TCP flags, else its ports (rule 7), and then forgets ports and times, which is where the volume goes: a long
 connection's many interval records and a service's thousands of client ports become one row.
@@ -194,7 +194,7 @@ def flow_rows_sql(
     - `interface_id`: the ENI, or `resource-id` when `interface-id` is `-` (regional NAT gateways).
     - For `ACCEPT` and `REJECT` rows (NULL otherwise): `interface_type vpc_id subnet_id az_id flow_direction
       srcaddr dstaddr pkt_srcaddr pkt_dstaddr pkt_src_aws_service pkt_dst_aws_service` as in the records (`-`
-      as NULL): rejected records still show which addresses an ENI has (FLOWLOGS.md rule 1).
+      as NULL): rejected records still show which addresses an ENI has (rule 1).
     - For `ACCEPT` rows only: `initiator`: `src` when the record's sender opened the connection, `dst` when
       its receiver did, NULL when neither TCP flags nor ports tell; `initiator_evidence`: `tcp_flags`, `ports`
       or `none`. TCP flags decide on the connection's 5-tuple, whichever record carries them: SYN without ACK is

@@ -1,4 +1,4 @@
-"""The JSON documents vpccost writes (DESIGN.md, Interfaces): `compare`, `forecast`, `optimize`, `breakeven`,
+"""The JSON documents vpccost writes (README.md, "JSON output"): `compare`, `forecast`, `optimize`, `breakeven`,
 `pricing show` and `pricing diff`.
 
 Money and quantities are JSON strings holding exact decimals (as the AWS Cost Explorer API returns amounts):
@@ -34,7 +34,7 @@ MONEY_FIELDS = frozenset({"rate_usd", "cost_usd"})
 
 
 def comparison_document(comparison: Comparison) -> dict[str, Any]:
-    """The `--format json` document (DESIGN.md, Interfaces)."""
+    """The `--format json` document of `compare`."""
     cheapest = comparison.cheapest
     return {
         "vpccost_version": __version__,
