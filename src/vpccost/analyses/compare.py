@@ -48,12 +48,14 @@ def compare(
     `split_by` names a label column of the traffic (team, application): per-GB line items are then split by
     its values, so costs can be charged back by label; hourly resources carry no label."""
     period_hours = period_hours_from(hours)
-    catalog = catalog_from(pricing, overrides)
-    loaded_topology = topology_from(topology)
-    names = design_names(designs, loaded_topology)
-    estate = load_estate(traffic, loaded_topology)
-    settings = Settings(period_hours=period_hours, nat_per_vpc=nat_per_vpc, free_tier=free_tier, split_by=split_by)
-    return compare_estate(estate, catalog, settings, names)
+    # one pause for the whole estimate: each pause's end makes the collector scan what it built once more
+    with collector_paused():
+        catalog = catalog_from(pricing, overrides)
+        loaded_topology = topology_from(topology)
+        names = design_names(designs, loaded_topology)
+        estate = load_estate(traffic, loaded_topology)
+        settings = Settings(period_hours=period_hours, nat_per_vpc=nat_per_vpc, free_tier=free_tier, split_by=split_by)
+        return compare_estate(estate, catalog, settings, names)
 
 
 def design_names(designs: Sequence[str] | None, topology: Topology | None) -> list[str]:
