@@ -36,17 +36,22 @@ from vpccost.options import (
     central_endpoint,
     gateway_endpoint,
     interface_endpoint,
+    nat_public,
     own_nat,
     peering,
     shared_vpc,
     subjects,
+    transit_gateway,
 )
 from vpccost.options.base import Context, Option
 from vpccost.options.registry import INTERNET_OPTIONS, PAIR_OPTIONS
 from vpccost.pricing.catalog import Catalog
 from vpccost.pricing.tiers import tier_scale
 
-ALLOW_TOKENS = ("peering", "transit-gateway", "sharing", "privatelink", "endpoints", "nat")
+ENDPOINTS = "endpoints"
+ALLOW_TOKENS = (*PAIR_OPTIONS, ENDPOINTS)
+"""The `--allow` tokens: each pair option by name (`sharing` also lets VPCs move into their region's shared VPC,
+`nat` lets service calls keep their default route), and `endpoints` for gateway, interface and central endpoints."""
 TIE_BREAK_USD_PER_MOVED_VPC = 1e-4
 """Moving a VPC into a shared VPC is a migration: between mixes that cost the same to the cent's hundredth,
 the model prefers the one that moves fewer VPCs (this tiny cost never appears in a total)."""
@@ -134,18 +139,18 @@ class Model:
             return [option for name, option in PAIR_OPTIONS.items() if name != shared_vpc.NAME and name in allow]
         if kind == INTERNET:
             return list(INTERNET_OPTIONS.values())
-        endpoints = "endpoints" in allow
+        endpoints = ENDPOINTS in allow
         chosen: list[Option] = []
-        if "nat" in allow or not endpoints:  # NAT is the default route
+        if nat_public.NAME in allow or not endpoints:  # NAT is the default route
             chosen.append(own_nat.OPTION)
         if endpoints:
             chosen += [gateway_endpoint.OPTION, interface_endpoint.OPTION]
-            if "transit-gateway" in allow:
+            if transit_gateway.NAME in allow:
                 chosen.append(central_endpoint.OPTION)
         return chosen
 
     def _member_options(self, kind: int) -> list[Option]:
-        if "sharing" not in self.allow:
+        if shared_vpc.NAME not in self.allow:
             return []
         return [PAIR_OPTIONS[shared_vpc.NAME]] if kind == PAIRS else self.own_options(kind)
 
@@ -201,7 +206,7 @@ class Model:
     # ---- the model -------------------------------------------------------------------------------------
     def _build(self) -> None:
         milp = self.milp
-        if "sharing" in self.allow:
+        if shared_vpc.NAME in self.allow:
             groups, members = np.unique(self.component, return_counts=True)
             for group, count in zip(groups.tolist(), members.tolist(), strict=True):
                 self.groups[group] = milp.var(TIE_BREAK_USD_PER_MOVED_VPC * count)
