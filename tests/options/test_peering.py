@@ -21,7 +21,7 @@ def test_peering_quotas(write_estate: WriteEstate) -> None:
     peering = vpccost.compare(traffic, topology, designs=["peering"], pricing=SNAPSHOT).design("peering")
     assert peering.feasible
     assert any("hub: 60 active peering connections" in text for text in peering.quota_increases)
-    assert any("hub: 60 peering routes" in text for text in peering.quota_increases)
+    assert any("hub: 60 IPv4 peering routes" in text for text in peering.quota_increases)
 
 
 def test_peering_over_the_maximum_is_infeasible(write_estate: WriteEstate) -> None:
@@ -83,10 +83,15 @@ def test_overlapping_cidrs_block_the_pair_but_it_is_still_priced() -> None:
     }
 
 
-def hub_and_spokes(spokes: int, cidrs_per_spoke: int = 1) -> Context:
-    """A hub (10.255.0.0/16) sending 1 GB to each spoke; spoke i holds `cidrs_per_spoke` /24 blocks 10.i.j.0/24."""
+def hub_and_spokes(spokes: int, cidrs_per_spoke: int = 1, ipv6_per_spoke: int = 0) -> Context:
+    """A hub (10.255.0.0/16) sending 1 GB to each spoke; spoke i holds `cidrs_per_spoke` /24 blocks 10.i.j.0/24 and
+    `ipv6_per_spoke` /56 blocks 2600:1f18:i:j00::/56."""
     vpcs = [vpc("hub", cidrs=["10.255.0.0/16"])]
-    vpcs += [vpc(f"s{i}", cidrs=[f"10.{i}.{j}.0/24" for j in range(cidrs_per_spoke)]) for i in range(spokes)]
+    vpcs += [
+        vpc(f"s{i}", cidrs=[f"10.{i}.{j}.0/24" for j in range(cidrs_per_spoke)]
+            + [f"2600:1f18:{i:x}:{j:x}00::/56" for j in range(ipv6_per_spoke)])
+        for i in range(spokes)
+    ]  # fmt: skip
     return context(estate(vpcs, [{"src": "hub", "dst": f"s{i}", "gb": "1"} for i in range(spokes)]))
 
 
@@ -100,7 +105,7 @@ def test_fifty_one_peerings_and_routes_need_quota_increases() -> None:
     assert findings.problems == []
     assert findings.quota_increases == [
         "hub: 51 active peering connections (default quota 50, maximum 125)",
-        "hub: 51 peering routes per route table (default quota 50, maximum 1000)",
+        "hub: 51 IPv4 peering routes per route table (default quota 50, maximum 1000)",
     ]
 
 
@@ -118,7 +123,7 @@ def test_over_125_peerings_is_a_problem_and_a_quota_row() -> None:
     findings = Findings()
     OPTION.check(ctx, pairs, findings)
     assert findings.problems == ["hub needs 126 peering connections; at most 125 per VPC"]
-    assert findings.quota_increases == ["hub: 126 peering routes per route table (default quota 50, maximum 1000)"]
+    assert findings.quota_increases == ["hub: 126 IPv4 peering routes per route table (default quota 50, maximum 1000)"]
     # for the optimizer: the hub's 126 pairs, at most 125 of them peered (the hub is VPC code 0)
     assert OPTION.quota_rows(ctx, pairs) == [QuotaRow(0, list(range(126)), [1] * 126, 125)]
 
@@ -129,7 +134,7 @@ def test_over_1000_routes_is_a_problem_and_a_quota_row() -> None:
     pairs = subjects.pairs(ctx).keys
     findings = Findings()
     OPTION.check(ctx, pairs, findings)
-    assert findings.problems == ["hub needs 1020 peering routes in a route table; at most 1000"]
+    assert findings.problems == ["hub needs 1020 IPv4 peering routes in a route table; at most 1000"]
     assert findings.quota_increases == []
     assert OPTION.quota_rows(ctx, pairs) == [QuotaRow(0, list(range(20)), [51] * 20, 1000)]
 
@@ -150,4 +155,40 @@ def test_a_vpc_without_known_cidrs_needs_one_route() -> None:
     ctx = context(
         estate([vpc("a", cidrs=["10.0.0.0/16", "10.1.0.0/16"]), vpc("b")], [{"src": "a", "dst": "b", "gb": "1"}])
     )
-    assert route_blocks(ctx).tolist() == [2, 1]
+    assert route_blocks(ctx).tolist() == [[2, 0], [1, 0]]  # (IPv4, IPv6) routes: b's CIDRs are not known
+
+
+# AWS counts a route table's routes per IP family: "This quota is enforced separately for IPv4 routes and IPv6
+# routes" (50 by default, adjustable up to 1,000; the Amazon VPC quotas page,
+# https://docs.aws.amazon.com/vpc/latest/userguide/amazon-vpc-limits.html).
+def test_routes_are_counted_per_ip_family() -> None:
+    # 100 spokes with 6 IPv4 and 5 IPv6 blocks each: 600 IPv4 and 500 IPv6 routes at the hub, each within 1,000
+    # (1,100 together would not be): quota increases, not a problem
+    ctx = hub_and_spokes(100, cidrs_per_spoke=6, ipv6_per_spoke=5)
+    pairs = subjects.pairs(ctx).keys
+    findings = Findings()
+    OPTION.check(ctx, pairs, findings)
+    assert findings.problems == []
+    assert findings.quota_increases == [
+        "hub: 100 active peering connections (default quota 50, maximum 125)",
+        "hub: 600 IPv4 peering routes per route table (default quota 50, maximum 1000)",
+        "hub: 500 IPv6 peering routes per route table (default quota 50, maximum 1000)",
+    ]
+    assert OPTION.quota_rows(ctx, pairs) == []
+
+
+def test_thirty_ipv4_and_thirty_ipv6_routes_need_no_increase() -> None:
+    ctx = hub_and_spokes(30, cidrs_per_spoke=1, ipv6_per_spoke=1)
+    findings = Findings()
+    OPTION.check(ctx, subjects.pairs(ctx).keys, findings)
+    assert findings == Findings()
+
+
+def test_over_1000_ipv6_routes_is_a_problem_and_a_quota_row_of_its_family() -> None:
+    # 20 spokes × 51 IPv6 blocks = 1,020 IPv6 routes; 20 IPv4 routes stay under the default 50
+    ctx = hub_and_spokes(20, cidrs_per_spoke=1, ipv6_per_spoke=51)
+    pairs = subjects.pairs(ctx).keys
+    findings = Findings()
+    OPTION.check(ctx, pairs, findings)
+    assert findings.problems == ["hub needs 1020 IPv6 peering routes in a route table; at most 1000"]
+    assert OPTION.quota_rows(ctx, pairs) == [QuotaRow(0, list(range(20)), [51] * 20, 1000)]

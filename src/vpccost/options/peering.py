@@ -3,8 +3,9 @@
 Metered: nothing per hour; within a region, traffic that crosses AZs pays $/GB out at the sender and in at the
 receiver (same AZ ID is free); across regions, the sender pays its region's inter-region rate.
 Feasibility: no overlapping CIDRs between peers; at most 125 active peerings per VPC (over 50 needs a quota
-increase), or fewer when a stricter limit is given (`Settings.peering_quota`); each peer CIDR is a route, at
-most 1,000 per route table (over 50 needs a quota increase).
+increase), or fewer when a stricter limit is given (`Settings.peering_quota`); each peer CIDR is a route in the
+VPC's route table, where AWS counts IPv4 and IPv6 routes apart: at most 1,000 of each (over 50 needs a quota
+increase).
 """
 
 from __future__ import annotations
@@ -31,10 +32,20 @@ def peerings_allowed(settings: Settings) -> int:
     return PEERINGS_PER_VPC_MAX if settings.peering_quota is None else settings.peering_quota
 
 
+FAMILIES = ((4, "IPv4"), (6, "IPv6"))
+"""The IP families a route table's route quota counts apart (IP version, name)."""
+
+
 def route_blocks(ctx: Context) -> np.ndarray:
-    """Per VPC code, the routes a peer's route table needs for it: one per CIDR block (one when the CIDRs are
-    not known)."""
-    return np.array([max(1, len(vpc.networks)) for vpc in ctx.vpcs], dtype=np.int64)
+    """Per VPC code, the routes a peer's route table needs for it in each family (columns IPv4, IPv6): one per
+    CIDR block of that family (one IPv4 route when the VPC's CIDRs are not known)."""
+    blocks = np.zeros((len(ctx.vpcs), len(FAMILIES)), dtype=np.int64)
+    for code, vpc in enumerate(ctx.vpcs):
+        for column, (version, _) in enumerate(FAMILIES):
+            blocks[code, column] = sum(network.version == version for network in vpc.networks)
+        if not vpc.networks:
+            blocks[code, 0] = 1
+    return blocks
 
 
 class Peering(Option):
@@ -64,7 +75,7 @@ class Peering(Option):
         vpcs = ctx.vpcs
         peers = np.bincount(subjects.ravel(), minlength=len(vpcs))
         blocks = route_blocks(ctx)
-        routes = np.zeros(len(vpcs), dtype=np.int64)
+        routes = np.zeros((len(vpcs), len(FAMILIES)), dtype=np.int64)
         np.add.at(routes, subjects[:, 0], blocks[subjects[:, 1]])
         np.add.at(routes, subjects[:, 1], blocks[subjects[:, 0]])
         for code in np.flatnonzero(peers > PEERINGS_PER_VPC_DEFAULT).tolist():
@@ -78,16 +89,16 @@ class Peering(Option):
                     f"{label}: {count} active peering connections (default quota {PEERINGS_PER_VPC_DEFAULT}, "
                     f"maximum {PEERINGS_PER_VPC_MAX})"
                 )
-        for code in np.flatnonzero(routes > ROUTES_PER_TABLE_DEFAULT).tolist():
-            count, label = int(routes[code]), vpcs[code].label
+        for code, column in zip(*np.nonzero(routes > ROUTES_PER_TABLE_DEFAULT), strict=True):
+            count, label, family = int(routes[code, column]), vpcs[code].label, FAMILIES[column][1]
             if count > ROUTES_PER_TABLE_MAX:
                 findings.problems.append(
-                    f"{label} needs {count} peering routes in a route table; at most {ROUTES_PER_TABLE_MAX}"
+                    f"{label} needs {count} {family} peering routes in a route table; at most {ROUTES_PER_TABLE_MAX}"
                 )
             else:
                 findings.quota_increases.append(
-                    f"{label}: {count} peering routes per route table (default quota {ROUTES_PER_TABLE_DEFAULT}, "
-                    f"maximum {ROUTES_PER_TABLE_MAX})"
+                    f"{label}: {count} {family} peering routes per route table (default quota "
+                    f"{ROUTES_PER_TABLE_DEFAULT}, maximum {ROUTES_PER_TABLE_MAX})"
                 )
         given = ctx.settings.peering_quota
         if given is not None:
@@ -98,21 +109,23 @@ class Peering(Option):
                 )
 
     def quota_rows(self, ctx: Context, subjects: np.ndarray) -> list[QuotaRow]:
-        """At each VPC: its peerings within the allowed number, and its peers' CIDR blocks within the routes a
-        route table may hold."""
+        """At each VPC: its peerings within the allowed number, and its peers' CIDR blocks of each family within
+        the routes of that family a route table may hold."""
         allowed = peerings_allowed(ctx.settings)
         blocks = route_blocks(ctx)
         incident: dict[int, list[tuple[int, int]]] = {}
         for index, (x, y) in enumerate(subjects.tolist()):
-            incident.setdefault(x, []).append((index, int(blocks[y])))
-            incident.setdefault(y, []).append((index, int(blocks[x])))
+            incident.setdefault(x, []).append((index, y))
+            incident.setdefault(y, []).append((index, x))
         rows = []
         for vpc, pairs in incident.items():
+            indices = [index for index, _ in pairs]
             if len(pairs) > allowed:
-                rows.append(QuotaRow(vpc, [index for index, _ in pairs], [1] * len(pairs), allowed))
-            if sum(routes for _, routes in pairs) > ROUTES_PER_TABLE_MAX:
-                rows.append(QuotaRow(vpc, [index for index, _ in pairs], [routes for _, routes in pairs],
-                                     ROUTES_PER_TABLE_MAX))  # fmt: skip
+                rows.append(QuotaRow(vpc, indices, [1] * len(pairs), allowed))
+            for column in range(len(FAMILIES)):
+                routes = [int(blocks[peer, column]) for _, peer in pairs]
+                if sum(routes) > ROUTES_PER_TABLE_MAX:
+                    rows.append(QuotaRow(vpc, indices, routes, ROUTES_PER_TABLE_MAX))
         return rows
 
 
