@@ -68,6 +68,21 @@ def test_cidr_overlaps_match_a_pairwise_check(blocks: list[list[str]]) -> None:
     assert set(estate.overlapping_cidrs) == expected
 
 
+def test_overlaps_name_their_ip_family_and_pairs_the_families_of_their_traffic() -> None:
+    # a and b overlap in IPv6 only; a sends IPv4 to b, b answers over IPv6; c talks to nobody
+    vpcs = [
+        vpc("a", cidrs=["10.0.0.0/16", "2600:1f18:1::/56"]),
+        vpc("b", cidrs=["10.1.0.0/16", "2600:1f18:1::/56"]),
+        vpc("c", cidrs=["10.2.0.0/16"]),
+    ]
+    rows = [{"src": "a", "dst": "b", "gb": "1"}, {"src": "b", "dst": "a", "gb": "1", "ip_version": "6"},
+            {"src": "c", "dst": "internet", "gb": "1"}]  # fmt: skip
+    built = estate(vpcs, rows)
+    assert built.cidr_overlaps == {(0, 1): [(6, "2600:1f18:1::/56 / 2600:1f18:1::/56")]}
+    assert built.overlapping_cidrs == {(0, 1): ["2600:1f18:1::/56 / 2600:1f18:1::/56"]}
+    assert built.pair_ip_versions == {0 * 3 + 1: frozenset({4, 6})}  # the pair (a, b) packed: 0 × 3 VPCs + 1
+
+
 def test_without_a_topology_a_vpcs_owner_is_its_most_common_account_in_the_rows() -> None:
     rows = pd.DataFrame(
         {

@@ -14,7 +14,7 @@ from typing import Any
 import pytest
 
 import vpccost
-from tests.conftest import EXAMPLES, SNAPSHOT, by_design, run_cli, run_json
+from tests.conftest import EXAMPLES, SNAPSHOT, WriteEstate, by_design, run_cli, run_json, vpc
 from vpccost.errors import InputError
 from vpccost.optimizer import optimize, parse_allow
 
@@ -115,3 +115,18 @@ def test_a_pure_design_over_the_given_peering_quota_is_marked_infeasible() -> No
         hub / "traffic.csv", hub / "topology.yaml", allow="peering,transit-gateway", pricing=SNAPSHOT
     )
     assert default.comparison.design("peering").feasible
+
+
+def test_a_vpc_reaches_at_most_one_of_two_look_alike_vpcs_through_the_transit_gateway(
+    write_estate: WriteEstate,
+) -> None:
+    # b and c share 10.0.0.0/16; the hub sends 5,000 GB to each. A TGW route table holds one route per CIDR, so the
+    # pure transit-gateway design (3 attachments × $36.50 + 10,000 GB × $0.02 = $309.50) is infeasible. Optimum:
+    # one pair through the TGW, 2 × $36.50 + 5,000 × $0.02 = $173.00, the other over public addresses through the
+    # hub's NAT gateway, $36.50 + 5,000 × ($0.045 + $0.01 out + $0.01 in) = $361.50: $534.50 (both over NAT: $686.50)
+    vpcs = [vpc("hub", cidrs=["10.9.0.0/16"]), vpc("b", cidrs=["10.0.0.0/16"]), vpc("c", cidrs=["10.0.0.0/16"])]
+    traffic, topology = write_estate(vpcs, "src,dst,gb\nhub,b,5000\nhub,c,5000")
+    result = optimize(traffic, topology, pricing=SNAPSHOT, allow="transit-gateway,nat")
+    assert not result.comparison.design("transit-gateway").feasible
+    assert result.result.feasible and result.result.total_usd == Decimal("534.50")
+    assert sorted(decision.option or "" for decision in result.pairs) == ["nat", "transit-gateway"]

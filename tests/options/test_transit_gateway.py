@@ -10,7 +10,8 @@ from tests.support.estates import Charged, by_kind, charged, context, estate, ev
 from tests.support.line_items import cost, items
 from vpccost.model.usage import Fixed, Resource
 from vpccost.options import subjects
-from vpccost.options.base import Blocked, Findings, FixedResource
+from vpccost.options.base import Blocked, Findings, FixedResource, QuotaRow
+from vpccost.options.registry import PAIR_OPTIONS
 from vpccost.options.transit_gateway import OPTION, attachment_of, check_attachments
 from vpccost.pricing.items import DATA_TRANSFER_INTER_REGION_BYTES, TRANSIT_GATEWAY_BYTES
 from vpccost.pricing.items import TRANSIT_GATEWAY_ATTACHMENT_HOURS as ATTACHMENT_HOURS
@@ -126,11 +127,48 @@ def test_overlapping_cidrs_block_the_pair_but_it_is_still_priced() -> None:
     ctx = context(estate(vpcs, [{"src": "a", "dst": "b", "gb": "1"}]))
     assert OPTION.blocked(ctx, subjects.pairs(ctx).keys) == {
         0: Blocked(
-            "a and b have overlapping CIDRs (10.0.0.0/16 / 10.0.0.0/24) and exchange traffic: a transit gateway "
-            "cannot route between them",
+            "a and b have overlapping IPv4 CIDRs (10.0.0.0/16 / 10.0.0.0/24) and exchange IPv4 traffic: a transit "
+            "gateway cannot route it between them",
             priced=True,
         )
     }
+
+
+# A TGW route table holds one route per CIDR (the AWS Transit Gateway guide, "How transit gateways work": routes
+# to VPCs with identical or overlapping CIDRs are not propagated), and a route's family is its CIDR's.
+def test_only_the_overlapping_family_is_unroutable() -> None:
+    # IPv6 blocks overlap, IPv4 blocks do not: IPv4 traffic routes through the TGW; peering still refuses the pair
+    vpcs = [vpc("a", cidrs=["10.0.0.0/16", "2600:1f18:1::/56"]), vpc("b", cidrs=["10.1.0.0/16", "2600:1f18:1::/56"])]
+    ipv4_only = context(estate(vpcs, [{"src": "a", "dst": "b", "gb": "1"}]))
+    pairs = subjects.pairs(ipv4_only).keys
+    assert OPTION.blocked(ipv4_only, pairs) == {}
+    assert list(PAIR_OPTIONS["peering"].blocked(ipv4_only, pairs)) == [0]
+    both = context(estate(vpcs, [{"src": "a", "dst": "b", "gb": "1"}, {"src": "b", "dst": "a", "gb": "1",
+                                                                           "ip_version": "6"}]))  # fmt: skip
+    (reason,) = (block.reason for block in OPTION.blocked(both, subjects.pairs(both).keys).values())
+    assert reason.startswith("a and b have overlapping IPv6 CIDRs (2600:1f18:1::/56 / 2600:1f18:1::/56)")
+
+
+def test_a_vpc_cannot_reach_two_look_alike_vpcs_through_the_transit_gateway() -> None:
+    # hub exchanges traffic with b and c, whose CIDRs are the same; b and c never talk to each other
+    vpcs = [vpc("hub", cidrs=["10.9.0.0/16"]), vpc("b", cidrs=["10.0.0.0/16"]), vpc("c", cidrs=["10.0.0.0/16"])]
+    ctx = context(estate(vpcs, [{"src": "hub", "dst": "b", "gb": "1"}, {"src": "hub", "dst": "c", "gb": "1"}]))
+    pairs = subjects.pairs(ctx).keys
+    assert pairs.tolist() == [[0, 1], [0, 2]]
+    findings = Findings()
+    OPTION.check(ctx, pairs, findings)
+    assert findings.problems == [
+        "hub reaches b and c through a transit gateway, but their CIDRs overlap (IPv4 10.0.0.0/16 / 10.0.0.0/16): "
+        "a TGW route table holds one route per CIDR"
+    ]
+    # for the optimizer: at most one of the hub's two pairs takes the transit gateway
+    assert OPTION.quota_rows(ctx, pairs) == [QuotaRow(0, [0, 1], [1, 1], 1)]
+    # two look-alikes reached from different VPCs are no conflict of one route table's
+    rows = [{"src": "hub", "dst": "b", "gb": "1"}, {"src": "other", "dst": "c", "gb": "1"}]
+    apart = context(estate([*vpcs, vpc("other", cidrs=["10.8.0.0/16"])], rows))
+    findings = Findings()
+    OPTION.check(apart, subjects.pairs(apart).keys, findings)
+    assert findings == Findings()
 
 
 def peering_between(first: str, second: str) -> FixedResource:

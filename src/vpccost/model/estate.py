@@ -20,7 +20,7 @@ from vpccost.errors import InputError
 from vpccost.inputs.topology import Network, Topology, Vpc, parse_network
 from vpccost.inputs.traffic import Traffic, parse_endpoint
 from vpccost.model.aws_facts import PUBLIC_ADDRESS_SERVICES, az_id_region
-from vpccost.model.codes import NONE, Codes, first_rows
+from vpccost.model.codes import NONE, Codes, first_rows, pack_pairs
 
 VPC: Final = 0
 INTERNET: Final = 1
@@ -143,8 +143,9 @@ class Estate:
         return codes.astype(np.int32), [str(value) for value in values]
 
     @functools.cached_property
-    def overlapping_cidrs(self) -> dict[tuple[int, int], list[str]]:
-        """VPC pairs (lower code first) whose CIDR blocks overlap, with each overlap as 'block / block'.
+    def cidr_overlaps(self) -> dict[tuple[int, int], list[tuple[int, str]]]:
+        """VPC pairs (lower code first) whose CIDR blocks overlap, with each overlap as (IP version,
+        'block / block').
 
         Found by a sweep over address ranges sorted by start, so it costs n log n, not n^2, in the VPCs."""
         ranges = sorted(
@@ -152,7 +153,7 @@ class Estate:
             for code, vpc in enumerate(self.vpcs)
             for network in vpc.networks
         )
-        overlaps: dict[tuple[int, int], list[str]] = defaultdict(list)
+        overlaps: dict[tuple[int, int], list[tuple[int, str]]] = defaultdict(list)
         open_ranges: list[tuple[int, int, int, int, str]] = []
         for current in ranges:
             version, start = current[0], current[1]
@@ -160,9 +161,28 @@ class Estate:
             for other in open_ranges:
                 if other[3] != current[3]:
                     low, high = sorted((other, current), key=lambda block: block[3])
-                    overlaps[(low[3], high[3])].append(f"{low[4]} / {high[4]}")
+                    overlaps[(low[3], high[3])].append((version, f"{low[4]} / {high[4]}"))
             open_ranges.append(current)
         return dict(overlaps)
+
+    @functools.cached_property
+    def overlapping_cidrs(self) -> dict[tuple[int, int], list[str]]:
+        """VPC pairs (lower code first) whose CIDR blocks overlap, with each overlap as 'block / block'."""
+        return {pair: [text for _, text in overlaps] for pair, overlaps in self.cidr_overlaps.items()}
+
+    @functools.cached_property
+    def pair_ip_versions(self) -> dict[int, frozenset[int]]:
+        """The IP versions of the traffic each VPC pair exchanges, by the pair packed as `codes.pack_pairs` packs
+        it (lower code × VPC count + higher code)."""
+        f = self.flows
+        between = (f.src.vpc != NONE) & (f.dst.vpc != NONE) & (f.src.vpc != f.dst.vpc)
+        packed = pack_pairs(f.src.vpc[between], f.dst.vpc[between], len(self.vpcs))
+        ipv6 = f.ipv6[between]
+        versions: dict[int, frozenset[int]] = {}
+        for version, rows in ((4, ~ipv6), (6, ipv6)):
+            for pair in np.unique(packed[rows]).tolist():
+                versions[pair] = versions.get(pair, frozenset()) | {version}
+        return versions
 
     @functools.cached_property
     def outside(self) -> OutsideTraffic:

@@ -7,8 +7,10 @@ data processing on every byte a VPC sends into the TGW, paid by the sending atta
 opened the connection; bytes arriving over a peering attachment are not processed again; cross-AZ through the
 TGW is free; across regions the sending region's inter-region rate applies once (billed to the transit gateways'
 owner), and each side's peering attachment is billed per hour to its TGW's owner.
-Feasibility: no routing between overlapping CIDRs; at most 5,000 attachments per TGW; over 50 peering
-attachments per TGW needs a quota increase.
+Feasibility: a TGW route table holds one route per CIDR, so two VPCs whose blocks of one IP family overlap cannot
+exchange traffic of that family through it (their other family still routes), and no VPC can reach two VPCs whose
+blocks of a family overlap (AWS does not propagate an attachment whose CIDR overlaps one already propagated); at
+most 5,000 attachments per TGW; over 50 peering attachments per TGW needs a quota increase.
 """
 
 from __future__ import annotations
@@ -22,7 +24,7 @@ import numpy as np
 from vpccost.model.codes import pack_pairs, unpack_pairs
 from vpccost.model.usage import TGW_ATTACHMENT_RESOURCE, TGW_PEERING_RESOURCE, Fixed, PerGb, Resource
 from vpccost.options import transfer
-from vpccost.options.base import Blocked, Context, Findings, FixedResource, Need, Option, OptionUsage
+from vpccost.options.base import Blocked, Context, Findings, FixedResource, Need, Option, OptionUsage, QuotaRow
 from vpccost.pricing.items import TRANSIT_GATEWAY_ATTACHMENT_HOURS, TRANSIT_GATEWAY_BYTES, TRANSIT_GATEWAY_PEERING_HOURS
 
 NAME = "transit-gateway"
@@ -95,24 +97,69 @@ def check_attachments(ctx: Context, resources: Mapping[Hashable, Sequence[FixedR
             )
 
 
-def overlap_blocked(ctx: Context, pairs: np.ndarray, phrase: str) -> dict[int, Blocked]:
-    """Overlapping CIDRs between two VPCs that exchange traffic cannot be routed (the pair is still priced)."""
-    overlapping = ctx.estate.overlapping_cidrs
+FAMILY = {4: "IPv4", 6: "IPv6"}
+
+
+def overlap_blocked(ctx: Context, pairs: np.ndarray, phrase: str, *, by_family: bool = False) -> dict[int, Blocked]:
+    """Pairs of VPCs with overlapping CIDRs that exchange traffic cannot be routed (the pair is still priced).
+    `by_family`: only an overlap in an IP family the pair's traffic uses blocks it (a route table's routes are per
+    CIDR: the other family still routes); otherwise any overlap does (AWS refuses the connection)."""
+    overlapping = ctx.estate.cidr_overlaps
     if not overlapping or not len(pairs):
         return {}
     vpcs = ctx.vpcs
     width = len(vpcs)
     position = {code: index for index, code in enumerate((pairs[:, 0] * width + pairs[:, 1]).tolist())}
+    used = ctx.estate.pair_ip_versions
     blocked = {}
     for (x, y), overlaps in sorted(overlapping.items()):
         index = position.get(x * width + y)
-        if index is not None:
+        if index is None:
+            continue
+        if not by_family:
+            texts = ", ".join(text for _, text in overlaps)
             blocked[index] = Blocked(
-                f"{vpcs[x].label} and {vpcs[y].label} have overlapping CIDRs ({', '.join(overlaps)}) "
+                f"{vpcs[x].label} and {vpcs[y].label} have overlapping CIDRs ({texts}) "
                 f"and exchange traffic: {phrase} cannot route between them",
                 priced=True,
             )
+            continue
+        families = sorted({version for version, _ in overlaps} & used.get(x * width + y, frozenset()))
+        if families:
+            names = " and ".join(FAMILY[version] for version in families)
+            texts = ", ".join(text for version, text in overlaps if version in families)
+            blocked[index] = Blocked(
+                f"{vpcs[x].label} and {vpcs[y].label} have overlapping {names} CIDRs ({texts}) "
+                f"and exchange {names} traffic: {phrase} cannot route it between them",
+                priced=True,
+            )
     return dict(sorted(blocked.items()))
+
+
+def reach_conflicts(ctx: Context, pairs: np.ndarray) -> list[tuple[int, int, int, int, int, str]]:
+    """Where one VPC reaches, through transit gateways, two VPCs whose blocks of an IP family overlap and with
+    both of which it exchanges that family's traffic: (the VPC, pair index to the first, pair index to the second,
+    the first, the second, the overlaps) — a route table it is associated with holds one route per CIDR."""
+    overlapping = ctx.estate.cidr_overlaps
+    if not overlapping or not len(pairs):
+        return []
+    width = len(ctx.vpcs)
+    used = ctx.estate.pair_ip_versions
+    partners: dict[int, dict[int, int]] = {}
+    for index, (x, y) in enumerate(pairs.tolist()):
+        partners.setdefault(x, {})[y] = index
+        partners.setdefault(y, {})[x] = index
+    conflicts = []
+    for (b, c), overlaps in sorted(overlapping.items()):
+        of_b, of_c = partners.get(b, {}), partners.get(c, {})
+        for vpc in sorted(of_b.keys() & of_c.keys()):
+            both = used.get(min(vpc, b) * width + max(vpc, b), frozenset()) & used.get(
+                min(vpc, c) * width + max(vpc, c), frozenset()
+            )
+            texts = ", ".join(f"{FAMILY[version]} {text}" for version, text in overlaps if version in both)
+            if texts:
+                conflicts.append((vpc, of_b[vpc], of_c[vpc], b, c, texts))
+    return conflicts
 
 
 class TransitGateway(Option):
@@ -139,7 +186,21 @@ class TransitGateway(Option):
         return usage
 
     def blocked(self, ctx: Context, subjects: np.ndarray) -> dict[int, Blocked]:
-        return overlap_blocked(ctx, subjects, PHRASE)
+        return overlap_blocked(ctx, subjects, PHRASE, by_family=True)
+
+    def check(self, ctx: Context, subjects: np.ndarray, findings: Findings) -> None:
+        """No VPC reaches two look-alike VPCs (blocks of a family overlapping) through the transit gateways."""
+        vpcs = ctx.vpcs
+        for vpc, _, _, first, second, texts in reach_conflicts(ctx, subjects):
+            findings.problems.append(
+                f"{vpcs[vpc].label} reaches {vpcs[first].label} and {vpcs[second].label} through {PHRASE}, but their "
+                f"CIDRs overlap ({texts}): a TGW route table holds one route per CIDR"
+            )
+
+    def quota_rows(self, ctx: Context, subjects: np.ndarray) -> list[QuotaRow]:
+        """At each VPC: at most one of two look-alike VPCs it exchanges traffic with through the transit gateways."""
+        return [QuotaRow(vpc, [to_first, to_second], [1, 1], 1)
+                for vpc, to_first, to_second, _, _, _ in reach_conflicts(ctx, subjects)]  # fmt: skip
 
 
 OPTION = TransitGateway()
