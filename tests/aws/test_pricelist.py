@@ -1116,6 +1116,21 @@ def test_pricing_update_from_offer_files(tmp_path: Path) -> None:
     assert "garbage.json" in broken.stderr
 
 
+def test_pricing_update_refuses_a_region_without_a_known_usage_type_prefix(tmp_path: Path) -> None:
+    # No public price record shows ap-east-2's usage-type prefix: its queries cannot be formed, so the refresh stops
+    # before reading a file, names the region and where its prefix goes, and writes nothing
+    from tests.conftest import run_cli
+
+    args = [arg for path in offer_files(tmp_path, "json") for arg in ("--from-offer-file", str(path))]
+    out = tmp_path / "out"
+    refused = run_cli("pricing", "update", "--regions", "us-east-1,ap-east-2", *args, "--output-dir", out)
+    assert refused.exit_code == 2
+    message = " ".join(refused.stderr.split())
+    assert "no usage-type prefix is known for ap-east-2:" in message
+    assert "to usage_type_prefixes in the snapshot" in message
+    assert not out.exists()
+
+
 OFFER_FILES = Path(__file__).parents[1] / "offer_files"
 
 

@@ -3,7 +3,10 @@ collected. Each figure checked by hand from the pinned snapshot (pricing/aws/202
 
 from __future__ import annotations
 
+import csv
+import io
 from collections import defaultdict
+from datetime import date
 from decimal import Decimal
 
 import pandas as pd
@@ -19,6 +22,9 @@ from tests.support.strategies import PROPERTY_SETTINGS, estates
 from vpccost.errors import MissingPriceError
 from vpccost.inputs.topology import Topology
 from vpccost.model.usage import DesignUsage, Meter, Resource
+from vpccost.outputs.focus import focus_frame
+from vpccost.outputs.frames import line_items_csv
+from vpccost.outputs.periods import period_of
 from vpccost.pricing.catalog import Catalog
 from vpccost.pricing.engine import allocate, price
 from vpccost.pricing.items import (
@@ -211,6 +217,83 @@ def test_inter_region_transfer_to_any_other_region_names_its_destination() -> No
     (line,) = priced(meter(DATA_TRANSFER_INTER_REGION_BYTES, A, "10", to_region="eu-west-2"), prices=prices).line_items
     assert (line.usage_type, line.to_region, line.cost_usd) == ("USE1-EUW2-AWS-Out-Bytes", "eu-west-2", Decimal("0.20"))
     assert line.component == f"Metered {DATA_TRANSFER_INTER_REGION_BYTES} (to eu-west-2)"
+
+
+# ---- usage types of inter-region transfer against the pinned snapshot --------------------------------------
+# The snapshot prices us-east-1 to any other region at $0.02/GB (its USE1-*-AWS-Out-Bytes entry), so 10 GB cost
+# 10 × $0.02 = $0.20 whatever the destination; only the usage type names the destination.
+
+
+def to_region_from_us_east_1(to_region: str) -> DesignResult:
+    """10 GB sent from us-east-1 to `to_region`, priced with the pinned snapshot."""
+    meters = [meter(DATA_TRANSFER_INTER_REGION_BYTES, A, "10", to_region=to_region)]
+    return price(DesignUsage("hand", meters), CATALOG, period_hours=Decimal(730))
+
+
+def test_transfer_from_us_east_1_to_il_central_1_is_billed_under_ilc1() -> None:
+    # AWS Price List, AWSDataTransfer: the record for us-east-1 to il-central-1 has usage type USE1-ILC1-AWS-Out-Bytes
+    result = to_region_from_us_east_1("il-central-1")
+    (line,) = result.line_items
+    assert (line.usage_type, line.to_region, line.cost_usd) == ("USE1-ILC1-AWS-Out-Bytes", "il-central-1",
+                                                                Decimal("0.20"))  # fmt: skip
+    assert not any("are not known" in note for note in result.assumptions)
+
+
+@pytest.mark.parametrize(
+    ("to_region", "prefix"),
+    [
+        ("ca-west-1", "CAN2"),
+        ("eu-central-2", "EUC2"),
+        ("eu-south-2", "EUS2"),
+        ("il-central-1", "ILC1"),
+        ("me-central-1", "MEC1"),
+        ("ap-south-2", "APS5"),
+        ("ap-southeast-3", "APS4"),
+    ],
+)
+def test_each_newly_known_prefix_names_its_destination(to_region: str, prefix: str) -> None:
+    # The prefixes AWS bills these regions under, as the AWS Price List's AWSDataTransfer records and AWS bills
+    # write them (USE1-<prefix>-AWS-Out-Bytes); none follows from the region code (ap-southeast-3 is APS4)
+    (line,) = to_region_from_us_east_1(to_region).line_items
+    assert (line.usage_type, line.cost_usd) == (f"USE1-{prefix}-AWS-Out-Bytes", Decimal("0.20"))
+
+
+def test_a_destination_without_a_known_prefix_gets_no_invented_usage_type() -> None:
+    # No public price record shows ap-east-2's usage-type prefix: the line keeps the entry's '*' (still priced at
+    # the entry's $0.02/GB: 10 GB = $0.20, and 5 GB from a second payer = $0.10), names ap-east-2 as its
+    # destination, and one assumption says so for the design
+    sent = [(A, "10"), (B, "5")]
+    meters = [meter(DATA_TRANSFER_INTER_REGION_BYTES, payer, gb, to_region="ap-east-2") for payer, gb in sent]
+    result = price(DesignUsage("hand", meters), CATALOG, period_hours=Decimal(730))
+    lines = [(line.usage_type, line.to_region, line.component, line.cost_usd) for line in result.line_items]
+    component = f"Metered {DATA_TRANSFER_INTER_REGION_BYTES} (to ap-east-2)"
+    assert lines == [
+        ("USE1-*-AWS-Out-Bytes", "ap-east-2", component, Decimal("0.20")),
+        ("USE1-*-AWS-Out-Bytes", "ap-east-2", component, Decimal("0.10")),
+    ]
+    assert result.total_usd == Decimal("0.30")
+    assert [note for note in result.assumptions if "are not known" in note] == [
+        "Usage types for transfer to ap-east-2 are not known (no public AWS price record shows its usage-type "
+        "prefix): its line items keep '*' in place of that prefix (e.g. USE1-*-AWS-Out-Bytes) and name ap-east-2 "
+        "as their destination."
+    ]
+
+
+def test_a_comparison_states_an_unknown_prefix_once_and_its_exports_keep_the_star(write_estate: WriteEstate) -> None:
+    # 10 GB from a us-east-1 VPC to an ap-east-2 VPC: each design sends them at $0.02/GB = $0.20 under
+    # USE1-*-AWS-Out-Bytes; the comparison says once, not once per design, that ap-east-2's prefix is unknown
+    traffic, topology = write_estate(
+        [vpc("a"), vpc("b", region="ap-east-2", azs=["ape2-az1"])], "src,dst,initiator,gb\na,b,src,10"
+    )
+    result = vpccost.compare(traffic, topology, designs=["peering", "nat"], pricing=SNAPSHOT)
+    assert len([note for note in result.assumptions if "transfer to ap-east-2 are not known" in note]) == 1
+    for design in result.designs:
+        lines = [(line.usage_type, line.cost_usd) for line in design.line_items if line.to_region == "ap-east-2"]
+        assert lines == [("USE1-*-AWS-Out-Bytes", Decimal("0.20"))], design.design
+    rows = list(csv.DictReader(io.StringIO(line_items_csv(result))))
+    assert {row["usage_type"] for row in rows if row["to_region"] == "ap-east-2"} == {"USE1-*-AWS-Out-Bytes"}
+    focus = focus_frame([period_of(result, date(2027, 1, 1))])
+    assert (focus.loc[focus["x_UsageType"] == "USE1-*-AWS-Out-Bytes", "SkuMeter"] == "USE1-*-AWS-Out-Bytes").sum() == 2
 
 
 def test_allocating_a_tier_gives_the_weights_themselves_when_they_add_up_to_it() -> None:

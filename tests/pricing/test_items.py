@@ -11,7 +11,7 @@ import pytest
 
 from tests import conftest
 from vpccost.aws.pricelist import plan_queries, price_list_gaps
-from vpccost.pricing.items import GLOBAL_REGION, ITEMS
+from vpccost.pricing.items import DATA_TRANSFER_INTER_REGION_BYTES, GLOBAL_REGION, ITEMS, regions_without_prefix
 from vpccost.pricing.snapshot import ANY_REGION, PriceEntry, Snapshot
 
 SNAPSHOT_PATH = conftest.SNAPSHOT / "prices.json"
@@ -86,3 +86,14 @@ def test_the_snapshot_regions_take_257_queries() -> None:
     # 8 regions x 25 regional items + 8 x 7 ordered region pairs + 1 global item (Route 53 hosted zones)
     assert len(REGIONS) == 8
     assert len(plan_queries(REGIONS, SNAPSHOT.usage_type_prefixes)) == 8 * 25 + 8 * 7 + 1 == 257
+
+
+def test_a_usage_type_is_never_formed_from_a_region_code() -> None:
+    # ap-east-2's prefix is not known: no usage type is made for it (ap-east-2 would not be APE2 just because
+    # ap-east-1 is APE1)
+    prefixes = {"us-east-1": "USE1", "ap-east-1": "APE1"}
+    transfer = ITEMS[DATA_TRANSFER_INTER_REGION_BYTES]
+    assert transfer.usage_type_for("us-east-1", prefixes, "ap-east-1") == "USE1-APE1-AWS-Out-Bytes"
+    with pytest.raises(KeyError, match="no usage-type prefix is known for ap-east-2"):
+        transfer.usage_type_for("us-east-1", prefixes, "ap-east-2")
+    assert regions_without_prefix(["ap-east-2", "us-east-1", "ap-east-2"], prefixes) == ["ap-east-2"]

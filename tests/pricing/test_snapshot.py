@@ -86,3 +86,20 @@ def test_a_snapshot_file_round_trips(tmp_path: Path) -> None:
     path = tmp_path / "prices.json"
     path.write_text(snapshot.model_dump_json())
     assert Snapshot.model_validate(json.loads(path.read_text())) == snapshot
+
+
+# Usage-type prefixes AWS bills these regions under, as the AWS Price List's records and AWS bills show them
+# (AWS Price List, AWSDataTransfer: USE1-ILC1-AWS-Out-Bytes is us-east-1 to il-central-1)
+NEWLY_KNOWN_PREFIXES = {
+    "ca-west-1": "CAN2", "eu-central-2": "EUC2", "eu-south-2": "EUS2", "il-central-1": "ILC1", "me-central-1": "MEC1",
+    "ap-south-2": "APS5", "ap-southeast-3": "APS4",
+}  # fmt: skip
+UNKNOWN_PREFIXES = ("ap-east-2", "ap-southeast-4", "ap-southeast-5", "ap-southeast-6", "ap-southeast-7", "mx-central-1")
+"""Regions whose prefix no public price record shows, or that only one source gives while others disagree."""
+
+
+def test_the_bundled_snapshot_knows_the_prefixes_price_records_show_and_guesses_none() -> None:
+    prefixes = CATALOG.snapshot.usage_type_prefixes
+    assert {region: prefixes.get(region) for region in NEWLY_KNOWN_PREFIXES} == NEWLY_KNOWN_PREFIXES
+    assert prefixes["us-east-1"] == "USE1"  # us-east-1 also bills some usage types unprefixed; the prefix is USE1
+    assert [region for region in UNKNOWN_PREFIXES if region in prefixes] == []

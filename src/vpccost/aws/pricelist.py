@@ -4,7 +4,8 @@ Every item of the registry (`vpccost.pricing.items`) is found by an exact match 
 usage type for the region (plus the operation or product family where several records share a usage type):
 one query per regional item and region, one per ordered pair of regions for inter-region transfer, and one for
 each global item. Usage types are formed from the snapshot's usage-type prefixes, which are not derivable from
-region codes (eu-west-1 is `EU`); in us-east-1 some usage types carry no prefix at all. A query that matches
+region codes (eu-west-1 is `EU`); in us-east-1 some usage types carry no prefix at all. A region whose prefix is
+unknown cannot be queried: its usage types would be guesses, so the refresh refuses it. A query that matches
 nothing is reported as missing, never priced at zero. An item whose records a query cannot turn into its price
 is not queried; `price_list_gaps` says where its price comes from instead.
 
@@ -30,7 +31,7 @@ import botocore.exceptions  # type: ignore[import-untyped,unused-ignore]
 
 from vpccost.errors import InputError
 from vpccost.outputs.files import write_text_atomically
-from vpccost.pricing.items import GLOBAL_REGION, ITEMS, Item, Scope
+from vpccost.pricing.items import GLOBAL_REGION, ITEMS, Item, Scope, regions_without_prefix
 from vpccost.pricing.items import item as registered_item
 from vpccost.pricing.snapshot import PriceEntry, Snapshot, Tier
 
@@ -86,12 +87,14 @@ def _queried(scope: Scope) -> list[Item]:
 def plan_queries(regions: Sequence[str], prefixes: Mapping[str, str]) -> list[Query]:
     """Every query a snapshot of `regions` needs: each regional item per region, then inter-region transfer for
     each ordered region pair, then each global item once (region `global`). Items the Price List cannot price
-    (`price_list_gaps`) are left out."""
-    unknown = [region for region in regions if region not in prefixes]
+    (`price_list_gaps`) are left out. An `InputError` names the regions whose usage-type prefix is unknown."""
+    unknown = regions_without_prefix(regions, prefixes)
     if unknown:
         raise InputError(
-            f"no usage-type prefix known for {', '.join(unknown)}: add it to usage_type_prefixes "
-            "(prefixes are not derivable from region codes)",
+            f"no usage-type prefix is known for {', '.join(unknown)}: the Price List queries match usage types "
+            "exactly and cannot be formed without it. Add the prefix AWS bills the region under to "
+            'usage_type_prefixes in the snapshot (pricing/aws/<date>/prices.json, as in "eu-west-1": "EU"), or '
+            "leave the region out; prefixes are not derivable from region codes",
             field="usage_type_prefixes",
         )
     ordered = list(dict.fromkeys(regions))

@@ -14,7 +14,7 @@ from decimal import Decimal
 from vpccost.errors import MissingPriceError
 from vpccost.model.usage import DesignUsage, Meter
 from vpccost.pricing.catalog import Catalog
-from vpccost.pricing.items import ITEMS
+from vpccost.pricing.items import ITEMS, unknown_prefix_assumption, usage_type_prefix
 from vpccost.pricing.snapshot import PriceEntry
 from vpccost.pricing.tiers import split_into_tiers
 from vpccost.results import DesignResult, LineItem
@@ -49,6 +49,7 @@ def _price(usage: DesignUsage, catalog: Catalog, period_hours: Decimal, free_tie
             missing.append(str(error))
     allowance = _free_allowance(groups, entries, period_hours) if free_tier else {}
     shared_tiers = False
+    unknown_prefixes: set[str] = set()
     line_items: list[LineItem] = []
     # groups in a stable order (region, then item); within a group, tiers in order, then resources
     for key, meters in sorted(groups.items(), key=lambda group: (group[0][1], group[0][0], group[0][2] or "")):
@@ -56,8 +57,10 @@ def _price(usage: DesignUsage, catalog: Catalog, period_hours: Decimal, free_tie
         entry = entries.get(key)
         if entry is not None:
             free_gb = allowance.get(key, Decimal(0))
-            prefixes = catalog.snapshot.usage_type_prefixes
-            items, shared = _line_items(usage.design, entry, meters, period_hours, free_gb, prefixes)
+            usage_type, unknown = _usage_type(entry, key[2], catalog.snapshot.usage_type_prefixes)
+            if unknown is not None:
+                unknown_prefixes.add(unknown)
+            items, shared = _line_items(usage.design, entry, usage_type, meters, period_hours, free_gb)
             shared_tiers |= shared
             line_items.extend(items)
     assumptions = list(usage.assumptions)
@@ -71,6 +74,7 @@ def _price(usage: DesignUsage, catalog: Catalog, period_hours: Decimal, free_tie
             f"Free tier: {FREE_ALLOWANCES_GB_PER_MONTH[item]} GB/month of {ITEMS[item].path.lower()} egress, applied "
             "to the regions with the highest first-tier price first, before tiers."
         )
+    assumptions += [unknown_prefix_assumption(region) for region in sorted(unknown_prefixes)]
     return DesignResult(
         design=usage.design,
         line_items=line_items,
@@ -100,12 +104,13 @@ def _meter_order(meter: Meter) -> tuple[str, str, str, str]:
 def _line_items(
     design: str,
     entry: PriceEntry,
+    usage_type: str,
     meters: list[Meter],
     period_hours: Decimal,
     free_gb: Decimal,
-    prefixes: dict[str, str],
 ) -> tuple[list[LineItem], bool]:
-    """The priced lines of one (item, region, to_region), and whether tier quantities were shared pro rata."""
+    """The priced lines of one (item, region, to_region), each under `usage_type`, and whether tier quantities
+    were shared pro rata."""
     total = sum((meter.quantity for meter in meters), Decimal(0))
     charges: list[tuple[str | None, Decimal, Decimal]] = (
         [(_free_label(entry.item), free_gb, Decimal(0))] if free_gb else []
@@ -113,7 +118,6 @@ def _line_items(
     charges += [(c.label, c.quantity, c.price_usd) for c in split_into_tiers(entry, total - free_gb, period_hours)]
     weights = [meter.quantity for meter in meters]
     item, service_code, unit, verified = entry.item, entry.service_code, entry.unit, entry.verified
-    usage_type = _usage_type(entry, meters[0].to_region, prefixes)  # one (item, region, to_region) per call
     items = []
     for label, tier_quantity, rate in charges:
         suffix = f" ({label})" if label else ""
@@ -136,12 +140,17 @@ def _free_label(item: str) -> str:
     return f"free tier, {FREE_ALLOWANCES_GB_PER_MONTH[item]} GB/month across regions"
 
 
-def _usage_type(entry: PriceEntry, to_region: str | None, prefixes: dict[str, str]) -> str:
-    """An inter-region entry for 'any other region' names its destination with '*': fill in the
-    destination's usage-type prefix from the snapshot (or its region code when the snapshot lacks it)."""
+def _usage_type(entry: PriceEntry, to_region: str | None, prefixes: dict[str, str]) -> tuple[str, str | None]:
+    """The usage type of the entry's line items towards `to_region`, and the destination whose usage-type prefix
+    is unknown (else None). An inter-region entry for any other region names its destination with '*'
+    (`USE1-*-AWS-Out-Bytes`): the destination's prefix from the snapshot takes its place. When the snapshot does
+    not know that prefix, the usage type keeps its '*' rather than a usage type AWS never bills."""
     if to_region is None or "*" not in entry.usage_type:
-        return entry.usage_type
-    return entry.usage_type.replace("*", prefixes.get(to_region, to_region))
+        return entry.usage_type, None
+    prefix = usage_type_prefix(to_region, prefixes)
+    if prefix is None:
+        return entry.usage_type, to_region
+    return entry.usage_type.replace("*", prefix), None
 
 
 def _free_allowance(

@@ -9,11 +9,15 @@ the constants below.
 Usage types carry a region prefix (`EUW2-NatGateway-Bytes`); us-east-1 bills some without one
 (`NatGateway-Bytes`), which `unprefixed_in_us_east_1` records. Inter-region transfer names both regions
 (`USE1-EUW2-AWS-Out-Bytes`); a global item (Route 53 hosted zones) has no region in its usage type at all.
+
+The prefixes come from the price snapshot's `usage_type_prefixes`, never from the region code: AWS's do not
+follow from it (eu-west-1 is `EU`, ap-south-1 `APS3`, ap-southeast-3 `APS4`). `usage_type_prefix` is the one
+place a prefix is looked up; a region without a known prefix gets no usage type made up for it.
 """
 
 from __future__ import annotations
 
-from collections.abc import Mapping
+from collections.abc import Iterable, Mapping
 from dataclasses import dataclass
 from decimal import Decimal
 from typing import Final, Literal
@@ -90,10 +94,39 @@ class Item:
         if self.scope == "inter-region":
             if to_region is None:
                 raise ValueError(f"{self.key} needs a destination region")
-            return f"{prefixes[region]}-{prefixes[to_region]}-{self.usage_type}"
+            return f"{_known_prefix(region, prefixes)}-{_known_prefix(to_region, prefixes)}-{self.usage_type}"
         if region == "us-east-1" and self.unprefixed_in_us_east_1:
             return self.usage_type
-        return f"{prefixes[region]}-{self.usage_type}"
+        return f"{_known_prefix(region, prefixes)}-{self.usage_type}"
+
+
+def usage_type_prefix(region: str, prefixes: Mapping[str, str]) -> str | None:
+    """The prefix AWS's usage types carry for `region` (`EUW2`; `EU` for eu-west-1), or None when `prefixes` (a
+    snapshot's `usage_type_prefixes`) does not know it. An unknown prefix is never derived from the region code."""
+    return prefixes.get(region)
+
+
+def regions_without_prefix(regions: Iterable[str], prefixes: Mapping[str, str]) -> list[str]:
+    """The regions among `regions` whose usage-type prefix is unknown, each once, in their first order."""
+    return [region for region in dict.fromkeys(regions) if usage_type_prefix(region, prefixes) is None]
+
+
+def unknown_prefix_assumption(region: str) -> str:
+    """What an estimate says about transfer to `region` when its usage-type prefix is unknown: the line items keep
+    the price entry's `*` where AWS writes the destination's prefix, rather than a usage type AWS never bills."""
+    return (
+        f"Usage types for transfer to {region} are not known (no public AWS price record shows its usage-type "
+        f"prefix): its line items keep '*' in place of that prefix (e.g. USE1-*-AWS-Out-Bytes) and name {region} "
+        "as their destination."
+    )
+
+
+def _known_prefix(region: str, prefixes: Mapping[str, str]) -> str:
+    """`usage_type_prefix`, or a `KeyError` naming the region whose prefix is unknown."""
+    prefix = usage_type_prefix(region, prefixes)
+    if prefix is None:
+        raise KeyError(f"no usage-type prefix is known for {region}")
+    return prefix
 
 
 _NAT = "NAT gateway"
