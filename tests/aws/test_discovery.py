@@ -401,7 +401,9 @@ def test_nat_gateways_endpoints_and_the_eni_inventory(found: Discovery, estate: 
     assert sqs.subnets == sorted([estate.subnets["orders-az1"], estate.subnets["orders-az2"]])
     interfaces = {interface.id: interface for interface in orders.interfaces}
     nat_eni = interfaces[estate.nat_public_eni]
-    assert (nat_eni.type, nat_eni.resource, nat_eni.az, nat_eni.ips) == (
+    # moto reports InterfaceType `interface`; the NAT gateway names the ENI, and EC2's own type for one is written
+    assert (nat_eni.type, nat_eni.kind, nat_eni.resource, nat_eni.az, nat_eni.ips) == (
+        "natGateway",
         "nat_gateway",
         estate.nat_public,
         "use1-az1",
@@ -413,7 +415,7 @@ def test_nat_gateways_endpoints_and_the_eni_inventory(found: Discovery, estate: 
     )
     # middleboxes only by default: the 2 NAT gateways' ENIs, the SQS endpoint's 2 (one per subnet) and the
     # payments endpoint's 1
-    assert sorted(interface.type for interface in orders.interfaces) == ["nat_gateway"] * 2 + ["vpc_endpoint"] * 3
+    assert sorted(interface.type for interface in orders.interfaces) == ["natGateway"] * 2 + ["vpc_endpoint"] * 3
 
 
 def test_a_privatelink_endpoint_names_the_vpc_behind_the_service(found: Discovery, estate: Estate) -> None:
@@ -432,7 +434,7 @@ def test_workload_interfaces_are_listed_when_asked(estate: Estate) -> None:
     found = discover(regions=["us-east-1"], workload_interfaces=True)
     interfaces = {interface.id: interface for interface in by_id(found.topology, estate.orders).interfaces}
     workload = interfaces[estate.workload_eni]
-    assert (workload.type, workload.az, workload.resource) == ("workload", "use1-az2", None)
+    assert (workload.type, workload.kind, workload.az, workload.resource) == ("interface", "workload", "use1-az2", None)
     assert len(interfaces) == 6  # the 5 middlebox ENIs and the workload's
 
 

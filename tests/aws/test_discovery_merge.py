@@ -126,8 +126,16 @@ def test_peerings_that_carry_no_traffic_yet_are_recorded_with_a_warning_and_dele
          "net/web/50dc6c495c0c9188"),  # the balancer as its ARN ends: net/<name>/<id>
         ({"InterfaceType": "interface", "Description": "ELB gwy/fw/1"}, "gateway_load_balancer", "gwy/fw/1"),
         ({"InterfaceType": "interface", "Description": "my instance"}, "workload", None),
+        ({"InterfaceType": "natGateway", "Description": "Interface for NAT Gateway nat-0abc1"}, "nat_gateway",
+         "nat-0abc1"),  # EC2's own spelling
+        ({"InterfaceType": "network_load_balancer", "Description": "ELB net/web/50dc6c495c0c9188"}, "load_balancer",
+         "net/web/50dc6c495c0c9188"),
+        ({"InterfaceType": "gateway_load_balancer_endpoint", "Description": "VPC Endpoint Interface vpce-0f1"},
+         "vpc_endpoint", "vpce-0f1"),
+        ({"InterfaceType": "lambda", "Description": "AWS Lambda VPC ENI-orders"}, "workload", None),
     ],
-    ids=["nat", "endpoint", "tgw-attachment", "nlb", "gwlb", "workload"],
+    ids=["nat", "endpoint", "tgw-attachment", "nlb", "gwlb", "workload", "natGateway", "network_load_balancer",
+         "gwlb-endpoint", "lambda"],
 )  # fmt: skip
 def test_an_enis_kind_and_owner_from_its_type_and_the_description_aws_gives_it(
     item: dict[str, Any], kind: str, resource: str | None
@@ -140,3 +148,55 @@ def test_the_load_balancers_behind_an_endpoint_service() -> None:
     service = {"NetworkLoadBalancerArns": ["arn:nlb/1"], "GatewayLoadBalancerArns": ["arn:gwlb/2"]}
     assert balancer_arns(service) == ["arn:nlb/1", "arn:gwlb/2"]
     assert balancer_arns({}) == []
+
+
+def test_enis_are_written_with_the_type_ec2_reports_unless_it_does_not_say_what_they_are() -> None:
+    def eni(eni_id: str, interface_type: str, description: str = "") -> dict[str, Any]:
+        return {
+            "NetworkInterfaceId": eni_id,
+            "VpcId": "vpc-0a",
+            "SubnetId": "subnet-01",
+            "OwnerId": A,
+            "InterfaceType": interface_type,
+            "Description": description,
+            "PrivateIpAddresses": [{"PrivateIpAddress": f"10.0.1.{eni_id[-1]}"}],
+        }
+
+    view = RegionView(A, "us-east-1", {
+        "DescribeVpcs": [vpc_item("vpc-0a", A, ("10.0.0.0/16", "associated"))],
+        "DescribeSubnets": [
+            {"SubnetId": "subnet-01", "VpcId": "vpc-0a", "CidrBlock": "10.0.1.0/24", "AvailabilityZoneId": "use1-az1"},
+        ],
+        "DescribeNatGateways": [{"NatGatewayId": "nat-01", "VpcId": "vpc-0a", "SubnetId": "subnet-01", "State":
+                                 "available", "NatGatewayAddresses": [{"NetworkInterfaceId": "eni-02"}]}],
+        "DescribeNetworkInterfaces": [
+            eni("eni-01", "natGateway", "Interface for NAT Gateway nat-0abc1"),
+            eni("eni-02", "interface"),  # named by NAT gateway nat-01, reported as a plain interface
+            eni("eni-03", "interface", "ELB app/web/50dc6c495c0c9188"),
+            eni("eni-04", "transit_gateway", "Network Interface for Transit Gateway Attachment tgw-attach-0123"),
+            eni("eni-05", "gateway_load_balancer_endpoint", "VPC Endpoint Interface vpce-0f1"),
+            eni("eni-06", "lambda"),
+            eni("eni-07", "interface"),
+            eni("eni-08", "some_future_type"),
+            eni("eni-09", "some_future_type"),
+        ],
+    })  # fmt: skip
+    topology, warnings = build(view, workload_interfaces=True)
+    written = [(interface.id, interface.type, interface.kind) for interface in topology.vpcs[0].interfaces]
+    assert written == [
+        ("eni-01", "natGateway", "nat_gateway"),
+        ("eni-02", "natGateway", "nat_gateway"),
+        ("eni-03", "load_balancer", "load_balancer"),
+        ("eni-04", "transit_gateway", "transit_gateway_attachment"),
+        ("eni-05", "gateway_load_balancer_endpoint", "vpc_endpoint"),
+        ("eni-06", "lambda", "workload"),
+        ("eni-07", "interface", "workload"),
+        ("eni-08", "interface", "workload"),
+        ("eni-09", "interface", "workload"),
+    ]
+    assert warnings == [
+        "InterfaceType 'some_future_type' (eni-08) is not one vpccost knows: such ENIs are read as workloads"
+    ]
+    # without workload interfaces, the middleboxes alone
+    topology, _ = build(view)
+    assert [interface.id for interface in topology.vpcs[0].interfaces] == [f"eni-0{n}" for n in range(1, 6)]

@@ -16,6 +16,7 @@ from tests.flowlogs.builders import (
     NAT_ENI,
     SAMPLES,
     V2_FIELDS,
+    V5_FIELDS,
     VPC_A,
     VPC_B,
     nat_records,
@@ -23,6 +24,7 @@ from tests.flowlogs.builders import (
     rows,
     run,
     sample_topology,
+    topology,
 )
 from vpccost.flowlogs import aggregate_flowlogs
 
@@ -137,6 +139,51 @@ def test_nat_gateway_records_are_not_edges_but_are_reported(tmp_path: Path, inve
     (box,) = result.report.middleboxes
     assert (box.interface_id, box.known_from, box.processed_bytes, box.sent_bytes) == (NAT_ENI, known_from, 4500, 4500)
     assert box.kind == ("nat_gateway" if inventory else "middlebox")
+
+
+@pytest.mark.parametrize("interface_type", ["natGateway", "nat_gateway"])
+def test_a_nat_gateway_eni_the_inventory_types_as_ec2_reports_it_is_a_middlebox(
+    tmp_path: Path, interface_type: str
+) -> None:
+    """`natGateway` is EC2's InterfaceType for a NAT gateway's ENI (EC2 API reference, NetworkInterface);
+    `nat_gateway` the name topology files used before."""
+    document = topology(inventory=True)
+    (nat,) = [item for item in document["vpcs"][0]["interfaces"] if item["id"] == NAT_ENI]
+    nat["type"] = interface_type
+    result = run(tmp_path, {"a.log": nat_records()}, topology_document=document)
+    # the instance's records alone are edges: 500 bytes out, 4,000 back
+    assert rows(result) == {
+        (VPC_A, "internet", "use1-az1", "", "src", 500),
+        ("internet", VPC_A, "", "use1-az1", "dst", 4000),
+    }
+    # the NAT ENI's records (500 + 500 + 4,000 + 4,000 bytes) are a middlebox's, known from the inventory
+    assert result.report.skipped["middlebox"].bytes == 9000
+    (box,) = result.report.middleboxes
+    assert (box.interface_id, box.kind, box.known_from) == (NAT_ENI, "nat_gateway", "inventory")
+
+
+@pytest.mark.parametrize("field_value", ["nat_gateway", "regional_nat_gateway", "natGateway"])
+def test_the_interface_type_field_maps_through_the_same_types_as_the_inventory(
+    tmp_path: Path, field_value: str
+) -> None:
+    """The v11 `interface-type` field writes `nat_gateway` (`regional_nat_gateway` for a regional one); EC2's
+    `natGateway` is read too. Without an inventory, the field says what the NAT ENI is."""
+    records = [
+        {**item, "interface-type": field_value if item["interface-id"] == NAT_ENI else "interface"}
+        for item in nat_records()
+    ]
+    result = run(tmp_path, {"a.log": records}, fields=[*V5_FIELDS, "interface-type"])
+    assert rows(result) == {
+        (VPC_A, "internet", "use1-az1", "", "src", 500),
+        ("internet", VPC_A, "", "use1-az1", "dst", 4000),
+    }
+    (box,) = result.report.middleboxes
+    assert (box.interface_id, box.kind, box.known_from, box.processed_bytes) == (
+        NAT_ENI,
+        "nat_gateway",
+        "interface-type",
+        4500,
+    )
 
 
 def test_the_tcp_flag_example_gives_its_matrix(tmp_path: Path) -> None:

@@ -1,5 +1,5 @@
-"""Topology files: a full example with existing connectivity loads, and each kind of mistake is refused naming
-the line and field."""
+"""Topology files: a full example with existing connectivity loads, ENIs typed as EC2 reports them (or by the
+names files used before) load with their kind, and each kind of mistake is refused naming the line and field."""
 
 from __future__ import annotations
 
@@ -7,10 +7,11 @@ from pathlib import Path
 from typing import Any
 
 import pytest
+import yaml
 
 from tests.support.bad_input import compare_fails
 from vpccost.errors import InputError
-from vpccost.inputs.topology import load_topology
+from vpccost.inputs.topology import load_topology, topology_yaml
 
 
 @pytest.mark.parametrize(
@@ -263,3 +264,68 @@ def test_two_main_route_tables_and_a_subnet_in_two_tables_are_refused(tmp_path: 
     )
     with pytest.raises(InputError, match="also associated with route_tables"):
         load_topology(path)
+
+
+def interfaces_text(*types: str) -> str:
+    """A VPC whose `interfaces` has one ENI of each type, in that order (eni-00, eni-01, …)."""
+    lines = [
+        f"      - {{id: eni-{index:02}, ips: [10.0.0.{index + 10}], type: {kind}}}" for index, kind in enumerate(types)
+    ]
+    return "vpcs:\n  - id: a\n    account: '1'\n    region: us-east-1\n    interfaces:\n" + "\n".join(lines) + "\n"
+
+
+@pytest.mark.parametrize(
+    ("interface_type", "kind"),
+    [
+        # EC2's InterfaceType as DescribeNetworkInterfaces reports it (EC2 API reference, NetworkInterface)
+        ("transit_gateway", "transit_gateway_attachment"),
+        ("natGateway", "nat_gateway"),
+        ("vpc_endpoint", "vpc_endpoint"),
+        ("network_load_balancer", "load_balancer"),
+        ("gateway_load_balancer", "gateway_load_balancer"),
+        ("gateway_load_balancer_endpoint", "vpc_endpoint"),
+        ("lambda", "workload"),
+        ("interface", "workload"),
+        ("efa-only", "workload"),
+        # the names topology files used before, still read
+        ("nat_gateway", "nat_gateway"),
+        ("transit_gateway_attachment", "transit_gateway_attachment"),
+        ("load_balancer", "load_balancer"),
+        ("workload", "workload"),
+    ],
+)
+def test_an_interface_type_as_ec2_reports_it_or_as_files_wrote_it_loads_with_its_kind(
+    tmp_path: Path, interface_type: str, kind: str
+) -> None:
+    (interface,) = load_topology(write(tmp_path, interfaces_text(interface_type))).vpcs[0].interfaces
+    assert (interface.type, interface.kind) == (interface_type, kind)
+
+
+def test_an_interface_keeps_the_type_it_was_given_when_written_back(tmp_path: Path) -> None:
+    topology = load_topology(write(tmp_path, interfaces_text("natGateway", "interface", "nat_gateway")))
+    document = yaml.safe_load(topology_yaml(topology))
+    # `interface` is the default, left out like every default
+    assert [entry.get("type") for entry in document["vpcs"][0]["interfaces"]] == ["natGateway", None, "nat_gateway"]
+    untyped = "vpcs:\n  - {id: a, account: '1', region: us-east-1, interfaces: [{id: eni-00}]}\n"
+    (interface,) = load_topology(write(tmp_path, untyped)).vpcs[0].interfaces
+    assert (interface.type, interface.kind) == ("interface", "workload")
+
+
+@pytest.mark.parametrize(
+    ("interface_type", "message"),
+    [
+        ("nat_gatway", "'nat_gatway' is not a network interface type (did you mean 'nat_gateway'?)"),
+        ("transit_gatway", "did you mean 'transit_gateway'?"),
+        ("router", "'router' is not a network interface type: give EC2's InterfaceType"),
+    ],
+)
+def test_an_unknown_interface_type_names_the_line_and_field_and_a_close_name(
+    tmp_path: Path, interface_type: str, message: str
+) -> None:
+    text = interfaces_text("interface", interface_type)
+    with pytest.raises(InputError) as caught:
+        load_topology(write(tmp_path, text))
+    error, line = caught.value, 1 + text[: text.index("eni-01")].count("\n")
+    assert (error.field, error.line) == ("vpcs[0].interfaces[1].type", line)
+    assert str(error).startswith(f"{tmp_path / 'topology.yaml'}, line {line}, field 'vpcs[0].interfaces[1].type': ")
+    assert message in error.message

@@ -1,5 +1,6 @@
-"""Facts about AWS: regions with their AZ ID prefixes, and the services gateway endpoints reach (AWS's
-documentation: "AZ IDs for your resources", and "Gateway endpoints" — S3 and DynamoDB only)."""
+"""Facts about AWS: regions with their AZ ID prefixes, the services gateway endpoints reach (AWS's
+documentation: "AZ IDs for your resources", and "Gateway endpoints" — S3 and DynamoDB only), and what each
+network-interface type is to flow-log counting (the EC2 API reference, NetworkInterface data type)."""
 
 from __future__ import annotations
 
@@ -7,9 +8,14 @@ import pytest
 
 from vpccost.model.aws_facts import (
     GATEWAY_ENDPOINT_SERVICES,
+    INTERFACE_TYPE_OF_KIND,
+    INTERFACE_TYPES,
+    MIDDLEBOX_KINDS,
     PUBLIC_ADDRESS_SERVICES,
     REGIONS,
     az_id_region,
+    interface_kind,
+    interface_kind_of_any_spelling,
     is_region,
     region_name,
 )
@@ -47,3 +53,76 @@ def test_region_codes_and_names() -> None:
 def test_gateway_endpoints_reach_s3_and_dynamodb_and_no_endpoint_reaches_public_addresses() -> None:
     assert frozenset({"s3", "dynamodb"}) == GATEWAY_ENDPOINT_SERVICES
     assert frozenset({"ec2", "amazon"}) == PUBLIC_ADDRESS_SERVICES
+
+
+EC2_INTERFACE_TYPES = {
+    "interface": "workload",
+    "natGateway": "nat_gateway",
+    "efa": "workload",
+    "efa-only": "workload",
+    "efs": "workload",
+    "trunk": "workload",
+    "load_balancer": "load_balancer",
+    "network_load_balancer": "load_balancer",
+    "vpc_endpoint": "vpc_endpoint",
+    "branch": "workload",
+    "transit_gateway": "transit_gateway_attachment",
+    "lambda": "workload",
+    "quicksight": "workload",
+    "global_accelerator_managed": "workload",
+    "api_gateway_managed": "workload",
+    "gateway_load_balancer": "gateway_load_balancer",
+    "gateway_load_balancer_endpoint": "vpc_endpoint",
+    "iot_rules_managed": "workload",
+    "aws_codestar_connections_managed": "workload",
+}
+"""The InterfaceType values the EC2 API reference lists for the NetworkInterface data type
+(https://docs.aws.amazon.com/AWSEC2/latest/APIReference/API_NetworkInterface.html), each with its kind."""
+
+
+def test_every_interface_type_ec2_reports_has_its_kind() -> None:
+    assert {name: interface_kind(name) for name in EC2_INTERFACE_TYPES} == EC2_INTERFACE_TYPES
+
+
+def test_the_other_names_read_are_the_flow_log_fields_and_the_names_topology_files_used_before() -> None:
+    others = {name: kind for name, kind in INTERFACE_TYPES.items() if name not in EC2_INTERFACE_TYPES}
+    assert others == {
+        "nat_gateway": "nat_gateway",
+        "regional_nat_gateway": "nat_gateway",
+        "workload": "workload",
+        "transit_gateway_attachment": "transit_gateway_attachment",
+    }
+    # every kind but `workload` is also a name, as topology files wrote it
+    assert all(interface_kind(kind) == kind for kind in MIDDLEBOX_KINDS | {"workload"})
+
+
+@pytest.mark.parametrize(
+    ("value", "kind"),
+    [
+        ("nat_gateway", "nat_gateway"),
+        ("regional_nat_gateway", "nat_gateway"),
+        ("NAT-Gateway", "nat_gateway"),
+        ("transit_gateway", "transit_gateway_attachment"),
+        ("vpc_endpoint", "vpc_endpoint"),
+        ("network_load_balancer", "load_balancer"),
+        ("EFA-only", "workload"),
+        ("interface", "workload"),
+        ("router", None),
+    ],
+)
+def test_a_flow_log_interface_type_maps_in_any_case_and_punctuation(value: str, kind: str | None) -> None:
+    assert interface_kind_of_any_spelling(value) == kind
+
+
+def test_names_spelled_alike_have_one_kind_and_an_exact_name_is_needed_otherwise() -> None:
+    kinds: dict[str, set[str]] = {}
+    for name, kind in INTERFACE_TYPES.items():
+        kinds.setdefault("".join(c for c in name.lower() if c.isalnum()), set()).add(kind)
+    assert all(len(found) == 1 for found in kinds.values()), kinds
+    assert interface_kind("NatGateway") is None
+    assert interface_kind("natGateway") == "nat_gateway"
+
+
+def test_the_type_written_for_each_kind_is_ec2s_and_says_that_kind() -> None:
+    assert set(INTERFACE_TYPE_OF_KIND) == MIDDLEBOX_KINDS | {"workload"}
+    assert all(EC2_INTERFACE_TYPES[name] == kind for kind, name in INTERFACE_TYPE_OF_KIND.items())

@@ -6,10 +6,13 @@ are united (a TGW attachment's subnets, seen by the TGW owner and by the attache
 NAT gateways, transit gateways and attachments in `LIVE_STATES`, peerings in `KEPT_PEERING_STATUSES`, endpoints
 not deleted, failed, rejected or expired. Subnets outside an Availability Zone of their region (Local and
 Wavelength Zones) are left out, and so are the references to them. An ENI is a middlebox when a NAT gateway or an
-endpoint names it, or by its InterfaceType and description (`INTERFACE_TYPES`); other ENIs are kept only when
-workload interfaces are asked for. Objects are sorted by id and routes by destination, so two runs over the same
-estate give the same topology. What cannot be kept (an unknown route target, endpoint type or attachment kind;
-an object the topology model refuses) becomes a warning, never an error.
+endpoint names it, or by its InterfaceType (`vpccost.model.aws_facts.INTERFACE_TYPES`) and description; other ENIs
+are kept only when workload interfaces are asked for. An ENI's type is written as EC2 reports it, unless that type
+does not say what the ENI was found to be (an Application Load Balancer's ENIs report `interface`): then EC2's type
+for its kind (`INTERFACE_TYPE_OF_KIND`). An InterfaceType vpccost does not know is read as a workload, with a
+warning. Objects are sorted by id and routes by destination, so two runs over the same estate give the same
+topology. What cannot be kept (an unknown route target, endpoint type or attachment kind; an object the topology
+model refuses) becomes a warning, never an error.
 """
 
 from __future__ import annotations
@@ -37,22 +40,11 @@ from vpccost.inputs.topology import (
     TransitGatewayAttachment,
     Vpc,
 )
-from vpccost.model.aws_facts import az_id_region, is_region
+from vpccost.model.aws_facts import INTERFACE_TYPE_OF_KIND, InterfaceKind, az_id_region, interface_kind, is_region
 
 LIVE_STATES = frozenset({"available", "pending", "pendingAcceptance", "modifying", "initiating", "initiatingRequest"})
 KEPT_PEERING_STATUSES = frozenset({"active", "pending-acceptance", "provisioning"})
 ENDPOINT_TYPES = {"Gateway": "gateway", "Interface": "interface", "GatewayLoadBalancer": "gateway_load_balancer"}
-INTERFACE_TYPES = {
-    "natGateway": "nat_gateway",
-    "nat_gateway": "nat_gateway",
-    "transit_gateway": "transit_gateway_attachment",
-    "vpc_endpoint": "vpc_endpoint",
-    "gateway_load_balancer_endpoint": "vpc_endpoint",
-    "load_balancer": "load_balancer",
-    "network_load_balancer": "load_balancer",
-    "gateway_load_balancer": "gateway_load_balancer",
-}
-"""DescribeNetworkInterfaces' InterfaceType → the topology's middlebox types; anything else is a workload."""
 
 ROUTE_TARGET_KEYS = (
     "GatewayId",
@@ -125,6 +117,7 @@ class TopologyBuilder:
         self.attachments: dict[str, dict[str, TransitGatewayAttachment]] = {}
         self.flow_logs: dict[str, FlowLog] = {}
         self.service_vpcs: dict[str, str] = {}
+        self.unknown_interface_types: set[str] = set()
 
     def build(self, views: list[RegionView]) -> Topology:
         # in passes, so that what one view refers to is known whichever view brought it
@@ -401,6 +394,9 @@ class TopologyBuilder:
             eni, parts = item["NetworkInterfaceId"], self.vpcs.get(item.get("VpcId", ""))
             if parts is None or eni in parts.interfaces or item.get("SubnetId") in self.left_out_subnets:
                 continue
+            reported = str(item.get("InterfaceType") or "")
+            if reported and interface_kind(reported) is None and eni not in owners:
+                self._unknown_interface_type(reported, eni)
             kind, resource = owners.get(eni) or _classify(item)
             if kind == "workload" and not self.workload_interfaces:
                 continue
@@ -414,15 +410,23 @@ class TopologyBuilder:
             parts.interfaces[eni] = Interface(
                 id=eni,
                 ips=sorted(set(ips), key=lambda ip: (ipaddress.ip_address(ip).version, ipaddress.ip_address(ip))),
-                type=kind,
+                type=reported if interface_kind(reported) == kind else INTERFACE_TYPE_OF_KIND[kind],
                 az=az if az is not None and az_id_region(az) == view.region else None,
                 resource=resource,
                 account=owner if owner != parts.vpc["account"] else None,
             )
 
-    def _middlebox_owners(self, view: RegionView) -> dict[str, tuple[str, str]]:
+    def _unknown_interface_type(self, reported: str, eni: str) -> None:
+        """Warn once per InterfaceType that `INTERFACE_TYPES` lacks (AWS adds types): its ENIs are workloads."""
+        if reported not in self.unknown_interface_types:
+            self.unknown_interface_types.add(reported)
+            self.warnings.append(
+                f"InterfaceType '{reported}' ({eni}) is not one vpccost knows: such ENIs are read as workloads"
+            )
+
+    def _middlebox_owners(self, view: RegionView) -> dict[str, tuple[InterfaceKind, str]]:
         """ENIs that NAT gateways and endpoints name as theirs: exact even where the ENI's own type is not set."""
-        owners: dict[str, tuple[str, str]] = {}
+        owners: dict[str, tuple[InterfaceKind, str]] = {}
         for gateway in view.get("DescribeNatGateways"):
             for address in gateway.get("NatGatewayAddresses", []):
                 if address.get("NetworkInterfaceId"):
@@ -532,9 +536,9 @@ def _by_id(objects: dict[str, Any]) -> list[Any]:
     return [objects[key] for key in sorted(objects)]
 
 
-def _classify(item: dict[str, Any]) -> tuple[str, str | None]:
-    """An ENI's middlebox type and owning resource, from its InterfaceType and the description AWS gives it."""
-    kind = INTERFACE_TYPES.get(item.get("InterfaceType", ""), "workload")
+def _classify(item: dict[str, Any]) -> tuple[InterfaceKind, str | None]:
+    """An ENI's kind and owning resource, from its InterfaceType and the description AWS gives it."""
+    kind = interface_kind(item.get("InterfaceType") or "") or "workload"
     description = item.get("Description") or ""
     resource: str | None = None
     if kind == "transit_gateway_attachment":

@@ -28,10 +28,6 @@ PRIVATE_NETWORKS = tuple(
 link-local, and IPv6 unique local. A private address outside the topology's VPCs is an unlogged network the
 matrix cannot name; any other address is public (documentation ranges included, as AWS's examples use them)."""
 
-MIDDLEBOX_TYPES = frozenset(
-    {"nat_gateway", "transit_gateway_attachment", "vpc_endpoint", "load_balancer", "gateway_load_balancer"}
-)
-
 
 @dataclass(frozen=True)
 class Candidate:

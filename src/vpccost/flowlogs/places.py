@@ -156,7 +156,7 @@ def _overlapping_place(rule: Rule, local_vpc: int, address: str) -> tuple[int, i
 def behind_interface(book: AddressBook, known: KnownInterface) -> tuple[str, str, str]:
     """Rule 4: what an endpoint or load balancer ENI stands for: (endpoint name, AZ, cause if unattributed)."""
     interface, vpc = known.interface, known.vpc
-    if interface.type == "vpc_endpoint":
+    if interface.kind == "vpc_endpoint":
         endpoint = next(
             (item for item in getattr(vpc, "endpoints", []) if interface.resource and item.id == interface.resource),
             None,

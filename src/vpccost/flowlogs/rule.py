@@ -4,7 +4,8 @@ addresses are its own; each record's direction and the logged senders; the edges
 The rule, in the order it is applied here:
 
 - Middlebox ENIs (rule 3): an ENI is a NAT gateway, TGW attachment, endpoint or load balancer when the topology's
-  `interfaces` inventory says so, else when the v11 `interface-type` field does, else when one of its records
+  `interfaces` inventory says so, else when the v11 `interface-type` field does (both types read through
+  `vpccost.model.aws_facts.INTERFACE_TYPES`, the field's in any case and punctuation), else when one of its records
   shows address translation (a `pkt-*` address that differs from `srcaddr`/`dstaddr` and does not lie in the same
   VPC — a pod's secondary address on its node's ENI is not translation). All of a middlebox's records are then
   left out of the matrix and reported as the bytes it processed.
@@ -30,14 +31,13 @@ the matrix in `matrix.py`.
 
 from __future__ import annotations
 
-import re
 from dataclasses import dataclass
 from typing import TYPE_CHECKING, Any
 
 import numpy as np
 import pandas as pd
 
-from vpccost.flowlogs.addresses import MIDDLEBOX_TYPES, AddressBook, AddressTable, service_endpoint
+from vpccost.flowlogs.addresses import AddressBook, AddressTable, service_endpoint
 from vpccost.flowlogs.arrays import Registry, codes_at, dense_codes, in_sorted_set, mask_at, sum_by_group
 from vpccost.flowlogs.matrix import decode_edges, edge_keys
 from vpccost.flowlogs.places import (
@@ -50,36 +50,14 @@ from vpccost.flowlogs.places import (
     remote_places,
 )
 from vpccost.flowlogs.report import FlowLogReport, Middlebox, Tally
+from vpccost.model.aws_facts import MIDDLEBOX_KINDS, interface_kind_of_any_spelling
 
 if TYPE_CHECKING:
     from vpccost.flowlogs.counting import FlowCounter
 
 EVIDENCE = ("none", "tcp_flags", "ports")
 
-_INTERFACE_TYPES = {
-    "natgateway": "nat_gateway",
-    "nat": "nat_gateway",
-    "transitgateway": "transit_gateway_attachment",
-    "transitgatewayattachment": "transit_gateway_attachment",
-    "tgwattachment": "transit_gateway_attachment",
-    "vpcendpoint": "vpc_endpoint",
-    "interfaceendpoint": "vpc_endpoint",
-    "gatewayloadbalancerendpoint": "vpc_endpoint",
-    "loadbalancer": "load_balancer",
-    "networkloadbalancer": "load_balancer",
-    "applicationloadbalancer": "load_balancer",
-    "gatewayloadbalancer": "gateway_load_balancer",
-}
-"""v11 `interface-type` values (EC2's network-interface types, any spelling) that mean a middlebox; any other
-value (`interface`, `lambda`, `efa`, `trunk`, `branch`…) is a workload."""
-
 EGRESS, INGRESS, UNDECIDED = 1, -1, 0
-
-
-def normalised_interface_type(value: str) -> str | None:
-    """The topology's type of a v11 `interface-type` value, None when it is not a middlebox."""
-    key = re.sub(r"[^a-z]", "", value.lower())
-    return _INTERFACE_TYPES.get(key)
 
 
 @dataclass
@@ -145,7 +123,7 @@ class Rule:
             marks = np.full(self.width, -1, dtype=np.int64)
             results: list[tuple[str, str, str]] = []
             for address, interface in self.book.interface_addresses.items():
-                if interface.interface.type in MIDDLEBOX_TYPES - {"nat_gateway", "transit_gateway_attachment"}:
+                if interface.interface.kind in MIDDLEBOX_KINDS - {"nat_gateway", "transit_gateway_attachment"}:
                     code = self.code(address)
                     if code >= 0:
                         marks[code] = len(results)
@@ -275,9 +253,9 @@ class Rule:
             known = self.book.interfaces.get(name)
             kind: str
             if known is not None:
-                kind, known_from = known.interface.type, "inventory"
+                kind, known_from = known.interface.kind, "inventory"
             elif self.field_type[code] >= 0:
-                kind = normalised_interface_type(self.text(int(self.field_type[code]))) or "workload"
+                kind = interface_kind_of_any_spelling(self.text(int(self.field_type[code]))) or "workload"
                 known_from = "interface-type"
             elif self.translating[code]:
                 kind, known_from = "middlebox", "address translation"

@@ -8,6 +8,7 @@ resources are checked for the id prefix AWS uses (`rtb-`, `pcx-`, …) so that a
 
 from __future__ import annotations
 
+import difflib
 import functools
 import ipaddress
 import json
@@ -29,7 +30,7 @@ from pydantic import (
 )
 
 from vpccost.inputs.documents import validate_document
-from vpccost.model.aws_facts import az_id_region, is_region
+from vpccost.model.aws_facts import INTERFACE_TYPES, InterfaceKind, az_id_region, interface_kind, is_region
 from vpccost.outputs.files import write_text_atomically
 
 Network = ipaddress.IPv4Network | ipaddress.IPv6Network
@@ -125,19 +126,22 @@ class Subnet(BaseModel):
         return value
 
 
-InterfaceType = Literal[
-    "workload", "nat_gateway", "transit_gateway_attachment", "vpc_endpoint", "load_balancer", "gateway_load_balancer"
-]
-
-
 class Interface(BaseModel):
-    """An ENI that flow-log aggregation must recognise (a middlebox, when its type is not `workload`)."""
+    """An ENI that flow-log aggregation must recognise: a middlebox, or a workload whose addresses it gives.
+
+    `type` is EC2's InterfaceType as DescribeNetworkInterfaces reports it (`interface`, `natGateway`,
+    `transit_gateway`, `vpc_endpoint`, `network_load_balancer`, …), or one of the other names of
+    `vpccost.model.aws_facts.INTERFACE_TYPES`; `kind` is what that type is to flow-log counting."""
 
     model_config = ConfigDict(extra="forbid", frozen=True)
 
     id: str = Field(min_length=1)
     ips: list[str] = Field(default_factory=list, description="Private IPv4/IPv6 addresses of the ENI")
-    type: InterfaceType = "workload"
+    type: str = Field(
+        default="interface",
+        description="EC2's InterfaceType (interface, natGateway, transit_gateway, vpc_endpoint, …)",
+        json_schema_extra={"enum": list(INTERFACE_TYPES)},
+    )
     az: str | None = None
     resource: str | None = Field(
         default=None, description="What the ENI belongs to: the NAT gateway, endpoint or TGW attachment id, …"
@@ -153,6 +157,23 @@ class Interface(BaseModel):
             except ValueError:
                 raise ValueError(f"'{value}' is not an IP address") from None
         return values
+
+    @field_validator("type")
+    @classmethod
+    def _known_type(cls, value: str) -> str:
+        if interface_kind(value) is None:
+            close = difflib.get_close_matches(value, INTERFACE_TYPES, n=1)
+            hint = f" (did you mean '{close[0]}'?)" if close else ""
+            raise ValueError(
+                f"'{value}' is not a network interface type{hint}: give EC2's InterfaceType as "
+                "DescribeNetworkInterfaces reports it (interface, natGateway, transit_gateway, vpc_endpoint, …)"
+            )
+        return value
+
+    @property
+    def kind(self) -> InterfaceKind:
+        """What the ENI is to flow-log counting: `workload`, or the kind of middlebox."""
+        return INTERFACE_TYPES[self.type]
 
 
 ROUTE_TARGET_PREFIXES = ("igw", "eigw", "nat", "pcx", "tgw", "vpce", "eni", "vgw", "lgw", "cagw", "i")

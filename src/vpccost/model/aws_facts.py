@@ -1,13 +1,19 @@
 """Facts about AWS that every layer reads: the commercial regions with their display names and the prefix of
-their availability-zone IDs, and which AWS services a gateway endpoint reaches.
+their availability-zone IDs, which AWS services a gateway endpoint reaches, and what each type of network
+interface is to flow-log counting.
 
 AZ IDs (`use1-az1`) name the same physical zone in every account, unlike AZ names (`us-east-1a`), so
 vpccost works with IDs. The prefix says which region an AZ ID belongs to.
+
+A network interface's type (EC2's `InterfaceType`, the flow-log field `interface-type`, the topology's
+`interfaces[].type`) says whether the ENI is a middlebox, whose records are not edges of the traffic matrix,
+and which kind: `INTERFACE_TYPES` is that rule, read by the topology, discovery and flow-log counting alike.
 """
 
 from __future__ import annotations
 
 import re
+from typing import Literal, get_args
 
 # region code -> (display name, AZ ID prefix)
 REGIONS: dict[str, tuple[str, str]] = {
@@ -74,3 +80,77 @@ def az_id_region(az_id: str) -> str | None:
         if az_prefix == prefix:
             return code
     return None
+
+
+InterfaceKind = Literal[
+    "workload", "nat_gateway", "transit_gateway_attachment", "vpc_endpoint", "load_balancer", "gateway_load_balancer"
+]
+"""What an ENI is to flow-log counting: a workload (its records are edges of the matrix) or a kind of middlebox
+(its records are reported as the bytes it processed)."""
+
+MIDDLEBOX_KINDS: frozenset[InterfaceKind] = frozenset(get_args(InterfaceKind)) - {"workload"}
+
+INTERFACE_TYPES: dict[str, InterfaceKind] = {
+    # EC2's InterfaceType, as DescribeNetworkInterfaces reports it (EC2 API reference, NetworkInterface data type:
+    # https://docs.aws.amazon.com/AWSEC2/latest/APIReference/API_NetworkInterface.html)
+    "interface": "workload",
+    "natGateway": "nat_gateway",
+    "efa": "workload",
+    "efa-only": "workload",
+    "efs": "workload",
+    "trunk": "workload",
+    "load_balancer": "load_balancer",
+    "network_load_balancer": "load_balancer",
+    "vpc_endpoint": "vpc_endpoint",
+    "branch": "workload",
+    "transit_gateway": "transit_gateway_attachment",
+    "lambda": "workload",
+    "quicksight": "workload",
+    "global_accelerator_managed": "workload",
+    "api_gateway_managed": "workload",
+    "gateway_load_balancer": "gateway_load_balancer",
+    "gateway_load_balancer_endpoint": "vpc_endpoint",
+    "iot_rules_managed": "workload",
+    "aws_codestar_connections_managed": "workload",
+    # the flow-log field `interface-type` (version 11; Amazon VPC User Guide, "Flow log records":
+    # https://docs.aws.amazon.com/vpc/latest/userguide/flow-log-records.html) spells NAT gateways its own way
+    "nat_gateway": "nat_gateway",
+    "regional_nat_gateway": "nat_gateway",
+    # the names topology files used before they took EC2's own
+    "workload": "workload",
+    "transit_gateway_attachment": "transit_gateway_attachment",
+}
+"""Every network-interface type vpccost reads → what the ENI is to flow-log counting. A NAT gateway, a transit
+gateway attachment, an interface or Gateway Load Balancer endpoint and a load balancer (network or gateway) pass
+other ENIs' traffic on: middleboxes. Every other ENI — an instance's, EFA, trunk and branch, Lambda's, and the
+ENIs services manage for themselves (QuickSight, Global Accelerator, API Gateway, …) — sends and receives its own
+traffic: a workload."""
+
+INTERFACE_TYPE_OF_KIND: dict[InterfaceKind, str] = {
+    "workload": "interface",
+    "nat_gateway": "natGateway",
+    "transit_gateway_attachment": "transit_gateway",
+    "vpc_endpoint": "vpc_endpoint",
+    "load_balancer": "load_balancer",
+    "gateway_load_balancer": "gateway_load_balancer",
+}
+"""EC2's InterfaceType for each kind: the type written for an ENI whose kind is known otherwise (a NAT gateway
+naming its ENI, a load balancer's description) when the InterfaceType EC2 reports does not say it."""
+
+
+def _spelling(name: str) -> str:
+    return re.sub(r"[^a-z0-9]", "", name.lower())
+
+
+_KIND_BY_SPELLING: dict[str, InterfaceKind] = {_spelling(name): kind for name, kind in INTERFACE_TYPES.items()}
+
+
+def interface_kind(name: str) -> InterfaceKind | None:
+    """The kind of an interface type spelled exactly as `INTERFACE_TYPES` has it; None for any other name."""
+    return INTERFACE_TYPES.get(name)
+
+
+def interface_kind_of_any_spelling(value: str) -> InterfaceKind | None:
+    """The kind of an interface type in any case and punctuation (`NAT_GATEWAY`, `nat-gateway`, `natgateway`);
+    None when it is none of `INTERFACE_TYPES`."""
+    return _KIND_BY_SPELLING.get(_spelling(value))
