@@ -147,3 +147,39 @@ def test_a_member_of_the_shared_vpc_uses_the_shared_vpcs_gateways_paid_by_the_ne
             ("Public IPv4 address (NAT gateway)", PUBLIC_IPV4_IN_USE_HOURS, "us-east-1", NETWORK, shared, 2, "hour"),
         )
     }
+
+
+def test_a_members_transfer_through_the_shared_vpcs_gateways_is_paid_by_the_network_account() -> None:
+    # Amazon VPC User Guide, "Billing and metering for owner and participants": the owner of a shared VPC pays
+    # the data processing and the data transfer across its NAT gateways. b (account B) sits in the shared VPC, so
+    # its egress, its transfer to AWS public addresses and to services in other regions are the network
+    # account's; the IPv6 call leaves through the egress-only internet gateway, not NAT: b's own.
+    rows = [{**row, "src": "b"} if row["src"] == "a" else {**row, "dst": "b"} for row in OUTSIDE_ROWS]
+    rows.append({"src": "b", "dst": "aws:sqs@us-west-2", "gb": "1", "ip_version": "6"})  # flow 6: IPv6
+    ctx = context(estate([vpc("b", account=B)], rows, network_account=NETWORK), members=["b"])
+    used = OPTION.usage(ctx, every_flow(ctx))
+    shared = "shared-vpc-us-east-1/nat-gateway"
+    assert charged(ctx, used) == [
+        Charged("Data processed (NAT gateway)", NAT_GATEWAY_BYTES, "us-east-1", NETWORK, shared, None,
+                (0, 1, 2, 3, 4)),
+        Charged("Data transfer out to the internet", DATA_TRANSFER_INTERNET_OUT_BYTES, "us-east-1", NETWORK, "b",
+                None, (0,)),
+        Charged("Data transfer to AWS public addresses (same region)", DATA_TRANSFER_REGIONAL_BYTES, "us-east-1",
+                NETWORK, "b", None, (3,)),
+        Charged("Inter-region data transfer (AWS service)", DATA_TRANSFER_INTER_REGION_BYTES, "us-east-1", NETWORK,
+                "b", "us-west-2", (4,)),
+        Charged("Inter-region data transfer (AWS service)", DATA_TRANSFER_INTER_REGION_BYTES, "us-east-1", B, "b",
+                "us-west-2", (6,)),
+    ]  # fmt: skip
+
+
+def test_a_participants_egress_through_the_vpc_owners_gateways_is_paid_by_the_owner() -> None:
+    # a workload of account B in a's subnets (a VPC already shared, as `as-is` reads it): its egress crosses a's
+    # NAT gateways, so a's owner pays it as it pays their processing
+    rows = [{"src": "a", "dst": "internet", "gb": "10", "src_account": B}]
+    ctx = context(estate([TWO_AZS], rows))
+    used = OPTION.usage(ctx, every_flow(ctx))
+    assert [(charge.component, charge.payer) for charge in charged(ctx, used)] == [
+        ("Data processed (NAT gateway)", A),
+        ("Data transfer out to the internet", A),
+    ]

@@ -4,7 +4,10 @@ participant accounts, overlapping members (vpccost/options/shared_vpc.py; AWS's 
 
 from __future__ import annotations
 
-from tests.conftest import vpc
+from decimal import Decimal
+
+import vpccost
+from tests.conftest import SNAPSHOT, WriteEstate, vpc
 from tests.support.estates import Charged, charged, context, estate, every_flow
 from vpccost.options import subjects
 from vpccost.options.base import Blocked, Findings
@@ -79,3 +82,49 @@ def test_overlapping_members_of_one_region_need_new_addresses() -> None:
     assert check_members(ctx, Findings()) == [
         "sharing design: a and b overlap; their subnets need new addresses in the shared VPC."
     ]
+
+
+# A participant's internet traffic in the shared VPC, priced through `compare` (us-east-1 prices of the bundled
+# snapshot, from the AWS VPC pricing page and the EC2 on-demand pricing page's data transfer section). Payers as the
+# Amazon VPC User Guide states them ("Billing and metering for owner and participants",
+# https://docs.aws.amazon.com/vpc/latest/userguide/vpc-share-billing.html): the VPC owner pays the NAT gateways,
+# their data processing and the data transfer across them; participants pay inter-AZ transfer and the transfer
+# across internet gateways (an egress-only internet gateway is one).
+PARTICIPANT_TRAFFIC = """src,dst,src_az,dst_az,initiator,gb,ip_version
+app,internet,use1-az1,,src,100,4
+app,db,use1-az1,use1-az2,src,10,4
+app,internet,use1-az1,,src,10,6
+"""
+
+
+def test_a_participants_ipv4_egress_is_paid_by_the_shared_vpcs_owner(write_estate: WriteEstate) -> None:
+    # network account A owns the shared VPC (use1-az1 and use1-az2: 2 NAT gateways); app and db are account B's.
+    # A: NAT 2 × 730 h × $0.045 = $65.70, their addresses 2 × 730 h × $0.005 = $7.30, processing 100 GB × $0.045
+    # = $4.50, egress through the NAT gateways 100 GB × $0.09 (first tier) = $9.00 → $86.50.
+    # B: cross-AZ app → db 10 GB × ($0.01 out + $0.01 in) = $0.20, IPv6 egress through the egress-only internet
+    # gateway 10 GB × $0.09 = $0.90 → $1.10. Total $87.60.
+    traffic, topology = write_estate(
+        [vpc("app", account=B, azs=["use1-az1"]), vpc("db", account=B, azs=["use1-az2"])],
+        PARTICIPANT_TRAFFIC,
+        network_account=A,
+    )
+    sharing = vpccost.compare(traffic, topology, designs=["sharing"], pricing=SNAPSHOT).design("sharing")
+
+    def paid(usage_type: str, payer: str) -> Decimal:
+        return sum(
+            (item.cost_usd for item in sharing.line_items
+             if item.usage_type == usage_type and item.payer_account == payer),
+            Decimal(0),
+        )  # fmt: skip
+
+    assert paid("NatGateway-Bytes", A) == Decimal("4.50")
+    assert paid("DataTransfer-Out-Bytes", A) == Decimal("9.00")
+    assert paid("DataTransfer-Out-Bytes", B) == Decimal("0.90")
+    assert paid("USE1-DataTransfer-Regional-Bytes", B) == Decimal("0.20")
+    assert paid("USE1-DataTransfer-Regional-Bytes", A) == Decimal(0)
+    by_account = {
+        account: sum((item.cost_usd for item in sharing.line_items if item.payer_account == account), Decimal(0))
+        for account in (A, B)
+    }
+    assert by_account == {A: Decimal("86.50"), B: Decimal("1.10")}
+    assert sharing.total_usd == Decimal("87.60")

@@ -12,7 +12,11 @@ from tests.support.estates import Charged, charged, context, estate, every_flow,
 from tests.support.line_items import cost
 from vpccost.options import transfer
 from vpccost.options.base import OptionUsage
-from vpccost.pricing.items import DATA_TRANSFER_INTER_REGION_BYTES, DATA_TRANSFER_REGIONAL_BYTES
+from vpccost.pricing.items import (
+    DATA_TRANSFER_INTER_REGION_BYTES,
+    DATA_TRANSFER_INTERNET_OUT_BYTES,
+    DATA_TRANSFER_REGIONAL_BYTES,
+)
 
 
 def test_i5_inter_region_and_intra_region_transfer(write_estate: WriteEstate) -> None:
@@ -90,3 +94,20 @@ def test_a_named_service_in_the_vpcs_region_costs_no_transfer() -> None:
     assert [charge.flows for charge in charged(ctx, OptionUsage(charges=transfer.outside(ctx, flows(ctx, 5))))] == [
         (5,)
     ]
+
+
+def test_transfer_outside_is_the_workload_accounts_unless_the_path_names_a_payer() -> None:
+    # straight through the internet gateway the VPC side's workload account pays (b's row says B); a path
+    # through NAT gateways names their owner instead (`own_nat.transfer_payer`: Amazon VPC User Guide, "Billing
+    # and metering for owner and participants")
+    rows = [*ROWS, {"src": "a", "dst": "internet", "gb": "8", "src_account": B}]  # flow 7: a workload of B in a
+    ctx = context(estate(VPCS, rows))
+    direct = OptionUsage(charges=transfer.outside(ctx, flows(ctx, 5, 7)))
+    egress = "Data transfer out to the internet"
+    assert charged(ctx, direct) == [
+        Charged(egress, DATA_TRANSFER_INTERNET_OUT_BYTES, "us-east-1", A, "a", None, (5,)),
+        Charged(egress, DATA_TRANSFER_INTERNET_OUT_BYTES, "us-east-1", B, "a", None, (7,)),
+    ]
+    owner = np.full(len(ctx.flows), ctx.estate.accounts.index(A), dtype=np.int32)
+    named = OptionUsage(charges=transfer.outside(ctx, flows(ctx, 5, 7), payer=owner))
+    assert charged(ctx, named) == [Charged(egress, DATA_TRANSFER_INTERNET_OUT_BYTES, "us-east-1", A, "a", None, (5, 7))]

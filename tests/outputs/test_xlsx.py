@@ -137,6 +137,27 @@ def test_by_account_sums_equal_the_totals(split_comparison: Comparison) -> None:
     assert sharing == expected
 
 
+def test_by_account_bills_a_participants_egress_through_the_shared_nat_to_the_owner(
+    write_estate: WriteEstate,
+) -> None:
+    # network account 111111111111 owns the shared VPC; app (222222222222) sends 100 GB to the internet over IPv4
+    # through its NAT gateways and 10 GB across AZs to db (222222222222). The owner pays the NAT gateways, their
+    # processing and the transfer across them (Amazon VPC User Guide, VPC sharing billing): 2 × 730 h × ($0.045 +
+    # $0.005) = $73.00, 100 GB × $0.045 = $4.50, 100 GB × $0.09 = $9.00 → $86.50; app's account pays the cross-AZ
+    # transfer, 10 GB × ($0.01 + $0.01) = $0.20 (us-east-1 prices of the bundled snapshot, AWS VPC and EC2 pricing).
+    traffic, topology = write_estate(
+        [vpc("app", account="222222222222"), vpc("db", account="222222222222", azs=["use1-az2"])],
+        "src,dst,src_az,dst_az,gb\napp,internet,use1-az1,,100\napp,db,use1-az1,use1-az2,10",
+        network_account="111111111111",
+    )
+    comparison = vpccost.compare(traffic, topology, designs=["sharing"], pricing=SNAPSHOT)
+    rows = records(sheet(workbook_of([period_of(comparison, date(2026, 1, 1))]), "By account"))
+    assert {row["Payer account"].value: cents(number(row["Cost (USD)"])) for row in rows} == {
+        "111111111111": Decimal("86.50"),
+        "222222222222": Decimal("0.20"),
+    }
+
+
 def test_headers_are_bold_and_frozen_and_line_items_are_filtered(comparison: Comparison) -> None:
     workbook = workbook_of([period_of(comparison, date(2026, 1, 1))])
     for name in SHEETS:

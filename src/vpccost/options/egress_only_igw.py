@@ -1,7 +1,8 @@
 """Straight through the internet gateway: IPv6 traffic a VPC opens leaves through its egress-only internet
 gateway, and connections opened from outside (the internet, or a service calling in) enter through its internet
 gateway and a public load balancer. Neither processes bytes for a charge: only transfer is paid
-(`options.transfer.outside`)."""
+(`options.transfer.outside`), by the VPC side's workload account — a participant of a shared VPC too, since
+participants pay the data transfer across internet gateways, and an egress-only internet gateway is one."""
 
 from __future__ import annotations
 

@@ -7,7 +7,9 @@ of the traffic's source or destination"), paid by the gateway's owner; the gatew
 of the VPC (AWS's zone-independent layout), or one per VPC with `nat_per_vpc`, each with a public IPv4 address —
 counted once per VPC whatever goes through them; with one gateway per VPC (in its first AZ) bytes from other AZs
 cross AZs to it, and both the workload's side and the gateway's side pay regional transfer. Transfer to the
-internet and to services is the same whichever way the VPC reaches them (`options.transfer.outside`).
+internet and to services is the same whichever way the VPC reaches them (`options.transfer.outside`), but on the
+bytes of connections through the NAT gateways it is paid by the gateways' owner, as their processing is
+(`transfer_payer`): the network account for a member of a shared VPC, else the VPC's owner.
 """
 
 from __future__ import annotations
@@ -126,6 +128,23 @@ def gateways(ctx: Context, table: NatHomes, home: int) -> FixedResource:
     )
 
 
+def transfer_payer(ctx: Context) -> np.ndarray:
+    """Per flow: the account that pays the transfer of a flow between a VPC and the internet or an AWS service
+    when the VPC reaches them through its NAT gateways. The connections the VPC opens over IPv4 go through the
+    gateways, and their transfer is paid by the gateways' owner — for a member of a shared VPC, the network
+    account, since the owner of a shared VPC pays the data processing and data transfer across its NAT gateways
+    (Amazon VPC User Guide, "Billing and metering for owner and participants"); the rest (IPv6, connections
+    opened from outside) leaves straight through the internet gateway, paid by the VPC side's workload account."""
+
+    def build() -> np.ndarray:
+        o = ctx.outside
+        owner = homes(ctx).owner[home_of(ctx, o.vpc)]
+        payer: np.ndarray = np.where(o.nat_processed, owner, o.vpc_account)
+        return payer
+
+    return ctx.memo("nat-transfer-payer", build)
+
+
 class OwnNat(Option):
     """A VPC's calls to AWS services, and its internet traffic, through its NAT gateways."""
 
@@ -134,7 +153,7 @@ class OwnNat(Option):
     def usage(self, ctx: Context, rows: np.ndarray) -> OptionUsage:
         o = ctx.outside
         nat = processing(ctx, rows & o.nat_processed, o.vpc, workload_az=o.vpc_az, workload_account=o.vpc_account)
-        nat.charges += transfer.outside(ctx, rows)
+        nat.charges += transfer.outside(ctx, rows, payer=transfer_payer(ctx))
         return nat
 
 

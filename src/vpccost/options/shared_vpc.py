@@ -4,9 +4,12 @@ every AZ its workloads use) keep their accounts and AZs; shared VPCs in differen
 Metered: traffic between two members of one region is traffic inside one VPC (regional transfer each way when
 it crosses AZs, paid by the sending and the receiving workload's account); across regions the sender's
 inter-region rate over the peering, paid by the sending workload's account. Members reach AWS services and the
-internet through the shared VPC's NAT gateways, paid by the network account (`options.own_nat`). Sharing itself
-is free. Feasibility: both VPCs of a pair must be members, and a member's pairs all use sharing; over 100
-participant accounts in one shared VPC needs a quota increase; members whose CIDRs overlap must be re-addressed.
+internet through the shared VPC's NAT gateways: the gateways, their processing and the transfer across them are
+paid by the network account (`options.own_nat`); a member's IPv6 traffic and the connections opened from outside
+go straight through the internet gateway, their transfer paid by the workload's account
+(`options.egress_only_igw`). Sharing itself is free. Feasibility: both VPCs of a pair must be members, and a
+member's pairs all use sharing; over 100 participant accounts in one shared VPC needs a quota increase; members
+whose CIDRs overlap must be re-addressed.
 """
 
 from __future__ import annotations

@@ -7,7 +7,8 @@ rules, so each is written once.
 - Inter-region: the sending region's rate to the receiving region; receiving is free.
 - Outside AWS: internet egress (tiered) on bytes a VPC sends to the internet; nothing between a VPC and a
   named service in its region; regional transfer on the VPC's side to AWS public addresses (`aws:ec2`,
-  `aws:amazon`) in its region; the sender's inter-region rate to services elsewhere.
+  `aws:amazon`) in its region; the sender's inter-region rate to services elsewhere. Paid by the VPC side's
+  workload account, or by the NAT gateways' owner on connections through them (`own_nat.transfer_payer`).
 """
 
 from __future__ import annotations
@@ -72,15 +73,17 @@ def inter_region(ctx: Context, rows: np.ndarray, *, component: str, payer: np.nd
                  ctx.vpc_transfer, to_region=f.dst.region)  # fmt: skip
 
 
-def outside(ctx: Context, rows: np.ndarray) -> list[PerGb]:
+def outside(ctx: Context, rows: np.ndarray, *, payer: np.ndarray | None = None) -> list[PerGb]:
     """Transfer between a VPC and the internet or an AWS service for the selected flows, the same whichever
-    way the VPC reaches them, paid by the VPC side's workload account."""
+    way the VPC reaches them; paid by `payer` (per flow account codes), by default the VPC side's workload
+    account (the way straight through the internet gateway)."""
     o = ctx.outside
+    paid_by = o.vpc_account if payer is None else payer
     return [
         PerGb("Data transfer out to the internet", DATA_TRANSFER_INTERNET_OUT_BYTES, rows & o.vpc_sends & o.to_internet,
-              o.vpc_region, o.vpc_account, o.vpc, ctx.vpc_transfer),
+              o.vpc_region, paid_by, o.vpc, ctx.vpc_transfer),
         PerGb("Data transfer to AWS public addresses (same region)", DATA_TRANSFER_REGIONAL_BYTES,
-              rows & o.public_address & o.same_region, o.vpc_region, o.vpc_account, o.vpc, ctx.vpc_transfer),
+              rows & o.public_address & o.same_region, o.vpc_region, paid_by, o.vpc, ctx.vpc_transfer),
         inter_region(ctx, rows & o.is_service & ~o.same_region, component="Inter-region data transfer (AWS service)",
-                     payer=o.vpc_account),
+                     payer=paid_by),
     ]  # fmt: skip
