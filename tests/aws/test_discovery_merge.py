@@ -113,6 +113,28 @@ def test_peerings_that_carry_no_traffic_yet_are_recorded_with_a_warning_and_dele
     ]
 
 
+def test_a_regional_nat_gateway_is_active_in_the_azs_of_its_addresses() -> None:
+    # DescribeNatGateways (EC2 API reference, NatGateway and NatGatewayAddress): a regional NAT gateway has no
+    # subnet; each of its addresses names the AZ whose outbound traffic it handles (by ID, or by the account's name)
+    regional = {"NatGatewayId": "nat-0r", "VpcId": "vpc-0a", "State": "available", "AvailabilityMode": "regional",
+                "NatGatewayAddresses": [{"AvailabilityZoneId": "use1-az2"}, {"AvailabilityZone": "us-east-1a"},
+                                        {"AvailabilityZoneId": "use1-az2"}]}  # fmt: skip
+    zonal = {"NatGatewayId": "nat-0z", "VpcId": "vpc-0a", "State": "available", "SubnetId": "subnet-01",
+             "NatGatewayAddresses": [{"AvailabilityZoneId": "use1-az1"}]}  # fmt: skip
+    view = RegionView(A, "us-east-1", {
+        "DescribeAvailabilityZones": [{"ZoneName": "us-east-1a", "ZoneId": "use1-az4"}],
+        "DescribeVpcs": [vpc_item("vpc-0a", A, ("10.0.0.0/16", "associated"))],
+        "DescribeSubnets": [
+            {"SubnetId": "subnet-01", "VpcId": "vpc-0a", "CidrBlock": "10.0.1.0/24", "AvailabilityZoneId": "use1-az1"},
+        ],
+        "DescribeNatGateways": [regional, zonal],
+    })  # fmt: skip
+    topology, _ = build(view)
+    gateways = {gateway.id: gateway for gateway in topology.vpcs[0].nat_gateways}
+    assert (gateways["nat-0r"].az, gateways["nat-0r"].azs) == (None, ["use1-az2", "use1-az4"])
+    assert (gateways["nat-0z"].az, gateways["nat-0z"].azs) == ("use1-az1", [])
+
+
 @pytest.mark.parametrize(
     ("item", "kind", "resource"),
     [

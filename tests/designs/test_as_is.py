@@ -35,6 +35,12 @@ def vpc_entry(topology: dict[str, Any], vpc_id: str) -> dict[str, Any]:
     return entry
 
 
+def usage_cost(design: dict[str, Any], usage_type: str) -> Decimal:
+    """The cost of a design's line items of one usage type."""
+    return sum((Decimal(item["cost_usd"]) for item in design["line_items"] if item["usage_type"] == usage_type),
+               Decimal(0))  # fmt: skip
+
+
 def test_the_example_as_it_is_costs_79_usd() -> None:
     document = run_json("compare", AS_IS / "traffic.csv", "--topology", AS_IS / "topology.yaml", "--pricing", SNAPSHOT)
     designs = by_design(document)
@@ -110,6 +116,8 @@ def test_a_default_route_to_a_nat_gateway_is_the_public_path(tmp_path: Path) -> 
     nat_items = [item for item in as_is["line_items"] if item["usage_type"] == "NatGateway-Bytes"]
     # orders → payments' public address through orders' NAT gateway: 100 GB × $0.045 = $4.50
     assert sum(Decimal(item["cost_usd"]) for item in nat_items) == Decimal("4.50")
+    # the one NAT gateway that exists, in use1-az1 where the traffic starts: 730 h × $0.045 = $32.85
+    assert usage_cost(as_is, "NatGateway-Hours") == Decimal("32.85")
 
 
 def test_an_interface_endpoint_to_the_other_vpc_is_privatelink(tmp_path: Path) -> None:
@@ -192,3 +200,90 @@ def test_asymmetric_routes_follow_the_bigger_initiator(tmp_path: Path, direction
     expected = "USE1-VpcPeering-Out-Bytes" if direction == "orders-first" else "USE1-TransitGateway-Bytes"
     assert expected in usage_types
     assert any("routes to" in note for note in document["assumptions"])
+
+
+# ---- existing NAT gateways and interface endpoints in the AZs the topology records ---------------------------
+# Prices: AWS's VPC pricing page (https://aws.amazon.com/vpc/pricing/) and the Amazon VPC NAT gateway docs (a
+# regional NAT gateway is billed per hour in each AZ where it is active, at the zonal unit prices), us-east-1 of
+# the bundled snapshot: NAT gateway $0.045/h = $32.85 a month (730 h) + its IPv4 address $0.005/h = $3.65, so
+# $36.50 per gateway-AZ; $0.045/GB processed; regional transfer $0.01/GB each way; endpoint $7.30 per AZ-month.
+NAT_TRAFFIC = "src,dst,gb,src_az\norders,aws:s3,100,use1-az2\norders,aws:s3,50,use1-az1\n"
+
+
+def orders_through_nat(tmp_path: Path, gateways: list[dict[str, Any]], *, azs: list[str] | None = None) -> Any:
+    """compare on orders alone calling S3 through its NAT gateways (its gateway endpoint removed)."""
+    topology = example_topology()
+    orders = vpc_entry(topology, ORDERS)
+    orders["endpoints"], orders["nat_gateways"] = [], gateways
+    orders["route_tables"][0]["routes"] = [
+        route for route in orders["route_tables"][0]["routes"] if route["destination"] != "pl-63a5400a"
+    ]
+    if azs is not None:
+        orders["azs"] = azs
+    traffic = tmp_path / "traffic.csv"
+    traffic.write_text(NAT_TRAFFIC)
+    return run_json("compare", traffic, "--topology", write_topology(tmp_path, topology), "--pricing", SNAPSHOT)
+
+
+def test_one_nat_gateway_in_one_of_two_azs_is_one_gateway_and_the_other_az_crosses_to_it(tmp_path: Path) -> None:
+    # orders (2 AZs) has one NAT gateway, in its use1-az1 subnet (its AZ read from the subnet): $36.50; processing
+    # 150 GB × $0.045 = $6.75; the 100 GB from use1-az2 cross AZs: 100 × ($0.01 + $0.01) = $2.00. $45.25 as it is;
+    # before, priced as a gateway in each AZ: 2 × $36.50 + $6.75 = $79.75, which pure designs still build.
+    document = orders_through_nat(tmp_path, [{"id": "nat-0a000000000000001", "subnet": "subnet-0a000000000000011"}])
+    as_is = by_design(document)["as-is"]
+    assert usage_cost(as_is, "NatGateway-Hours") == Decimal("32.85")
+    assert usage_cost(as_is, "USE1-PublicIPv4:InUseAddress") == Decimal("3.65")
+    assert usage_cost(as_is, "USE1-DataTransfer-Regional-Bytes") == Decimal("2.00")
+    assert total(document, "as-is") == Decimal("45.25")
+    assert total(document, "peering") == Decimal("79.75")
+
+
+def test_a_regional_nat_gateway_pays_in_each_az_where_it_is_active(tmp_path: Path) -> None:
+    # orders spans 3 AZs; its regional NAT gateway is active in 2: 2 × $36.50 = $73.00 and processing $6.75, no
+    # traffic from use1-az3: $79.75 (not 3 × $36.50 + $6.75 = $116.25)
+    regional = {"id": "nat-0a00000000000000r", "availability_mode": "regional", "azs": ["use1-az1", "use1-az2"]}
+    document = orders_through_nat(tmp_path, [regional], azs=["use1-az1", "use1-az2", "use1-az3"])
+    assert usage_cost(by_design(document)["as-is"], "NatGateway-Hours") == Decimal("65.70")
+    assert total(document, "as-is") == Decimal("79.75")
+    assert total(document, "peering") == Decimal("116.25")
+
+
+def test_a_nat_gateway_without_a_recorded_az_keeps_a_gateway_in_each_az_and_says_so(tmp_path: Path) -> None:
+    document = orders_through_nat(tmp_path, [{"id": "nat-0a000000000000001"}])
+    assert total(document, "as-is") == Decimal("79.75")  # 2 × $36.50 + $6.75, no cross-AZ transfer
+    assert (
+        f"As-is: the topology does not record its AZ for NAT gateway nat-0a000000000000001 of {ORDERS}; the NAT "
+        "gateways of the VPC are priced in every AZ of the VPC, as vpccost lays them out."
+    ) in document["assumptions"]
+
+
+@pytest.mark.parametrize(
+    ("where", "as_is_usd"),
+    [
+        # 1 AZ × $7.30 + 50 GB × $0.01 = $7.80 on top of the example's $79.00 (in 3 AZs: $21.90 → $101.40)
+        ({"azs": ["use1-az1"]}, "86.80"),
+        ({"subnets": ["subnet-0a000000000000012"]}, "86.80"),  # its AZ read from its subnet
+        ({}, "101.40"),  # no AZ recorded: every AZ of orders, as vpccost lays endpoints out (stated)
+    ],
+    ids=["azs", "subnets", "none"],
+)
+def test_an_interface_endpoint_is_priced_in_its_recorded_azs(
+    tmp_path: Path, where: dict[str, Any], as_is_usd: str
+) -> None:
+    topology = example_topology()
+    orders = vpc_entry(topology, ORDERS)
+    orders["azs"] = ["use1-az1", "use1-az2", "use1-az3"]
+    orders["endpoints"] = [
+        {"id": "vpce-0a00000000000000c", "type": "interface", "service_name": "com.amazonaws.us-east-1.s3",
+         "service": "s3", **where}
+    ]  # fmt: skip
+    orders["route_tables"][0]["routes"] = [
+        route for route in orders["route_tables"][0]["routes"] if route["destination"] != "pl-63a5400a"
+    ]
+    document = run_json(
+        "compare", AS_IS / "traffic.csv", "--topology", write_topology(tmp_path, topology), "--pricing", SNAPSHOT
+    )
+    assert total(document, "as-is") == Decimal(as_is_usd)
+    unrecorded = any("records no AZ for interface endpoint vpce-0a00000000000000c" in note
+                     for note in document["assumptions"])  # fmt: skip
+    assert unrecorded == (not where)

@@ -75,7 +75,7 @@ vpcs:
           - {destination: 10.9.0.0/16, target: tgw-0123, state: blackhole}
     nat_gateways:
       - {id: nat-0123, az: use1-az1, subnet: subnet-0a1, connectivity: public, availability_mode: zonal}
-      - {id: nat-0r1, az: null, connectivity: public, availability_mode: regional}
+      - {id: nat-0r1, az: null, connectivity: public, availability_mode: regional, azs: [use1-az1, use1-az2]}
     endpoints:
       - id: vpce-0s3
         type: gateway
@@ -125,6 +125,7 @@ def test_the_connectivity_fields_load(tmp_path: Path) -> None:
     assert table.routes[-1].state == "blackhole"
     assert [gateway.availability_mode for gateway in vpc_a.nat_gateways] == ["zonal", "regional"]
     assert vpc_a.nat_gateways[1].az is None
+    assert vpc_a.nat_gateways[1].azs == ["use1-az1", "use1-az2"]  # where the regional one is active
     assert vpc_a.endpoints[0].route_tables == ["rtb-0123"]
     assert vpc_a.endpoints[1].azs == ["use1-az1", "use1-az2"]
     assert vpc_a.endpoints[1].private_dns
@@ -175,6 +176,27 @@ def test_a_topology_without_connectivity_has_empty_lists(tmp_path: Path) -> None
             "nat-0r1",
             "nat_gateways[1].availability_mode",
             "regional NAT gateway has no single AZ",
+        ),
+        (
+            "availability_mode: regional, azs",
+            "availability_mode: zonal, azs",
+            "nat-0r1",
+            "nat_gateways[1].azs",
+            "only a regional NAT gateway lists the AZs",
+        ),
+        (
+            "azs: [use1-az1, use1-az2]}",
+            "azs: [use1-az1, euw1-az2]}",
+            "euw1-az2",
+            "nat_gateways[1].azs",
+            "belongs to eu-west-1",
+        ),
+        (
+            "azs: [use1-az1, use1-az2]}",
+            "azs: [use1-az1, use1-az1]}",
+            "use1-az1, use1-az1",
+            "nat_gateways[1].azs[1]",
+            "listed twice",
         ),
         (
             "route_tables: [rtb-0123]",

@@ -8,8 +8,11 @@ import vpccost
 from tests.conftest import SNAPSHOT, WriteEstate, vpc
 from tests.support.estates import Charged, charged, context, estate, every_flow, flows, needed
 from tests.support.line_items import cost
+from vpccost.designs.mix import Mix, usage
 from vpccost.model.usage import Settings
+from vpccost.options.base import RecordedLayout
 from vpccost.options.own_nat import OPTION
+from vpccost.pricing.engine import price
 from vpccost.pricing.items import (
     DATA_TRANSFER_INTER_REGION_BYTES,
     DATA_TRANSFER_INTERNET_OUT_BYTES,
@@ -183,3 +186,94 @@ def test_a_participants_egress_through_the_vpc_owners_gateways_is_paid_by_the_ow
         ("Data processed (NAT gateway)", A),
         ("Data transfer out to the internet", A),
     ]
+
+
+# ---- NAT gateways where the topology records them (`Context.layout`, as `as-is` reads it) -------------------
+# AWS's VPC pricing page (https://aws.amazon.com/vpc/pricing/) bills each NAT gateway per hour, and the Amazon VPC
+# NAT gateway docs bill a regional NAT gateway per hour in each AZ where it is active, at the zonal unit prices.
+THREE_AZS = vpc("a", account=A, azs=["use1-az1", "use1-az2", "use1-az3"])
+TO_RECORDED = "Cross-AZ data transfer to the NAT gateway"
+RECORDED_LAYOUT = (
+    "NAT layout: the NAT gateways the topology records, in their AZs (a regional one in each AZ it is active in), "
+    "each with a public IPv4 address."
+)
+
+
+def test_one_recorded_gateway_in_two_azs_is_priced_like_one_gateway_per_vpc() -> None:
+    # a (2 AZs) has one NAT gateway, in use1-az1; 100 GB to SQS from use1-az2 cross AZs to it. Snapshot, us-east-1,
+    # 730 h: the gateway $0.045 × 730 = $32.85, its IPv4 address $0.005 × 730 = $3.65, processing 100 GB × $0.045
+    # = $4.50, regional transfer 100 GB × ($0.01 workload side + $0.01 gateway side) = $2.00: $43.00, the figure of
+    # `nat_per_vpc` (test_one_nat_gateway_per_vpc_adds_cross_az_transfer), not the $77.50 of a gateway per AZ.
+    state = estate([TWO_AZS], [{"src": "a", "dst": "aws:sqs", "gb": "100", "src_az": "use1-az2"}])
+    mix = Mix(pairs={}, layout=RecordedLayout(nat_gateways={"a": ("use1-az1",)}))
+    result = price(usage(state, Settings(), mix), vpccost.load_pricing(SNAPSHOT), period_hours=Decimal(730))
+    assert cost(result, "NatGateway-Hours") == Decimal("32.85")
+    assert cost(result, "PublicIPv4:InUseAddress") == Decimal("3.65")
+    assert cost(result, "NatGateway-Bytes") == Decimal("4.50")
+    assert cost(result, "DataTransfer-Regional-Bytes") == Decimal("2.00")
+    assert result.total_usd == Decimal("43.00")
+
+
+def test_recorded_gateways_are_counted_in_their_azs_and_the_other_azs_cross_to_them() -> None:
+    rows = [
+        {"src": "a", "dst": "aws:s3", "gb": "10", "src_az": "use1-az1"},  # flow 0: the gateway's AZ
+        {"src": "a", "dst": "aws:s3", "gb": "6", "src_az": "use1-az2", "src_account": B},  # flow 1: crosses
+    ]
+    ctx = context(estate([TWO_AZS], rows), layout=RecordedLayout(nat_gateways={"a": ("use1-az1",)}))
+    used = OPTION.usage(ctx, every_flow(ctx))
+    assert charged(ctx, used) == [
+        Charged("Data processed (NAT gateway)", NAT_GATEWAY_BYTES, "us-east-1", A, "a/nat-gateway", None, (0, 1)),
+        Charged(f"{TO_RECORDED} (workload side)", DATA_TRANSFER_REGIONAL_BYTES, "us-east-1", B, "a/nat-gateway",
+                None, (1,)),
+        Charged(f"{TO_RECORDED} (NAT gateway side)", DATA_TRANSFER_REGIONAL_BYTES, "us-east-1", A, "a/nat-gateway",
+                None, (1,)),
+    ]  # fmt: skip
+    assert [charge[5] for charge in needed(ctx, used)[("nat-gateway", 0)]] == [1, 1]  # one gateway, one address
+    assert used.assumptions == []
+    (gateways,) = [need.resource(0) for need in used.needs]
+    assert gateways.assumption == RECORDED_LAYOUT
+
+
+def test_a_regional_gateway_pays_in_each_active_az_and_traffic_from_an_unknown_az_crosses() -> None:
+    # active in use1-az1 and use1-az2 of a's 3 AZs: 2 gateway-hours and 2 addresses per hour; use1-az3 crosses, and
+    # so does traffic whose AZ is not known (it may come from use1-az3), as stated
+    rows = [
+        {"src": "a", "dst": "internet", "gb": "5", "src_az": "use1-az2"},  # flow 0: an active AZ
+        {"src": "a", "dst": "internet", "gb": "3", "src_az": "use1-az3"},  # flow 1: crosses
+        {"src": "a", "dst": "internet", "gb": "2"},  # flow 2: AZ not known
+    ]
+    layout = RecordedLayout(nat_gateways={"a": ("use1-az1", "use1-az2")})
+    ctx = context(estate([THREE_AZS], rows), layout=layout)
+    used = OPTION.usage(ctx, every_flow(ctx))
+    crossing = [charge.flows for charge in charged(ctx, used) if charge.component.startswith(TO_RECORDED)]
+    assert crossing == [(1, 2), (1, 2)]
+    assert [charge[5] for charge in needed(ctx, used)[("nat-gateway", 0)]] == [2, 2]
+    assert used.assumptions == [
+        "Where the recorded NAT gateways of a VPC do not sit in all its AZs, traffic whose AZ is not known is priced "
+        "as crossing AZs to them."
+    ]
+
+
+def test_recorded_gateways_in_every_az_of_the_vpc_leave_nothing_to_cross() -> None:
+    ctx = context(
+        estate([TWO_AZS], [{"src": "a", "dst": "aws:s3", "gb": "10"}]),
+        layout=RecordedLayout(nat_gateways={"a": ("use1-az2", "use1-az1")}),
+    )
+    used = OPTION.usage(ctx, every_flow(ctx))
+    assert [charge.component for charge in charged(ctx, used)] == ["Data processed (NAT gateway)"]
+    assert [charge[5] for charge in needed(ctx, used)[("nat-gateway", 0)]] == [2, 2]
+    assert used.assumptions == []
+
+
+def test_a_vpc_the_layout_does_not_name_keeps_the_layout_vpccost_builds() -> None:
+    # a's gateway is recorded in use1-az1; b (2 AZs) has none recorded: a gateway in each of its AZs, or one with
+    # --nat-per-vpc, which leaves a's recorded gateway as it is
+    vpcs = [TWO_AZS, vpc("b", account=B, azs=["use1-az1", "use1-az2"])]
+    rows = [{"src": "a", "dst": "internet", "gb": "1", "src_az": "use1-az1"},
+            {"src": "b", "dst": "internet", "gb": "1", "src_az": "use1-az1"}]  # fmt: skip
+    layout = RecordedLayout(nat_gateways={"a": ("use1-az1",)})
+    for settings, b_gateways in ((Settings(), 2), (Settings(nat_per_vpc=True), 1)):
+        ctx = context(estate(vpcs, rows), settings, layout=layout)
+        found = needed(ctx, OPTION.usage(ctx, every_flow(ctx)))
+        assert [charge[5] for charge in found[("nat-gateway", 0)]] == [1, 1]
+        assert [charge[5] for charge in found[("nat-gateway", 1)]] == [b_gateways, b_gateways]

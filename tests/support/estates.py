@@ -19,7 +19,7 @@ from vpccost.inputs.traffic import load_traffic
 from vpccost.model.codes import NONE
 from vpccost.model.estate import Estate, build_estate
 from vpccost.model.usage import Settings
-from vpccost.options.base import Context, FixedResource, OptionUsage
+from vpccost.options.base import Context, FixedResource, OptionUsage, RecordedLayout
 
 
 def estate(vpcs: list[dict[str, Any]], rows: list[dict[str, str]], *, network_account: str | None = None) -> Estate:
@@ -32,10 +32,15 @@ def estate(vpcs: list[dict[str, Any]], rows: list[dict[str, str]], *, network_ac
 
 
 def context(
-    estate: Estate, settings: Settings | None = None, *, members: Iterable[str] = (), hub: str | None = None
+    estate: Estate,
+    settings: Settings | None = None,
+    *,
+    members: Iterable[str] = (),
+    hub: str | None = None,
+    layout: RecordedLayout | None = None,
 ) -> Context:
     """The options' context: `members` are the ids of the VPCs placed in their region's shared VPC, `hub` the id of
-    the VPC that hosts central endpoints."""
+    the VPC that hosts central endpoints, `layout` where existing NAT gateways and endpoints sit."""
     ids = [vpc.id for vpc in estate.vpcs]
     placed = set(members)
     return Context(
@@ -43,6 +48,7 @@ def context(
         settings or Settings(),
         members=np.array([vpc_id in placed for vpc_id in ids], dtype=bool),
         hub=NONE if hub is None else ids.index(hub),
+        layout=layout,
     )
 
 

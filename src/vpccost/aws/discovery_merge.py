@@ -239,7 +239,18 @@ class TopologyBuilder:
                 # a public NAT gateway is the default: the API (and moto) may leave ConnectivityType out
                 connectivity="private" if item.get("ConnectivityType") == "private" else "public",
                 availability_mode="regional" if mode == "regional" else "zonal",
+                azs=self._active_azs(view, item) if mode == "regional" else [],
             )
+
+    def _active_azs(self, view: RegionView, item: dict[str, Any]) -> list[str]:
+        """The AZ IDs where a regional NAT gateway is active: those of its addresses (each one handles the
+        outbound traffic of its AZ)."""
+        zones: set[str] = set()
+        for address in item.get("NatGatewayAddresses", []):
+            az = address.get("AvailabilityZoneId") or self._zone_id(view, address.get("AvailabilityZone"))
+            if az is not None and az_id_region(az) == view.region:
+                zones.add(az)
+        return sorted(zones)
 
     def _endpoints(self, view: RegionView) -> None:
         for item in view.get("DescribeVpcEndpoints"):

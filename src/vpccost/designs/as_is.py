@@ -14,6 +14,11 @@ The connectivity is read into a `Mix` (see `designs/mix.py`) and metered like an
   A pair with no such route is unroutable: a problem names it.
 - A VPC calls an AWS service in its region through its interface endpoint for the service, else its gateway
   endpoint (S3, DynamoDB), else its NAT gateways.
+- Existing public NAT gateways and interface endpoints are priced in the AZs the topology records for them
+  (`Mix.layout`): a zonal NAT gateway in its AZ (or its subnet's), a regional one in each AZ where it is active,
+  an endpoint in its AZs (or its subnets'). A VPC with a NAT gateway whose AZ is not recorded, a VPC without a
+  public NAT gateway, and an endpoint without recorded AZs are priced as vpccost lays them out: in every AZ of
+  the VPC, and it is said.
 """
 
 from __future__ import annotations
@@ -23,7 +28,7 @@ from dataclasses import dataclass, field, replace
 
 from vpccost.designs.mix import Mix, pair_key, service_key
 from vpccost.designs.mix import usage as mix_usage
-from vpccost.inputs.topology import Network, RouteTable, Topology, Vpc, parse_network
+from vpccost.inputs.topology import Endpoint, Network, RouteTable, Topology, Vpc, parse_network
 from vpccost.model.estate import VPC, Estate
 from vpccost.model.usage import DesignUsage, Settings
 from vpccost.options import (
@@ -36,7 +41,7 @@ from vpccost.options import (
     subjects,
     transit_gateway,
 )
-from vpccost.options.base import Context
+from vpccost.options.base import Context, RecordedLayout
 
 NAME = "as-is"
 
@@ -104,6 +109,8 @@ class _Reader:
         self.vpcs: dict[str, Vpc] = {vpc.id: vpc for vpc in topology.vpcs}
         self.notes: list[str] = []
         self.problems: list[str] = []
+        self.endpoint_azs: dict[tuple[str, str, str], tuple[str, ...]] = {}
+        """The AZs of each existing interface endpoint an assignment uses, by (VPC id, target kind, target)."""
         self.peerings = {
             connection.id: frozenset((connection.requester, connection.accepter))
             for connection in topology.peering_connections
@@ -138,7 +145,58 @@ class _Reader:
         for v, s in subjects.services(ctx).keys.tolist():
             key = service_key(ids[v], self.estate.services[s])
             services[key] = self._service_option(ids[v], key[1].removeprefix("aws:"))
-        return ExistingConnectivity(Mix(pairs=pairs, services=services), self.notes, self.problems)
+        layout = RecordedLayout(nat_gateways=self._nat_layout(), interface_endpoints=self.endpoint_azs)
+        return ExistingConnectivity(Mix(pairs=pairs, services=services, layout=layout), self.notes, self.problems)
+
+    def _nat_layout(self) -> dict[str, tuple[str, ...]]:
+        """Per VPC id of the estate: the AZ of each NAT gateway-hour its public NAT gateways bill."""
+        layout: dict[str, tuple[str, ...]] = {}
+        for info in self.estate.vpcs:
+            vpc = self.vpcs.get(info.id)
+            zones = None if vpc is None else self._nat_zones(vpc)
+            if zones:
+                layout[info.id] = zones
+        return layout
+
+    def _nat_zones(self, vpc: Vpc) -> tuple[str, ...] | None:
+        """The AZ of each gateway-hour of the VPC's public NAT gateways: a zonal one's AZ (or its subnet's), each
+        AZ where a regional one is active. None when one of them has no AZ recorded (stated)."""
+        subnet_azs = {subnet.id: subnet.az for subnet in vpc.subnets}
+        zones: list[str] = []
+        for gateway in vpc.nat_gateways:
+            if gateway.connectivity != "public":
+                continue
+            if gateway.availability_mode == "regional":
+                found = list(gateway.azs)
+            else:
+                az = gateway.az or subnet_azs.get(gateway.subnet or "")
+                found = [az] if az is not None else []
+            if not found:
+                what = "the AZs where it is active" if gateway.availability_mode == "regional" else "its AZ"
+                self._note(
+                    f"As-is: the topology does not record {what} for NAT gateway {gateway.id} of {vpc.id}; the NAT "
+                    "gateways of the VPC are priced in every AZ of the VPC, as vpccost lays them out."
+                )
+                return None
+            zones += found
+        return tuple(zones)
+
+    def _record_endpoint(self, vpc: Vpc, endpoint: Endpoint, target: tuple[str, str]) -> None:
+        """The AZs of an existing interface endpoint the assignment uses: its own, else its subnets' (stated when
+        neither is recorded: then it is priced in every AZ of the VPC)."""
+        subnet_azs = {subnet.id: subnet.az for subnet in vpc.subnets}
+        zones = set(endpoint.azs) or {subnet_azs[subnet] for subnet in endpoint.subnets if subnet in subnet_azs}
+        if zones:
+            self.endpoint_azs.setdefault((vpc.id, *target), tuple(sorted(zones)))
+        else:
+            self._note(
+                f"As-is: the topology records no AZ for interface endpoint {endpoint.id} of {vpc.id}; it is priced in "
+                "every AZ of the VPC, as vpccost lays endpoints out."
+            )
+
+    def _note(self, note: str) -> None:
+        if note not in self.notes:
+            self.notes.append(note)
 
     def _initiated_volume(self) -> dict[tuple[int, int], int]:
         """Volume units each VPC initiates towards each other VPC."""
@@ -158,7 +216,8 @@ class _Reader:
             missing = first if a is None else second
             self.problems.append(f"{missing} is not in the topology: its existing connectivity is unknown")
             return None
-        if self._privatelink(a, b) or self._privatelink(b, a):
+        a_consumes, b_consumes = self._privatelink(a, b), self._privatelink(b, a)  # each records its endpoint
+        if a_consumes or b_consumes:
             return privatelink.NAME
         forward, backward = self._route(a, b), self._route(b, a)
         if forward is not None and backward is not None and forward != backward:
@@ -178,9 +237,12 @@ class _Reader:
         return path
 
     def _privatelink(self, consumer: Vpc, provider: Vpc) -> bool:
-        return any(
-            endpoint.type == "interface" and endpoint.provider_vpc == provider.id for endpoint in consumer.endpoints
-        )
+        """Whether the consumer holds an interface endpoint to the provider's endpoint service (its AZs recorded)."""
+        for endpoint in consumer.endpoints:
+            if endpoint.type == "interface" and endpoint.provider_vpc == provider.id:
+                self._record_endpoint(consumer, endpoint, ("vpc", provider.id))
+                return True
+        return False
 
     def _route(self, source: Vpc, destination: Vpc) -> str | None:
         """The path `source`'s route tables give to `destination`'s CIDR blocks (None: no usable route)."""
@@ -247,29 +309,13 @@ class _Reader:
         interface = [endpoint for endpoint in endpoints if endpoint.type == "interface" and endpoint.service == service]
         if interface:
             assert vpc is not None
-            self._note_layout(vpc, interface[0].id, interface[0].azs)
+            self._record_endpoint(vpc, interface[0], ("service", service))
             return interface_endpoint.NAME
         if any(endpoint.type == "gateway" and endpoint.service == service for endpoint in endpoints):
             return gateway_endpoint.NAME
-        if vpc is not None and vpc.nat_gateways and all(gateway.az is not None for gateway in vpc.nat_gateways):
-            self._note_layout(vpc, "its NAT gateways", [gateway.az for gateway in vpc.nat_gateways if gateway.az])
-        if vpc is not None and not vpc.nat_gateways:
-            note = (
-                f"As-is: {vpc_id} has no NAT gateway and no endpoint for {service}; its calls to {service} are priced "
-                "through NAT gateways in its AZs, as they would need one from private subnets."
+        if vpc is not None and not any(gateway.connectivity == "public" for gateway in vpc.nat_gateways):
+            self._note(
+                f"As-is: {vpc_id} has no public NAT gateway and no endpoint for {service}; its calls to {service} are "
+                "priced through NAT gateways in its AZs, as they would need one from private subnets."
             )
-            if note not in self.notes:
-                self.notes.append(note)
         return own_nat.NAME
-
-    def _note_layout(self, vpc: Vpc, what: str, azs: list[str]) -> None:
-        """Endpoints and NAT gateways are priced in every AZ of their VPC (the layout `compare` uses); say so
-        when the existing ones cover fewer."""
-        covered, all_azs = set(azs), set(vpc.zone_ids)
-        if covered and all_azs and covered < all_azs:
-            note = (
-                f"As-is: {what} of {vpc.id}: {len(covered)} of its {len(all_azs)} AZs covered; priced in every AZ "
-                "of the VPC, as vpccost lays them out."
-            )
-            if note not in self.notes:
-                self.notes.append(note)

@@ -13,6 +13,8 @@ Rules of the assignment itself:
   Pairs and services that carry no traffic are ignored: a mix says how traffic flows, it is not an inventory.
 - `Mix.shared` lists the VPCs whose workloads sit in their region's shared VPC; their internet traffic and
   service calls go through the shared VPC's NAT gateways (`options.own_nat`).
+- `Mix.layout` places existing NAT gateways and interface endpoints in the AZs a topology records for them;
+  any other is built the options' way (in every AZ of its VPC).
 - A subject sent a way its option refuses is a problem (`Option.blocked`): a pair is still priced the way the
   mix says (the design is infeasible), a service call is left out.
 - Every resource the options need is counted once, however many subjects need it.
@@ -30,7 +32,7 @@ from vpccost.model.codes import NONE, distinct
 from vpccost.model.estate import Estate
 from vpccost.model.usage import DesignUsage, Settings, UsageBuilder
 from vpccost.options import intra_vpc, shared_vpc, subjects
-from vpccost.options.base import Blocked, Context, Findings, FixedResource, Option, OptionUsage
+from vpccost.options.base import Blocked, Context, Findings, FixedResource, Option, OptionUsage, RecordedLayout
 from vpccost.options.registry import (
     DEFAULT_INTERNET_OPTION,
     DEFAULT_SERVICE_OPTION,
@@ -69,11 +71,13 @@ class Mix:
     """The option of every pair absent from `pairs` (None: such a pair is unroutable)."""
     every_service: str = DEFAULT_SERVICE_OPTION
     """The option of every (VPC, service) absent from `services`: the default route, through NAT."""
+    layout: RecordedLayout = field(default_factory=RecordedLayout)
+    """Where existing NAT gateways and interface endpoints sit (`as-is`); empty for a mix that builds them new."""
 
     def context(self, estate: Estate, settings: Settings) -> Context:
-        """The options' context for this mix: its shared-VPC members and its hub."""
+        """The options' context for this mix: its shared-VPC members, its hub and its recorded layout."""
         members = np.array([vpc.id in self.shared for vpc in estate.vpcs], dtype=bool)
-        return Context(estate, settings, members=members, hub=hub_code(estate, self.hub_vpc))
+        return Context(estate, settings, members=members, hub=hub_code(estate, self.hub_vpc), layout=self.layout)
 
 
 def hub_code(estate: Estate, hub_vpc: str | None) -> int:

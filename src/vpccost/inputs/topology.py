@@ -233,7 +233,8 @@ class RouteTable(BaseModel):
 
 
 class NatGateway(BaseModel):
-    """A NAT gateway. A zonal one sits in one subnet and AZ; a regional one spans the VPC's AZs (az: null)."""
+    """A NAT gateway. A zonal one sits in one subnet and AZ; a regional one spans the VPC's AZs (az: null), active
+    in the AZs `azs` lists (billed per active AZ)."""
 
     model_config = ConfigDict(extra="forbid", frozen=True)
 
@@ -242,6 +243,7 @@ class NatGateway(BaseModel):
     subnet: str | None = None
     connectivity: Literal["public", "private"] = "public"
     availability_mode: Literal["zonal", "regional"] = "zonal"
+    azs: list[str] = Field(default_factory=list, description="AZ IDs where a regional NAT gateway is active")
 
     @field_validator("availability_mode")
     @classmethod
@@ -250,6 +252,16 @@ class NatGateway(BaseModel):
         if value == "regional" and az is not None:
             raise ValueError(f"a regional NAT gateway has no single AZ (az is {az}; give null)")
         return value
+
+    @field_validator("azs")
+    @classmethod
+    def _active_azs_of_a_regional_gateway(cls, azs: list[str], info: ValidationInfo) -> list[str]:
+        if azs and info.data.get("availability_mode") != "regional":
+            raise ValueError("only a regional NAT gateway lists the AZs it is active in (a zonal one gives az)")
+        for index, az in enumerate(azs):
+            if az in azs[:index]:
+                raise ValueError(f"azs[{index}]: AZ ID '{az}' is listed twice")
+        return azs
 
 
 EndpointType = Literal["gateway", "interface", "gateway_load_balancer"]
@@ -471,6 +483,9 @@ class Vpc(BaseModel):
         for index, gateway in enumerate(gateways):
             if gateway.az is not None and region is not None:
                 _check_az_id(gateway.az, region, where=f"nat_gateways[{index}].az")
+            for az in gateway.azs:
+                if region is not None:
+                    _check_az_id(az, region, where=f"nat_gateways[{index}].azs")
             if gateway.subnet is not None:
                 _check_subnet(gateway.subnet, known, where=f"nat_gateways[{index}].subnet")
         return gateways

@@ -18,7 +18,7 @@ into its coefficients and the break-even analysis into cost lines. No option hol
 from __future__ import annotations
 
 import functools
-from collections.abc import Callable, Hashable
+from collections.abc import Callable, Hashable, Mapping
 from dataclasses import dataclass, field
 from decimal import Decimal
 from typing import Any, NamedTuple, TypeVar
@@ -103,15 +103,30 @@ class Findings:
     quota_increases: list[str] = field(default_factory=list)
 
 
+@dataclass(frozen=True)
+class RecordedLayout:
+    """Where existing NAT gateways and interface endpoints sit, as a topology records them (the layout `as-is`
+    prices). A VPC or an endpoint it does not name is laid out as vpccost builds new ones: a NAT gateway in each
+    AZ of the VPC (or one per VPC with `nat_per_vpc`), an endpoint in every AZ of its VPC."""
+
+    nat_gateways: Mapping[str, tuple[str, ...]] = field(default_factory=dict)
+    """VPC id -> the AZ ID of each NAT gateway it pays for by the hour: one entry per zonal gateway, and one per
+    AZ where a regional gateway is active."""
+    interface_endpoints: Mapping[tuple[str, str, str], tuple[str, ...]] = field(default_factory=dict)
+    """(consumer VPC id, `service` or `vpc`, the service's name or the provider VPC's id) -> the AZ IDs the
+    endpoint sits in."""
+
+
 class Context:
     """What every option reads: the estate, the settings, and the parts of an assignment that change a path —
-    the VPCs placed in their region's shared VPC (`members`) and the VPC that hosts central endpoints (`hub`,
-    NONE for a new hub per region)."""
+    the VPCs placed in their region's shared VPC (`members`), the VPC that hosts central endpoints (`hub`,
+    NONE for a new hub per region) and where existing NAT gateways and endpoints sit (`layout`)."""
 
     def __init__(self, estate: Estate, settings: Settings, *, members: np.ndarray | None = None,
-                 hub: int = NONE) -> None:  # fmt: skip
+                 hub: int = NONE, layout: RecordedLayout | None = None) -> None:  # fmt: skip
         self.estate = estate
         self.settings = settings
+        self.layout = RecordedLayout() if layout is None else layout
         self.flows = estate.flows
         self.outside = estate.outside
         member = np.zeros(len(estate.vpcs), dtype=bool) if members is None else np.asarray(members, dtype=bool)
@@ -135,7 +150,7 @@ class Context:
 
     def with_members(self, members: np.ndarray) -> Context:
         """The same context with other VPCs placed in their region's shared VPC."""
-        return Context(self.estate, self.settings, members=members, hub=self.hub)
+        return Context(self.estate, self.settings, members=members, hub=self.hub, layout=self.layout)
 
     @property
     def vpcs(self) -> list[VpcInfo]:

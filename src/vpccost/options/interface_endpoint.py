@@ -2,9 +2,10 @@
 in each of its AZs. Also the endpoint every other interface-endpoint path uses (PrivateLink between VPCs, central
 endpoints in a hub).
 
-Metered: the endpoint per AZ-hour, and data processing on the bytes of both directions (tiered over all
-interface endpoints in the region together), both paid by the consumer VPC's owner. Over 50 interface endpoints
-in one VPC needs a quota increase (adjustable). A VPC in a shared VPC cannot hold its own endpoints.
+Metered: the endpoint per AZ-hour — in every AZ of the consumer VPC, or, for an existing endpoint, in the AZs
+the topology records for it (`Context.layout`) — and data processing on the bytes of both directions (tiered
+over all interface endpoints in the region together), both paid by the consumer VPC's owner. Over 50 interface
+endpoints in one VPC needs a quota increase (adjustable). A VPC in a shared VPC cannot hold its own endpoints.
 
 Endpoints to AWS services are reported one per service (`vpc-…/vpce:s3`); endpoints to other VPCs' endpoint
 services can number in the thousands, so they are reported together per consumer VPC
@@ -29,18 +30,26 @@ PER_AZ = f"{INTERFACE_ENDPOINT} (per AZ)"
 INTERFACE_ENDPOINTS_PER_VPC_DEFAULT = 50
 
 
+def az_count(ctx: Context, consumer: int, target: tuple[str, str]) -> int:
+    """How many AZs the endpoint of the `consumer` VPC to `target` (("service", name) or ("vpc", id)) sits in: the
+    AZs the topology records for it, else every AZ of the consumer VPC."""
+    recorded = ctx.layout.interface_endpoints.get((ctx.vpc_ids[consumer], *target))
+    return len(recorded) if recorded else len(ctx.vpcs[consumer].azs)
+
+
 def endpoint(ctx: Context, consumer: int, target: tuple[str, str], resource: Resource) -> FixedResource:
-    """An interface endpoint in every AZ of the `consumer` VPC to `target` (("service", name) or ("vpc", id))."""
+    """An interface endpoint of the `consumer` VPC to `target` (("service", name) or ("vpc", id)), in its AZs."""
     return FixedResource(
-        key=(INTERFACE_ENDPOINT_RESOURCE, consumer, *target), charges=(hours(ctx, consumer, resource),)
+        key=(INTERFACE_ENDPOINT_RESOURCE, consumer, *target),
+        charges=(hours(ctx, consumer, resource, azs=az_count(ctx, consumer, target)),),
     )
 
 
-def hours(ctx: Context, consumer: int, resource: Resource, *, endpoints: int = 1) -> Fixed:
-    """The hours of `endpoints` endpoints in every AZ of the consumer VPC, paid by its owner."""
+def hours(ctx: Context, consumer: int, resource: Resource, *, azs: int) -> Fixed:
+    """The hours of endpoints of the consumer VPC that sit in `azs` AZs in all (an endpoint counts once in each
+    of its AZs), paid by its owner."""
     info = ctx.vpcs[consumer]
-    return Fixed(PER_AZ, VPC_ENDPOINT_HOURS, info.region, info.account, resource,
-                 endpoints * len(info.azs))  # fmt: skip
+    return Fixed(PER_AZ, VPC_ENDPOINT_HOURS, info.region, info.account, resource, azs)
 
 
 def processing(
@@ -76,33 +85,40 @@ def processing(
     )  # fmt: skip
 
     if grouped_as is None:
-        # an endpoint depends on its VPC and target alone: built once per estate, whichever flows need it
-        known: dict[tuple[int, str, str], FixedResource] = ctx.memo("interface endpoints", dict, per_estate=True)
+        # an endpoint depends on its VPC, its target and the AZs it sits in: built once per estate, whichever flows
+        # need it
+        known: dict[tuple[int, str, str, int], FixedResource] = ctx.memo("interface endpoints", dict, per_estate=True)
         endpoints = []
         for code, (vpc, t) in enumerate(zip(consumers, targets, strict=True)):
-            key = (vpc, target_kind, target_names[t])
+            reached = (target_kind, target_names[t])
+            key = (vpc, *reached, az_count(ctx, vpc, reached))
             found = known.get(key)
             if found is None:
-                found = known[key] = endpoint(ctx, vpc, key[1:], names[code])
+                found = known[key] = endpoint(ctx, vpc, reached, names[code])
             endpoints.append(found)
         usage.needs.append(Need(rows, endpoint_of_flow, endpoints.__getitem__))
         return usage
 
     # every endpoint of a consumer to other VPCs is billed alike, on its one grouped resource
+    def azs_of(code: int) -> int:
+        return az_count(ctx, consumers[code], (target_kind, target_names[targets[code]]))
+
     def grouped(code: int) -> FixedResource:
         vpc = consumers[code]
         return FixedResource((INTERFACE_ENDPOINT_RESOURCE, vpc, target_kind, target_names[targets[code]]),
-                             (hours(ctx, vpc, names[vpc]),))  # fmt: skip
+                             (hours(ctx, vpc, names[vpc], azs=azs_of(code)),))  # fmt: skip
 
     def together(codes: np.ndarray) -> list[FixedResource]:
-        owners, counts = np.unique(pairs[codes] // width, return_counts=True)
+        owners, owner_of_code, counts = np.unique(pairs[codes] // width, return_inverse=True, return_counts=True)
+        azs = np.zeros(len(owners), dtype=np.int64)
+        np.add.at(azs, owner_of_code, [azs_of(code) for code in codes.tolist()])
         return [
             FixedResource(
                 (INTERFACE_ENDPOINT_RESOURCE, vpc, target_kind, f"*{grouped_as}"),
-                (hours(ctx, vpc, names[vpc], endpoints=count),),
+                (hours(ctx, vpc, names[vpc], azs=int(total)),),
                 stands_for=count,
             )
-            for vpc, count in zip(owners.tolist(), counts.tolist(), strict=True)
+            for vpc, count, total in zip(owners.tolist(), counts.tolist(), azs.tolist(), strict=True)
         ]
 
     usage.needs.append(Need(rows, endpoint_of_flow, grouped, together))

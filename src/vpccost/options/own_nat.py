@@ -5,11 +5,14 @@ NAT gateway uses (the `nat-public` option between VPCs).
 Metered: NAT processing on the bytes of both directions of the connections the VPC opens over IPv4 ("regardless
 of the traffic's source or destination"), paid by the gateway's owner; the gateways themselves — one in each AZ
 of the VPC (AWS's zone-independent layout), or one per VPC with `nat_per_vpc`, each with a public IPv4 address —
-counted once per VPC whatever goes through them; with one gateway per VPC (in its first AZ) bytes from other AZs
-cross AZs to it, and both the workload's side and the gateway's side pay regional transfer. Transfer to the
-internet and to services is the same whichever way the VPC reaches them (`options.transfer.outside`), but on the
-bytes of connections through the NAT gateways it is paid by the gateways' owner, as their processing is
-(`transfer_payer`): the network account for a member of a shared VPC, else the VPC's owner.
+counted once per VPC whatever goes through them. Existing gateways (`Context.layout`) are counted where the
+topology records them: a zonal gateway in its AZ, a regional one in each AZ where it is active (billed per hour
+per active AZ at the zonal gateway's prices). Where a VPC's gateways do not sit in every one of its AZs (one per
+VPC sits in its first AZ), bytes from the other AZs cross AZs to them, and both the workload's side and the
+gateway's side pay regional transfer. Transfer to the internet and to services is the same whichever way the
+VPC reaches them (`options.transfer.outside`), but on the bytes of connections through the NAT gateways it is
+paid by the gateways' owner, as their processing is (`transfer_payer`): the network account for a member of a
+shared VPC, else the VPC's owner.
 """
 
 from __future__ import annotations
@@ -46,8 +49,7 @@ class NatHomes:
     region: np.ndarray
     """Per home: its region code."""
     azs: list[tuple[str, ...]]
-    first_az: np.ndarray
-    """Per home: the code of its first AZ in the estate's AZs (NONE when the AZs are assumed)."""
+    """Per home: its AZs (the VPC's, or those of the region's shared VPC)."""
 
 
 def _homes(ctx: Context) -> NatHomes:
@@ -59,13 +61,57 @@ def _homes(ctx: Context) -> NatHomes:
         owner=np.concatenate([ctx.vpc_owner, np.full(len(regions), ctx.network_account, dtype=np.int32)]),
         region=np.concatenate([ctx.vpc_region, np.arange(len(regions), dtype=np.int32)]),
         azs=azs,
-        first_az=np.array([estate.azs.index(zones[0]) if zones[0] in estate.azs else NONE for zones in azs]),
     )
 
 
 def homes(ctx: Context) -> NatHomes:
     """The NAT homes of the context's estate."""
     return ctx.memo("nat-homes", lambda: _homes(ctx), per_estate=True)
+
+
+@dataclass(frozen=True)
+class NatLayout:
+    """Where the NAT gateways of each home sit in one context (homes by code, as in `NatHomes`)."""
+
+    azs: list[tuple[str, ...]]
+    """Per home: the AZ of each gateway it pays for by the hour (one public IPv4 address each)."""
+    present: np.ndarray
+    """Homes × (the estate's AZ codes, then one column for an unknown AZ, always False): a gateway sits there."""
+    covers_home: np.ndarray
+    """Per home: its gateways sit in every AZ of the home, so no traffic crosses AZs to reach them."""
+    recorded: np.ndarray
+    """Per home: its gateways are the ones the topology records (`Context.layout`)."""
+
+
+def _layout(ctx: Context) -> NatLayout:
+    table = homes(ctx)
+    recorded_azs = ctx.layout.nat_gateways
+    az_code = {az: code for code, az in enumerate(ctx.estate.azs)}
+    azs: list[tuple[str, ...]] = []
+    recorded = np.zeros(len(table.azs), dtype=bool)
+    for home, zones in enumerate(table.azs):
+        found = recorded_azs.get(ctx.vpc_ids[home]) if home < len(ctx.vpcs) else None
+        recorded[home] = found is not None
+        azs.append(found if found is not None else zones[:1] if ctx.settings.nat_per_vpc else zones)
+    present = np.zeros((len(azs), len(az_code) + 1), dtype=bool)
+    for home, zones in enumerate(azs):
+        present[home, [az_code[az] for az in set(zones) if az in az_code]] = True
+    covers = np.array([set(zones) >= set(table.azs[home]) for home, zones in enumerate(azs)], dtype=bool)
+    return NatLayout(azs=azs, present=present, covers_home=covers, recorded=recorded)
+
+
+def layout(ctx: Context) -> NatLayout:
+    """Where the NAT gateways of every home sit in this context: as the topology records them, else one in each
+    AZ of the home (or one in its first AZ with `nat_per_vpc`)."""
+    return ctx.memo("nat-layout", lambda: _layout(ctx))
+
+
+def crosses_to_gateway(ctx: Context, rows: np.ndarray, home: np.ndarray, workload_az: np.ndarray) -> np.ndarray:
+    """The selected flows whose workload is in an AZ where its home has no NAT gateway (`home`, `workload_az`: per
+    flow). An unknown AZ counts as crossing unless the home's gateways sit in all of its AZs."""
+    placed = layout(ctx)
+    crossing: np.ndarray = rows & ~placed.covers_home[home] & ~placed.present[home, workload_az]
+    return crossing
 
 
 def home_of(ctx: Context, vpc: np.ndarray) -> np.ndarray:
@@ -91,11 +137,18 @@ def processing(
     usage.charges.append(PerGb(f"Data processed ({NAT_GATEWAY})", NAT_GATEWAY_BYTES, rows, region, owner, home,
                                table.resources))  # fmt: skip
     usage.needs.append(Need(rows, home, gateways_of(ctx)))
-    if ctx.settings.nat_per_vpc:
-        crossing = rows & ((workload_az == NONE) | (workload_az != table.first_az[home]))
-        if (rows & (workload_az == NONE)).any():
+    crossing = crosses_to_gateway(ctx, rows, home, workload_az)
+    if crossing.any():
+        unknown = crossing & (workload_az == NONE)
+        recorded = layout(ctx).recorded[home]
+        if (unknown & ~recorded).any():
             usage.assumptions.append(
                 "With one NAT gateway per VPC, traffic whose AZ is not known is priced as crossing AZs to it."
+            )
+        if (unknown & recorded).any():
+            usage.assumptions.append(
+                "Where the recorded NAT gateways of a VPC do not sit in all its AZs, traffic whose AZ is not known is "
+                "priced as crossing AZs to them."
             )
         for side, payer in (("workload side", workload_account), ("NAT gateway side", owner)):
             usage.charges.append(
@@ -111,20 +164,27 @@ def gateways_of(ctx: Context) -> Callable[[int], FixedResource]:
 
 
 def gateways(ctx: Context, table: NatHomes, home: int) -> FixedResource:
-    """The NAT gateways of one home, each with its public IPv4 address: one per AZ, or one with `nat_per_vpc`."""
+    """The NAT gateways of one home, each with its public IPv4 address: those the topology records, in their AZs;
+    else one per AZ, or one with `nat_per_vpc`."""
     estate = ctx.estate
-    count = 1 if ctx.settings.nat_per_vpc else len(table.azs[home])
+    placed = layout(ctx)
+    count = len(placed.azs[home])
     region = estate.regions[table.region[home]]
     payer = estate.accounts[table.owner[home]]
     resource = table.resources[home]
-    layout = "one NAT gateway per VPC" if ctx.settings.nat_per_vpc else "a NAT gateway in each AZ of a VPC"
+    if placed.recorded[home]:
+        described = "the NAT gateways the topology records, in their AZs (a regional one in each AZ it is active in),"
+    elif ctx.settings.nat_per_vpc:
+        described = "one NAT gateway per VPC that sends traffic through NAT,"
+    else:
+        described = "a NAT gateway in each AZ of a VPC that sends traffic through NAT,"
     return FixedResource(
         key=(NAT_GATEWAY_RESOURCE, home),
         charges=(
             Fixed(NAT_GATEWAY, NAT_GATEWAY_HOURS, region, payer, resource, count),
             Fixed(f"Public IPv4 address ({NAT_GATEWAY})", PUBLIC_IPV4_IN_USE_HOURS, region, payer, resource, count),
         ),
-        assumption=f"NAT layout: {layout} that sends traffic through NAT, each with a public IPv4 address.",
+        assumption=f"NAT layout: {described} each with a public IPv4 address.",
     )
 
 
