@@ -33,8 +33,9 @@ INTERFACE_ENDPOINTS_PER_VPC_DEFAULT = 50
 def az_count(ctx: Context, consumer: int, target: tuple[str, str]) -> int:
     """How many AZs the endpoint of the `consumer` VPC to `target` (("service", name) or ("vpc", id)) sits in: the
     AZs the topology records for it, else every AZ of the consumer VPC."""
-    recorded = ctx.layout.interface_endpoints.get((ctx.vpc_ids[consumer], *target))
-    return len(recorded) if recorded else len(ctx.vpcs[consumer].azs)
+    recorded = ctx.layout.interface_endpoints
+    found = recorded.get((ctx.vpc_ids[consumer], *target)) if recorded else None
+    return len(found) if found else len(ctx.vpcs[consumer].azs)
 
 
 def endpoint(ctx: Context, consumer: int, target: tuple[str, str], resource: Resource) -> FixedResource:
@@ -85,17 +86,10 @@ def processing(
     )  # fmt: skip
 
     if grouped_as is None:
-        # an endpoint depends on its VPC, its target and the AZs it sits in: built once per estate, whichever flows
-        # need it
-        known: dict[tuple[int, str, str, int], FixedResource] = ctx.memo("interface endpoints", dict, per_estate=True)
-        endpoints = []
-        for code, (vpc, t) in enumerate(zip(consumers, targets, strict=True)):
-            reached = (target_kind, target_names[t])
-            key = (vpc, *reached, az_count(ctx, vpc, reached))
-            found = known.get(key)
-            if found is None:
-                found = known[key] = endpoint(ctx, vpc, reached, names[code])
-            endpoints.append(found)
+        endpoints = [
+            endpoint(ctx, vpc, (target_kind, target_names[t]), names[code])
+            for code, (vpc, t) in enumerate(zip(consumers, targets, strict=True))
+        ]
         usage.needs.append(Need(rows, endpoint_of_flow, endpoints.__getitem__))
         return usage
 
@@ -110,8 +104,11 @@ def processing(
 
     def together(codes: np.ndarray) -> list[FixedResource]:
         owners, owner_of_code, counts = np.unique(pairs[codes] // width, return_inverse=True, return_counts=True)
-        azs = np.zeros(len(owners), dtype=np.int64)
-        np.add.at(azs, owner_of_code, [azs_of(code) for code in codes.tolist()])
+        if ctx.layout.interface_endpoints:
+            azs = np.zeros(len(owners), dtype=np.int64)
+            np.add.at(azs, owner_of_code, [azs_of(code) for code in codes.tolist()])
+        else:  # nothing recorded: every endpoint sits in every AZ of its VPC
+            azs = counts * np.array([len(ctx.vpcs[vpc].azs) for vpc in owners.tolist()], dtype=np.int64)
         return [
             FixedResource(
                 (INTERFACE_ENDPOINT_RESOURCE, vpc, target_kind, f"*{grouped_as}"),

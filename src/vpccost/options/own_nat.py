@@ -103,7 +103,10 @@ def _layout(ctx: Context) -> NatLayout:
 def layout(ctx: Context) -> NatLayout:
     """Where the NAT gateways of every home sit in this context: as the topology records them, else one in each
     AZ of the home (or one in its first AZ with `nat_per_vpc`)."""
-    return ctx.memo("nat-layout", lambda: _layout(ctx))
+    if ctx.layout.nat_gateways:
+        return ctx.memo("nat-layout", lambda: _layout(ctx))
+    # nothing recorded: the layout follows the estate and the settings alone, the same for every design
+    return ctx.memo(f"nat-layout built, one per VPC: {ctx.settings.nat_per_vpc}", lambda: _layout(ctx), per_estate=True)
 
 
 def crosses_to_gateway(ctx: Context, rows: np.ndarray, home: np.ndarray, workload_az: np.ndarray) -> np.ndarray:

@@ -39,6 +39,10 @@ FAMILIES = ((4, "IPv4"), (6, "IPv6"))
 def route_blocks(ctx: Context) -> np.ndarray:
     """Per VPC code, the routes a peer's route table needs for it in each family (columns IPv4, IPv6): one per
     CIDR block of that family (one IPv4 route when the VPC's CIDRs are not known)."""
+    return ctx.memo("peering route blocks", lambda: _route_blocks(ctx), per_estate=True)
+
+
+def _route_blocks(ctx: Context) -> np.ndarray:
     blocks = np.zeros((len(ctx.vpcs), len(FAMILIES)), dtype=np.int64)
     for code, vpc in enumerate(ctx.vpcs):
         for column, (version, _) in enumerate(FAMILIES):
