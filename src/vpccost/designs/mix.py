@@ -177,7 +177,8 @@ class _Metering:
                 chosen[index] = mix.pairs.get(pair_key(ids[x], ids[y]), mix.every_pair)
         for option in set(chosen) - {None} - set(PAIR_OPTIONS):
             raise ValueError(f"unknown pair option '{option}'")
-        self._unroutable(found, chosen)
+        if None in chosen:
+            self._unroutable(found, chosen)
 
         def misplaced(option: str, assigned: np.ndarray) -> dict[int, Blocked]:
             return {} if option == shared_vpc.NAME else shared_vpc.misplaced(ctx, assigned, option)

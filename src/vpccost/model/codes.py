@@ -54,8 +54,10 @@ def sum_by_key(keys: list[np.ndarray], sizes: list[int], volume: np.ndarray) -> 
         present = np.zeros(space, dtype=bool)
         present[packed] = True
         unique = np.flatnonzero(present)
+        position = np.empty(space, dtype=np.int64)  # read only where a key is present
+        position[unique] = np.arange(len(unique))
         sums = np.zeros(len(unique), dtype=np.int64)
-        np.add.at(sums, np.cumsum(present)[packed] - 1, volume)
+        np.add.at(sums, position[packed], volume)
     else:
         order = np.argsort(packed, kind="stable")
         ordered = packed[order]

@@ -163,7 +163,14 @@ def processing(
 
 def gateways_of(ctx: Context) -> Callable[[int], FixedResource]:
     """The NAT gateways of each home (by home code), built once per context whichever flows need them."""
-    return ctx.memo("nat-gateways", lambda: functools.cache(functools.partial(gateways, ctx, homes(ctx))))
+
+    def build() -> Callable[[int], FixedResource]:
+        return functools.cache(functools.partial(gateways, ctx, homes(ctx)))
+
+    if ctx.layout.nat_gateways:
+        return ctx.memo("nat-gateways", build)
+    # nothing recorded: the gateways follow the estate and the settings alone, the same for every design
+    return ctx.memo(f"nat-gateways built, one per VPC: {ctx.settings.nat_per_vpc}", build, per_estate=True)
 
 
 def gateways(ctx: Context, table: NatHomes, home: int) -> FixedResource:
