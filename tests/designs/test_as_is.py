@@ -253,7 +253,8 @@ def test_a_nat_gateway_without_a_recorded_az_keeps_a_gateway_in_each_az_and_says
     assert total(document, "as-is") == Decimal("79.75")  # 2 × $36.50 + $6.75, no cross-AZ transfer
     assert (
         f"As-is: the topology does not record its AZ for NAT gateway nat-0a000000000000001 of {ORDERS}; the NAT "
-        "gateways of the VPC are priced in every AZ of the VPC, as vpccost lays them out."
+        "gateways of the VPC are priced as vpccost lays them out (one in each AZ of the VPC, or one per VPC with "
+        "--nat-per-vpc)."
     ) in document["assumptions"]
 
 

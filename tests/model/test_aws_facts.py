@@ -108,6 +108,11 @@ def test_the_other_names_read_are_the_flow_log_fields_and_the_names_topology_fil
         ("EFA-only", "workload"),
         ("interface", "workload"),
         ("router", None),
+        # shorter names some pipelines write, read as the middleboxes they name
+        ("nat", "nat_gateway"),
+        ("tgw_attachment", "transit_gateway_attachment"),
+        ("interface_endpoint", "vpc_endpoint"),
+        ("application_load_balancer", "load_balancer"),
     ],
 )
 def test_a_flow_log_interface_type_maps_in_any_case_and_punctuation(value: str, kind: str | None) -> None:

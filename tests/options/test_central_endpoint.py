@@ -100,6 +100,18 @@ def test_the_hub_itself_a_vpc_overlapping_it_and_members_cannot_use_it() -> None
     }
 
 
+def test_an_overlap_in_a_family_the_calls_do_not_use_keeps_nothing_from_the_hub() -> None:
+    # a and the hub share an IPv6 block only; a's calls to SQS are IPv4: the TGW routes them to the hub's
+    # endpoints (one route per CIDR, per family). Calling over IPv6 too, they are refused.
+    vpcs = [vpc("a", cidrs=["10.0.0.0/16", "2600:1f18:1::/56"]), vpc("hub", cidrs=["10.9.0.0/16", "2600:1f18:1::/56"])]
+    ipv4 = [{"src": "a", "dst": "aws:sqs", "gb": "1"}, {"src": "a", "dst": "hub", "gb": "1"}]
+    ctx = context(estate(vpcs, ipv4), hub="hub")
+    assert OPTION.blocked(ctx, subjects.services(ctx).keys) == {}
+    both = context(estate(vpcs, [*ipv4, {"src": "a", "dst": "aws:sqs", "gb": "1", "ip_version": "6"}]), hub="hub")
+    (block,) = OPTION.blocked(both, subjects.services(both).keys).values()
+    assert block.reason.startswith("a overlaps the hub hub (2600:1f18:1::/56 / 2600:1f18:1::/56)")
+
+
 def test_without_a_hub_vpc_only_members_are_refused() -> None:
     ctx = context(estate(VPCS, ROWS), members=["b"])
     assert list(OPTION.blocked(ctx, subjects.services(ctx).keys)) == [1]

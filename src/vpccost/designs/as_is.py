@@ -175,7 +175,8 @@ class _Reader:
                 what = "the AZs where it is active" if gateway.availability_mode == "regional" else "its AZ"
                 self._note(
                     f"As-is: the topology does not record {what} for NAT gateway {gateway.id} of {vpc.id}; the NAT "
-                    "gateways of the VPC are priced in every AZ of the VPC, as vpccost lays them out."
+                    "gateways of the VPC are priced as vpccost lays them out (one in each AZ of the VPC, or one per "
+                    "VPC with --nat-per-vpc)."
                 )
                 return None
             zones += found

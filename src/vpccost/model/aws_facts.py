@@ -142,7 +142,18 @@ def _spelling(name: str) -> str:
     return re.sub(r"[^a-z0-9]", "", name.lower())
 
 
-_KIND_BY_SPELLING: dict[str, InterfaceKind] = {_spelling(name): kind for name, kind in INTERFACE_TYPES.items()}
+_SHORT_SPELLINGS: dict[str, InterfaceKind] = {
+    "nat": "nat_gateway",
+    "tgwattachment": "transit_gateway_attachment",
+    "interfaceendpoint": "vpc_endpoint",
+    "applicationloadbalancer": "load_balancer",
+}
+"""Shorter names some flow-log pipelines write in `interface-type` for a middlebox: read as what they name."""
+
+_KIND_BY_SPELLING: dict[str, InterfaceKind] = {
+    **_SHORT_SPELLINGS,
+    **{_spelling(name): kind for name, kind in INTERFACE_TYPES.items()},
+}
 
 
 def interface_kind(name: str) -> InterfaceKind | None:

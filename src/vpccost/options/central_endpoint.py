@@ -7,8 +7,8 @@ every AZ of the hub and a Route 53 private hosted zone so that the spokes resolv
 counted once however many spokes use them. Metered per call: the hub endpoint's processing (tiered with the
 region's other interface endpoints), paid by the hub's owner; the bytes cross the TGW once each way — the spoke's
 bytes enter from its attachment (the spoke's owner pays), the service's from the hub's (the hub's owner pays).
-The spoke and the hub are attached. A VPC in a shared VPC, the hub itself, and a VPC whose CIDRs overlap the
-hub's cannot use a central endpoint.
+The spoke and the hub are attached. A VPC in a shared VPC, the hub itself, and a VPC whose CIDRs of an IP family
+its calls use overlap the hub's cannot use a central endpoint (the TGW holds one route per CIDR).
 """
 
 from __future__ import annotations
@@ -158,15 +158,20 @@ class CentralEndpoint(Option):
         hub = ctx.hub
         if hub == NONE:
             return blocked
-        overlapping = ctx.estate.overlapping_cidrs
+        overlapping = ctx.estate.cidr_overlaps
         services = ctx.estate.services
         same_region = ctx.vpc_region[subjects[:, 0]] == ctx.vpc_region[hub]
+        versions = _call_ip_versions(ctx)
         for index in np.flatnonzero(same_region).tolist():
             if index in blocked:
                 continue
             vpc, service = subjects[index].tolist()
             label = ctx.vpcs[vpc].label
-            overlaps = overlapping.get((min(vpc, hub), max(vpc, hub))) if vpc != hub else None
+            # a route per CIDR: only an overlap in a family the calls use keeps them from the hub's endpoints
+            used = versions.get((vpc, service), frozenset())
+            overlaps = [
+                text for version, text in overlapping.get((min(vpc, hub), max(vpc, hub)), []) if version in used
+            ]
             if vpc == hub:
                 blocked[index] = Blocked(
                     f"{label} is the hub: its own calls to aws:{services[service]} cannot use a central endpoint"
@@ -178,6 +183,20 @@ class CentralEndpoint(Option):
                     priced=True,
                 )
         return dict(sorted(blocked.items()))
+
+
+def _call_ip_versions(ctx: Context) -> dict[tuple[int, int], frozenset[int]]:
+    """The IP versions of each (VPC, AWS service)'s calls."""
+    o = ctx.outside
+    calls = o.is_service
+    keys = o.vpc[calls].astype(np.int64) * (len(ctx.estate.services) + 1) + o.service[calls]
+    ipv6 = ctx.flows.ipv6[calls]
+    versions: dict[tuple[int, int], frozenset[int]] = {}
+    for version, rows in ((4, ~ipv6), (6, ipv6)):
+        for key in np.unique(keys[rows]).tolist():
+            pair = divmod(key, len(ctx.estate.services) + 1)
+            versions[pair] = versions.get(pair, frozenset()) | {version}
+    return versions
 
 
 OPTION = CentralEndpoint()

@@ -24,6 +24,7 @@ from dataclasses import dataclass
 import numpy as np
 
 from vpccost.model.codes import NONE
+from vpccost.model.estate import Estate
 from vpccost.model.usage import NAT_GATEWAY_RESOURCE, Fixed, PerGb, ResourceNames
 from vpccost.options import transfer
 from vpccost.options.base import Context, FixedResource, Need, Option, OptionUsage
@@ -165,7 +166,10 @@ def gateways_of(ctx: Context) -> Callable[[int], FixedResource]:
     """The NAT gateways of each home (by home code), built once per context whichever flows need them."""
 
     def build() -> Callable[[int], FixedResource]:
-        return functools.cache(functools.partial(gateways, ctx, homes(ctx)))
+        # bound to what the gateways depend on, not to the context (a per-estate copy must not keep one alive)
+        return functools.cache(
+            functools.partial(gateways, ctx.estate, homes(ctx), layout(ctx), nat_per_vpc=ctx.settings.nat_per_vpc)
+        )
 
     if ctx.layout.nat_gateways:
         return ctx.memo("nat-gateways", build)
@@ -173,18 +177,16 @@ def gateways_of(ctx: Context) -> Callable[[int], FixedResource]:
     return ctx.memo(f"nat-gateways built, one per VPC: {ctx.settings.nat_per_vpc}", build, per_estate=True)
 
 
-def gateways(ctx: Context, table: NatHomes, home: int) -> FixedResource:
-    """The NAT gateways of one home, each with its public IPv4 address: those the topology records, in their AZs;
-    else one per AZ, or one with `nat_per_vpc`."""
-    estate = ctx.estate
-    placed = layout(ctx)
+def gateways(estate: Estate, table: NatHomes, placed: NatLayout, home: int, *, nat_per_vpc: bool) -> FixedResource:
+    """The NAT gateways of one home, each with its public IPv4 address, where `placed` puts them: those the topology
+    records, in their AZs; else one per AZ, or one with `nat_per_vpc`."""
     count = len(placed.azs[home])
     region = estate.regions[table.region[home]]
     payer = estate.accounts[table.owner[home]]
     resource = table.resources[home]
     if placed.recorded[home]:
         described = "the NAT gateways the topology records, in their AZs (a regional one in each AZ it is active in),"
-    elif ctx.settings.nat_per_vpc:
+    elif nat_per_vpc:
         described = "one NAT gateway per VPC that sends traffic through NAT,"
     else:
         described = "a NAT gateway in each AZ of a VPC that sends traffic through NAT,"
