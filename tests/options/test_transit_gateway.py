@@ -171,6 +171,21 @@ def test_a_vpc_cannot_reach_two_look_alike_vpcs_through_the_transit_gateway() ->
     assert findings == Findings()
 
 
+def test_many_look_alikes_are_one_problem_and_one_limit() -> None:
+    # four default VPCs (172.31.0.0/16 in every account) reached from one hub: 6 look-alike pairs, reported once,
+    # and for the optimizer one limit over the hub's four pairs (at most one through the TGW), not six
+    vpcs = [vpc("hub", cidrs=["10.9.0.0/16"])] + [vpc(f"d{i}", cidrs=["172.31.0.0/16"]) for i in range(4)]
+    ctx = context(estate(vpcs, [{"src": "hub", "dst": f"d{i}", "gb": "1"} for i in range(4)]))
+    pairs = subjects.pairs(ctx).keys
+    findings = Findings()
+    OPTION.check(ctx, pairs, findings)
+    assert findings.problems == [
+        "hub reaches 6 pairs of look-alike VPCs, among them d0 and d1, through a transit gateway, but their CIDRs "
+        "overlap (IPv4 172.31.0.0/16 / 172.31.0.0/16): a TGW route table holds one route per CIDR"
+    ]
+    assert OPTION.quota_rows(ctx, pairs) == [QuotaRow(0, [0, 1, 2, 3], [1, 1, 1, 1], 1)]
+
+
 def peering_between(first: str, second: str) -> FixedResource:
     """A TGW peering resource: one peering attachment-hour in each region."""
     resource = Resource("tgw", "tgw-peering", "tgw/peering")

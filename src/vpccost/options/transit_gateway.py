@@ -18,6 +18,7 @@ from __future__ import annotations
 import functools
 from collections import Counter
 from collections.abc import Hashable, Mapping, Sequence
+from typing import NamedTuple
 
 import numpy as np
 
@@ -136,10 +137,24 @@ def overlap_blocked(ctx: Context, pairs: np.ndarray, phrase: str, *, by_family: 
     return dict(sorted(blocked.items()))
 
 
-def reach_conflicts(ctx: Context, pairs: np.ndarray) -> list[tuple[int, int, int, int, int, str]]:
-    """Where one VPC reaches, through transit gateways, two VPCs whose blocks of an IP family overlap and with
-    both of which it exchanges that family's traffic: (the VPC, pair index to the first, pair index to the second,
-    the first, the second, the overlaps) — a route table it is associated with holds one route per CIDR."""
+class Conflict(NamedTuple):
+    """One VPC reaching, through transit gateways, two VPCs whose blocks of an IP family overlap, exchanging that
+    family's traffic with both: a route table it is associated with holds one route per CIDR."""
+
+    vpc: int
+    first: int
+    second: int
+    to_first: int
+    """The position of the pair (vpc, first) among the subjects."""
+    to_second: int
+    overlaps: str
+    """The overlapping blocks, with their family: `IPv4 10.0.0.0/16 / 10.0.0.0/16`."""
+    same_block: str | None
+    """A block the two hold alike (`IPv4 10.0.0.0/16`): VPCs holding it are look-alikes all together."""
+
+
+def reach_conflicts(ctx: Context, pairs: np.ndarray) -> list[Conflict]:
+    """Every VPC that reaches two look-alike VPCs through transit gateways, with the two (`Conflict`)."""
     overlapping = ctx.estate.cidr_overlaps
     if not overlapping or not len(pairs):
         return []
@@ -156,9 +171,12 @@ def reach_conflicts(ctx: Context, pairs: np.ndarray) -> list[tuple[int, int, int
             both = used.get(min(vpc, b) * width + max(vpc, b), frozenset()) & used.get(
                 min(vpc, c) * width + max(vpc, c), frozenset()
             )
-            texts = ", ".join(f"{FAMILY[version]} {text}" for version, text in overlaps if version in both)
-            if texts:
-                conflicts.append((vpc, of_b[vpc], of_c[vpc], b, c, texts))
+            found = [(FAMILY[version], text) for version, text in overlaps if version in both]
+            if found:
+                texts = ", ".join(f"{family} {text}" for family, text in found)
+                alike = next((f"{family} {text.split(' / ')[0]}" for family, text in found
+                              if len(set(text.split(" / "))) == 1), None)  # fmt: skip
+                conflicts.append(Conflict(vpc, b, c, of_b[vpc], of_c[vpc], texts, alike))
     return conflicts
 
 
@@ -189,18 +207,36 @@ class TransitGateway(Option):
         return overlap_blocked(ctx, subjects, PHRASE, by_family=True)
 
     def check(self, ctx: Context, subjects: np.ndarray, findings: Findings) -> None:
-        """No VPC reaches two look-alike VPCs (blocks of a family overlapping) through the transit gateways."""
+        """No VPC reaches two look-alike VPCs (blocks of a family overlapping) through the transit gateways: one
+        problem per VPC, naming its first look-alike pair and how many there are."""
         vpcs = ctx.vpcs
-        for vpc, _, _, first, second, texts in reach_conflicts(ctx, subjects):
+        by_vpc: dict[int, list[Conflict]] = {}
+        for conflict in reach_conflicts(ctx, subjects):
+            by_vpc.setdefault(conflict.vpc, []).append(conflict)
+        for vpc, conflicts in by_vpc.items():
+            first = conflicts[0]
+            pair = f"{vpcs[first.first].label} and {vpcs[first.second].label}"
+            reached = pair if len(conflicts) == 1 else f"{len(conflicts)} pairs of look-alike VPCs, among them {pair},"
             findings.problems.append(
-                f"{vpcs[vpc].label} reaches {vpcs[first].label} and {vpcs[second].label} through {PHRASE}, but their "
-                f"CIDRs overlap ({texts}): a TGW route table holds one route per CIDR"
+                f"{vpcs[vpc].label} reaches {reached} through {PHRASE}, but their CIDRs overlap ({first.overlaps}): "
+                "a TGW route table holds one route per CIDR"
             )
 
     def quota_rows(self, ctx: Context, subjects: np.ndarray) -> list[QuotaRow]:
-        """At each VPC: at most one of two look-alike VPCs it exchanges traffic with through the transit gateways."""
-        return [QuotaRow(vpc, [to_first, to_second], [1, 1], 1)
-                for vpc, to_first, to_second, _, _, _ in reach_conflicts(ctx, subjects)]  # fmt: skip
+        """At each VPC: at most one of the VPCs holding a block alike it reaches through the transit gateways (one
+        limit for all of them), and at most one of any other two look-alikes."""
+        groups: dict[tuple[int, str], set[int]] = {}
+        rows = []
+        for conflict in reach_conflicts(ctx, subjects):
+            if conflict.same_block is None:
+                rows.append(QuotaRow(conflict.vpc, [conflict.to_first, conflict.to_second], [1, 1], 1))
+            else:
+                groups.setdefault((conflict.vpc, conflict.same_block), set()).update(
+                    (conflict.to_first, conflict.to_second)
+                )
+        for (vpc, _), indices in groups.items():
+            rows.append(QuotaRow(vpc, sorted(indices), [1] * len(indices), 1))
+        return rows
 
 
 OPTION = TransitGateway()
