@@ -248,6 +248,15 @@ def test_a_regional_nat_gateway_pays_in_each_az_where_it_is_active(tmp_path: Pat
     assert total(document, "peering") == Decimal("116.25")
 
 
+def test_service_access_prices_the_nat_gateways_as_they_are(tmp_path: Path) -> None:
+    # the same estate: S3 is orders' only NAT traffic, so an endpoint would remove its one recorded gateway: NAT
+    # $36.50 + $6.75 + $2.00 cross-AZ = $45.25 (a gateway in each AZ would be $79.75); the endpoint, a new one in
+    # both AZs: 2 × $7.30 + 150 GB × $0.01 = $16.10
+    document = orders_through_nat(tmp_path, [{"id": "nat-0a000000000000001", "subnet": "subnet-0a000000000000011"}])
+    (row,) = document["service_access"]
+    assert (row["service"], row["nat_usd"], row["interface_endpoint_usd"]) == ("s3", "45.25", "16.10")
+
+
 def test_a_nat_gateway_without_a_recorded_az_keeps_a_gateway_in_each_az_and_says_so(tmp_path: Path) -> None:
     document = orders_through_nat(tmp_path, [{"id": "nat-0a000000000000001"}])
     assert total(document, "as-is") == Decimal("79.75")  # 2 × $36.50 + $6.75, no cross-AZ transfer

@@ -25,6 +25,7 @@ from pathlib import Path
 import numpy as np
 
 from vpccost.analyses.subject_costs import Prices, ResourceKey, SubjectCosts, subject_costs, subject_needs
+from vpccost.designs.as_is import recorded_layout
 from vpccost.errors import InputError, MissingPriceError
 from vpccost.inputs.load import PricingInput, TopologyInput, TrafficInput, catalog_from, load_estate, period_hours_from
 from vpccost.model.usage import Settings
@@ -189,7 +190,7 @@ def breakeven(
     catalog = catalog_from(pricing, overrides)
     settings = Settings(period_hours=period_hours_from(hours))
     estate = load_estate(traffic, topology)
-    ctx = Context(estate, settings)
+    ctx = Context(estate, settings, layout=recorded_layout(estate))
     prices = Prices(ctx, catalog)
     if pair is not None:
         found = subjects.pairs(ctx)

@@ -20,6 +20,7 @@ import numpy as np
 
 from vpccost.analyses.breakeven import Lines, cheaper_piece
 from vpccost.analyses.subject_costs import Prices
+from vpccost.designs.as_is import recorded_layout
 from vpccost.errors import MissingPriceError
 from vpccost.model.codes import NONE
 from vpccost.model.estate import Estate
@@ -41,7 +42,7 @@ WAYS: tuple[tuple[str, Option, str], ...] = (
 
 def service_access(estate: Estate, catalog: Catalog, settings: Settings) -> list[ServiceAccess]:
     """One comparison per (VPC, AWS service in its region) that the VPC calls over IPv4, by VPC and service."""
-    ctx = Context(estate, settings)
+    ctx = Context(estate, settings, layout=recorded_layout(estate))
     calls = subjects.services(ctx)
     over_ipv4 = Subjects(calls.keys, np.where(estate.outside.nat_processed, calls.of_flow, NONE))
     if not over_ipv4.rows.any():

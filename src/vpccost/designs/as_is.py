@@ -62,6 +62,14 @@ def records_connectivity(topology: Topology | None) -> bool:
     return any(vpc.route_tables or vpc.nat_gateways or vpc.endpoints for vpc in topology.vpcs)
 
 
+def recorded_layout(estate: Estate) -> RecordedLayout:
+    """Where the estate's existing NAT gateways and interface endpoints sit, as its topology records them (nothing
+    when it records no connectivity): what an analysis of the estate as it is prices them by."""
+    if not records_connectivity(estate.topology):
+        return RecordedLayout()
+    return existing_mix(estate).mix.layout
+
+
 def usage(estate: Estate, settings: Settings) -> DesignUsage:
     """Meter the existing connectivity of the estate's topology as the design `as-is`."""
     existing = existing_mix(estate)
