@@ -40,7 +40,16 @@ from vpccost.inputs.topology import (
     TransitGatewayAttachment,
     Vpc,
 )
-from vpccost.model.aws_facts import INTERFACE_TYPE_OF_KIND, InterfaceKind, az_id_region, interface_kind, is_region
+from vpccost.model.aws_facts import (
+    INTERFACE_TYPE_OF_KIND,
+    NAT_GATEWAY_ENI,
+    TGW_ATTACHMENT_ENI,
+    VPC_ENDPOINT_ENI,
+    InterfaceKind,
+    az_id_region,
+    interface_kind,
+    is_region,
+)
 
 LIVE_STATES = frozenset({"available", "pending", "pendingAcceptance", "modifying", "initiating", "initiatingRequest"})
 KEPT_PEERING_STATUSES = frozenset({"active", "pending-acceptance", "provisioning"})
@@ -441,10 +450,10 @@ class TopologyBuilder:
         for gateway in view.get("DescribeNatGateways"):
             for address in gateway.get("NatGatewayAddresses", []):
                 if address.get("NetworkInterfaceId"):
-                    owners[address["NetworkInterfaceId"]] = ("nat_gateway", gateway["NatGatewayId"])
+                    owners[address["NetworkInterfaceId"]] = (NAT_GATEWAY_ENI, gateway["NatGatewayId"])
         for endpoint in view.get("DescribeVpcEndpoints"):
             for eni in endpoint.get("NetworkInterfaceIds", []):
-                owners[eni] = ("vpc_endpoint", endpoint["VpcEndpointId"])
+                owners[eni] = (VPC_ENDPOINT_ENI, endpoint["VpcEndpointId"])
         return owners
 
     def _flow_logs(self, view: RegionView) -> None:
@@ -552,13 +561,13 @@ def _classify(item: dict[str, Any]) -> tuple[InterfaceKind, str | None]:
     kind = interface_kind(item.get("InterfaceType") or "") or "workload"
     description = item.get("Description") or ""
     resource: str | None = None
-    if kind == "transit_gateway_attachment":
+    if kind == TGW_ATTACHMENT_ENI:
         match = _TGW_ATTACHMENT_IN_DESCRIPTION.search(description)
         resource = match.group(1) if match else None
-    elif kind == "nat_gateway":
+    elif kind == NAT_GATEWAY_ENI:
         match = re.search(r"\b(nat-[0-9a-f]+)\b", description)
         resource = match.group(1) if match else None
-    elif kind == "vpc_endpoint":
+    elif kind == VPC_ENDPOINT_ENI:
         match = re.search(r"\b(vpce-[0-9a-f]+)\b", description)
         resource = match.group(1) if match else None
     balancer = _ELB_DESCRIPTION.match(description)

@@ -14,6 +14,7 @@ from vpccost.flowlogs.addresses import AddressBook, AddressTable, KnownInterface
 from vpccost.flowlogs.arrays import Registry
 from vpccost.flowlogs.report import FlowLogReport
 from vpccost.inputs.traffic import INTERNET
+from vpccost.model.aws_facts import VPC_ENDPOINT_ENI
 
 if TYPE_CHECKING:
     from vpccost.flowlogs.rule import Batch, Rule
@@ -156,7 +157,7 @@ def _overlapping_place(rule: Rule, local_vpc: int, address: str) -> tuple[int, i
 def behind_interface(book: AddressBook, known: KnownInterface) -> tuple[str, str, str]:
     """Rule 4: what an endpoint or load balancer ENI stands for: (endpoint name, AZ, cause if unattributed)."""
     interface, vpc = known.interface, known.vpc
-    if interface.kind == "vpc_endpoint":
+    if interface.kind == VPC_ENDPOINT_ENI:
         endpoint = next(
             (item for item in getattr(vpc, "endpoints", []) if interface.resource and item.id == interface.resource),
             None,

@@ -50,7 +50,7 @@ from vpccost.flowlogs.places import (
     remote_places,
 )
 from vpccost.flowlogs.report import FlowLogReport, Middlebox, Tally
-from vpccost.model.aws_facts import MIDDLEBOX_KINDS, interface_kind_of_any_spelling
+from vpccost.model.aws_facts import FRONT_KINDS, interface_kind_of_any_spelling
 
 if TYPE_CHECKING:
     from vpccost.flowlogs.counting import FlowCounter
@@ -123,7 +123,7 @@ class Rule:
             marks = np.full(self.width, -1, dtype=np.int64)
             results: list[tuple[str, str, str]] = []
             for address, interface in self.book.interface_addresses.items():
-                if interface.interface.kind in MIDDLEBOX_KINDS - {"nat_gateway", "transit_gateway_attachment"}:
+                if interface.interface.kind in FRONT_KINDS:
                     code = self.code(address)
                     if code >= 0:
                         marks[code] = len(results)

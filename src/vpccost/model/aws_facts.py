@@ -13,7 +13,7 @@ and which kind: `INTERFACE_TYPES` is that rule, read by the topology, discovery 
 from __future__ import annotations
 
 import re
-from typing import Literal, get_args
+from typing import Final, Literal, get_args
 
 # region code -> (display name, AZ ID prefix)
 REGIONS: dict[str, tuple[str, str]] = {
@@ -82,6 +82,10 @@ def az_id_region(az_id: str) -> str | None:
     return None
 
 
+IP_FAMILIES: Final = {4: "IPv4", 6: "IPv6"}
+"""IP version → the family's name, in the order AWS's route quotas and route tables count them."""
+
+
 InterfaceKind = Literal[
     "workload", "nat_gateway", "transit_gateway_attachment", "vpc_endpoint", "load_balancer", "gateway_load_balancer"
 ]
@@ -89,6 +93,12 @@ InterfaceKind = Literal[
 (its records are reported as the bytes it processed)."""
 
 MIDDLEBOX_KINDS: frozenset[InterfaceKind] = frozenset(get_args(InterfaceKind)) - {"workload"}
+NAT_GATEWAY_ENI: Final[InterfaceKind] = "nat_gateway"
+TGW_ATTACHMENT_ENI: Final[InterfaceKind] = "transit_gateway_attachment"
+VPC_ENDPOINT_ENI: Final[InterfaceKind] = "vpc_endpoint"
+FRONT_KINDS: frozenset[InterfaceKind] = MIDDLEBOX_KINDS - {NAT_GATEWAY_ENI, TGW_ATTACHMENT_ENI}
+"""Middleboxes that front a service or a provider VPC (endpoints, load balancers): traffic to them belongs to what
+stands behind them."""
 
 INTERFACE_TYPES: dict[str, InterfaceKind] = {
     # EC2's InterfaceType, as DescribeNetworkInterfaces reports it (EC2 API reference, NetworkInterface data type:

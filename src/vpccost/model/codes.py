@@ -51,9 +51,7 @@ def sum_by_key(keys: list[np.ndarray], sizes: list[int], volume: np.ndarray) -> 
         packed = packed * (size + 1) + (codes.astype(np.int64) + 1)
     space = math.prod(size + 1 for size in sizes)
     if volume.dtype == np.int64 and space <= max(DENSE_KEYS_PER_ROW * len(volume), 1 << 16):
-        present = np.zeros(space, dtype=bool)
-        present[packed] = True
-        unique = np.flatnonzero(present)
+        unique = _marked(packed, space)
         position = np.empty(space, dtype=np.int64)  # read only where a key is present
         position[unique] = np.arange(len(unique))
         sums = np.zeros(len(unique), dtype=np.int64)
@@ -76,10 +74,23 @@ def distinct(codes: np.ndarray) -> np.ndarray:
     table is small (as in `sum_by_key`), else found by `np.unique`."""
     if not len(codes) or int(codes.min()) < 0 or int(codes.max()) >= max(DENSE_KEYS_PER_ROW * len(codes), 1 << 16):
         return np.unique(codes)
-    top = int(codes.max()) + 1
-    present = np.zeros(top, dtype=bool)
+    return _marked(codes, int(codes.max()) + 1)
+
+
+def _marked(codes: np.ndarray, size: int) -> np.ndarray:
+    """The distinct values of codes in [0, size), ascending, marked in a table of `size` entries."""
+    present = np.zeros(size, dtype=bool)
     present[codes] = True
     return np.flatnonzero(present)
+
+
+def versions_by_key(keys: np.ndarray, ipv6: np.ndarray) -> dict[int, frozenset[int]]:
+    """For each distinct integer key, the IP versions (4, 6) of its rows (`ipv6`: per row)."""
+    versions: dict[int, frozenset[int]] = {}
+    for version, rows in ((4, ~ipv6), (6, ipv6)):
+        for key in np.unique(keys[rows]).tolist():
+            versions[key] = versions.get(key, frozenset()) | {version}
+    return versions
 
 
 def first_rows(*columns: np.ndarray) -> tuple[np.ndarray, np.ndarray]:

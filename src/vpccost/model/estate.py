@@ -20,7 +20,7 @@ from vpccost.errors import InputError
 from vpccost.inputs.topology import Network, Topology, Vpc, parse_network
 from vpccost.inputs.traffic import Traffic, parse_endpoint
 from vpccost.model.aws_facts import PUBLIC_ADDRESS_SERVICES, az_id_region
-from vpccost.model.codes import NONE, Codes, first_rows, pack_pairs
+from vpccost.model.codes import NONE, Codes, first_rows, pack_pairs, versions_by_key
 
 VPC: Final = 0
 INTERNET: Final = 1
@@ -177,12 +177,7 @@ class Estate:
         f = self.flows
         between = (f.src.vpc != NONE) & (f.dst.vpc != NONE) & (f.src.vpc != f.dst.vpc)
         packed = pack_pairs(f.src.vpc[between], f.dst.vpc[between], len(self.vpcs))
-        ipv6 = f.ipv6[between]
-        versions: dict[int, frozenset[int]] = {}
-        for version, rows in ((4, ~ipv6), (6, ipv6)):
-            for pair in np.unique(packed[rows]).tolist():
-                versions[pair] = versions.get(pair, frozenset()) | {version}
-        return versions
+        return versions_by_key(packed, f.ipv6[between])
 
     @functools.cached_property
     def outside(self) -> OutsideTraffic:

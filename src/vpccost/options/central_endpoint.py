@@ -18,7 +18,7 @@ from dataclasses import dataclass
 
 import numpy as np
 
-from vpccost.model.codes import NONE
+from vpccost.model.codes import NONE, versions_by_key
 from vpccost.model.usage import (
     HOSTED_ZONE_RESOURCE,
     INTERFACE_ENDPOINT_RESOURCE,
@@ -188,15 +188,10 @@ class CentralEndpoint(Option):
 def _call_ip_versions(ctx: Context) -> dict[tuple[int, int], frozenset[int]]:
     """The IP versions of each (VPC, AWS service)'s calls."""
     o = ctx.outside
-    calls = o.is_service
-    keys = o.vpc[calls].astype(np.int64) * (len(ctx.estate.services) + 1) + o.service[calls]
-    ipv6 = ctx.flows.ipv6[calls]
-    versions: dict[tuple[int, int], frozenset[int]] = {}
-    for version, rows in ((4, ~ipv6), (6, ipv6)):
-        for key in np.unique(keys[rows]).tolist():
-            pair = divmod(key, len(ctx.estate.services) + 1)
-            versions[pair] = versions.get(pair, frozenset()) | {version}
-    return versions
+    width = len(ctx.estate.services) + 1
+    keys = o.vpc[o.is_service].astype(np.int64) * width + o.service[o.is_service]
+    found = versions_by_key(keys, ctx.flows.ipv6[o.is_service])
+    return {divmod(key, width): versions for key, versions in found.items()}
 
 
 OPTION = CentralEndpoint()

@@ -20,6 +20,7 @@ from __future__ import annotations
 import functools
 from collections.abc import Callable
 from dataclasses import dataclass
+from typing import TypeVar
 
 import numpy as np
 
@@ -34,6 +35,8 @@ from vpccost.pricing.items import (
     NAT_GATEWAY_HOURS,
     PUBLIC_IPV4_IN_USE_HOURS,
 )
+
+T = TypeVar("T")
 
 NAME = "nat"
 NAT_GATEWAY = "NAT gateway"
@@ -104,10 +107,15 @@ def _layout(ctx: Context) -> NatLayout:
 def layout(ctx: Context) -> NatLayout:
     """Where the NAT gateways of every home sit in this context: as the topology records them, else one in each
     AZ of the home (or one in its first AZ with `nat_per_vpc`)."""
+    return _memo(ctx, "nat-layout", lambda: _layout(ctx))
+
+
+def _memo(ctx: Context, key: str, build: Callable[[], T]) -> T:
+    """A NAT table built once per context where the topology records gateways; else once per estate and layout
+    setting, as it then follows the estate and `nat_per_vpc` alone, the same for every design."""
     if ctx.layout.nat_gateways:
-        return ctx.memo("nat-layout", lambda: _layout(ctx))
-    # nothing recorded: the layout follows the estate and the settings alone, the same for every design
-    return ctx.memo(f"nat-layout built, one per VPC: {ctx.settings.nat_per_vpc}", lambda: _layout(ctx), per_estate=True)
+        return ctx.memo(key, build)
+    return ctx.memo(f"{key} built, one per VPC: {ctx.settings.nat_per_vpc}", build, per_estate=True)
 
 
 def crosses_to_gateway(ctx: Context, rows: np.ndarray, home: np.ndarray, workload_az: np.ndarray) -> np.ndarray:
@@ -163,7 +171,7 @@ def processing(
 
 
 def gateways_of(ctx: Context) -> Callable[[int], FixedResource]:
-    """The NAT gateways of each home (by home code), built once per context whichever flows need them."""
+    """The NAT gateways of each home (by home code), built once (`_memo`) whichever flows need them."""
 
     def build() -> Callable[[int], FixedResource]:
         # bound to what the gateways depend on, not to the context (a per-estate copy must not keep one alive)
@@ -171,10 +179,7 @@ def gateways_of(ctx: Context) -> Callable[[int], FixedResource]:
             functools.partial(gateways, ctx.estate, homes(ctx), layout(ctx), nat_per_vpc=ctx.settings.nat_per_vpc)
         )
 
-    if ctx.layout.nat_gateways:
-        return ctx.memo("nat-gateways", build)
-    # nothing recorded: the gateways follow the estate and the settings alone, the same for every design
-    return ctx.memo(f"nat-gateways built, one per VPC: {ctx.settings.nat_per_vpc}", build, per_estate=True)
+    return _memo(ctx, "nat-gateways", build)
 
 
 def gateways(estate: Estate, table: NatHomes, placed: NatLayout, home: int, *, nat_per_vpc: bool) -> FixedResource:

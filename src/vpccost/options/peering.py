@@ -12,6 +12,7 @@ from __future__ import annotations
 
 import numpy as np
 
+from vpccost.model.aws_facts import IP_FAMILIES
 from vpccost.model.usage import Settings
 from vpccost.options import transfer
 from vpccost.options.base import Blocked, Context, Findings, Option, OptionUsage, QuotaRow
@@ -32,7 +33,7 @@ def peerings_allowed(settings: Settings) -> int:
     return PEERINGS_PER_VPC_MAX if settings.peering_quota is None else settings.peering_quota
 
 
-FAMILIES = ((4, "IPv4"), (6, "IPv6"))
+FAMILIES = tuple(IP_FAMILIES.items())
 """The IP families a route table's route quota counts apart (IP version, name)."""
 
 

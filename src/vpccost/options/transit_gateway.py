@@ -22,6 +22,7 @@ from typing import NamedTuple
 
 import numpy as np
 
+from vpccost.model.aws_facts import IP_FAMILIES
 from vpccost.model.codes import pack_pairs, unpack_pairs
 from vpccost.model.usage import TGW_ATTACHMENT_RESOURCE, TGW_PEERING_RESOURCE, Fixed, PerGb, Resource
 from vpccost.options import transfer
@@ -98,9 +99,6 @@ def check_attachments(ctx: Context, resources: Mapping[Hashable, Sequence[FixedR
             )
 
 
-FAMILY = {4: "IPv4", 6: "IPv6"}
-
-
 def overlap_blocked(ctx: Context, pairs: np.ndarray, phrase: str, *, by_family: bool = False) -> dict[int, Blocked]:
     """Pairs of VPCs with overlapping CIDRs that exchange traffic cannot be routed (the pair is still priced).
     `by_family`: only an overlap in an IP family the pair's traffic uses blocks it (a route table's routes are per
@@ -127,7 +125,7 @@ def overlap_blocked(ctx: Context, pairs: np.ndarray, phrase: str, *, by_family: 
             continue
         families = sorted({version for version, _ in overlaps} & used.get(x * width + y, frozenset()))
         if families:
-            names = " and ".join(FAMILY[version] for version in families)
+            names = " and ".join(IP_FAMILIES[version] for version in families)
             texts = ", ".join(text for version, text in overlaps if version in families)
             blocked[index] = Blocked(
                 f"{vpcs[x].label} and {vpcs[y].label} have overlapping {names} CIDRs ({texts}) "
@@ -171,7 +169,7 @@ def reach_conflicts(ctx: Context, pairs: np.ndarray) -> list[Conflict]:
             both = used.get(min(vpc, b) * width + max(vpc, b), frozenset()) & used.get(
                 min(vpc, c) * width + max(vpc, c), frozenset()
             )
-            found = [(FAMILY[version], text) for version, text in overlaps if version in both]
+            found = [(IP_FAMILIES[version], text) for version, text in overlaps if version in both]
             if found:
                 texts = ", ".join(f"{family} {text}" for family, text in found)
                 alike = next((f"{family} {text.split(' / ')[0]}" for family, text in found
