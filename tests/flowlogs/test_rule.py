@@ -126,9 +126,22 @@ def test_a_single_peer_without_direction_or_inventory_is_unattributed_not_guesse
     assert result.report.unattributed_examples["local side undecided"] == [ENI_A1]
 
 
-@pytest.mark.parametrize(("inventory", "known_from"), [(True, "inventory"), (False, "address translation")])
-def test_nat_gateway_records_are_not_edges_but_are_reported(tmp_path: Path, inventory: bool, known_from: str) -> None:
-    result = run(tmp_path, {"a.log": nat_records()}, inventory=inventory)
+@pytest.mark.parametrize(
+    ("interface_type", "known_from"),
+    [
+        ("natGateway", "inventory"),  # EC2's InterfaceType for a NAT gateway's ENI (EC2 API reference)
+        ("nat_gateway", "inventory"),  # the name topology files used before
+        (None, "address translation"),  # not in the inventory
+    ],
+)
+def test_nat_gateway_records_are_not_edges_but_are_reported(
+    tmp_path: Path, interface_type: str | None, known_from: str
+) -> None:
+    document = topology(inventory=interface_type is not None)
+    for item in document["vpcs"][0].get("interfaces", []):
+        if item["id"] == NAT_ENI:
+            item["type"] = interface_type
+    result = run(tmp_path, {"a.log": nat_records()}, topology_document=document)
     # the instance's own records: 500 bytes to the internet (SYN from A1), 4,000 back (its SYN-ACK)
     assert rows(result) == {
         (VPC_A, "internet", "use1-az1", "", "src", 500),
@@ -138,28 +151,7 @@ def test_nat_gateway_records_are_not_edges_but_are_reported(tmp_path: Path, inve
     assert result.report.skipped["middlebox"].bytes == 9000
     (box,) = result.report.middleboxes
     assert (box.interface_id, box.known_from, box.processed_bytes, box.sent_bytes) == (NAT_ENI, known_from, 4500, 4500)
-    assert box.kind == ("nat_gateway" if inventory else "middlebox")
-
-
-@pytest.mark.parametrize("interface_type", ["natGateway", "nat_gateway"])
-def test_a_nat_gateway_eni_the_inventory_types_as_ec2_reports_it_is_a_middlebox(
-    tmp_path: Path, interface_type: str
-) -> None:
-    """`natGateway` is EC2's InterfaceType for a NAT gateway's ENI (EC2 API reference, NetworkInterface);
-    `nat_gateway` the name topology files used before."""
-    document = topology(inventory=True)
-    (nat,) = [item for item in document["vpcs"][0]["interfaces"] if item["id"] == NAT_ENI]
-    nat["type"] = interface_type
-    result = run(tmp_path, {"a.log": nat_records()}, topology_document=document)
-    # the instance's records alone are edges: 500 bytes out, 4,000 back
-    assert rows(result) == {
-        (VPC_A, "internet", "use1-az1", "", "src", 500),
-        ("internet", VPC_A, "", "use1-az1", "dst", 4000),
-    }
-    # the NAT ENI's records (500 + 500 + 4,000 + 4,000 bytes) are a middlebox's, known from the inventory
-    assert result.report.skipped["middlebox"].bytes == 9000
-    (box,) = result.report.middleboxes
-    assert (box.interface_id, box.kind, box.known_from) == (NAT_ENI, "nat_gateway", "inventory")
+    assert box.kind == ("nat_gateway" if interface_type else "middlebox")
 
 
 @pytest.mark.parametrize("field_value", ["nat_gateway", "regional_nat_gateway", "natGateway"])
