@@ -23,6 +23,8 @@ EXAMPLE_ESTATES = sorted(path.name for path in EXAMPLES.iterdir() if (path / "tr
 SNAPSHOT = REPO / "pricing" / "aws" / "2026-11-26"
 """The price snapshot the tests price with, named by path: a newer snapshot added under pricing/aws/ changes no
 test. Every expected figure in the tests comes from these prices."""
+NEWEST_SNAPSHOT = REPO / "pricing" / "aws" / "2026-12-04"
+"""The newest bundled snapshot, for the tests about it (its coverage, its provenance); figures come from SNAPSHOT."""
 SNAPSHOT_NAME = f"aws/{SNAPSHOT.name}"
 """How outputs name SNAPSHOT (`<provider>/<date>`)."""
 

@@ -17,7 +17,7 @@ import pytest
 from botocore.stub import Stubber  # type: ignore[import-untyped,unused-ignore]
 
 import vpccost
-from tests.conftest import SNAPSHOT
+from tests.conftest import NEWEST_SNAPSHOT, SNAPSHOT
 from vpccost.aws.pricelist import (
     Query,
     fetch_snapshot,
@@ -217,6 +217,8 @@ def test_nat_gateway_hours_record_parses_exactly() -> None:
         "sku": "M2YSHUBETB3JX4M4",
         "rate_code": "M2YSHUBETB3JX4M4.JRTCKXETXF.6YS6EN2CT7",
         "source": f"AWS Price List API (publicationDate {PUBLISHED}, filter ServiceCode=AmazonEC2, usagetype=X)",
+        "source_date": PUBLISHED[:10],
+        "refresh": "AWS Price List API",
         "evidence": "C",
         "verified": True,
         "note": None,
@@ -270,9 +272,9 @@ def test_unusable_records_are_refused() -> None:
 
 def test_queries_use_us_east_1_exceptions_and_operation_filters() -> None:
     queries = {q.label: q for q in plan_queries(["us-east-1", "eu-west-1"], {"us-east-1": "USE1", "eu-west-1": "EU"})}
-    # 25 regional items in each of the 2 regions, 2 ordered region pairs, 1 global item (Route 53 hosted zones)
-    assert len(QUERIED_REGIONAL) == 25
-    assert len(queries) == 2 * len(QUERIED_REGIONAL) + 2 + len(QUERIED_GLOBAL) == 53
+    # 27 regional items in each of the 2 regions, 2 ordered region pairs, 1 global item (Route 53 hosted zones)
+    assert len(QUERIED_REGIONAL) == 27
+    assert len(queries) == 2 * len(QUERIED_REGIONAL) + 2 + len(QUERIED_GLOBAL) == 57
     usage = {label: q.usage_type for label, q in queries.items()}
     assert usage["nat_gateway_hours in us-east-1"] == "NatGateway-Hours"
     assert usage["nat_gateway_hours in eu-west-1"] == "EU-NatGateway-Hours"
@@ -478,7 +480,7 @@ def test_pricing_update_writes_a_snapshot_only_when_nothing_is_missing(
 
     pricing, stubber = stubbed
     monkeypatch.setattr(pricing_commands, "pricing_client", lambda profile: pricing)
-    bundled = vpccost.load_pricing(SNAPSHOT)
+    bundled = vpccost.load_pricing(NEWEST_SNAPSHOT)  # it prices every item of the registry somewhere
     prefixes = {"us-east-1": bundled.snapshot.usage_type_prefixes["us-east-1"]}
     families = {NLB_HOURS: "Load Balancer-Network", NLB_NLCU_HOURS: "Load Balancer-Network"}
     queries = plan_queries(["us-east-1"], prefixes)
@@ -926,6 +928,8 @@ EXPECTED_OFFER_ENTRIES = [
         "sku": "M2YSHUBETB3JX4M4",
         "rate_code": f"M2YSHUBETB3JX4M4.{TERM}.6YS6EN2CT7",
         "source": offer_source("AmazonEC2", "ServiceCode=AmazonEC2, usagetype=NatGateway-Hours"),
+        "source_date": PUBLISHED[:10],
+        "refresh": f"AWS Price List offer file AmazonEC2 {VERSION}",
         "evidence": "C",
         "verified": True,
         "note": None,
@@ -943,6 +947,8 @@ EXPECTED_OFFER_ENTRIES = [
         "sku": "3K2KN7UTGBB7XKD6",
         "rate_code": f"3K2KN7UTGBB7XKD6.{TERM}.6YS6EN2CT7",
         "source": offer_source("AmazonEC2", "ServiceCode=AmazonEC2, usagetype=NatGateway-Bytes"),
+        "source_date": PUBLISHED[:10],
+        "refresh": f"AWS Price List offer file AmazonEC2 {VERSION}",
         "evidence": "C",
         "verified": True,
         "note": None,
@@ -961,6 +967,8 @@ EXPECTED_OFFER_ENTRIES = [
         "rate_code": f"DQYYEZBCWSW5XS2R.{TERM}.PGHJ3S3EYE,DQYYEZBCWSW5XS2R.{TERM}.3WD4F7W8QD,"
         f"DQYYEZBCWSW5XS2R.{TERM}.VF6VHMDQG3",
         "source": offer_source("AmazonVPC", "ServiceCode=AmazonVPC, usagetype=USE1-VpcEndpoint-Bytes"),
+        "source_date": PUBLISHED[:10],
+        "refresh": f"AWS Price List offer file AmazonVPC {VERSION}",
         "evidence": "C",
         "verified": True,
         "note": None,

@@ -105,12 +105,14 @@ def test_run_turns_library_errors_into_exit_codes() -> None:
 
 
 def test_what_an_output_leaves_out_is_a_warning_on_stderr(write_estate: WriteEstate) -> None:
-    # the bundled snapshot has no ap-northeast-1 NAT prices: internet traffic leaves peering unpriced there
+    # the 2026-11-26 snapshot has no ap-northeast-1 NAT prices: internet traffic leaves peering unpriced there
     traffic, topology = write_estate(
         [vpc("a", region="ap-northeast-1", azs=["apne1-az1"]), vpc("b", region="ap-northeast-1", azs=["apne1-az1"])],
         "src,dst,gb\na,b,10\na,internet,1",
     )
-    result = run_cli("compare", traffic, "-t", topology, "--designs", "peering", "--format", "focus")
+    result = run_cli(
+        "compare", traffic, "-t", topology, "--designs", "peering", "--format", "focus", "--pricing", SNAPSHOT
+    )
     assert result.exit_code == 0, result.stderr
     assert "warning: design peering is not priced and is left out of the FOCUS export\n" in result.stderr
     assert result.stdout.count("\n") == 1  # the header alone

@@ -12,7 +12,7 @@ import pytest
 from openpyxl import load_workbook
 
 import vpccost
-from tests.conftest import EXAMPLES, WriteEstate, vpc
+from tests.conftest import EXAMPLES, SNAPSHOT, WriteEstate, vpc
 from vpccost.errors import ExportWarning, InputError
 from vpccost.outputs.documents import comparison_document
 from vpccost.outputs.formats import FORMATS, formats_for, inferred_from, render, write
@@ -109,11 +109,11 @@ def test_write_writes_the_rendered_bytes(comparison: Comparison, tmp_path: Path)
 
 
 def test_focus_warns_of_each_design_it_leaves_out(write_estate: WriteEstate) -> None:
-    # the bundled snapshot has no ap-northeast-1 NAT prices: internet traffic leaves peering unpriced there
+    # the 2026-11-26 snapshot has no ap-northeast-1 NAT prices: internet traffic leaves peering unpriced there
     traffic, topology = write_estate(
         [vpc("a", region="ap-northeast-1", azs=["apne1-az1"]), vpc("b", region="ap-northeast-1", azs=["apne1-az1"])],
         "src,dst,gb\na,b,10\na,internet,1",
     )
-    unpriced = vpccost.compare(traffic, topology, designs=["peering"])
+    unpriced = vpccost.compare(traffic, topology, designs=["peering"], pricing=SNAPSHOT)
     with pytest.warns(ExportWarning, match="design peering is not priced and is left out of the FOCUS export"):
         render("focus", unpriced)

@@ -82,10 +82,10 @@ def test_an_item_that_is_not_queried_says_where_its_price_comes_from() -> None:
         assert all(source.split(" ")[0] in note for source in sources)
 
 
-def test_the_snapshot_regions_take_257_queries() -> None:
-    # 8 regions x 25 regional items + 8 x 7 ordered region pairs + 1 global item (Route 53 hosted zones)
+def test_the_snapshot_regions_take_273_queries() -> None:
+    # 8 regions x 27 regional items + 8 x 7 ordered region pairs + 1 global item (Route 53 hosted zones)
     assert len(REGIONS) == 8
-    assert len(plan_queries(REGIONS, SNAPSHOT.usage_type_prefixes)) == 8 * 25 + 8 * 7 + 1 == 257
+    assert len(plan_queries(REGIONS, SNAPSHOT.usage_type_prefixes)) == 8 * 27 + 8 * 7 + 1 == 273
 
 
 def test_a_usage_type_is_never_formed_from_a_region_code() -> None:

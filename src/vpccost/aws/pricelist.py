@@ -20,6 +20,7 @@ from __future__ import annotations
 
 import csv
 import json
+import re
 import time
 from collections.abc import Callable, Iterator, Mapping, Sequence
 from dataclasses import dataclass
@@ -199,9 +200,17 @@ def parse_price_record(
         sku=sku,
         rate_code=",".join(rate_code for rate_code, _ in dimensions),
         source=f"{origin} (publicationDate {publication}, filter {filter_text})",
+        source_date=_iso_date(publication),
+        refresh=origin,
         evidence="C",
         verified=True,
     )
+
+
+def _iso_date(publication: object) -> str | None:
+    """The day of a Price List `publicationDate` (`2026-08-31T12:14:48Z` -> `2026-08-31`), None if it is not one."""
+    text = str(publication)[:10]
+    return text if re.fullmatch(r"[0-9]{4}-[0-9]{2}-[0-9]{2}", text) else None
 
 
 def _matches_region(record: Mapping[str, Any], query: Query) -> bool:

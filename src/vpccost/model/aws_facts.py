@@ -46,6 +46,7 @@ REGIONS: dict[str, tuple[str, str]] = {
     "ap-southeast-3": ("Asia Pacific (Jakarta)", "apse3"),
     "ap-southeast-4": ("Asia Pacific (Melbourne)", "apse4"),
     "ap-southeast-5": ("Asia Pacific (Malaysia)", "apse5"),
+    "ap-southeast-6": ("Asia Pacific (New Zealand)", "apse6"),
     "ap-southeast-7": ("Asia Pacific (Thailand)", "apse7"),
     "ap-northeast-1": ("Asia Pacific (Tokyo)", "apne1"),
     "ap-northeast-2": ("Asia Pacific (Seoul)", "apne2"),

@@ -40,6 +40,7 @@ VPC_PEERING_IN_BYTES: Final = "vpc_peering_in_bytes"
 DATA_TRANSFER_REGIONAL_BYTES: Final = "data_transfer_regional_bytes"
 DATA_TRANSFER_INTERNET_OUT_BYTES: Final = "data_transfer_internet_out_bytes"
 DATA_TRANSFER_INTER_REGION_BYTES: Final = "data_transfer_inter_region_bytes"
+DATA_TRANSFER_XAZ_OUT_BYTES: Final = "data_transfer_xaz_out_bytes"
 NLB_HOURS: Final = "nlb_hours"
 NLB_NLCU_HOURS: Final = "nlb_nlcu_hours"
 ROUTE53_HOSTED_ZONE_MONTHS: Final = "route53_hosted_zone_months"
@@ -47,6 +48,7 @@ VPC_LATTICE_SERVICE_HOURS: Final = "vpc_lattice_service_hours"
 VPC_LATTICE_BYTES: Final = "vpc_lattice_bytes"
 VPC_LATTICE_REQUESTS: Final = "vpc_lattice_requests"
 CLOUD_WAN_ATTACHMENT_HOURS: Final = "cloud_wan_attachment_hours"
+CLOUD_WAN_CONNECT_ATTACHMENT_HOURS: Final = "cloud_wan_connect_attachment_hours"
 CLOUD_WAN_BYTES: Final = "cloud_wan_bytes"
 CLOUD_WAN_CORE_NETWORK_EDGE_HOURS: Final = "cloud_wan_core_network_edge_hours"
 VPN_CONNECTION_HOURS: Final = "vpn_connection_hours"
@@ -168,6 +170,9 @@ ITEMS: Mapping[str, Item] = {
              unprefixed_in_us_east_1=True, free_gb_per_month=Decimal(100)),
         Item(DATA_TRANSFER_INTER_REGION_BYTES, "AWSDataTransfer", "AWS-Out-Bytes", "GB", "Between regions",
              scope="inter-region"),
+        # The meter AWSDataTransfer publishes for bytes between AZs through EC2 addresses and ELB ($0.00 where
+        # published); cross-AZ traffic between VPC resources is billed as DataTransfer-Regional-Bytes.
+        Item(DATA_TRANSFER_XAZ_OUT_BYTES, "AWSDataTransfer", "DataTransfer-xAZ-Out-Bytes", "GB", "Within a region"),
         Item(NLB_HOURS, "AWSELB", "LoadBalancerUsage", "Hrs", "PrivateLink load balancer",
              unprefixed_in_us_east_1=True, operation="LoadBalancing:Network",
              product_family="Load Balancer-Network"),
@@ -181,6 +186,8 @@ ITEMS: Mapping[str, Item] = {
              price_source=_LATTICE_REQUESTS_SOURCE),
         Item(CLOUD_WAN_ATTACHMENT_HOURS, "AWSCloudWAN", "CloudWAN-Attachment-Hours", "hour", "Cloud WAN",
              operation="CloudWANVPC", filter_on_operation=True),
+        Item(CLOUD_WAN_CONNECT_ATTACHMENT_HOURS, "AWSCloudWAN", "CloudWAN-Attachment-Hours", "hour", "Cloud WAN",
+             operation="CloudWANConnect", filter_on_operation=True),
         Item(CLOUD_WAN_BYTES, "AWSCloudWAN", "CloudWAN-Bytes", "GigaBytes", "Cloud WAN", operation="CloudWANVPC",
              filter_on_operation=True),
         Item(CLOUD_WAN_CORE_NETWORK_EDGE_HOURS, "AWSCloudWAN", "CloudWAN-CoreNetworkEdge-Hours", "Hrs", "Cloud WAN"),

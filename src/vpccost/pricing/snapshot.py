@@ -10,15 +10,17 @@ from __future__ import annotations
 
 import difflib
 import functools
+import re
 from decimal import Decimal
 from importlib import resources
 from pathlib import Path
 from typing import Annotated, Any, Literal
 
-from pydantic import BaseModel, BeforeValidator, ConfigDict, Field, field_validator, model_validator
+from pydantic import BaseModel, BeforeValidator, ConfigDict, Field, ValidationInfo, field_validator, model_validator
 
 from vpccost.inputs.documents import validate_document
-from vpccost.pricing.items import ITEMS
+from vpccost.model.aws_facts import REGIONS
+from vpccost.pricing.items import GLOBAL_REGION, ITEMS
 
 ANY_REGION = "*"
 
@@ -70,7 +72,17 @@ class PriceEntry(BaseModel):
     )
     sku: str | None = None
     rate_code: str | None = None
-    source: str = Field(description="Where the price comes from: a page, a Price List record, a file")
+    source: str = Field(min_length=1, description="Where the price comes from: a page, a Price List record, a file")
+    source_date: str | None = Field(
+        default=None,
+        pattern=r"^[0-9]{4}(-[0-9]{2}-[0-9]{2})?$",
+        description="The date of the source (ISO date; the year alone where the source is undated)",
+    )
+    refresh: str | None = Field(
+        default=None,
+        description="The refresh that wrote this entry (e.g. 'AWS Price List API 2026-12-04'); kept when a later "
+        "refresh merges with this snapshot and does not reprice the entry",
+    )
     evidence: Literal["C", "C2", "D", "U", "override"] = Field(
         description="C confirmed by AWS, C2 careful secondary source, D derived from confirmed totals, "
         "U unconfirmed, override set by the user"
@@ -137,6 +149,63 @@ class Snapshot(BaseModel):
         default_factory=dict, description="Region code -> usage-type prefix (not derivable: eu-west-1 is EU)"
     )
     entries: list[PriceEntry]
+
+    @field_validator("usage_type_prefixes")
+    @classmethod
+    def _prefixes_are_aws_forms(cls, prefixes: dict[str, str]) -> dict[str, str]:
+        for region, prefix in prefixes.items():
+            if not _REGION_CODE.match(region):
+                raise ValueError(f"{region!r} is not an AWS region code{_close_region(region)}")
+            if not _PREFIX.match(prefix):
+                raise ValueError(f"{region}: {prefix!r} is not a usage-type prefix (capital letters and digits)")
+        return prefixes
+
+    @field_validator("entries")
+    @classmethod
+    def _entries_name_aws_regions_and_usage_types(
+        cls, entries: list[PriceEntry], info: ValidationInfo
+    ) -> list[PriceEntry]:
+        """Every entry's region is one AWS has (one vpccost lists, or one the snapshot's price data gives a
+        usage-type prefix for), and its usage type is the registry's for that region."""
+        prefixes: dict[str, str] = info.data.get("usage_type_prefixes", {})
+        for index, entry in enumerate(entries):
+            for field, region in (("region", entry.region), ("to_region", entry.to_region)):
+                if region is None or region == ANY_REGION or (region == GLOBAL_REGION and field == "region"):
+                    continue
+                if region not in REGIONS and region not in prefixes:
+                    raise ValueError(
+                        f"entries[{index}].{field}: {region!r} is not an AWS region{_close_region(region)}"
+                    )
+            expected = _expected_usage_type(entry, prefixes)
+            if expected is not None and entry.usage_type != expected:
+                raise ValueError(
+                    f"entries[{index}].usage_type: {entry.label} is billed as {expected!r} (the item's usage type "
+                    f"with the region's prefix from usage_type_prefixes), not {entry.usage_type!r}"
+                )
+        return entries
+
+
+_REGION_CODE = re.compile(r"^[a-z]{2}(-[a-z]+)+-[0-9]+$")
+_PREFIX = re.compile(r"^[A-Z0-9]+$")
+
+
+def _close_region(region: str) -> str:
+    close = difflib.get_close_matches(region, REGIONS, n=1)
+    return f" (did you mean {close[0]}?)" if close else ""
+
+
+def _expected_usage_type(entry: PriceEntry, prefixes: dict[str, str]) -> str | None:
+    """The usage type AWS bills `entry` under, or None where the prefixes do not say (an unknown prefix; a
+    rate to any other region, written with `*` for the destination's prefix)."""
+    item = ITEMS[entry.item]
+    to_region = entry.to_region
+    if to_region == ANY_REGION:
+        prefix = prefixes.get(entry.region)
+        return None if prefix is None else f"{prefix}-{ANY_REGION}-{item.usage_type}"
+    try:
+        return item.usage_type_for(entry.region, prefixes, to_region)
+    except KeyError:
+        return None
 
 
 def bundled_snapshot_dir() -> Path:
