@@ -26,12 +26,14 @@ if TYPE_CHECKING:
     from vpccost.inputs.traffic import Traffic, load_traffic
     from vpccost.optimizer import optimize
     from vpccost.pricing.catalog import Catalog
+    from vpccost.pricing.coverage import Coverage, coverage
     from vpccost.pricing.load import load_pricing
     from vpccost.results import BreakEven, Comparison, DesignResult, Forecast, LineItem, Optimization
 
 _PUBLIC: dict[str, str] = {
     "BreakEven": "vpccost.results",
     "Catalog": "vpccost.pricing.catalog",
+    "Coverage": "vpccost.pricing.coverage",
     "Comparison": "vpccost.results",
     "DesignResult": "vpccost.results",
     "FlowLogAggregate": "vpccost.flowlogs",
@@ -46,6 +48,7 @@ _PUBLIC: dict[str, str] = {
     "aggregate_flowlogs": "vpccost.flowlogs",
     "breakeven": "vpccost.analyses.breakeven",
     "compare": "vpccost.analyses.compare",
+    "coverage": "vpccost.pricing.coverage",
     "forecast": "vpccost.analyses.forecast",
     "load_pricing": "vpccost.pricing.load",
     "load_topology": "vpccost.inputs.topology",
@@ -58,6 +61,7 @@ __all__ = [
     "BreakEven",
     "Catalog",
     "Comparison",
+    "Coverage",
     "DesignResult",
     "FlowLogAggregate",
     "Forecast",
@@ -72,6 +76,7 @@ __all__ = [
     "aggregate_flowlogs",
     "breakeven",
     "compare",
+    "coverage",
     "forecast",
     "load_pricing",
     "load_topology",

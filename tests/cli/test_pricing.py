@@ -1,5 +1,5 @@
-"""`vpccost pricing show` and `pricing diff`: prices with their provenance, and what changed between two snapshots,
-as tables, JSON and CSV."""
+"""`vpccost pricing show`, `pricing coverage` and `pricing diff`: prices with their provenance, what a snapshot prices
+where, and what changed between two snapshots, as tables, JSON and CSV."""
 
 from __future__ import annotations
 
@@ -8,7 +8,7 @@ import io
 import json
 from pathlib import Path
 
-from tests.conftest import REPO, SNAPSHOT, SNAPSHOT_NAME, run_cli
+from tests.conftest import NEWEST_SNAPSHOT, REPO, SNAPSHOT, SNAPSHOT_NAME, run_cli
 
 
 def test_pricing_show_lists_provenance() -> None:
@@ -91,3 +91,26 @@ def test_pricing_diff_as_csv(tmp_path: Path) -> None:
     assert rows[0]["after"].startswith("1.5 USD/Hrs")
     unchanged = run_cli("pricing", "diff", newer, newer, "--format", "csv")
     assert unchanged.stdout == "region,item,to_region,change,before,after\n"
+
+
+def test_pricing_coverage_lists_each_region_as_json_and_csv() -> None:
+    result = run_cli("pricing", "coverage", "--pricing", NEWEST_SNAPSHOT, "--format", "json")
+    assert result.exit_code == 0, result.stderr
+    document = json.loads(result.stdout)
+    assert document["snapshot"] == "aws/2026-12-04"
+    frankfurt = next(region for region in document["regions"] if region["region"] == "eu-central-1")
+    assert frankfurt["name"] == "Europe (Frankfurt)"
+    assert frankfurt["items"]["nat_gateway_hours"] == {"status": "unverified", "usage_type": "EUC1-NatGateway-Hours"}
+    assert frankfurt["items"]["transit_gateway_bytes"] == {"status": "missing"}
+    assert not frankfurt["ready"]
+    rows = list(csv.DictReader(io.StringIO(run_cli("pricing", "coverage", "--format", "csv").stdout)))
+    assert len(rows) == 34 * 12
+    london = next(row for row in rows if (row["region"], row["item"]) == ("eu-west-2", "nat_gateway_hours"))
+    assert london["status"] == "verified"
+
+
+def test_pricing_coverage_table_names_the_gaps() -> None:
+    result = run_cli("pricing", "coverage", "--pricing", NEWEST_SNAPSHOT)
+    assert result.exit_code == 0
+    assert "12 items × 34 regions: 27 verified, 142 unverified, 19 partial, 220 missing" in result.stdout
+    assert run_cli("pricing", "coverage", "--format", "xlsx", "--output", "x.xlsx").exit_code == 2

@@ -5,6 +5,7 @@ from __future__ import annotations
 
 import csv
 import io
+import re
 from collections import defaultdict
 from datetime import date
 from decimal import Decimal
@@ -15,12 +16,13 @@ from hypothesis import assume, given
 from hypothesis import strategies as st
 
 import vpccost
-from tests.conftest import SNAPSHOT, WriteEstate, vpc
+from tests.conftest import NEWEST_SNAPSHOT, SNAPSHOT, WriteEstate, vpc
 from tests.support import line_items
 from tests.support.catalogs import catalog, entry
 from tests.support.strategies import PROPERTY_SETTINGS, estates
 from vpccost.errors import MissingPriceError
 from vpccost.inputs.topology import Topology
+from vpccost.model.aws_facts import REGIONS
 from vpccost.model.usage import DesignUsage, Meter, Resource
 from vpccost.outputs.focus import focus_frame
 from vpccost.outputs.frames import line_items_csv
@@ -30,6 +32,7 @@ from vpccost.pricing.engine import allocate, price
 from vpccost.pricing.items import (
     DATA_TRANSFER_INTER_REGION_BYTES,
     DATA_TRANSFER_INTERNET_OUT_BYTES,
+    ITEMS,
     NAT_GATEWAY_BYTES,
     NAT_GATEWAY_HOURS,
 )
@@ -303,3 +306,34 @@ def test_allocating_a_tier_gives_the_weights_themselves_when_they_add_up_to_it()
     ]  # fmt: skip
     with pytest.raises(ValueError, match="zero weights"):
         allocate(Decimal(1), [Decimal(0)])
+
+
+def test_every_line_item_in_every_priced_region_carries_the_usage_type_aws_bills(write_estate: WriteEstate) -> None:
+    # two VPCs in two AZs of every region vpccost lists, each sending to the other, to the internet, to S3 and to
+    # us-east-1; every design priced wherever the newest snapshot can price it
+    newest = vpccost.load_pricing(NEWEST_SNAPSHOT)
+    prefixes = newest.snapshot.usage_type_prefixes
+    vpcs, rows = [], []
+    for region, (_, az_prefix) in REGIONS.items():
+        azs = [f"{az_prefix}-az1", f"{az_prefix}-az2"]
+        vpcs += [vpc(f"a-{region}", region=region, azs=azs), vpc(f"b-{region}", region=region, azs=azs[::-1])]
+        rows += [f"a-{region},b-{region},10", f"a-{region},internet,5", f"b-{region},aws:s3,3"]
+        if region != "us-east-1":
+            rows.append(f"a-{region},a-us-east-1,2")
+    traffic, topology = write_estate(vpcs, "src,dst,gb\n" + "\n".join(rows))
+    comparison = vpccost.compare(traffic, topology, pricing=newest)
+    seen = 0
+    for result in comparison.designs:
+        for line in result.line_items:
+            registered = ITEMS[line.item]
+            if registered.scope == "inter-region" and line.to_region not in prefixes:
+                expected = f"{prefixes[line.region]}-*-{registered.usage_type}"  # the destination's is unknown
+            else:
+                expected = registered.usage_type_for(line.region, prefixes, line.to_region)
+            assert line.usage_type == expected, line
+            assert not re.search(r"[a-z]{2}-[a-z]+-[0-9]", line.usage_type), line  # never a region code
+            seen += 1
+    regions = {line.region for result in comparison.designs for line in result.line_items}
+    # line items in each of the 30 regions a source prices (`vpccost pricing coverage`: the other four have none)
+    assert sorted(set(REGIONS) - regions) == ["ap-east-2", "ap-southeast-4", "ap-southeast-6", "mx-central-1"]
+    assert seen > 900

@@ -12,7 +12,7 @@ import pytest
 from pydantic import ValidationError
 
 import vpccost
-from tests.conftest import REPO, SNAPSHOT
+from tests.conftest import NEWEST_SNAPSHOT, REPO, SNAPSHOT
 from tests.support import catalogs
 from vpccost.pricing.snapshot import PriceEntry, Snapshot, bundled_snapshot_dir
 
@@ -103,3 +103,74 @@ def test_the_bundled_snapshot_knows_the_prefixes_price_records_show_and_guesses_
     assert {region: prefixes.get(region) for region in NEWLY_KNOWN_PREFIXES} == NEWLY_KNOWN_PREFIXES
     assert prefixes["us-east-1"] == "USE1"  # us-east-1 also bills some usage types unprefixed; the prefix is USE1
     assert [region for region in UNKNOWN_PREFIXES if region in prefixes] == []
+
+
+@pytest.mark.parametrize(
+    ("changes", "prefixes", "field", "message"),
+    [
+        ({"region": "eu-westt-1", "usage_type": "EU-NatGateway-Hours"}, {}, "entries[0].region",
+         "'eu-westt-1' is not an AWS region (did you mean eu-west-1?)"),
+        ({"region": "eu-west-1", "usage_type": "EUW1-NatGateway-Hours"}, {"eu-west-1": "EU"}, "entries[0].usage_type",
+         "nat_gateway_hours in eu-west-1 is billed as 'EU-NatGateway-Hours'"),
+        ({"item": "data_transfer_inter_region_bytes", "to_region": "mars-north-1", "service_code": "AWSDataTransfer",
+          "usage_type": "USE1-MRS1-AWS-Out-Bytes", "unit": "GB"}, {}, "entries[0].to_region",
+         "'mars-north-1' is not an AWS region"),
+        ({}, {"Europe": "EU"}, "usage_type_prefixes", "'Europe' is not an AWS region code"),
+        ({}, {"eu-west-1": "eu"}, "usage_type_prefixes", "'eu' is not a usage-type prefix"),
+        ({"source_date": "last year"}, {}, "entries[0].source_date", "String should match pattern"),
+        ({"source": ""}, {}, "entries[0].source", "at least 1 character"),
+    ],
+    ids=["unknown-region", "prefix-disagrees", "unknown-destination", "bad-region-key", "bad-prefix", "bad-date",
+         "no-source"],
+)  # fmt: skip
+def test_a_snapshot_file_naming_what_aws_does_not_have_is_refused(
+    tmp_path: Path, changes: dict[str, Any], prefixes: dict[str, str], field: str, message: str
+) -> None:
+    path = tmp_path / "prices.json"
+    document = {"date": "2026-12-04", "usage_type_prefixes": prefixes, "entries": [entry_document(**changes)]}
+    path.write_text(json.dumps(document, indent=2))
+    with pytest.raises(vpccost.InputError, match=re.escape(message)) as refused:
+        vpccost.load_pricing(path)
+    assert (refused.value.source, refused.value.field) == (str(path), field)
+    assert refused.value.line is not None
+
+
+def test_a_region_the_price_data_gives_a_prefix_is_accepted() -> None:
+    # a region AWS opens after this release: its price records name it and its prefix
+    document = {
+        "date": "2027-01-01",
+        "usage_type_prefixes": {"xx-newland-1": "XXN1"},
+        "entries": [entry_document(region="xx-newland-1", usage_type="XXN1-NatGateway-Hours")],
+    }
+    assert Snapshot.model_validate(document).entries[0].region == "xx-newland-1"
+
+
+NEWEST = vpccost.load_pricing(NEWEST_SNAPSHOT)
+
+
+def test_the_newest_snapshot_dates_and_sources_every_figure_publicly() -> None:
+    entries = list(NEWEST.entries())
+    assert len(entries) == 299
+    for entry in entries:
+        assert entry.source_date is not None, entry.label
+        assert "https://" in entry.source, entry.label  # a public address to check it at
+        for unpublished in ("stored public file", "offer-files", "PRICING-FACTS", "find_string"):
+            assert unpublished not in entry.source and unpublished not in (entry.note or ""), entry.label
+        # only a figure read from an AWS price record or an AWS page is verified
+        assert entry.verified == (entry.evidence == "C"), entry.label
+
+
+def test_the_newest_snapshot_leaves_out_prices_known_for_their_first_tier_only() -> None:
+    # Frankfurt's interface-endpoint processing is published for its first PB only (0.01 USD/GB): the price of
+    # later tiers is unknown, so the entry is missing rather than a first tier stretched to infinity
+    assert NEWEST.find("vpc_endpoint_bytes", "eu-central-1") is None
+    assert NEWEST.get("vpc_endpoint_hours", "eu-central-1").flat_price_usd == Decimal("0.012")
+
+
+def test_the_newest_snapshot_knows_the_prefixes_its_price_records_show() -> None:
+    prefixes = NEWEST.snapshot.usage_type_prefixes
+    assert len(prefixes) == 30
+    assert (prefixes["ap-southeast-5"], prefixes["ap-southeast-7"]) == ("APS7", "APS9")
+    assert [
+        region for region in ("ap-east-2", "ap-southeast-4", "ap-southeast-6", "mx-central-1") if region in prefixes
+    ] == []

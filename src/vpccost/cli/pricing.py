@@ -1,4 +1,5 @@
-"""`vpccost pricing show|diff|update`: the price snapshot listed, two snapshots compared, a new one built."""
+"""`vpccost pricing show|coverage|diff|update`: the price snapshot listed, what it prices where, two snapshots
+compared, a new one built."""
 
 from __future__ import annotations
 
@@ -13,14 +14,18 @@ from vpccost.aws.clients import pricing_client
 from vpccost.aws.pricelist import fetch_snapshot, price_list_gaps, snapshot_from_offer_files, write_snapshot
 from vpccost.cli.options import OutputOption, OverridesOption, PricingOption, check_region, parse_regions
 from vpccost.cli.output import ResultOutput, fail, run
+from vpccost.pricing.coverage import Coverage
+from vpccost.pricing.coverage import coverage as price_coverage
 from vpccost.pricing.diff import diff_catalogs
 from vpccost.pricing.load import load_pricing
 from vpccost.results import PriceChanges, PriceList
 
 SHOW = ResultOutput("pricing show", PriceList)
 DIFF = ResultOutput("pricing diff", PriceChanges)
+COVERAGE = ResultOutput("pricing coverage", Coverage)
 ShowFormatOption = Annotated[str | None, SHOW.option()]
 DiffFormatOption = Annotated[str | None, DIFF.option()]
+CoverageFormatOption = Annotated[str | None, COVERAGE.option()]
 
 
 def show(
@@ -36,6 +41,21 @@ def show(
         run(lambda: check_region(region))
     catalog = run(lambda: load_pricing(pricing, overrides=overrides))
     SHOW.emit(chosen, PriceList(catalog, region), output)
+
+
+def coverage(
+    pricing: PricingOption = None,
+    overrides: OverridesOption = None,
+    every_item: Annotated[
+        bool, typer.Option("--every-item", help="Every item of the registry, not only the core ones.")
+    ] = False,
+    output_format: CoverageFormatOption = None,
+    output: OutputOption = None,
+) -> None:
+    """Show which items the snapshot prices in each region: verified, unverified or missing."""
+    chosen = COVERAGE.choose(output_format, output)
+    catalog = run(lambda: load_pricing(pricing, overrides=overrides))
+    COVERAGE.emit(chosen, price_coverage(catalog, every_item=every_item), output)
 
 
 def diff(
@@ -89,6 +109,9 @@ def update(
 def register(app: typer.Typer) -> None:
     pricing_app = typer.Typer(help="Inspect the price snapshot.", no_args_is_help=True)
     pricing_app.command("show", epilog="Example: vpccost pricing show --region us-east-2")(show)
+    pricing_app.command("coverage", epilog="Example: vpccost pricing coverage --format csv --output coverage.csv")(
+        coverage
+    )
     pricing_app.command("diff", epilog="Example: vpccost pricing diff pricing/aws/2026-11-26 pricing/aws/2027-01-05")(
         diff
     )

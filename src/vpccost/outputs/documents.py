@@ -14,6 +14,8 @@ from fractions import Fraction
 from typing import Any
 
 from vpccost._version import __version__
+from vpccost.model.aws_facts import region_name
+from vpccost.pricing.coverage import Coverage
 from vpccost.pricing.snapshot import PriceEntry
 from vpccost.results import (
     BreakEven,
@@ -93,6 +95,7 @@ def _price_entry(entry: PriceEntry) -> dict[str, Any]:
         ],
         "sku": entry.sku,
         "source": entry.source,
+        "source_date": entry.source_date,
         "evidence": entry.evidence,
         "verified": entry.verified,
     }
@@ -273,6 +276,32 @@ def price_changes_document(changes: PriceChanges) -> list[dict[str, Any]]:
     return [dataclasses.asdict(change) for change in changes.changes]
 
 
+def coverage_document(found: Coverage) -> dict[str, Any]:
+    """The `vpccost pricing coverage --format json` document: per region, each item's status, and the counts."""
+    return {
+        "snapshot": found.snapshot,
+        "items": list(found.items),
+        "summary": found.counts(),
+        "regions": [
+            {
+                "region": region,
+                "name": region_name(region),
+                "ready": found.ready(region),
+                "counts": found.counts(region),
+                "items": {
+                    item: {
+                        key: value
+                        for key, value in dataclasses.asdict(found.cell(item, region)).items()
+                        if key not in ("item", "region") and value not in (None, 0)
+                    }
+                    for item in found.items
+                },
+            }
+            for region in found.regions
+        ],
+    }
+
+
 # ---- the json format: each document as text ----------------------------------------------------------------
 
 
@@ -303,3 +332,7 @@ def pricing_json(prices: PriceList) -> str:
 
 def price_changes_json(changes: PriceChanges) -> str:
     return json_text(price_changes_document(changes))
+
+
+def coverage_json(found: Coverage) -> str:
+    return json_text(coverage_document(found))

@@ -27,6 +27,7 @@ from typing import TYPE_CHECKING, Any, Literal
 
 from vpccost.errors import InputError
 from vpccost.outputs.files import write_atomically
+from vpccost.pricing.coverage import Coverage
 from vpccost.results import BreakEven, Comparison, Forecast, Optimization, PriceChanges, PriceList
 
 if TYPE_CHECKING:
@@ -81,6 +82,7 @@ FORMATS: dict[str, Format] = {entry.name: entry for entry in (
         BreakEven: "vpccost.outputs.table:render_breakeven",
         PriceList: "vpccost.outputs.table:render_pricing",
         PriceChanges: "vpccost.outputs.table:render_price_changes",
+        Coverage: "vpccost.outputs.table:render_coverage",
     }),
     Format("json", "text", suffix=".json", note="", writers={
         Comparison: "vpccost.outputs.documents:comparison_json",
@@ -89,6 +91,7 @@ FORMATS: dict[str, Format] = {entry.name: entry for entry in (
         BreakEven: "vpccost.outputs.documents:breakeven_json",
         PriceList: "vpccost.outputs.documents:pricing_json",
         PriceChanges: "vpccost.outputs.documents:price_changes_json",
+        Coverage: "vpccost.outputs.documents:coverage_json",
     }),
     Format("csv", "text", suffix=".csv", note="", writers={
         Comparison: "vpccost.outputs.frames:line_items_csv",
@@ -97,6 +100,7 @@ FORMATS: dict[str, Format] = {entry.name: entry for entry in (
         BreakEven: "vpccost.outputs.frames:breakeven_csv",
         PriceList: "vpccost.outputs.frames:pricing_csv",
         PriceChanges: "vpccost.outputs.frames:price_changes_csv",
+        Coverage: "vpccost.outputs.frames:coverage_csv",
     }),
     Format("parquet", "binary", suffix=".parquet", note="exact decimals", dated=True, writers={
         Comparison: "vpccost.outputs.parquet:comparison_parquet",

@@ -13,8 +13,10 @@ from collections.abc import Iterable, Sequence
 
 import pandas as pd
 
+from vpccost.model.aws_facts import region_name
 from vpccost.outputs.documents import LINE_ITEM_FIELDS, MONEY_FIELDS, breakeven_document
 from vpccost.outputs.text import neutralize_formula
+from vpccost.pricing.coverage import Coverage
 from vpccost.results import BreakEven, Comparison, DatedComparison, Forecast, Optimization, PriceChanges, PriceList
 from vpccost.units import cents_text, format_decimal, format_usd
 
@@ -24,9 +26,11 @@ BREAKEVEN_COLUMNS = (
 )  # fmt: skip
 PRICE_COLUMNS = (
     "region", "item", "to_region", "service_code", "usage_type", "operation", "unit", "tier", "tier_begin",
-    "tier_end", "tier_period", "price_usd", "sku", "rate_code", "source", "evidence", "verified", "note",
+    "tier_end", "tier_period", "price_usd", "sku", "rate_code", "source", "source_date", "evidence", "verified",
+    "note",
 )  # fmt: skip
 PRICE_CHANGE_COLUMNS = ("region", "item", "to_region", "change", "before", "after")
+COVERAGE_COLUMNS = ("region", "region_name", "item", "status", "usage_type", "destinations")
 
 
 def line_items_frame(comparison: Comparison) -> pd.DataFrame:
@@ -137,6 +141,7 @@ def pricing_csv(prices: PriceList) -> str:
             entry.sku,
             entry.rate_code,
             entry.source,
+            entry.source_date,
             entry.evidence,
             str(entry.verified).lower(),
             entry.note,
@@ -154,6 +159,24 @@ def price_changes_csv(changes: PriceChanges) -> str:
         for change in changes.changes
     ]
     return _csv(PRICE_CHANGE_COLUMNS, rows)
+
+
+def coverage_csv(found: Coverage) -> str:
+    """A snapshot's coverage as CSV, one row per (region, item)."""
+    rows = [
+        [
+            region,
+            region_name(region),
+            item,
+            cell.status,
+            cell.usage_type,
+            str(cell.destinations) if cell.destinations else None,
+        ]
+        for region in found.regions
+        for item in found.items
+        for cell in [found.cell(item, region)]
+    ]
+    return _csv(COVERAGE_COLUMNS, rows)
 
 
 def _csv(columns: Sequence[str], rows: Iterable[Sequence[str | None]]) -> str:

@@ -13,6 +13,8 @@ from rich.table import Table
 from rich.text import Text
 
 from vpccost.outputs.documents import breakeven_document
+from vpccost.pricing import items
+from vpccost.pricing.coverage import Coverage
 from vpccost.results import BreakEven, Comparison, Forecast, Optimization, PriceChanges, PriceList
 from vpccost.units import cents_text, format_decimal
 
@@ -144,6 +146,55 @@ def render_pricing(prices: PriceList, console: Console) -> None:
             escape(entry.source),
         )
     console.print(table)
+
+
+_COVERAGE_HEADS = {
+    items.NAT_GATEWAY_HOURS: "NAT\nh",
+    items.NAT_GATEWAY_BYTES: "NAT\nGB",
+    items.TRANSIT_GATEWAY_ATTACHMENT_HOURS: "TGW\nh",
+    items.TRANSIT_GATEWAY_BYTES: "TGW\nGB",
+    items.VPC_ENDPOINT_HOURS: "VPCE\nh",
+    items.VPC_ENDPOINT_BYTES: "VPCE\nGB",
+    items.DATA_TRANSFER_INTERNET_OUT_BYTES: "inet\nout",
+    items.DATA_TRANSFER_INTER_REGION_BYTES: "x-reg\nGB",
+    items.DATA_TRANSFER_REGIONAL_BYTES: "x-AZ\nGB",
+    items.PUBLIC_IPV4_IN_USE_HOURS: "IPv4\nh",
+    items.NLB_HOURS: "NLB\nh",
+    items.NLB_NLCU_HOURS: "NLCU\nh",
+}
+"""Column heads of the coverage table's core items; other items are headed by their key."""
+_COVERAGE_MARKS = {"verified": "✓", "unverified": "~", "partial": "½", "missing": "—"}
+
+
+def render_coverage(found: Coverage, console: Console) -> None:
+    """Regions (rows) × items (columns): ✓ verified, ~ unverified, ½ some destinations only, — missing."""
+    table = Table(
+        title=f"Price coverage of snapshot {found.snapshot}",
+        box=None,  # no separator columns: 12 item columns fit 80 with one space between them
+        title_justify="left",
+        pad_edge=False,
+        padding=(0, 1) if console.width >= 100 else (0, 0, 0, 1),
+        header_style="bold",
+    )
+    table.add_column("region", no_wrap=True)
+    for item in found.items:
+        table.add_column(_COVERAGE_HEADS.get(item, item), justify="center", no_wrap=True)
+    table.add_column("gaps", justify="right", no_wrap=True)
+    for region in found.regions:
+        counts = found.counts(region)
+        marks = [_COVERAGE_MARKS[found.cell(item, region).status] for item in found.items]
+        gaps = counts["missing"] + counts["partial"]
+        table.add_row(escape(region), *marks, str(gaps) if gaps else "-")
+    console.print(table)
+    total = found.counts()
+    ready = sum(1 for region in found.regions if found.ready(region))
+    console.print(
+        f"{len(found.items)} items × {len(found.regions)} regions: {total['verified']} verified, "
+        f"{total['unverified']} unverified, {total['partial']} partial, {total['missing']} missing; "
+        f"{ready} regions have every price."
+    )
+    console.print("✓ verified (an AWS price record or page)   ~ unverified (a secondary source; estimates flag it)")
+    console.print("½ to some regions only   — missing (a design that needs it is reported unpriced)")
 
 
 def render_forecast(forecast: Forecast, console: Console) -> None:
