@@ -74,3 +74,60 @@ def test_line_parts_price_a_subjects_volume_and_draw_its_line() -> None:
     # the subject sends all of its volume through the tier: $0.01 + $0.02 per GB to 1,000 GB, $0.01 + $0.01 after
     assert drawn.segments == ((Decimal(0), Decimal(1000), Decimal("0.03")), (Decimal(1000), None, Decimal("0.02")))
     assert parts.line().cost_at(Fraction(2000)) == Fraction("14.60") + 1000 * Fraction("0.03") + 1000 * Fraction("0.02")
+
+
+GROWING = vpccost.forecast(
+    EXAMPLES / "multi-account" / "traffic.csv",
+    EXAMPLES / "multi-account" / "topology.yaml",
+    months=14,
+    growth="7%",
+    start="2027-06",
+    pricing=SNAPSHOT,
+)
+"""The multi-account example growing 7 % a month from June 2027: sharing leads until privatelink's flatter
+per-GB cost overtakes it."""
+
+
+def month_usd(period: int, design: str) -> Decimal:
+    total = GROWING.periods[period].comparison.design(design).total_usd
+    assert total is not None
+    return total
+
+
+def test_a_forecast_ranks_only_designs_that_can_be_built() -> None:
+    # peering and transit-gateway are infeasible in this estate every month (see `vpccost compare` on it)
+    assert {design: GROWING.buildable(design) for design in GROWING.designs} == {
+        "nat": True, "peering": False, "transit-gateway": False, "privatelink": True, "sharing": True,
+    }  # fmt: skip
+    for period, (month, cheapest) in zip(GROWING.periods, GROWING.cheapest_by_month(), strict=True):
+        built = [result for result in period.comparison.designs if GROWING.buildable(result.design)]
+        assert month == period.month
+        assert cheapest == min(built, key=lambda result: result.total_usd or 0).design
+
+
+def test_a_forecast_says_the_month_the_cheapest_design_changes() -> None:
+    by_month = dict(GROWING.cheapest_by_month())
+    # September: sharing $2,405.10 < privatelink $2,414.58; October: privatelink $2,500.17 < sharing $2,558.13
+    assert round(month_usd(3, "sharing"), 2) == Decimal("2405.10")
+    assert round(month_usd(3, "privatelink"), 2) == Decimal("2414.58")
+    assert round(month_usd(4, "privatelink"), 2) == Decimal("2500.17")
+    assert round(month_usd(4, "sharing"), 2) == Decimal("2558.13")
+    assert (by_month["2027-09"], by_month["2027-10"]) == ("sharing", "privatelink")
+    assert [(c.month, c.before, c.after) for c in GROWING.cheapest_changes()] == [("2027-10", "sharing", "privatelink")]
+
+
+def test_a_forecast_totals_each_calendar_year_and_the_horizon_exactly() -> None:
+    spans = GROWING.spans()
+    assert [(span.label, len(span.months)) for span in spans] == [
+        ("2027", 7), ("2028", 7), ("2027-06 to 2028-07", 14)
+    ]  # fmt: skip
+    for design in GROWING.designs:
+        monthly = [month_usd(period, design) for period in range(14)]
+        year_2027, year_2028 = sum(monthly[:7], Decimal(0)), sum(monthly[7:], Decimal(0))
+        assert (spans[0].totals_usd[design], spans[1].totals_usd[design]) == (year_2027, year_2028)
+        assert spans[2].totals_usd[design] == year_2027 + year_2028
+    short = vpccost.forecast(
+        EXAMPLES / "multi-account" / "traffic.csv", EXAMPLES / "multi-account" / "topology.yaml",
+        months=3, start="2027-01", pricing=SNAPSHOT,
+    )  # fmt: skip
+    assert [span.label for span in short.spans()] == ["2027-01 to 2027-03"]  # within one year: the horizon alone

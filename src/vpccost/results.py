@@ -11,8 +11,9 @@ outputs lazily.
 from __future__ import annotations
 
 import functools
+import itertools
 from collections.abc import Mapping
-from dataclasses import dataclass, field
+from dataclasses import dataclass, field, replace
 from datetime import datetime
 from decimal import Decimal
 from fractions import Fraction
@@ -365,6 +366,31 @@ class Growth:
     description: str
 
 
+def _buildable(result: DesignResult) -> bool:
+    return result.priced and result.feasible and result.total_usd is not None
+
+
+@dataclass(frozen=True)
+class ForecastSpan:
+    """A stretch of a forecast's months (a calendar year, or the whole horizon) and each design's total over it."""
+
+    label: str
+    """`2027`, or `2027-01 to 2028-12` for the whole horizon."""
+    months: tuple[str, ...]
+    totals_usd: dict[str, Decimal | None]
+    """Design -> the sum of its monthly totals; None when any month of the span is not priced."""
+
+
+@dataclass(frozen=True)
+class CheapestChange:
+    """The month the cheapest design that can be built changes, and from which to which."""
+
+    month: str
+    before: str | None
+    after: str | None
+    """None: no design can be built that month."""
+
+
 @dataclass
 class Forecast:
     periods: list[DatedComparison]
@@ -373,6 +399,56 @@ class Forecast:
     @property
     def months(self) -> list[str]:
         return [period.month for period in self.periods]
+
+    @property
+    def designs(self) -> list[str]:
+        return [result.design for result in self.periods[0].comparison.designs] if self.periods else []
+
+    def buildable(self, design: str) -> bool:
+        """Whether `design` is priced and feasible in every month (one that cannot be built never leads)."""
+        return all(_buildable(period.comparison.design(design)) for period in self.periods)
+
+    def cheapest_by_month(self) -> list[tuple[str, str | None]]:
+        """Each month and its cheapest design that is priced and feasible that month (None: none is)."""
+        cheapest = []
+        for period in self.periods:
+            built = [result for result in period.comparison.designs if _buildable(result)]
+            best = min(built, key=lambda result: (result.total_usd, result.design), default=None)
+            cheapest.append((period.month, None if best is None else best.design))
+        return cheapest
+
+    def cheapest_changes(self) -> list[CheapestChange]:
+        """The months whose cheapest buildable design differs from the month before's."""
+        by_month = self.cheapest_by_month()
+        return [
+            CheapestChange(month, before, after)
+            for (_, before), (month, after) in itertools.pairwise(by_month)
+            if before != after
+        ]
+
+    def spans(self) -> list[ForecastSpan]:
+        """Each calendar year the forecast touches, then the whole horizon, with every design's total."""
+        years: dict[str, list[DatedComparison]] = {}
+        for period in self.periods:
+            years.setdefault(period.month[:4], []).append(period)
+        spans = [self._span(year, periods) for year, periods in years.items()]
+        if len(years) > 1 and self.periods:
+            spans.append(self._span(f"{self.periods[0].month} to {self.periods[-1].month}", self.periods))
+        elif spans:
+            (only,) = spans
+            spans = [replace(only, label=f"{self.periods[0].month} to {self.periods[-1].month}")]
+        return spans
+
+    def _span(self, label: str, periods: list[DatedComparison]) -> ForecastSpan:
+        totals: dict[str, Decimal | None] = {}
+        for design in self.designs:
+            values = [period.comparison.design(design).total_usd for period in periods]
+            if any(value is None for value in values):
+                totals[design] = None
+                continue
+            with exact_arithmetic():
+                totals[design] = sum((value for value in values if value is not None), Decimal(0))
+        return ForecastSpan(label, tuple(period.month for period in periods), totals)
 
     def totals(self) -> dict[str, dict[str, Decimal | None]]:
         """Total USD per month per design (None where a design is not priced)."""

@@ -10,7 +10,9 @@ from typing import Any
 
 import pytest
 
+import vpccost
 from tests.conftest import EXAMPLE_ESTATES, EXAMPLES, SNAPSHOT, SNAPSHOT_NAME, run_cli, run_json
+from vpccost.outputs.documents import forecast_document
 from vpccost.pricing.load import load_pricing
 
 DECIMAL = re.compile(r"^\d+(\.\d+)?$")
@@ -83,3 +85,19 @@ def test_each_price_used_carries_the_snapshots_provenance(name: str) -> None:
         assert (price["source"], price["evidence"], price["verified"]) == (entry.source, entry.evidence, entry.verified)
         assert [(Decimal(t["begin"]), None if t["end"] is None else Decimal(t["end"]), Decimal(t["price_usd"]))
                 for t in price["tiers"]] == [(t.begin, t.end, t.price_usd) for t in entry.tiers]  # fmt: skip
+
+
+def test_a_forecast_document_names_the_cheapest_design_each_month_and_the_totals() -> None:
+    growing = vpccost.forecast(
+        EXAMPLES / "multi-account" / "traffic.csv", EXAMPLES / "multi-account" / "topology.yaml",
+        months=14, growth="7%", start="2027-06", pricing=SNAPSHOT,
+    )  # fmt: skip
+    document = forecast_document(growing)
+    assert document["buildable"]["peering"] is False
+    assert document["cheapest_by_month"]["2027-09"] == "sharing"
+    assert document["cheapest_changes"] == [{"month": "2027-10", "before": "sharing", "after": "privatelink"}]
+    horizon = document["totals"][-1]
+    assert (horizon["span"], horizon["months"]) == ("2027-06 to 2028-07", 14)
+    assert Decimal(horizon["total_usd"]["nat"]) == sum(
+        (period.comparison.design("nat").total_usd or Decimal("NaN") for period in growing.periods), Decimal(0)
+    )

@@ -9,7 +9,10 @@ from decimal import Decimal
 
 from rich.console import Console
 
+import vpccost
+from tests.conftest import EXAMPLES, SNAPSHOT
 from tests.support.comparisons import comparison, result
+from vpccost.outputs.formats import render
 from vpccost.outputs.table import render_comparison, signed_usd, usd
 from vpccost.results import DesignResult
 
@@ -49,3 +52,17 @@ def test_each_priced_design_lists_its_biggest_line_items() -> None:
     assert "peering: biggest line items (7 in all)" in text
     costs = [row.split()[-1] for row in text.splitlines() if row.strip().startswith("c ")]
     assert costs == ["$7.00", "$6.00", "$5.00", "$4.00", "$3.00"]  # the five biggest, biggest first
+
+
+def test_a_forecast_table_marks_what_cannot_be_built_and_when_the_cheapest_changes() -> None:
+    growing = vpccost.forecast(
+        EXAMPLES / "multi-account" / "traffic.csv", EXAMPLES / "multi-account" / "topology.yaml",
+        months=14, growth="7%", start="2027-06", pricing=SNAPSHOT,
+    )  # fmt: skip
+    text = render("table", growing)
+    assert isinstance(text, str)
+    assert "peering ✗" in text and "transit-gateway ✗" in text and "sharing ✗" not in text
+    assert "In 2027-10 the cheapest design that can be built changes: sharing → privatelink" in text
+    # factors shown to four decimals: 1.07^2 = 1.1449, 1.07^13 = 2.409845…
+    assert " 1.1449 " in text and " 2.4098 " in text and "2.409845" not in text
+    assert "total 2027 " in text and "total 2027-06 to 2028-07" in text

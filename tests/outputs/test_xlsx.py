@@ -277,3 +277,18 @@ def test_write_is_atomic(comparison: Comparison, tmp_path: Path) -> None:
     write_xlsx([period_of(comparison, date(2026, 1, 1))], path)
     assert zipfile.is_zipfile(path)
     assert [entry.name for entry in tmp_path.iterdir()] == ["estimate.xlsx"]
+
+
+def test_forecast_totals_give_each_calendar_year_then_the_horizon() -> None:
+    growing = vpccost.forecast(
+        EXAMPLES / "multi-account" / "traffic.csv", EXAMPLES / "multi-account" / "topology.yaml",
+        months=14, growth="7%", start="2027-06", pricing=SNAPSHOT,
+    )  # fmt: skip
+    rows = records(sheet(workbook_of(growing.periods), "Forecast totals"))
+    assert [row["Months"].value for row in rows] == ["2027"] * 5 + ["2028"] * 5 + ["2027-06 to 2028-07"] * 5
+    for span in growing.spans():
+        ranked = [row for row in rows if row["Months"].value == span.label]
+        # the designs that can be built first, cheapest first; then those that cannot
+        assert [row["Design"].value for row in ranked][-2:] == ["peering", "transit-gateway"]
+        for row in ranked:
+            assert cents(number(row["Total (USD)"])) == cents(span.totals_usd[row["Design"].value])

@@ -146,6 +146,19 @@ def forecast_document(forecast: Forecast) -> dict[str, Any]:
             "description": forecast.growth.description,
             "factors": [format_decimal(factor) for factor in forecast.growth.factors],
         },
+        "buildable": {design: forecast.buildable(design) for design in forecast.designs},
+        "cheapest_by_month": dict(forecast.cheapest_by_month()),
+        "cheapest_changes": [dataclasses.asdict(change) for change in forecast.cheapest_changes()],
+        "totals": [
+            {
+                "span": span.label,
+                "months": len(span.months),
+                "total_usd": {
+                    design: None if total is None else format_usd(total) for design, total in span.totals_usd.items()
+                },
+            }
+            for span in forecast.spans()
+        ],
         "months": months,
     }
 

@@ -4,7 +4,7 @@ for reading (half up); the JSON keeps them exact."""
 
 from __future__ import annotations
 
-from decimal import Decimal
+from decimal import ROUND_HALF_UP, Decimal
 
 from rich import box
 from rich.console import Console, Group
@@ -198,31 +198,65 @@ def render_coverage(found: Coverage, console: Console) -> None:
 
 
 def render_forecast(forecast: Forecast, console: Console) -> None:
-    """Total per month (rows) and design (columns), rounded to the cent."""
+    """Total per month (rows) and design (columns), rounded to the cent; the cheapest design that can be built
+    each month; totals per calendar year and over the horizon; and the months the cheapest design changes."""
     periods = forecast.periods
-    designs = [result.design for result in periods[0].comparison.designs] if periods else []
+    designs = forecast.designs
     table = Table(
-        title=f"Forecast — {len(periods)} months, growth: {forecast.growth.description}",
+        title=escape(f"Forecast — {len(periods)} months, growth: {forecast.growth.description}"),
         box=box.SIMPLE_HEAVY,
         title_justify="left",
     )
     table.add_column("month")
     table.add_column("factor", justify="right")
+    buildable = {design: forecast.buildable(design) for design in designs}
     for design in designs:
-        table.add_column(design, justify="right")
-    for period, factor in zip(periods, forecast.growth.factors, strict=True):
+        table.add_column(design if buildable[design] else f"{design} ✗", justify="right")
+    table.add_column("cheapest")
+    for period, (_, cheapest) in zip(periods, forecast.cheapest_by_month(), strict=True):
         totals = [usd(result.total_usd) for result in period.comparison.designs]
-        table.add_row(period.month, format_decimal(factor), *totals)
-    sums = []
-    for design in designs:
-        values = [period.comparison.design(design).total_usd for period in periods]
-        priced = [value for value in values if value is not None]
-        sums.append(usd(sum(priced, Decimal(0))) if len(priced) == len(values) else "—")
-    table.add_row("total", "", *sums, style="bold")
+        table.add_row(period.month, factor_text(period.volume_factor), *totals, cheapest or "none can be built")
+    for span in forecast.spans():
+        best = min(
+            (design for design in designs if buildable[design] and span.totals_usd[design] is not None),
+            key=lambda design: (span.totals_usd[design], design),
+            default=None,
+        )
+        table.add_row(
+            f"total {span.label}",
+            "",
+            *(usd(span.totals_usd[design]) for design in designs),
+            best or "",
+            style="bold",
+        )
     console.print(table)
+    if not all(buildable.values()):
+        console.print("✗ cannot be built in every month (infeasible or not priced): never ranked cheapest")
+    changes = forecast.cheapest_changes()
+    if changes:
+        for change in changes:
+            console.print(
+                f"In {change.month} the cheapest design that can be built changes: "
+                f"{change.before or 'none'} → {change.after or 'none'}"
+            )
+    elif periods:
+        cheapest = forecast.cheapest_by_month()[0][1]
+        console.print(
+            f"The cheapest design that can be built is {cheapest} in every month"
+            if cheapest
+            else "No design can be built in any month"
+        )
     if periods:
         notes = periods[0].comparison.assumptions
         console.print(Group(Text("Assumptions", style="bold"), *(Text(f"• {note}") for note in notes)))
+
+
+FACTOR_DECIMALS = Decimal("0.0001")
+"""Growth factors are shown to four decimals (0.01 % of a month's volume); the data keeps them exact."""
+
+
+def factor_text(factor: Decimal) -> str:
+    return f"{factor.quantize(FACTOR_DECIMALS, rounding=ROUND_HALF_UP):f}"
 
 
 def render_price_changes(changes: PriceChanges, console: Console) -> None:

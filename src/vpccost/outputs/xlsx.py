@@ -31,7 +31,7 @@ from vpccost._version import __version__
 from vpccost.errors import VpccostError
 from vpccost.outputs.files import write_atomically
 from vpccost.outputs.periods import period_of
-from vpccost.results import Comparison, DatedComparison, DesignResult, Forecast, Optimization
+from vpccost.results import Comparison, DatedComparison, Forecast, ForecastSpan, Growth, Optimization
 from vpccost.units import exact_arithmetic
 
 MONEY_FORMAT = '"$"#,##0.00'
@@ -170,48 +170,39 @@ def _summary(sheet: Worksheet, periods: Sequence[DatedComparison]) -> None:
 
 
 def _forecast_totals(sheet: Worksheet, periods: Sequence[DatedComparison]) -> None:
-    """A forecast's totals over all its months, on a sheet of their own so the monthly rows can be summed."""
+    """A forecast's totals per calendar year and over all its months, on a sheet of their own."""
     columns = [Column("Months"), *_design_columns()]
     _write_table(sheet, columns, _forecast_total_rows(periods))
 
 
 def _forecast_total_rows(periods: Sequence[DatedComparison]) -> list[list[Value]]:
-    """One row per design over every month: the sum of its monthly totals (none when a month is unpriced)."""
-    span = f"{periods[0].month} to {periods[-1].month}"
-    by_design: dict[str, list[DesignResult]] = defaultdict(list)
-    for period in periods:
-        for result in period.comparison.designs:
-            by_design[result.design].append(result)
-    totals = []
-    for design, results in by_design.items():
-        priced = len(results) == len(periods) and all(result.priced for result in results)
-        feasible = all(result.feasible for result in results)
-        total: Decimal | None = None
-        if priced:
-            with exact_arithmetic():
-                total = sum((result.total_usd or Decimal(0) for result in results), Decimal(0))
-        totals.append((design, total, priced, feasible, results))
-
-    def key(row: tuple[str, Decimal | None, bool, bool, list[DesignResult]]) -> tuple[int, Decimal, str]:
-        design, total, priced, feasible, _ = row
-        group = 0 if priced and feasible else 1 if priced else 2
-        return (group, total if total is not None else Decimal(0), design)
-
+    """Per span (each calendar year, then the whole horizon), one row per design ranked: its total over the span
+    (none when a month is unpriced); a design that cannot be built in every month ranks after those that can."""
+    forecast = Forecast(periods=list(periods), growth=Growth(tuple(p.volume_factor for p in periods), ""))
     rows: list[list[Value]] = []
-    for rank, (design, total, priced, feasible, results) in enumerate(sorted(totals, key=key), start=1):
-        rows.append(
-            [
-                span,
-                rank,
-                design,
-                total,
-                priced,
-                feasible,
-                "; ".join(_unique(text for result in results for text in result.problems)),
-                "; ".join(_unique(text for result in results for text in result.quota_increases)),
-                "; ".join(_unique(text for result in results for text in result.missing_prices)),
-            ]
-        )
+    for span in forecast.spans():
+        chosen = [period for period in periods if period.month in span.months]
+
+        def key(design: str, span: ForecastSpan = span) -> tuple[int, Decimal, str]:
+            total = span.totals_usd[design]
+            group = 0 if forecast.buildable(design) else 1 if total is not None else 2
+            return (group, total if total is not None else Decimal(0), design)
+
+        for rank, design in enumerate(sorted(forecast.designs, key=key), start=1):
+            results = [period.comparison.design(design) for period in chosen]
+            rows.append(
+                [
+                    span.label,
+                    rank,
+                    design,
+                    span.totals_usd[design],
+                    all(result.priced for result in results),
+                    all(result.feasible for result in results),
+                    "; ".join(_unique(text for result in results for text in result.problems)),
+                    "; ".join(_unique(text for result in results for text in result.quota_increases)),
+                    "; ".join(_unique(text for result in results for text in result.missing_prices)),
+                ]
+            )
     return rows
 
 
