@@ -1139,7 +1139,7 @@ def test_pricing_update_refuses_a_region_without_a_known_usage_type_prefix(tmp_p
     assert not out.exists()
 
 
-OFFER_FILES = Path(__file__).parents[1] / "offer_files"
+OFFER_FILES = Path(__file__).parent / "offer_files"
 
 
 def _with_metadata(source: Path, directory: Path, *, offer_code: str, version: str, published: str) -> Path:
