@@ -10,7 +10,8 @@ import typer
 from botocore.exceptions import BotoCoreError, ClientError  # type: ignore[import-untyped,unused-ignore]
 
 from vpccost.aws.clients import pricing_client
-from vpccost.aws.pricelist import fetch_snapshot, price_list_gaps, snapshot_from_offer_files, write_snapshot
+from vpccost.aws.offer_files import snapshot_from_offer_files
+from vpccost.aws.pricelist import fetch_snapshot, price_list_gaps, write_snapshot
 from vpccost.cli.options import OutputOption, OverridesOption, PricingOption, check_region, parse_regions
 from vpccost.cli.output import ResultOutput, fail, run
 from vpccost.pricing.diff import diff_catalogs
