@@ -14,10 +14,22 @@ import pytest
 
 import vpccost
 from tests.aws.test_pricelist import PUBLISHED, TERM, USE1_ONLY, tiers
+from tests.conftest import NEWEST_SNAPSHOT
 from vpccost.aws.offer_files import snapshot_from_offer_files
 from vpccost.aws.pricelist import plan_queries
 from vpccost.errors import InputError
-from vpccost.pricing.items import CLOUD_WAN_ATTACHMENT_HOURS, CLOUD_WAN_BYTES, NLB_HOURS, NLB_NLCU_HOURS
+from vpccost.pricing.items import (
+    CLOUD_WAN_ATTACHMENT_HOURS,
+    CLOUD_WAN_BYTES,
+    DATA_TRANSFER_INTER_REGION_BYTES,
+    DATA_TRANSFER_INTERNET_OUT_BYTES,
+    DATA_TRANSFER_REGIONAL_BYTES,
+    DATA_TRANSFER_XAZ_OUT_BYTES,
+    NLB_HOURS,
+    NLB_NLCU_HOURS,
+    PUBLIC_IPV4_IDLE_HOURS,
+    PUBLIC_IPV4_IN_USE_HOURS,
+)
 from vpccost.pricing.snapshot import PriceEntry
 
 VERSION = "20261120183211"
@@ -527,3 +539,239 @@ def test_real_elb_rows_give_the_network_load_balancer(
     assert (hour.sku, hour.tiers, hour.operation) == (hours[0], tiers(("0", None, hours[1])), "LoadBalancing:Network")
     assert (capacity.sku, capacity.unit, capacity.tiers) == (nlcu, "LCU-Hrs", tiers(("0", None, "0.006")))
     assert [entry.item for entry in snapshot.entries] == [NLB_HOURS, NLB_NLCU_HOURS]
+
+
+DATA_TRANSFER = OFFER_FILES / "togen-AWSDataTransfer-eu-west-2-20260831121448.csv"
+ELB_EU_WEST_2 = OFFER_FILES / "togen-AWSELB-eu-west-2-20260831092255.csv"
+EC2_PROJECTED = OFFER_FILES / "togen-ec2Slice-AmazonEC2-20260904231117-projected.csv"
+CLOUD_WAN_HEAD = OFFER_FILES / "hf-labofsahil-AWSCloudWAN-head-20241101.csv"
+ELB_HEAD = OFFER_FILES / "hf-labofsahil-AWSELB-head-20241001.csv"
+API_RECORDS = OFFER_FILES / "pricelist-api-AmazonVPC-ap-south-1-publicipv4-20240709.jsonl"
+BUNDLED_PREFIXES = vpccost.load_pricing(NEWEST_SNAPSHOT).snapshot.usage_type_prefixes
+
+
+def _without(prefixes: Mapping[str, str], *regions: str) -> dict[str, str]:
+    return {region: prefix for region, prefix in prefixes.items() if region not in regions}
+
+
+@pytest.mark.parametrize("table", ["bundled", "without eu-west-1 and eu-west-2"])
+def test_real_data_transfer_rows_give_internet_tiers_inter_region_and_xaz(table: str) -> None:
+    # AWSDataTransfer offer 20260831121448: EUW2-DataTransfer-Out-Bytes QZ73H5RGR5JYYB4D $0.09/0.085/0.07/0.05 from
+    # 0/10 TB/50 TB/150 TB, EUW2-EU-AWS-Out-Bytes TZSWRRM2EWTHHHRZ $0.02, EUW2-DataTransfer-xAZ-Out-Bytes $0.00.
+    # Without the two regions' prefixes in the table, the rows' From/To Region Code teach them (EUW2, EU).
+    prefixes = BUNDLED_PREFIXES if table == "bundled" else _without(BUNDLED_PREFIXES, "eu-west-1", "eu-west-2")
+    regions = ["eu-west-2", "eu-west-1"]
+    snapshot, missing = snapshot_from_offer_files([DATA_TRANSFER], regions, prefixes=prefixes, date="2026-12-04")
+    catalog = vpccost.Catalog(snapshot, name="offer")
+    internet = catalog.get(DATA_TRANSFER_INTERNET_OUT_BYTES, "eu-west-2")
+    assert (internet.sku, internet.usage_type, internet.unit) == (
+        "QZ73H5RGR5JYYB4D",
+        "EUW2-DataTransfer-Out-Bytes",
+        "GB",
+    )
+    assert internet.tiers == tiers(
+        ("0", "10240", "0.09"), ("10240", "51200", "0.085"), ("51200", "153600", "0.07"), ("153600", None, "0.05")
+    )
+    assert internet.refresh == "AWS Price List offer files AWSDataTransfer 20260831121448"
+    assert internet.source_date == "2026-08-31"
+    transfer = catalog.get(DATA_TRANSFER_INTER_REGION_BYTES, "eu-west-2", "eu-west-1")
+    assert (transfer.sku, transfer.usage_type, transfer.tiers) == (
+        "TZSWRRM2EWTHHHRZ",
+        "EUW2-EU-AWS-Out-Bytes",
+        tiers(("0", None, "0.02")),
+    )
+    xaz = catalog.get(DATA_TRANSFER_XAZ_OUT_BYTES, "eu-west-2")
+    assert (xaz.sku, xaz.tiers) == ("6VMMMYUXJN87WBSX", tiers(("0", None, "0")))
+    assert [entry.label for entry in snapshot.entries] == [
+        f"{DATA_TRANSFER_INTERNET_OUT_BYTES} in eu-west-2",
+        f"{DATA_TRANSFER_XAZ_OUT_BYTES} in eu-west-2",
+        f"{DATA_TRANSFER_INTER_REGION_BYTES} in eu-west-2 -> eu-west-1",
+    ]
+    # the slice holds no EUW2-DataTransfer-Regional-Bytes row, nor the free-tier Global-* rows as regional prices
+    assert f"{DATA_TRANSFER_REGIONAL_BYTES} in eu-west-2" in missing
+    assert snapshot.missing == missing
+    assert (snapshot.usage_type_prefixes["eu-west-2"], snapshot.usage_type_prefixes["eu-west-1"]) == ("EUW2", "EU")
+
+
+def test_real_elb_rows_teach_the_prefix_and_skip_outposts_and_trust_store_rows() -> None:
+    # eu-west-2 unknown to the table: the rows naming it with Region Code eu-west-2 give EUW2; EUW2-TS- and
+    # EUW2-Outposts- usage types are not an NLB's, and Classic/ALB/GWLB rows differ by product family
+    prefixes = _without(BUNDLED_PREFIXES, "eu-west-2")
+    snapshot, _ = snapshot_from_offer_files([ELB_EU_WEST_2], ["eu-west-2"], prefixes=prefixes, date="2026-12-04")
+    catalog = vpccost.Catalog(snapshot, name="offer")
+    hour, capacity = catalog.get(NLB_HOURS, "eu-west-2"), catalog.get(NLB_NLCU_HOURS, "eu-west-2")
+    assert (hour.sku, hour.usage_type, hour.tiers) == (
+        "QSWHNGUEGEPBSPC6",
+        "EUW2-LoadBalancerUsage",
+        tiers(("0", None, "0.02646")),
+    )
+    assert (capacity.sku, capacity.tiers) == ("T9SXURTB56US7RTF", tiers(("0", None, "0.006")))
+    assert hour.source.endswith(
+        "filter ServiceCode=AWSELB, usagetype contains -LoadBalancerUsage, regionCode=eu-west-2, "
+        "productFamily=Load Balancer-Network)"
+    )
+    assert snapshot.usage_type_prefixes["eu-west-2"] == "EUW2"
+
+
+def test_a_region_vpccost_does_not_list_is_accepted_when_the_records_name_it(tmp_path: Path) -> None:
+    # A test copy of the eu-west-2 ELB slice moved to a region code vpccost does not list (eu-west-9, EUW9-): the
+    # records name it, so it is priced and its prefix learned; a region no record names is refused
+    moved = tmp_path / "AWSELB-eu-west-9.csv"
+    moved.write_text(ELB_EU_WEST_2.read_text().replace("eu-west-2", "eu-west-9").replace("EUW2-", "EUW9-"))
+    snapshot, _ = snapshot_from_offer_files([moved], ["eu-west-9"], prefixes=BUNDLED_PREFIXES, date="2026-12-04")
+    assert [(entry.label, entry.usage_type) for entry in snapshot.entries] == [
+        (f"{NLB_HOURS} in eu-west-9", "EUW9-LoadBalancerUsage"),
+        (f"{NLB_NLCU_HOURS} in eu-west-9", "EUW9-LCUUsage"),
+    ]
+    assert snapshot.usage_type_prefixes["eu-west-9"] == "EUW9"
+    with pytest.raises(InputError, match="eu-west-8: not a region vpccost lists") as caught:
+        snapshot_from_offer_files([moved], ["eu-west-9", "eu-west-8"], prefixes=BUNDLED_PREFIXES, date="d")
+    assert caught.value.field == "regions"
+
+
+def test_the_column_projected_ec2_slice_is_refused_naming_the_columns_it_lacks() -> None:
+    with pytest.raises(InputError) as caught:
+        snapshot_from_offer_files([EC2_PROJECTED], ["eu-west-2"], prefixes=BUNDLED_PREFIXES, date="d")
+    error = caught.value
+    assert (error.source, error.line, error.field) == (str(EC2_PROJECTED), 6, "OfferTermCode")
+    assert error.message == "offer CSV header lacks OfferTermCode, RateCode, StartingRange, EndingRange"
+
+
+@pytest.mark.parametrize("head", [CLOUD_WAN_HEAD, ELB_HEAD])
+def test_heads_without_metadata_rows_are_refused_naming_them(head: Path) -> None:
+    with pytest.raises(InputError) as caught:
+        snapshot_from_offer_files([head], ["us-east-2"], prefixes=BUNDLED_PREFIXES, date="d")
+    error = caught.value
+    assert (error.source, error.line, error.field) == (str(head), 1, "FormatVersion")
+    assert "lacks its five metadata rows (FormatVersion, Disclaimer, Publication Date, Version, OfferCode)" in (
+        error.message
+    )
+
+
+def test_the_classic_load_balancer_row_does_not_price_an_nlb(tmp_path: Path) -> None:
+    # APE1-LoadBalancerUsage 224ASX5MQ9RVZDJG is a Classic Load Balancer's (product family "Load Balancer")
+    head = _with_metadata(ELB_HEAD, tmp_path, offer_code="AWSELB", version="20241001000000", published="2024-10-01")
+    snapshot, missing = snapshot_from_offer_files([head], ["ap-east-1"], prefixes=BUNDLED_PREFIXES, date="d")
+    assert snapshot.entries == []
+    assert f"{NLB_HOURS} in ap-east-1" in missing
+
+
+def test_api_records_are_not_an_offer_file_but_an_offer_built_from_them_is(tmp_path: Path) -> None:
+    with pytest.raises(InputError, match="Price List API record") as caught:
+        snapshot_from_offer_files([API_RECORDS], ["ap-south-1"], prefixes=BUNDLED_PREFIXES, date="d")
+    assert caught.value.source == str(API_RECORDS)
+    # The two GetProducts records (AmazonVPC 20240709181629) as the products and terms of a JSON offer file
+    records = [json.loads(line) for line in API_RECORDS.read_text().splitlines()]
+    document = {
+        "formatVersion": "v1.0",
+        "offerCode": "AmazonVPC",
+        "version": records[0]["version"],
+        "publicationDate": records[0]["publicationDate"],
+        "products": {record["product"]["sku"]: record["product"] for record in records},
+        "terms": {"OnDemand": {record["product"]["sku"]: record["terms"]["OnDemand"] for record in records}},
+    }
+    offer = tmp_path / "AmazonVPC.json"
+    offer.write_text(json.dumps(document, indent=2))
+    prefixes = _without(BUNDLED_PREFIXES, "ap-south-1")
+    snapshot, _ = snapshot_from_offer_files([offer], ["ap-south-1"], prefixes=prefixes, date="2026-12-04")
+    catalog = vpccost.Catalog(snapshot, name="offer")
+    in_use, idle = (
+        catalog.get(PUBLIC_IPV4_IN_USE_HOURS, "ap-south-1"),
+        catalog.get(PUBLIC_IPV4_IDLE_HOURS, "ap-south-1"),
+    )
+    assert (in_use.sku, in_use.usage_type, in_use.tiers) == (
+        "H6SHSM3KDNNZRM9E",
+        "APS3-PublicIPv4:InUseAddress",
+        tiers(("0", None, "0.005")),
+    )
+    assert (idle.sku, idle.tiers) == ("CSRJTKHMAVNJSJAK", tiers(("0", None, "0.005")))
+    assert snapshot.usage_type_prefixes["ap-south-1"] == "APS3"
+
+
+def test_a_json_offer_whose_terms_come_before_its_products_reads_the_same(tmp_path: Path) -> None:
+    written = offer_json(tmp_path / "ec2.json", "AmazonEC2", EC2_PRODUCTS)
+    document = json.loads(written.read_text())
+    reordered = {key: document[key] for key in ("terms", "version", "publicationDate", "products", "offerCode")}
+    swapped = tmp_path / "swapped.json"
+    swapped.write_text(json.dumps(reordered))
+    expected = snapshot_from_offer_files([written], ["us-east-1"], prefixes=USE1_ONLY, date="d")
+    assert snapshot_from_offer_files([swapped], ["us-east-1"], prefixes=USE1_ONLY, date="d") == expected
+
+
+def test_pricing_update_over_real_slices(tmp_path: Path) -> None:
+    from tests.conftest import run_cli
+
+    update: list[str | Path] = [
+        "pricing",
+        "update",
+        "--regions",
+        "eu-west-2,eu-west-1",
+        "--from-offer-file",
+        DATA_TRANSFER,
+    ]
+    refused = run_cli(*update, "--output-dir", tmp_path / "refused")
+    assert refused.exit_code == 1
+    assert f"{DATA_TRANSFER_REGIONAL_BYTES} in eu-west-2" in refused.stderr
+    assert not (tmp_path / "refused").exists()
+
+    written = run_cli(*update, "--output-dir", tmp_path / "partial", "--allow-missing")
+    assert written.exit_code == 0, written.stderr
+    assert "listed in the snapshot's 'missing'" in written.stderr
+    partial = vpccost.load_pricing(tmp_path / "partial")
+    assert f"{DATA_TRANSFER_REGIONAL_BYTES} in eu-west-2" in partial.snapshot.missing
+    assert len(partial.snapshot.entries) == 3
+    assert len(partial.snapshot.entries) + len(partial.snapshot.missing) == len(
+        plan_queries(["eu-west-2", "eu-west-1"], BUNDLED_PREFIXES)
+    )
+    with pytest.raises(vpccost.MissingPriceError):
+        partial.get(DATA_TRANSFER_REGIONAL_BYTES, "eu-west-2")
+
+    for bad, message in [(EC2_PROJECTED, "lacks OfferTermCode"), (CLOUD_WAN_HEAD, "lacks its five metadata rows")]:
+        result = run_cli("pricing", "update", "--regions", "eu-west-2", "--from-offer-file", bad,
+                         "--output-dir", tmp_path / "bad", "--allow-missing")  # fmt: skip
+        assert result.exit_code == 2
+        assert bad.name in result.stderr and message in " ".join(result.stderr.split())
+        assert not (tmp_path / "bad").exists()
+
+
+def test_pricing_update_merged_with_a_snapshot_keeps_what_the_refresh_does_not_reprice(tmp_path: Path) -> None:
+    from tests.conftest import run_cli
+
+    earlier = vpccost.load_pricing(NEWEST_SNAPSHOT)
+    update: list[str | Path] = [
+        "pricing",
+        "update",
+        "--regions",
+        "eu-west-2,eu-west-1",
+        "--from-offer-file",
+        DATA_TRANSFER,
+    ]
+    result = run_cli(*update, "--merge-with", NEWEST_SNAPSHOT, "--allow-missing", "--output-dir", tmp_path / "merged")
+    assert result.exit_code == 0, result.stderr
+    merged = vpccost.load_pricing(tmp_path / "merged")
+    refreshed = {entry.label for entry in merged.snapshot.entries if entry.refresh and "offer files" in entry.refresh}
+    assert refreshed == {
+        f"{DATA_TRANSFER_INTERNET_OUT_BYTES} in eu-west-2",
+        f"{DATA_TRANSFER_XAZ_OUT_BYTES} in eu-west-2",
+        f"{DATA_TRANSFER_INTER_REGION_BYTES} in eu-west-2 -> eu-west-1",
+    }
+    # the refresh's price replaces the earlier one; every other earlier entry is kept, naming its own refresh
+    assert merged.get(DATA_TRANSFER_INTERNET_OUT_BYTES, "eu-west-2").sku == "QZ73H5RGR5JYYB4D"
+    refreshed_keys = {entry.key for entry in merged.snapshot.entries if entry.label in refreshed}
+    assert {entry.key for entry in merged.snapshot.entries} == {
+        e.key for e in earlier.snapshot.entries
+    } | refreshed_keys
+    kept = [entry for entry in merged.snapshot.entries if entry.label not in refreshed]
+    assert kept == [
+        entry if entry.refresh else entry.model_copy(update={"refresh": "snapshot aws/2026-12-04"})
+        for entry in earlier.snapshot.entries
+        if entry.label not in refreshed
+    ]
+    # an entry the refresh could not find keeps the earlier one, and the command says so
+    assert f"{DATA_TRANSFER_REGIONAL_BYTES} in eu-west-2" not in merged.snapshot.missing
+    regional, before = (c.get(DATA_TRANSFER_REGIONAL_BYTES, "eu-west-2") for c in (merged, earlier))
+    assert (regional.sku, regional.tiers, regional.source) == (before.sku, before.tiers, before.source)
+    assert regional.refresh == (before.refresh or "snapshot aws/2026-12-04")
+    assert f"kept from aws/2026-12-04 (this refresh found no record): {DATA_TRANSFER_REGIONAL_BYTES} in eu-west-2" in (
+        result.stderr
+    )

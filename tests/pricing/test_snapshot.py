@@ -103,3 +103,12 @@ def test_the_bundled_snapshot_knows_the_prefixes_price_records_show_and_guesses_
     assert {region: prefixes.get(region) for region in NEWLY_KNOWN_PREFIXES} == NEWLY_KNOWN_PREFIXES
     assert prefixes["us-east-1"] == "USE1"  # us-east-1 also bills some usage types unprefixed; the prefix is USE1
     assert [region for region in UNKNOWN_PREFIXES if region in prefixes] == []
+
+
+def test_missing_lists_what_a_refresh_found_no_record_for_and_defaults_to_none() -> None:
+    document = json.loads((SNAPSHOT / "prices.json").read_text())
+    assert Snapshot.model_validate(document).missing == []
+    label = "data_transfer_regional_bytes in eu-west-2"
+    partial = Snapshot.model_validate({**document, "missing": [label]})
+    assert partial.missing == [label]
+    assert Snapshot.model_validate_json(partial.model_dump_json()).missing == [label]
