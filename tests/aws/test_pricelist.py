@@ -2,11 +2,8 @@
 
 from __future__ import annotations
 
-import csv
-import dataclasses
 import json
 from collections.abc import Iterator, Mapping, Sequence
-from dataclasses import dataclass
 from decimal import Decimal
 from pathlib import Path
 from typing import Any
@@ -20,20 +17,23 @@ import vpccost
 from tests.conftest import NEWEST_SNAPSHOT, SNAPSHOT
 from vpccost.aws.pricelist import (
     Query,
+    answers,
     fetch_snapshot,
     parse_price_record,
     plan_queries,
     price_list_gaps,
-    snapshot_from_offer_files,
 )
 from vpccost.errors import InputError
 from vpccost.pricing.items import (
-    CLOUD_WAN_ATTACHMENT_HOURS,
-    CLOUD_WAN_BYTES,
+    CLOUD_WAN_CONNECT_ATTACHMENT_HOURS,
+    DATA_TRANSFER_XAZ_OUT_BYTES,
     GLOBAL_REGION,
+    GWLB_ENDPOINT_HOURS,
     ITEMS,
     NLB_HOURS,
     NLB_NLCU_HOURS,
+    PUBLIC_IPV4_IDLE_HOURS,
+    PUBLIC_IPV4_IN_USE_HOURS,
     REGIONAL_NAT_GATEWAY_BYTES,
     REGIONAL_NAT_GATEWAY_HOURS,
     ROUTE53_HOSTED_ZONE_MONTHS,
@@ -294,8 +294,20 @@ def test_queries_use_us_east_1_exceptions_and_operation_filters() -> None:
         "Value": "Load Balancer-Network",
     }
     assert queries["nat_gateway_hours in us-east-1"].filter_text == "ServiceCode=AmazonEC2, usagetype=NatGateway-Hours"
-    with pytest.raises(InputError, match="ap-south-2"):
-        plan_queries(["ap-south-2"], USE1_ONLY)
+    # ap-south-2's prefix is not in the table: its queries name the region and the usage type's unprefixed part
+    unknown = {q.label: q for q in plan_queries(["us-east-1", "ap-south-2"], USE1_ONLY)}
+    assert unknown["nat_gateway_hours in ap-south-2"].usage_type is None
+    assert unknown["nlb_hours in ap-south-2"].filters == [
+        {"Type": "CONTAINS", "Field": "usagetype", "Value": "-LoadBalancerUsage"},
+        {"Type": "TERM_MATCH", "Field": "regionCode", "Value": "ap-south-2"},
+        {"Type": "TERM_MATCH", "Field": "productFamily", "Value": "Load Balancer-Network"},
+    ]
+    assert unknown["data_transfer_internet_out_bytes in ap-south-2"].filters[1] == _term("fromRegionCode", "ap-south-2")
+    assert unknown["data_transfer_inter_region_bytes in us-east-1 -> ap-south-2"].filter_text == (
+        "ServiceCode=AWSDataTransfer, usagetype contains -AWS-Out-Bytes, fromRegionCode=us-east-1, "
+        "toRegionCode=ap-south-2"
+    )
+    assert unknown["nat_gateway_hours in us-east-1"].usage_type == "NatGateway-Hours"
 
 
 def test_fetch_snapshot_parses_records_and_reports_missing(stubbed: tuple[Any, Any]) -> None:
@@ -710,509 +722,107 @@ def test_site_to_site_vpn_is_unprefixed_in_us_east_1_only(stubbed: tuple[Any, An
     assert tiered_cost_usd(entry, Decimal(730)) == Decimal("36.50")
 
 
-VERSION = "20261120183211"
-RESERVED_TERM = "4NA7Y494T4"
+API_RECORDS = Path(__file__).parent / "offer_files" / "pricelist-api-AmazonVPC-ap-south-1-publicipv4-20240709.jsonl"
+"""Two verbatim GetProducts records, AmazonVPC ap-south-1 (version 20240709181629): idle and in-use public IPv4."""
 
 
-@dataclass(frozen=True)
-class OfferProduct:
-    """One product of an offer file and one of its terms; `dimensions` are (rate, begin, end, USD)."""
-
-    sku: str
-    family: str
-    attributes: Mapping[str, str]
-    unit: str
-    dimensions: Sequence[tuple[str, str, str, str]]
-    term_type: str = "OnDemand"
-
-    @property
-    def term(self) -> str:
-        return TERM if self.term_type == "OnDemand" else RESERVED_TERM
+def _without_ap_south_1() -> dict[str, str]:
+    prefixes = vpccost.load_pricing(NEWEST_SNAPSHOT).snapshot.usage_type_prefixes
+    return {region: prefix for region, prefix in prefixes.items() if region != "ap-south-1"}
 
 
-def _region_attributes(region: str, usage_type: str, operation: str, group: str) -> dict[str, str]:
-    return {
-        "regionCode": region,
-        "location": "US East (N. Virginia)" if region == "us-east-1" else "EU (Ireland)",
-        "locationType": "AWS Region",
-        "usagetype": usage_type,
-        "operation": operation,
-        "group": group,
+def test_real_api_records_price_public_ipv4_and_teach_the_prefix(stubbed: tuple[Any, Any]) -> None:
+    # ap-south-1's prefix left out of the table: it is queried by regionCode and the records give APS3. Both records
+    # answer each public IPv4 query here; the shared matching keeps the one whose usage type is the item's.
+    pricing, stubber = stubbed
+    lines = API_RECORDS.read_text().splitlines()
+    prefixes = _without_ap_south_1()
+    queries = {query.label: query for query in plan_queries(["ap-south-1"], prefixes)}
+    in_use = queries[f"{PUBLIC_IPV4_IN_USE_HOURS} in ap-south-1"]
+    assert in_use.filters == [
+        {"Type": "CONTAINS", "Field": "usagetype", "Value": "-PublicIPv4:InUseAddress"},
+        _term("regionCode", "ap-south-1"),
+    ]
+    records = {f"{item} in ap-south-1": lines for item in (PUBLIC_IPV4_IN_USE_HOURS, PUBLIC_IPV4_IDLE_HOURS)}
+    stub_all(stubber, list(queries.values()), records)
+    snapshot, missing = fetch_snapshot(pricing, ["ap-south-1"], prefixes=prefixes, date="2026-12-04")
+    catalog = vpccost.Catalog(snapshot, name="fetched")
+    entry = catalog.get(PUBLIC_IPV4_IN_USE_HOURS, "ap-south-1")
+    assert (entry.sku, entry.usage_type, entry.unit, entry.tiers) == (
+        "H6SHSM3KDNNZRM9E",
+        "APS3-PublicIPv4:InUseAddress",
+        "Hrs",
+        tiers(("0", None, "0.005")),
+    )
+    assert entry.refresh == "AWS Price List API 2026-12-04"
+    assert entry.source == (
+        "AWS Price List API (publicationDate 2024-07-09T18:16:29Z, filter ServiceCode=AmazonVPC, "
+        "usagetype contains -PublicIPv4:InUseAddress, regionCode=ap-south-1)"
+    )
+    assert catalog.get(PUBLIC_IPV4_IDLE_HOURS, "ap-south-1").sku == "CSRJTKHMAVNJSJAK"
+    assert snapshot.usage_type_prefixes["ap-south-1"] == "APS3"
+    assert snapshot.missing == missing
+    assert len(missing) == len(queries) - 2
+
+
+def test_answers_holds_a_record_to_the_query_region_and_usage_type() -> None:
+    record = json.loads(API_RECORDS.read_text().splitlines()[1])  # APS3-PublicIPv4:InUseAddress in ap-south-1
+    known = {q.item: q for q in plan_queries(["ap-south-1"], {"ap-south-1": "APS3"})}
+    unknown = {q.item: q for q in plan_queries(["ap-south-1"], {})}
+    wrong = {q.item: q for q in plan_queries(["ap-south-1"], {"ap-south-1": "APS1"})}
+    elsewhere = {q.item: q for q in plan_queries(["ap-south-2"], {})}
+    assert answers(record, known[PUBLIC_IPV4_IN_USE_HOURS])
+    assert answers(record, unknown[PUBLIC_IPV4_IN_USE_HOURS])
+    assert answers(record, wrong[PUBLIC_IPV4_IN_USE_HOURS])  # the record names its region: its prefix wins
+    assert not answers(record, known[PUBLIC_IPV4_IDLE_HOURS])
+    assert not answers(record, elsewhere[PUBLIC_IPV4_IN_USE_HOURS])
+    unnamed = json.loads(json.dumps(record))
+    del unnamed["product"]["attributes"]["regionCode"]
+    assert answers(unnamed, known[PUBLIC_IPV4_IN_USE_HOURS])  # no region named: the exact usage type only
+    assert not answers(unnamed, unknown[PUBLIC_IPV4_IN_USE_HOURS])
+    assert not answers(unnamed, wrong[PUBLIC_IPV4_IN_USE_HOURS])
+
+
+def test_records_that_contradict_a_learned_prefix_are_reported(stubbed: tuple[Any, Any]) -> None:
+    pricing, stubber = stubbed
+    in_use, idle = API_RECORDS.read_text().splitlines()[::-1]
+    renamed = idle.replace("APS3-PublicIPv4", "APSX-PublicIPv4")
+    prefixes = _without_ap_south_1()
+    queries = plan_queries(["ap-south-1"], prefixes)
+    records = {
+        f"{PUBLIC_IPV4_IN_USE_HOURS} in ap-south-1": [in_use],
+        f"{PUBLIC_IPV4_IDLE_HOURS} in ap-south-1": [renamed],
     }
+    stub_all(stubber, queries, records)
+    snapshot, problems = fetch_snapshot(pricing, ["ap-south-1"], prefixes=prefixes, date="d")
+    assert [entry.item for entry in snapshot.entries] == [PUBLIC_IPV4_IN_USE_HOURS]
+    assert (
+        f"{PUBLIC_IPV4_IDLE_HOURS} in ap-south-1: usage type APSX-PublicIPv4:IdleAddress contradicts the prefix of "
+        f"ap-south-1 is APS3 in {PUBLIC_IPV4_IN_USE_HOURS} in ap-south-1"
+    ) in problems
+    assert f"{PUBLIC_IPV4_IDLE_HOURS} in ap-south-1" in snapshot.missing
 
 
-EC2_PRODUCTS = [
-    OfferProduct(
-        "M2YSHUBETB3JX4M4",
-        "NAT Gateway",
-        _region_attributes("us-east-1", "NatGateway-Hours", "NatGateway", "NGW:NatGateway"),
-        "Hrs",
-        [("6YS6EN2CT7", "0", "Inf", "0.0450000000")],
-    ),
-    # A Reserved term of the same product, at another price: must be ignored.
-    OfferProduct(
-        "M2YSHUBETB3JX4M4",
-        "NAT Gateway",
-        _region_attributes("us-east-1", "NatGateway-Hours", "NatGateway", "NGW:NatGateway"),
-        "Hrs",
-        [("38NPMPTW36", "0", "Inf", "0.0300000000")],
-        term_type="Reserved",
-    ),
-    OfferProduct(
-        "3K2KN7UTGBB7XKD6",
-        "NAT Gateway",
-        _region_attributes("us-east-1", "NatGateway-Bytes", "NatGateway", "NGW:NatGateway"),
-        "GB",
-        [("6YS6EN2CT7", "0", "Inf", "0.0450000000")],
-    ),
-    # Another region's product: not asked for, must be ignored.
-    OfferProduct(
-        "Q4WQ7XSKRU3EWZFP",
-        "NAT Gateway",
-        _region_attributes("eu-west-1", "EU-NatGateway-Hours", "NatGateway", "NGW:NatGateway"),
-        "Hrs",
-        [("6YS6EN2CT7", "0", "Inf", "0.0480000000")],
-    ),
-]
-VPC_PRODUCTS = [
-    # Dimensions out of order, as in ENDPOINT_BYTES.
-    OfferProduct(
-        "DQYYEZBCWSW5XS2R",
-        "VpcEndpoint",
-        _region_attributes("us-east-1", "USE1-VpcEndpoint-Bytes", "VpcEndpoint", "VpcEndpoint"),
-        "GB",
-        [
-            ("VF6VHMDQG3", "5242880", "Inf", "0.0040000000"),
-            ("PGHJ3S3EYE", "0", "1048576", "0.0100000000"),
-            ("3WD4F7W8QD", "1048576", "5242880", "0.0060000000"),
-        ],
-    ),
-]
+def test_a_region_vpccost_does_not_list_and_no_record_names_is_refused(stubbed: tuple[Any, Any]) -> None:
+    pricing, stubber = stubbed
+    stub_all(stubber, plan_queries(["eu-west-9"], USE1_ONLY), {})
+    with pytest.raises(InputError, match="eu-west-9: not a region vpccost lists, and no record of the AWS Price"):
+        fetch_snapshot(pricing, ["eu-west-9"], prefixes=USE1_ONLY, date="d")
 
 
-def offer_json(path: Path, offer_code: str, products: Sequence[OfferProduct]) -> Path:
-    """An offer file in the bulk API's JSON format."""
-    document: dict[str, Any] = {
-        "formatVersion": "v1.0",
-        "disclaimer": "This pricing list is for informational purposes only.",
-        "offerCode": offer_code,
-        "version": VERSION,
-        "publicationDate": PUBLISHED,
-        "products": {},
-        "terms": {"OnDemand": {}, "Reserved": {}},
+def test_every_registry_item_the_price_list_can_price_is_queried() -> None:
+    queried = {
+        query.item for query in plan_queries(["us-east-1", "eu-west-1"], {"us-east-1": "USE1", "eu-west-1": "EU"})
     }
-    for product in products:
-        attributes = {"servicecode": offer_code, **product.attributes, "servicename": offer_code}
-        document["products"][product.sku] = {
-            "sku": product.sku,
-            "productFamily": product.family,
-            "attributes": attributes,
-        }
-        term_code = f"{product.sku}.{product.term}"
-        document["terms"][product.term_type].setdefault(product.sku, {})[term_code] = {
-            "offerTermCode": product.term,
-            "sku": product.sku,
-            "effectiveDate": "2026-11-01T00:00:00Z",
-            "priceDimensions": {
-                f"{term_code}.{rate}": {
-                    "rateCode": f"{term_code}.{rate}",
-                    "description": f"${usd} per {product.unit}",
-                    "beginRange": begin,
-                    "endRange": end,
-                    "unit": product.unit,
-                    "pricePerUnit": {"USD": usd},
-                    "appliesTo": [],
-                }
-                for rate, begin, end, usd in product.dimensions
-            },
-            "termAttributes": {"LeaseContractLength": "1yr"} if product.term_type == "Reserved" else {},
-        }
-    path.write_text(json.dumps(document, indent=4))
-    return path
-
-
-CSV_HEADER = [
-    "SKU",
-    "OfferTermCode",
-    "RateCode",
-    "TermType",
-    "PriceDescription",
-    "EffectiveDate",
-    "StartingRange",
-    "EndingRange",
-    "Unit",
-    "PricePerUnit",
-    "Currency",
-    "LeaseContractLength",
-    "PurchaseOption",
-    "OfferingClass",
-    "Product Family",
-    "serviceCode",
-    "Location",
-    "Location Type",
-    "Group",
-    "usageType",
-    "operation",
-    "Region Code",
-    "serviceName",
-]
-
-
-def offer_csv(path: Path, offer_code: str, products: Sequence[OfferProduct]) -> Path:
-    """The same offer file in the bulk API's CSV format: five metadata rows, the header, a row per dimension."""
-    with path.open("w", newline="", encoding="utf-8") as stream:
-        writer = csv.writer(stream, quoting=csv.QUOTE_ALL)
-        writer.writerow(["FormatVersion", "v1.0"])
-        writer.writerow(["Disclaimer", "This pricing list is for informational purposes only."])
-        writer.writerow(["Publication Date", PUBLISHED])
-        writer.writerow(["Version", VERSION])
-        writer.writerow(["OfferCode", offer_code])
-        writer.writerow(CSV_HEADER)
-        for product in products:
-            reserved = product.term_type == "Reserved"
-            for rate, begin, end, usd in product.dimensions:
-                attributes = product.attributes
-                writer.writerow(
-                    [
-                        product.sku,
-                        product.term,
-                        f"{product.sku}.{product.term}.{rate}",
-                        product.term_type,
-                        f"${usd} per {product.unit}",
-                        "2026-11-01",
-                        begin,
-                        end,
-                        product.unit,
-                        usd,
-                        "USD",
-                        "1yr" if reserved else "",
-                        "No Upfront" if reserved else "",
-                        "standard" if reserved else "",
-                        product.family,
-                        offer_code,
-                        attributes["location"],
-                        attributes["locationType"],
-                        attributes["group"],
-                        attributes["usagetype"],
-                        attributes["operation"],
-                        attributes["regionCode"],
-                        offer_code,
-                    ]
-                )
-    return path
-
-
-def offer_files(directory: Path, kind: str) -> list[Path]:
-    write = offer_json if kind == "json" else offer_csv
-    return [
-        write(directory / f"AmazonEC2.{kind}", "AmazonEC2", EC2_PRODUCTS),
-        write(directory / f"AmazonVPC.{kind}", "AmazonVPC", VPC_PRODUCTS),
-    ]
-
-
-def offer_source(service_code: str, filter_text: str) -> str:
-    return f"AWS Price List offer file {service_code} {VERSION} (publicationDate {PUBLISHED}, filter {filter_text})"
-
-
-EXPECTED_OFFER_ENTRIES = [
-    {
-        "item": "nat_gateway_hours",
-        "region": "us-east-1",
-        "to_region": None,
-        "service_code": "AmazonEC2",
-        "usage_type": "NatGateway-Hours",
-        "operation": "NatGateway",
-        "unit": "Hrs",
-        "tiers": tiers(("0", None, "0.045")),
-        "tier_period": "month",
-        "sku": "M2YSHUBETB3JX4M4",
-        "rate_code": f"M2YSHUBETB3JX4M4.{TERM}.6YS6EN2CT7",
-        "source": offer_source("AmazonEC2", "ServiceCode=AmazonEC2, usagetype=NatGateway-Hours"),
-        "source_date": PUBLISHED[:10],
-        "refresh": f"AWS Price List offer file AmazonEC2 {VERSION}",
-        "evidence": "C",
-        "verified": True,
-        "note": None,
-    },
-    {
-        "item": "nat_gateway_bytes",
-        "region": "us-east-1",
-        "to_region": None,
-        "service_code": "AmazonEC2",
-        "usage_type": "NatGateway-Bytes",
-        "operation": "NatGateway",
-        "unit": "GB",
-        "tiers": tiers(("0", None, "0.045")),
-        "tier_period": "month",
-        "sku": "3K2KN7UTGBB7XKD6",
-        "rate_code": f"3K2KN7UTGBB7XKD6.{TERM}.6YS6EN2CT7",
-        "source": offer_source("AmazonEC2", "ServiceCode=AmazonEC2, usagetype=NatGateway-Bytes"),
-        "source_date": PUBLISHED[:10],
-        "refresh": f"AWS Price List offer file AmazonEC2 {VERSION}",
-        "evidence": "C",
-        "verified": True,
-        "note": None,
-    },
-    {
-        "item": "vpc_endpoint_bytes",
-        "region": "us-east-1",
-        "to_region": None,
-        "service_code": "AmazonVPC",
-        "usage_type": "USE1-VpcEndpoint-Bytes",
-        "operation": None,
-        "unit": "GB",
-        "tiers": tiers(("0", "1048576", "0.01"), ("1048576", "5242880", "0.006"), ("5242880", None, "0.004")),
-        "tier_period": "month",
-        "sku": "DQYYEZBCWSW5XS2R",
-        "rate_code": f"DQYYEZBCWSW5XS2R.{TERM}.PGHJ3S3EYE,DQYYEZBCWSW5XS2R.{TERM}.3WD4F7W8QD,"
-        f"DQYYEZBCWSW5XS2R.{TERM}.VF6VHMDQG3",
-        "source": offer_source("AmazonVPC", "ServiceCode=AmazonVPC, usagetype=USE1-VpcEndpoint-Bytes"),
-        "source_date": PUBLISHED[:10],
-        "refresh": f"AWS Price List offer file AmazonVPC {VERSION}",
-        "evidence": "C",
-        "verified": True,
-        "note": None,
-    },
-]
-
-
-@pytest.mark.parametrize("kind", ["json", "csv"])
-def test_offer_files_give_exact_entries_and_report_missing(tmp_path: Path, kind: str) -> None:
-    snapshot, missing = snapshot_from_offer_files(
-        offer_files(tmp_path, kind), ["us-east-1"], prefixes=USE1_ONLY, date="2026-12-01"
-    )
-    assert snapshot.entries == [PriceEntry(**entry) for entry in EXPECTED_OFFER_ENTRIES]
-    assert [[str(tier.price_usd) for tier in entry.tiers] for entry in snapshot.entries] == [
-        ["0.045"],
-        ["0.045"],
-        ["0.01", "0.006", "0.004"],
-    ]
-    found = {"nat_gateway_hours", "nat_gateway_bytes", "vpc_endpoint_bytes"}
-    queries = plan_queries(["us-east-1"], USE1_ONLY)
-    assert missing == [query.label for query in queries if query.item not in found]
-    assert "transit_gateway_bytes in us-east-1" in missing
-    assert snapshot.date == "2026-12-01"
-    assert snapshot.usage_type_prefixes == USE1_ONLY
-    assert snapshot.description == (
-        f"AWS on-demand list prices (USD) from AWS Price List offer files (AmazonEC2 {VERSION}, "
-        f"AmazonVPC {VERSION}), gathered 2026-12-01."
-    )
-
-
-TGW_PRODUCTS = [
-    OfferProduct(
-        sku,
-        "Transit Gateway",
-        _region_attributes("us-east-1", "USE1-TransitGateway-Hours", operation, "AWSTransitGateway"),
-        "Hrs",
-        [("6YS6EN2CT7", "0", "Inf", usd)],
-    )
-    for sku, operation, usd in [
-        ("3G4UYCG4RJ7AHX9N", "TransitGatewayVPC", "0.0500000000"),
-        ("8WVCHAMJ4T8A2ZWA", "TransitGatewayPeering", "0.0600000000"),
-    ]
-]
-
-
-def test_json_and_csv_offer_files_give_equal_snapshots(tmp_path: Path) -> None:
-    prefixes = {"us-east-1": "USE1", "eu-west-1": "EU"}
-    snapshots = {}
-    for kind in ("json", "csv"):
-        directory = tmp_path / kind
-        directory.mkdir()
-        write = offer_json if kind == "json" else offer_csv
-        paths = [
-            write(directory / f"ec2.{kind}", "AmazonEC2", EC2_PRODUCTS),
-            write(directory / f"vpc.{kind}", "AmazonVPC", [*VPC_PRODUCTS, *TGW_PRODUCTS]),
-        ]
-        snapshots[kind] = snapshot_from_offer_files(paths, ["us-east-1", "eu-west-1"], prefixes=prefixes, date="d")
-    assert snapshots["json"] == snapshots["csv"]
-    snapshot, missing = snapshots["json"]
-    catalog = vpccost.Catalog(snapshot, name="offers")
-    assert catalog.get("nat_gateway_hours", "eu-west-1").tiers == tiers(("0", None, "0.048"))
-    attachment = catalog.get("transit_gateway_attachment_hours", "us-east-1")
-    peering = catalog.get("transit_gateway_peering_hours", "us-east-1")
-    assert (attachment.sku, attachment.tiers) == ("3G4UYCG4RJ7AHX9N", tiers(("0", None, "0.05")))
-    assert (peering.sku, peering.tiers) == ("8WVCHAMJ4T8A2ZWA", tiers(("0", None, "0.06")))
-    assert "data_transfer_inter_region_bytes in us-east-1 -> eu-west-1" in missing
-    assert "nat_gateway_bytes in eu-west-1" in missing
-    assert len(snapshot.entries) + len(missing) == len(plan_queries(["us-east-1", "eu-west-1"], prefixes))
-
-
-def test_offer_products_naming_another_region_are_ignored(tmp_path: Path) -> None:
-    elsewhere = OfferProduct(
-        "ZZZZZZZZZZZZZZZZ",
-        "NAT Gateway",
-        _region_attributes("us-east-2", "NatGateway-Bytes", "NatGateway", "NGW:NatGateway"),
-        "GB",
-        [("6YS6EN2CT7", "0", "Inf", "0.0450000000")],
-    )
-    path = offer_csv(tmp_path / "ec2.csv", "AmazonEC2", [elsewhere])
-    snapshot, missing = snapshot_from_offer_files([path], ["us-east-1"], prefixes=USE1_ONLY, date="d")
-    assert snapshot.entries == []
-    assert "nat_gateway_bytes in us-east-1" in missing
-
-
-def test_disagreeing_offer_products_are_reported(tmp_path: Path) -> None:
-    twin = OfferProduct(
-        "ZZZZZZZZZZZZZZZZ",
-        "NAT Gateway",
-        _region_attributes("us-east-1", "NatGateway-Hours", "NatGateway", "NGW:NatGateway"),
-        "Hrs",
-        [("6YS6EN2CT7", "0", "Inf", "0.0500000000")],
-    )
-    path = offer_json(tmp_path / "ec2.json", "AmazonEC2", [*EC2_PRODUCTS, twin])
-    snapshot, problems = snapshot_from_offer_files([path], ["us-east-1"], prefixes=USE1_ONLY, date="d")
-    assert [entry.item for entry in snapshot.entries] == ["nat_gateway_bytes"]
-    assert problems[0] == "nat_gateway_hours in us-east-1: 2 records disagree (M2YSHUBETB3JX4M4, ZZZZZZZZZZZZZZZZ)"
-
-
-def _replace_line(path: Path, number: int, text: str) -> Path:
-    lines = path.read_text().splitlines()
-    lines[number - 1] = text
-    path.write_text("\n".join(lines) + "\n")
-    return path
-
-
-def test_unreadable_or_unrecognised_offer_files_are_input_errors(tmp_path: Path) -> None:
-    def refused(path: Path) -> InputError:
-        with pytest.raises(InputError) as caught:
-            snapshot_from_offer_files([path], ["us-east-1"], prefixes=USE1_ONLY, date="d")
-        assert caught.value.source == str(path)
-        return caught.value
-
-    assert "cannot read" in refused(tmp_path / "absent.json").message
-    (tmp_path / "notes.txt").write_text("NAT gateway: 4.5 cents an hour\n")
-    assert "not an AWS price list offer file" in refused(tmp_path / "notes.txt").message
-    (tmp_path / "broken.json").write_text('{\n  "offerCode": "AmazonEC2",\n  "products": {\n')
-    assert refused(tmp_path / "broken.json").line is not None
-    (tmp_path / "other.json").write_text('{"formatVersion": "v1.0"}')
-    assert "needs offerCode" in refused(tmp_path / "other.json").message
-
-    short_row = _replace_line(offer_csv(tmp_path / "short.csv", "AmazonEC2", EC2_PRODUCTS), 8, '"M2YSHUBETB3JX4M4"')
-    error = refused(short_row)
-    assert (error.line, "1 columns" in error.message) == (8, True)
-    no_usage = _replace_line(
-        offer_csv(tmp_path / "header.csv", "AmazonEC2", EC2_PRODUCTS),
-        6,
-        ",".join(f'"{column}"' for column in CSV_HEADER if column != "usageType"),
-    )
-    error = refused(no_usage)
-    assert (error.line, error.field) == (6, "usageType")
-    bad_price = offer_csv(
-        tmp_path / "price.csv", "AmazonEC2", [dataclasses.replace(EC2_PRODUCTS[2], dimensions=[("R", "0", "Inf", "")])]
-    )
-    error = refused(bad_price)
-    assert error.line == 7
-    assert "nat_gateway_bytes in us-east-1" in error.message
-    assert str(error).startswith(f"{bad_price}, line 7: ")
-
-
-def test_pricing_update_from_offer_files(tmp_path: Path) -> None:
-    from tests.conftest import run_cli
-
-    files = [str(path) for path in offer_files(tmp_path, "json")]
-    args = [arg for path in files for arg in ("--from-offer-file", path)]
-    partial = run_cli("pricing", "update", "--regions", "us-east-1", *args, "--output-dir", tmp_path / "out")
-    assert partial.exit_code == 1
-    assert "transit_gateway_bytes in us-east-1" in partial.stderr
-    assert not (tmp_path / "out").exists()
-    garbage = tmp_path / "garbage.json"
-    garbage.write_text("{not json")
-    broken = run_cli("pricing", "update", "--regions", "us-east-1", "--from-offer-file", garbage)
-    assert broken.exit_code == 2
-    assert "garbage.json" in broken.stderr
-
-
-def test_pricing_update_refuses_a_region_without_a_known_usage_type_prefix(tmp_path: Path) -> None:
-    # No public price record shows ap-east-2's usage-type prefix: its queries cannot be formed, so the refresh stops
-    # before reading a file, names the region and where its prefix goes, and writes nothing
-    from tests.conftest import run_cli
-
-    args = [arg for path in offer_files(tmp_path, "json") for arg in ("--from-offer-file", str(path))]
-    out = tmp_path / "out"
-    refused = run_cli("pricing", "update", "--regions", "us-east-1,ap-east-2", *args, "--output-dir", out)
-    assert refused.exit_code == 2
-    message = " ".join(refused.stderr.split())
-    assert "no usage-type prefix is known for ap-east-2:" in message
-    assert "to usage_type_prefixes in the snapshot" in message
-    assert not out.exists()
-
-
-OFFER_FILES = Path(__file__).parents[1] / "offer_files"
-
-
-def _with_metadata(source: Path, directory: Path, *, offer_code: str, version: str, published: str) -> Path:
-    """A copy of a headless offer CSV (the Hugging Face dataset strips the five metadata rows) with them put back."""
-    rows = [("FormatVersion", "v1.0"), ("Disclaimer", "(restored for the test)"), ("Publication Date", published)]
-    rows += [("Version", version), ("OfferCode", offer_code)]
-    target = directory / source.name
-    target.write_text("".join(f'"{name}","{value}"\n' for name, value in rows) + source.read_text())
-    return target
-
-
-def test_real_cloud_wan_rows_price_attachments_by_operation(tmp_path: Path) -> None:
-    head = _with_metadata(
-        OFFER_FILES / "hf-labofsahil-AWSCloudWAN-head-20241101.csv",
-        tmp_path,
-        offer_code="AWSCloudWAN",
-        version="20241101000000",
-        published="2024-11-01T00:00:00Z",
-    )
-    # A Connect attachment shares the usage type (as il-central-1's SKU 23NKVEFF9BS5RGVJ does): derived from the
-    # VPC row with the operation, attachment type and price changed; the operation filter must leave it out.
-    vpc_row = head.read_text().splitlines()[6]
-    connect_row = (
-        vpc_row.replace("237RZZHK3CHHFHBT", "TESTCONNECTATTCH")
-        .replace(":CloudWANVPC", ":CloudWANConnect")
-        .replace('"CloudWANVPC","VPC"', '"CloudWANConnect","Connect"')
-        .replace("0.0650000000", "0.0750000000")
-        .replace("$0.065", "$0.075")
-    )
-    head.write_text(head.read_text() + connect_row + "\n")
-    prefixes = vpccost.load_pricing().snapshot.usage_type_prefixes
-    regions = ["us-east-2", "ap-southeast-2"]
-    snapshot, missing = snapshot_from_offer_files([head], regions, prefixes=prefixes, date="2026-12-01")
-    catalog = vpccost.Catalog(snapshot, name="offer")
-    attachment = catalog.get(CLOUD_WAN_ATTACHMENT_HOURS, "us-east-2")
-    assert (attachment.sku, attachment.usage_type, attachment.operation, attachment.unit, attachment.tiers) == (
-        "237RZZHK3CHHFHBT",
-        "USE2-CloudWAN-Attachment-Hours",
-        "CloudWANVPC",
-        "hour",
-        tiers(("0", None, "0.065")),
-    )
-    assert attachment.source.endswith(
-        "(publicationDate 2024-11-01T00:00:00Z, filter ServiceCode=AWSCloudWAN, "
-        "usagetype=USE2-CloudWAN-Attachment-Hours, operation=CloudWANVPC)"
-    )
-    data = catalog.get(CLOUD_WAN_BYTES, "ap-southeast-2")
-    assert (data.sku, data.usage_type, data.unit, data.tiers) == (
-        "238E7JSGVP24BSXA",
-        "APS2-CloudWAN-Bytes",
-        "GigaBytes",
-        tiers(("0", None, "0.02")),
-    )
-    assert f"{CLOUD_WAN_ATTACHMENT_HOURS} in ap-southeast-2" in missing
-    assert len(snapshot.entries) + len(missing) == len(plan_queries(regions, prefixes))
-
-
-@pytest.mark.parametrize(
-    ("name", "region", "hours", "nlcu"),
-    [
-        # NLB rows of AWSELB offer 20260831092255: YKBGGP5EBGDU9T5W $0.0225/h, XZ2DR556MD28P9WJ $0.006/NLCU-h
-        ("togen-AWSELB-us-east-1-20260831092255.csv", "us-east-1", ("YKBGGP5EBGDU9T5W", "0.0225"), "XZ2DR556MD28P9WJ"),
-        # QSWHNGUEGEPBSPC6 $0.02646/h, T9SXURTB56US7RTF $0.006/NLCU-h
-        ("togen-AWSELB-eu-west-2-20260831092255.csv", "eu-west-2", ("QSWHNGUEGEPBSPC6", "0.02646"), "T9SXURTB56US7RTF"),
-    ],
-)
-def test_real_elb_rows_give_the_network_load_balancer(
-    name: str, region: str, hours: tuple[str, str], nlcu: str
-) -> None:
-    prefixes = vpccost.load_pricing().snapshot.usage_type_prefixes
-    snapshot, _ = snapshot_from_offer_files([OFFER_FILES / name], [region], prefixes=prefixes, date="2026-12-01")
-    catalog = vpccost.Catalog(snapshot, name="offer")
-    hour, capacity = catalog.get(NLB_HOURS, region), catalog.get(NLB_NLCU_HOURS, region)
-    assert (hour.sku, hour.tiers, hour.operation) == (hours[0], tiers(("0", None, hours[1])), "LoadBalancing:Network")
-    assert (capacity.sku, capacity.unit, capacity.tiers) == (nlcu, "LCU-Hrs", tiers(("0", None, "0.006")))
-    assert [entry.item for entry in snapshot.entries] == [NLB_HOURS, NLB_NLCU_HOURS]
+    assert queried == {key for key, item in ITEMS.items() if item.price_source is None}
+    assert {
+        GWLB_ENDPOINT_HOURS,
+        REGIONAL_NAT_GATEWAY_HOURS,
+        PUBLIC_IPV4_IDLE_HOURS,
+        VPC_LATTICE_SERVICE_HOURS,
+        CLOUD_WAN_CONNECT_ATTACHMENT_HOURS,
+        DATA_TRANSFER_XAZ_OUT_BYTES,
+        VPN_CONNECTION_HOURS,
+        ROUTE53_HOSTED_ZONE_MONTHS,
+    } <= queried
+    assert VPC_LATTICE_REQUESTS not in queried

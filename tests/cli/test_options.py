@@ -6,7 +6,7 @@ import pytest
 import typer.main
 
 from vpccost.cli import app
-from vpccost.cli.options import check_region, parse_list, parse_regions
+from vpccost.cli.options import check_region, parse_list, parse_region_codes, parse_regions
 from vpccost.errors import InputError
 
 
@@ -33,3 +33,12 @@ def test_the_designs_help_lists_the_pure_designs_and_as_is() -> None:
         "Comma-separated designs to price (default: nat,peering,transit-gateway,privatelink,sharing, and as-is when "
         "the topology records existing connectivity)."
     )
+
+
+def test_region_codes_for_a_refresh_may_be_ones_vpccost_does_not_list() -> None:
+    assert parse_region_codes("us-east-1, eu-west-9") == ["us-east-1", "eu-west-9"]
+    with pytest.raises(InputError, match="not AWS region codes: mars-1") as caught:
+        parse_region_codes("us-east-1,mars-1")
+    assert caught.value.field == "regions"
+    with pytest.raises(InputError, match="none given"):
+        parse_region_codes(" , ")

@@ -114,3 +114,29 @@ def test_pricing_coverage_table_names_the_gaps() -> None:
     assert result.exit_code == 0
     assert "12 items × 34 regions: 27 verified, 142 unverified, 19 partial, 220 missing" in result.stdout
     assert run_cli("pricing", "coverage", "--format", "xlsx", "--output", "x.xlsx").exit_code == 2
+
+
+def test_pricing_update_names_bad_input_and_writes_nothing(tmp_path: Path) -> None:
+    occupied = tmp_path / "taken"
+    occupied.write_text("not a folder\n")
+    onto_a_file = run_cli("pricing", "update", "--regions", "us-east-1", "--output-dir", occupied)
+    assert onto_a_file.exit_code == 2
+    assert f"--output-dir {occupied} is a file, not a folder" in " ".join(onto_a_file.stderr.split())
+
+    notes = tmp_path / "notes.txt"
+    notes.write_text("NAT gateway: 4.5 cents an hour\n")
+    not_an_offer = run_cli("pricing", "update", "--regions", "us-east-1", "--from-offer-file", notes,
+                           "--output-dir", tmp_path / "out")  # fmt: skip
+    assert not_an_offer.exit_code == 2
+    assert "notes.txt" in not_an_offer.stderr and "not an AWS price list offer file" in not_an_offer.stderr
+
+    nowhere = tmp_path / "aws" / "2026-01-01"
+    no_snapshot = run_cli("pricing", "update", "--regions", "us-east-1", "--from-offer-file", notes,
+                          "--merge-with", nowhere, "--output-dir", tmp_path / "out")  # fmt: skip
+    assert no_snapshot.exit_code == 2
+    assert f"--merge-with {nowhere}: no such snapshot" in " ".join(no_snapshot.stderr.split())
+
+    malformed = run_cli("pricing", "update", "--regions", "us-east-1,mars-1", "--output-dir", tmp_path / "out")
+    assert malformed.exit_code == 2
+    assert "not AWS region codes: mars-1" in malformed.stderr
+    assert not (tmp_path / "out").exists()

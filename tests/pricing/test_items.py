@@ -97,3 +97,29 @@ def test_a_usage_type_is_never_formed_from_a_region_code() -> None:
     with pytest.raises(KeyError, match="no usage-type prefix is known for ap-east-2"):
         transfer.usage_type_for("us-east-1", prefixes, "ap-east-2")
     assert regions_without_prefix(["ap-east-2", "us-east-1", "ap-east-2"], prefixes) == ["ap-east-2"]
+
+
+@pytest.mark.parametrize(
+    ("key", "region", "usage_type", "prefixes"),
+    [
+        ("nat_gateway_hours", "eu-west-2", "EUW2-NatGateway-Hours", ("EUW2",)),
+        ("nat_gateway_hours", "us-east-1", "NatGateway-Hours", ()),
+        ("nat_gateway_hours", "us-east-1", "USE1-NatGateway-Hours", None),
+        ("regional_nat_gateway_hours", "eu-west-2", "EUW2-NatGateway-Hours", None),
+        ("nat_gateway_hours", "eu-west-2", "EUW2-RegionalNatGateway-Hours", None),
+        ("regional_nat_gateway_bytes", "us-east-1", "USE1-RegionalNatGateway-Bytes", ("USE1",)),
+        ("nlb_hours", "eu-west-2", "EUW2-TS-LoadBalancerUsage", None),
+        ("data_transfer_inter_region_bytes", "eu-west-2", "EUW2-EU-AWS-Out-Bytes", ("EUW2", "EU")),
+        ("data_transfer_internet_out_bytes", "eu-west-2", "Global-DataTransfer-Out-Bytes", None),
+        ("route53_hosted_zone_months", GLOBAL_REGION, "HostedZone", ()),
+    ],
+)
+def test_prefixes_of_reads_a_usage_type_back(
+    key: str, region: str, usage_type: str, prefixes: tuple[str, ...] | None
+) -> None:
+    item = ITEMS[key]
+    assert item.prefixes_of(usage_type, region) == prefixes
+    if prefixes:
+        to_region = "eu-west-1" if len(prefixes) == 2 else None
+        table = dict(zip([region, to_region], prefixes, strict=False))
+        assert item.usage_type_for(region, {k: v for k, v in table.items() if k}, to_region) == usage_type

@@ -174,3 +174,12 @@ def test_the_newest_snapshot_knows_the_prefixes_its_price_records_show() -> None
     assert [
         region for region in ("ap-east-2", "ap-southeast-4", "ap-southeast-6", "mx-central-1") if region in prefixes
     ] == []
+
+
+def test_missing_lists_what_a_refresh_found_no_record_for_and_defaults_to_none() -> None:
+    document = json.loads((SNAPSHOT / "prices.json").read_text())
+    assert Snapshot.model_validate(document).missing == []
+    label = "data_transfer_regional_bytes in eu-west-2"
+    partial = Snapshot.model_validate({**document, "missing": [label]})
+    assert partial.missing == [label]
+    assert Snapshot.model_validate_json(partial.model_dump_json()).missing == [label]

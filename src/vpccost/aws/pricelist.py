@@ -1,24 +1,27 @@
 """Build a price snapshot from the AWS Price List API (the `pricing` service, queried in us-east-1).
 
-Every item of the registry (`vpccost.pricing.items`) is found by an exact match on its service code and its
-usage type for the region (plus the operation or product family where several records share a usage type):
-one query per regional item and region, one per ordered pair of regions for inter-region transfer, and one for
-each global item. Usage types are formed from the snapshot's usage-type prefixes, which are not derivable from
-region codes (eu-west-1 is `EU`); in us-east-1 some usage types carry no prefix at all. A region whose prefix is
-unknown cannot be queried: its usage types would be guesses, so the refresh refuses it. A query that matches
-nothing is reported as missing, never priced at zero. An item whose records a query cannot turn into its price
-is not queried; `price_list_gaps` says where its price comes from instead.
+Every item of the registry (`vpccost.pricing.items`) is found by its service code and its usage type for the
+region (plus the operation or product family where several records share a usage type): one query per regional
+item and region, one per ordered pair of regions for inter-region transfer, and one for each global item. Usage
+types are formed from the snapshot's usage-type prefixes, which are not derivable from region codes (eu-west-1 is
+`EU`); in us-east-1 some usage types carry no prefix at all. A region whose prefix is unknown is queried by its
+region attribute (`regionCode`; `fromRegionCode`/`toRegionCode` for transfer) and the item's usage type without
+prefix instead, and the records found teach the prefix: `EUW2-NatGateway-Hours` in eu-west-2 gives `EUW2`.
+
+`answers` decides whether a record is one a query asks for; the API and the bulk offer files
+(`vpccost.aws.offer_files`) both go through it. A query that matches nothing is reported as missing, never priced
+at zero, and listed in the snapshot's `missing`. An item whose records a query cannot turn into its price is not
+queried; `price_list_gaps` says where its price comes from instead.
 
 Usage (network and AWS credentials needed; the tests use botocore's Stubber instead):
 
     client = boto3.client("pricing", region_name="us-east-1")
-    snapshot, missing = fetch_snapshot(client, ["us-east-1", "eu-west-1"], prefixes=bundled.usage_type_prefixes,
-                                       date="2026-12-01")
+    snapshot, problems = fetch_snapshot(client, ["us-east-1", "eu-west-1"], prefixes=bundled.usage_type_prefixes,
+                                        date="2026-12-01")
 """
 
 from __future__ import annotations
 
-import csv
 import json
 import re
 import time
@@ -31,8 +34,9 @@ from typing import Any, Protocol
 import botocore.exceptions  # type: ignore[import-untyped,unused-ignore]
 
 from vpccost.errors import InputError
+from vpccost.model.aws_facts import REGIONS
 from vpccost.outputs.files import write_text_atomically
-from vpccost.pricing.items import GLOBAL_REGION, ITEMS, Item, Scope, regions_without_prefix
+from vpccost.pricing.items import GLOBAL_REGION, ITEMS, Item, Scope
 from vpccost.pricing.items import item as registered_item
 from vpccost.pricing.snapshot import PriceEntry, Snapshot, Tier
 
@@ -47,6 +51,10 @@ class PricingClient(Protocol):
     def get_paginator(self, operation_name: str) -> Any: ...
 
 
+REGION_FIELDS = ("regionCode", "fromRegionCode", "toRegionCode")
+"""The record attributes that name a region."""
+
+
 @dataclass(frozen=True)
 class Query:
     """One Price List query: what it prices and the filters that find it."""
@@ -55,7 +63,9 @@ class Query:
     region: str
     to_region: str | None
     service_code: str
-    usage_type: str
+    usage_type: str | None
+    """The usage type the known prefixes give; None where a region's prefix is unknown: the filters then name the
+    region by its attributes and the records found must carry `<prefix>-<the item's usage type>`."""
     filters: list[dict[str, str]]
 
     @property
@@ -65,19 +75,40 @@ class Query:
 
     @property
     def filter_text(self) -> str:
-        terms = ", ".join(f"{f['Field']}={f['Value']}" for f in self.filters)
+        terms = ", ".join(
+            f"{f['Field']}={f['Value']}" if f["Type"] == "TERM_MATCH" else f"{f['Field']} contains {f['Value']}"
+            for f in self.filters
+        )
         return f"ServiceCode={self.service_code}, {terms}"
+
+    @property
+    def spec(self) -> Item:
+        return _registered(self.item)
+
+
+def _region_field(item: Item) -> str:
+    """The attribute a regional item's records name their region by: AWSDataTransfer writes `fromRegionCode`."""
+    return "fromRegionCode" if item.service_code == "AWSDataTransfer" else "regionCode"
 
 
 def _query(item: Item, region: str, to_region: str | None, prefixes: Mapping[str, str]) -> Query:
-    """The query for `item` in `region` (to `to_region`): its usage type there and the registry's filters."""
-    usage_type = item.usage_type_for(region, prefixes, to_region)
-    fields = [("usagetype", usage_type)]
+    """The query for `item` in `region` (to `to_region`): its usage type there and the registry's filters; where
+    a prefix is unknown, the region's attributes and the usage type's unprefixed part instead."""
+    try:
+        usage_type: str | None = item.usage_type_for(region, prefixes, to_region)
+    except KeyError:
+        usage_type = None
+    if usage_type is not None:
+        terms = [("TERM_MATCH", "usagetype", usage_type)]
+    else:
+        named = [("fromRegionCode", region), ("toRegionCode", to_region or "")] if to_region else []
+        terms = [("CONTAINS", "usagetype", f"-{item.usage_type}")]
+        terms += [("TERM_MATCH", field, value) for field, value in named or [(_region_field(item), region)]]
     if item.filter_on_operation and item.operation is not None:
-        fields.append(("operation", item.operation))
+        terms.append(("TERM_MATCH", "operation", item.operation))
     if item.product_family is not None:
-        fields.append(("productFamily", item.product_family))
-    filters = [{"Type": "TERM_MATCH", "Field": field, "Value": value} for field, value in fields]
+        terms.append(("TERM_MATCH", "productFamily", item.product_family))
+    filters = [{"Type": kind, "Field": field, "Value": value} for kind, field, value in terms]
     return Query(item.key, region, to_region, item.service_code, usage_type, filters)
 
 
@@ -88,16 +119,7 @@ def _queried(scope: Scope) -> list[Item]:
 def plan_queries(regions: Sequence[str], prefixes: Mapping[str, str]) -> list[Query]:
     """Every query a snapshot of `regions` needs: each regional item per region, then inter-region transfer for
     each ordered region pair, then each global item once (region `global`). Items the Price List cannot price
-    (`price_list_gaps`) are left out. An `InputError` names the regions whose usage-type prefix is unknown."""
-    unknown = regions_without_prefix(regions, prefixes)
-    if unknown:
-        raise InputError(
-            f"no usage-type prefix is known for {', '.join(unknown)}: the Price List queries match usage types "
-            "exactly and cannot be formed without it. Add the prefix AWS bills the region under to "
-            'usage_type_prefixes in the snapshot (pricing/aws/<date>/prices.json, as in "eu-west-1": "EU"), or '
-            "leave the region out; prefixes are not derivable from region codes",
-            field="usage_type_prefixes",
-        )
+    (`price_list_gaps`) are left out. A region without a prefix in `prefixes` is queried by its attributes."""
     ordered = list(dict.fromkeys(regions))
     queries = [_query(item, region, None, prefixes) for region in ordered for item in _queried("regional")]
     queries += [
@@ -151,11 +173,13 @@ def parse_price_record(
     to_region: str | None = None,
     filter_text: str,
     origin: str = API_ORIGIN,
+    refresh: str | None = None,
 ) -> PriceEntry:
     """One Price List record (the JSON string `get_products` returns, or its parsed dict) as a `PriceEntry`.
 
     The record must have exactly one on-demand term; its price dimensions become the tiers, sorted by
-    `beginRange` (`Inf` ends the last tier). `origin` opens the entry's `source` (where the record came from).
+    `beginRange` (`Inf` ends the last tier). `origin` opens the entry's `source` (where the record came from);
+    `refresh` names the refresh that wrote it (`origin` when not given).
     Raises `ValueError` when the record is not a usable price."""
     data: Any = json.loads(record) if isinstance(record, str) else record
     spec = _registered(item)
@@ -201,7 +225,7 @@ def parse_price_record(
         rate_code=",".join(rate_code for rate_code, _ in dimensions),
         source=f"{origin} (publicationDate {publication}, filter {filter_text})",
         source_date=_iso_date(publication),
-        refresh=origin,
+        refresh=refresh or origin,
         evidence="C",
         verified=True,
     )
@@ -213,17 +237,49 @@ def _iso_date(publication: object) -> str | None:
     return text if re.fullmatch(r"[0-9]{4}-[0-9]{2}-[0-9]{2}", text) else None
 
 
-def _matches_region(record: Mapping[str, Any], query: Query) -> bool:
-    """False when the record names a different region than the query (attributes absent: trust the usage type).
-    A global item's usage type names no region, so neither does the match."""
+def _text(value: Any) -> str | None:
+    """An attribute's value, None when absent or empty (offer CSVs leave cells empty, JSON writes "")."""
+    return value if isinstance(value, str) and value else None
+
+
+def named_regions(record: Mapping[str, Any]) -> set[str]:
+    """The regions a record's attributes name (`regionCode`, `fromRegionCode`, `toRegionCode`)."""
     attributes = record.get("product", {}).get("attributes", {})
+    return {text for field in REGION_FIELDS if (text := _text(attributes.get(field))) is not None}
+
+
+def answers(record: Mapping[str, Any], query: Query) -> bool:
+    """Whether a Price List record (an API item, or a product and its terms from an offer file) is one `query`
+    asks for (of the query's service: the API asks for no other, and offer files are read by service code): its
+    operation and product family are the query's, the regions its attributes name are the query's, and its usage
+    type is the item's there. A record naming every region of the query may carry any
+    prefix (`EUW2-NatGateway-Hours`: the record tells the prefix, and wins over the table); one naming none must
+    carry the usage type the known prefixes give (a global item's names no region)."""
+    product = record.get("product", {})
+    attributes = product.get("attributes", {})
+    for term in query.filters:
+        field = term["Field"]
+        if field == "usagetype" or field in REGION_FIELDS:
+            continue
+        value = product.get("productFamily") if field == "productFamily" else attributes.get(field)
+        if value != term["Value"]:
+            return False
+    usage_type = attributes.get("usagetype")
+    if not isinstance(usage_type, str):
+        return False
     if query.region == GLOBAL_REGION:
-        return True
+        return usage_type == query.usage_type
     if query.to_region is None:
-        named = attributes.get("regionCode")
-        return named is None or named == query.region
-    source, target = attributes.get("fromRegionCode"), attributes.get("toRegionCode")
-    return (source is None or source == query.region) and (target is None or target == query.to_region)
+        wanted = {"region": query.region}
+        named = {"region": _text(attributes.get("regionCode")) or _text(attributes.get("fromRegionCode"))}
+    else:
+        wanted = {"from": query.region, "to": query.to_region}
+        named = {"from": _text(attributes.get("fromRegionCode")), "to": _text(attributes.get("toRegionCode"))}
+    if any(region is not None and region != wanted[side] for side, region in named.items()):
+        return False
+    if usage_type == query.usage_type:
+        return True
+    return None not in named.values() and query.spec.prefixes_of(usage_type, query.region) is not None
 
 
 def _is_throttling(error: Exception) -> bool:
@@ -273,29 +329,51 @@ def fetch_snapshot(
 
     Returns the snapshot and the problems: `"<item> in <region>"` (`... -> <to>` for inter-region) for each
     query that found no record, which the caller must treat as missing prices, never as zero. A query whose
-    records disagree on their tiers or unit is reported too (`"<item> in <region>: N records disagree (SKUs)"`)
-    and left out of the snapshot; records that agree are taken once, from the lowest SKU."""
-    entries: list[PriceEntry] = []
-    problems: list[str] = []
+    records disagree on their usage type, tiers or unit is reported too (`"<item> in <region>: N records disagree
+    (SKUs)"`) and left out of the snapshot; records that agree are taken once, from the lowest SKU. The snapshot's
+    `missing` lists the label of every query left without an entry; its `usage_type_prefixes` are `prefixes` with
+    what the records taught. Each entry's `refresh` is `AWS Price List API <date>`. Raises `InputError` for a
+    region vpccost does not list that no record names."""
+    refresh = f"{API_ORIGIN} {date}"
+    outcomes: list[tuple[Query, PriceEntry | str]] = []
+    named: set[str] = set()
     for query in plan_queries(regions, prefixes):
         records = query_records(client, query, attempts=attempts, base_delay=base_delay, sleep=sleep)
         decoded = [json.loads(record) if isinstance(record, str) else record for record in records]
-        _collect(resolve_query(query, decoded), entries, problems)
-    snapshot = Snapshot(
+        named.update(region for record in decoded for region in named_regions(record))
+        outcomes.append((query, resolve_query(query, decoded, refresh=refresh)))
+    check_regions_named(regions, named, "the AWS Price List API")
+    return assemble(
+        outcomes,
+        prefixes=prefixes,
         date=date,
         description=f"AWS on-demand list prices (USD) from the AWS Price List API, gathered {date}.",
-        usage_type_prefixes={region: prefixes[region] for region in prefixes},
-        entries=entries,
     )
-    return snapshot, problems
 
 
-def resolve_query(query: Query, records: Sequence[Mapping[str, Any]], *, origin: str = API_ORIGIN) -> PriceEntry | str:
+def check_regions_named(regions: Sequence[str], named: set[str], where: str) -> None:
+    """An `InputError` for the regions vpccost does not list (`model.aws_facts.REGIONS`) that no price record
+    names: AWS may publish a region vpccost does not know yet, but only its price data can say so."""
+    unknown = [region for region in dict.fromkeys(regions) if region not in REGIONS and region not in named]
+    if unknown:
+        raise InputError(
+            f"{', '.join(unknown)}: not a region vpccost lists, and no record of {where} names it "
+            "(regionCode); check the spelling",
+            field="regions",
+        )
+
+
+def resolve_query(
+    query: Query, records: Sequence[Mapping[str, Any]], *, origin: str = API_ORIGIN, refresh: str | None = None
+) -> PriceEntry | str:
     """The entry `query` prices from `records` (PriceList items as dicts), or the problem to report.
 
-    Records naming another region are ignored. No record left: the query's label (a missing price, never zero).
-    Records that disagree on unit or tiers: `"<label>: N records disagree (SKUs)"`. Otherwise the entry from the
-    lowest SKU. Raises `ValueError` when a record is not a usable price."""
+    Records that do not `answer` the query are ignored; where some carry the usage type the known prefixes give,
+    only those count. No record left: the query's label (a missing price, never zero). Records that disagree on
+    usage type, unit or tiers: `"<label>: N records disagree (SKUs)"`. Otherwise the entry from the lowest SKU.
+    Raises `ValueError` when a record is not a usable price."""
+    found = [record for record in records if answers(record, query)]
+    exact = [record for record in found if record["product"]["attributes"]["usagetype"] == query.usage_type]
     parsed = [
         parse_price_record(
             record,
@@ -304,261 +382,62 @@ def resolve_query(query: Query, records: Sequence[Mapping[str, Any]], *, origin:
             to_region=query.to_region,
             filter_text=query.filter_text,
             origin=origin,
+            refresh=refresh,
         )
-        for record in records
-        if _matches_region(record, query)
+        for record in exact or found
     ]
     if not parsed:
         return query.label
     parsed.sort(key=lambda entry: entry.sku or "")
-    if len({(entry.unit, entry.tiers) for entry in parsed}) > 1:
+    if len({(entry.usage_type, entry.unit, entry.tiers) for entry in parsed}) > 1:
         skus = ", ".join(entry.sku or "?" for entry in parsed)
         return f"{query.label}: {len(parsed)} records disagree ({skus})"
     return parsed[0]
 
 
-def _collect(outcome: PriceEntry | str, entries: list[PriceEntry], problems: list[str]) -> None:
-    if isinstance(outcome, str):
-        problems.append(outcome)
-    else:
-        entries.append(outcome)
-
-
-OFFER_CSV_REQUIRED = (
-    "SKU",
-    "OfferTermCode",
-    "RateCode",
-    "TermType",
-    "StartingRange",
-    "EndingRange",
-    "Unit",
-    "PricePerUnit",
-    "Currency",
-    "usageType",
-)
-"""Columns an offer CSV must have (after its five metadata rows) to be read."""
-
-OFFER_CSV_ATTRIBUTES = {
-    "usageType": "usagetype",
-    "operation": "operation",
-    "serviceCode": "servicecode",
-    "Location": "location",
-    "Region Code": "regionCode",
-    "From Region Code": "fromRegionCode",
-    "To Region Code": "toRegionCode",
-}
-"""Offer CSV columns kept as product attributes, under their JSON (and API) attribute names."""
-
-
-@dataclass
-class _OfferRecord:
-    """A PriceList-item-shaped record built from an offer file, and where it was read."""
-
-    record: dict[str, Any]
-    path: Path
-    line: int | None = None
-
-
-@dataclass
-class _OfferIndex:
-    """The records of every offer file read, keyed by (service code, usage type), then SKU (first file wins)."""
-
-    wanted: frozenset[tuple[str, str]]
-    records: dict[tuple[str, str], dict[str, _OfferRecord]]
-    versions: dict[str, set[str]]
-    """Offer code -> the versions of its files read."""
-
-    def add(self, key: tuple[str, str], sku: str, record: _OfferRecord) -> None:
-        self.records.setdefault(key, {}).setdefault(sku, record)
-
-
-def snapshot_from_offer_files(
-    paths: Sequence[Path],
-    regions: Sequence[str],
+def assemble(
+    outcomes: Sequence[tuple[Query, PriceEntry | str]],
     *,
     prefixes: Mapping[str, str],
     date: str,
+    description: str,
 ) -> tuple[Snapshot, list[str]]:
-    """The snapshot `fetch_snapshot` builds, read from downloaded AWS bulk offer files instead of the API.
+    """The snapshot of the queries' outcomes and the problems (see `fetch_snapshot`).
 
-    `paths` are offer files (`/offers/v1.0/aws/<ServiceCode>/current/[<region>/]index.json` or `index.csv`, any
-    mix): a query is answered by the on-demand products of its service code whose usage type, operation and
-    product family match its filters and whose region attributes name its region(s); Reserved terms are ignored.
-    Problems are reported exactly as `fetch_snapshot` reports them. Raises `InputError` naming the file (and the
-    line, for CSV) when a file cannot be read, is not an offer file, or holds an unusable price."""
-    queries = plan_queries(regions, prefixes)
-    index = _OfferIndex(frozenset((q.service_code, q.usage_type) for q in queries), {}, {})
-    for path in paths:
-        _read_offer_file(Path(path), index)
+    The prefix an entry's usage type carries is learned for its region(s) and wins over `prefixes`; an entry whose
+    prefix contradicts one learned from an earlier entry of its region is left out and reported."""
+    learned: dict[str, tuple[str, str]] = {}
+    """Region -> (prefix, the label of the entry that taught it)."""
     entries: list[PriceEntry] = []
     problems: list[str] = []
-    for query in queries:
-        read = "/".join(sorted(index.versions.get(query.service_code, ())))
-        origin = f"AWS Price List offer file {query.service_code} {read}"
-        candidates = [
-            found
-            for found in index.records.get((query.service_code, query.usage_type), {}).values()
-            if _matches_filters(found.record, query.filters)
+    missing: list[str] = []
+    for query, outcome in outcomes:
+        if isinstance(outcome, str):
+            problems.append(outcome)
+            missing.append(query.label)
+            continue
+        taught = (query.region,) if query.to_region is None else (query.region, query.to_region)
+        carried = dict(zip(taught, query.spec.prefixes_of(outcome.usage_type, query.region) or (), strict=False))
+        clash = [
+            f"{region} is {learned[region][0]} in {learned[region][1]}"
+            for region, prefix in carried.items()
+            if region in learned and learned[region][0] != prefix
         ]
-        try:
-            outcome = resolve_query(query, [found.record for found in candidates], origin=origin)
-        except ValueError as error:
-            lines = {found.line for found in candidates}
-            raise InputError(
-                f"{query.label}: {error}",
-                source=", ".join(sorted({str(found.path) for found in candidates})),
-                line=lines.pop() if len(candidates) == 1 else None,
-            ) from None
-        _collect(outcome, entries, problems)
-    versions = ", ".join(f"{code} {'/'.join(sorted(found))}" for code, found in sorted(index.versions.items()))
+        if clash:
+            problems.append(f"{query.label}: usage type {outcome.usage_type} contradicts the prefix of {clash[0]}")
+            missing.append(query.label)
+            continue
+        for region, prefix in carried.items():
+            learned.setdefault(region, (prefix, query.label))
+        entries.append(outcome)
     snapshot = Snapshot(
         date=date,
-        description=f"AWS on-demand list prices (USD) from AWS Price List offer files ({versions}), gathered {date}.",
-        usage_type_prefixes={region: prefixes[region] for region in prefixes},
+        description=description,
+        usage_type_prefixes={**prefixes, **{region: prefix for region, (prefix, _) in learned.items()}},
         entries=entries,
+        missing=missing,
     )
     return snapshot, problems
-
-
-def _matches_filters(record: Mapping[str, Any], filters: Sequence[Mapping[str, str]]) -> bool:
-    """Whether a record passes a query's TERM_MATCH filters (`productFamily` is the product's; others attributes)."""
-    product = record["product"]
-    for term in filters:
-        field = term["Field"]
-        value = product.get("productFamily") if field == "productFamily" else product["attributes"].get(field)
-        if value != term["Value"]:
-            return False
-    return True
-
-
-def _read_offer_file(path: Path, index: _OfferIndex) -> None:
-    try:
-        with path.open(encoding="utf-8-sig", newline="") as stream:
-            start = stream.read(64).lstrip()
-            stream.seek(0)
-            if start.startswith("{"):
-                _read_offer_json(path, stream, index)
-            elif start.startswith(('"FormatVersion"', "FormatVersion")):
-                _read_offer_csv(path, stream, index)
-            else:
-                raise InputError("not an AWS price list offer file (expected its JSON or CSV format)", source=str(path))
-    except OSError as error:
-        raise InputError(f"cannot read offer file: {error.strerror or error}", source=str(path)) from None
-    except UnicodeDecodeError as error:
-        raise InputError(f"offer file is not UTF-8 text: {error.reason}", source=str(path)) from None
-
-
-def _read_offer_json(path: Path, stream: Any, index: _OfferIndex) -> None:
-    try:
-        document = json.load(stream)
-    except json.JSONDecodeError as error:
-        raise InputError(f"invalid JSON: {error.msg}", source=str(path), line=error.lineno) from None
-    if not isinstance(document, dict):
-        raise InputError("not an AWS price list offer file (expected a JSON object)", source=str(path))
-    offer_code, products, terms = document.get("offerCode"), document.get("products"), document.get("terms")
-    if not isinstance(offer_code, str) or not isinstance(products, dict) or not isinstance(terms, dict):
-        raise InputError(
-            "not an AWS price list offer file (needs offerCode, products and terms)",
-            source=str(path),
-            field="offerCode",
-        )
-    on_demand = terms.get("OnDemand", {})
-    if not isinstance(on_demand, dict):
-        raise InputError("terms.OnDemand is not an object", source=str(path), field="terms.OnDemand")
-    index.versions.setdefault(offer_code, set()).add(str(document.get("version", "unknown")))
-    for sku, product in products.items():
-        attributes = product.get("attributes") if isinstance(product, dict) else None
-        if not isinstance(attributes, dict):
-            raise InputError(f"product {sku} has no attributes", source=str(path), field=f"products.{sku}")
-        key = (offer_code, attributes.get("usagetype"))
-        if key not in index.wanted or not on_demand.get(sku):
-            continue
-        record = {
-            "product": {"productFamily": product.get("productFamily"), "attributes": attributes, "sku": sku},
-            "serviceCode": offer_code,
-            "terms": {"OnDemand": on_demand[sku]},
-            "version": document.get("version"),
-            "publicationDate": document.get("publicationDate", "unknown"),
-        }
-        index.add((offer_code, attributes["usagetype"]), sku, _OfferRecord(record, path))
-
-
-def _read_offer_csv(path: Path, stream: Any, index: _OfferIndex) -> None:
-    reader = csv.reader(stream)
-    metadata: dict[str, str] = {}
-    header: list[str] | None = None
-    try:
-        for row in reader:
-            if row and row[0] == "SKU":
-                header = row
-                break
-            if len(row) != 2 or reader.line_num > 10:
-                raise InputError(
-                    "not an AWS price list offer file (expected metadata rows, then the SKU header)",
-                    source=str(path),
-                    line=reader.line_num,
-                )
-            metadata[row[0]] = row[1]
-        if header is None:
-            raise InputError("offer CSV has no header row (SKU, OfferTermCode, ...)", source=str(path))
-        header_line = reader.line_num
-        absent = [column for column in OFFER_CSV_REQUIRED if column not in header]
-        if absent:
-            raise InputError(
-                f"offer CSV header lacks {', '.join(absent)}", source=str(path), line=header_line, field=absent[0]
-            )
-        offer_code = metadata.get("OfferCode")
-        if not offer_code:
-            raise InputError("offer CSV metadata lacks OfferCode", source=str(path), field="OfferCode")
-        index.versions.setdefault(offer_code, set()).add(metadata.get("Version", "unknown"))
-        publication = metadata.get("Publication Date", "unknown")
-        building: dict[str, _OfferRecord] = {}
-        for row in reader:
-            if len(row) != len(header):
-                raise InputError(
-                    f"row has {len(row)} columns, the header {len(header)}", source=str(path), line=reader.line_num
-                )
-            cells = dict(zip(header, row, strict=True))
-            if cells["TermType"] != "OnDemand":
-                continue
-            service_code = cells.get("serviceCode") or offer_code
-            key = (service_code, cells["usageType"])
-            if key not in index.wanted:
-                continue
-            sku = cells["SKU"]
-            found = building.get(sku)
-            if found is None:
-                attributes = {name: cells[column] for column, name in OFFER_CSV_ATTRIBUTES.items() if cells.get(column)}
-                record: dict[str, Any] = {
-                    "product": {"productFamily": cells.get("Product Family"), "attributes": attributes, "sku": sku},
-                    "serviceCode": service_code,
-                    "terms": {"OnDemand": {}},
-                    "version": metadata.get("Version"),
-                    "publicationDate": publication,
-                }
-                found = building[sku] = _OfferRecord(record, path, reader.line_num)
-                index.add(key, sku, found)
-            term = found.record["terms"]["OnDemand"].setdefault(
-                f"{sku}.{cells['OfferTermCode']}",
-                {
-                    "sku": sku,
-                    "offerTermCode": cells["OfferTermCode"],
-                    "effectiveDate": cells.get("EffectiveDate"),
-                    "priceDimensions": {},
-                    "termAttributes": {},
-                },
-            )
-            term["priceDimensions"][cells["RateCode"]] = {
-                "rateCode": cells["RateCode"],
-                "description": cells.get("PriceDescription", ""),
-                "beginRange": cells["StartingRange"],
-                "endRange": cells["EndingRange"],
-                "unit": cells["Unit"],
-                "pricePerUnit": {cells["Currency"]: cells["PricePerUnit"]},
-                "appliesTo": [],
-            }
-    except csv.Error as error:
-        raise InputError(f"invalid CSV: {error}", source=str(path), line=reader.line_num) from None
 
 
 def write_snapshot(snapshot: Snapshot, directory: Path) -> Path:

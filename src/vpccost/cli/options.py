@@ -2,6 +2,7 @@
 
 from __future__ import annotations
 
+import re
 from pathlib import Path
 from typing import Annotated
 
@@ -81,6 +82,19 @@ def parse_regions(text: str) -> list[str]:
     if unknown or not wanted:
         raise InputError(f"not AWS region codes: {', '.join(unknown) or '(none given)'}")
     return wanted
+
+
+def parse_region_codes(text: str) -> list[str]:
+    """A comma-separated list of well-formed region codes, at least one, known to vpccost or not (for a refresh,
+    where the price data says which regions AWS has); an `InputError` names those that are not region codes."""
+    wanted = parse_list(text)
+    malformed = [region for region in wanted if not _REGION_CODE.fullmatch(region)]
+    if malformed or not wanted:
+        raise InputError(f"not AWS region codes: {', '.join(malformed) or '(none given)'}", field="regions")
+    return wanted
+
+
+_REGION_CODE = re.compile(r"[a-z]{2}(-[a-z]+)+-[0-9]+")
 
 
 def check_region(region: str) -> str:

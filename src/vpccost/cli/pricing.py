@@ -11,13 +11,15 @@ import typer
 from botocore.exceptions import BotoCoreError, ClientError  # type: ignore[import-untyped,unused-ignore]
 
 from vpccost.aws.clients import pricing_client
-from vpccost.aws.pricelist import fetch_snapshot, price_list_gaps, snapshot_from_offer_files, write_snapshot
-from vpccost.cli.options import OutputOption, OverridesOption, PricingOption, check_region, parse_regions
-from vpccost.cli.output import ResultOutput, fail, run
+from vpccost.aws.offer_files import snapshot_from_offer_files
+from vpccost.aws.pricelist import fetch_snapshot, price_list_gaps, write_snapshot
+from vpccost.cli.options import OutputOption, OverridesOption, PricingOption, check_region, parse_region_codes
+from vpccost.cli.output import ResultOutput, fail, run, write_file
 from vpccost.pricing.coverage import Coverage
 from vpccost.pricing.coverage import coverage as price_coverage
 from vpccost.pricing.diff import diff_catalogs
 from vpccost.pricing.load import load_pricing
+from vpccost.pricing.merge import merge_snapshots
 from vpccost.results import PriceChanges, PriceList
 
 SHOW = ResultOutput("pricing show", PriceList)
@@ -82,28 +84,59 @@ def update(
         list[Path] | None,
         typer.Option(help="Build from downloaded bulk offer files (JSON or CSV, repeatable) instead of the API."),
     ] = None,
+    allow_missing: Annotated[
+        bool,
+        typer.Option(help="Write the snapshot even when prices are missing; it lists them under 'missing'."),
+    ] = False,
+    merge_with: Annotated[
+        Path | None,
+        typer.Option(help="Keep every entry of this snapshot (folder or prices.json) the refresh does not reprice."),
+    ] = None,
 ) -> None:
     """Build a new dated snapshot from the AWS Price List API; fails, writing nothing, if a price is missing."""
-    wanted = run(lambda: parse_regions(regions))
+    wanted = run(lambda: parse_region_codes(regions))
     today = datetime.now(UTC).date().isoformat()
-    prefixes = run(lambda: load_pricing().snapshot.usage_type_prefixes)
+    directory = output_dir or Path("pricing") / "aws" / today
+    if directory.exists() and not directory.is_dir():
+        fail(f"--output-dir {directory} is a file, not a folder: name the folder to write prices.json into")
+    earlier = None
+    if merge_with is not None:
+        base = merge_with
+        if not base.exists():
+            fail(f"--merge-with {base}: no such snapshot (a pricing/aws/<date> folder or its prices.json)")
+        earlier = run(lambda: load_pricing(base).snapshot)
+    bundled = run(lambda: load_pricing().snapshot.usage_type_prefixes)
+    prefixes = {**bundled, **(earlier.usage_type_prefixes if earlier else {})}
     try:
         if from_offer_file:
             files = from_offer_file
-            snapshot, missing = run(lambda: snapshot_from_offer_files(files, wanted, prefixes=prefixes, date=today))
+            snapshot, problems = run(lambda: snapshot_from_offer_files(files, wanted, prefixes=prefixes, date=today))
         else:
             client = pricing_client(profile)
-            snapshot, missing = run(lambda: fetch_snapshot(client, wanted, prefixes=prefixes, date=today))
+            snapshot, problems = run(lambda: fetch_snapshot(client, wanted, prefixes=prefixes, date=today))
     except (BotoCoreError, ClientError) as error:
         fail(f"the AWS Price List API failed: {error}", code=1)
     typer.echo(f"{len(snapshot.entries)} prices found for {', '.join(wanted)}", err=True)
+    for region, prefix in snapshot.usage_type_prefixes.items():
+        if prefixes.get(region) != prefix:
+            typer.echo(f"usage-type prefix of {region} learned from its price records: {prefix}", err=True)
     for gap in price_list_gaps():
         typer.echo(f"not queried: {gap}", err=True)
-    if missing:
-        typer.echo("missing (no snapshot written):\n  " + "\n  ".join(missing), err=True)
+    if earlier is not None:
+        previous = earlier
+        merged = run(lambda: merge_snapshots(snapshot, previous))
+        snapshot = merged.snapshot
+        for label in merged.kept_for_missing:
+            typer.echo(f"kept from {earlier.provider}/{earlier.date} (this refresh found no record): {label}", err=True)
+    unresolved = set(snapshot.missing)
+    shown = [problem for problem in problems if problem.split(":")[0] in unresolved]
+    if shown and not allow_missing:
+        typer.echo("missing (no snapshot written):\n  " + "\n  ".join(shown), err=True)
         raise typer.Exit(1)
-    directory = output_dir or Path("pricing") / "aws" / today
-    typer.echo(str(write_snapshot(snapshot, directory)))
+    if shown:
+        typer.echo("missing (listed in the snapshot's 'missing'):\n  " + "\n  ".join(shown), err=True)
+    final = snapshot
+    write_file(directory / "prices.json", lambda: typer.echo(str(write_snapshot(final, directory))))
 
 
 def register(app: typer.Typer) -> None:
@@ -117,6 +150,7 @@ def register(app: typer.Typer) -> None:
     )
     pricing_app.command(
         "update",
-        epilog="Example: vpccost pricing update --regions us-east-1,us-east-2 --profile billing-readonly",
+        epilog="Example: vpccost pricing update --regions us-east-1,us-east-2 --profile billing-readonly "
+        "--merge-with pricing/aws/2026-12-04",
     )(update)
     app.add_typer(pricing_app, name="pricing")

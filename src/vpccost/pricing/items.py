@@ -17,6 +17,7 @@ place a prefix is looked up; a region without a known prefix gets no usage type 
 
 from __future__ import annotations
 
+import re
 from collections.abc import Iterable, Mapping
 from dataclasses import dataclass
 from decimal import Decimal
@@ -52,6 +53,8 @@ CLOUD_WAN_CONNECT_ATTACHMENT_HOURS: Final = "cloud_wan_connect_attachment_hours"
 CLOUD_WAN_BYTES: Final = "cloud_wan_bytes"
 CLOUD_WAN_CORE_NETWORK_EDGE_HOURS: Final = "cloud_wan_core_network_edge_hours"
 VPN_CONNECTION_HOURS: Final = "vpn_connection_hours"
+
+_PREFIX_TOKEN = "([A-Z0-9]+)"
 
 GLOBAL_REGION: Final = "global"
 """The region of a global item's price entry."""
@@ -100,6 +103,19 @@ class Item:
         if region == "us-east-1" and self.unprefixed_in_us_east_1:
             return self.usage_type
         return f"{_known_prefix(region, prefixes)}-{self.usage_type}"
+
+    def prefixes_of(self, usage_type: str, region: str) -> tuple[str, ...] | None:
+        """The inverse of `usage_type_for`: the usage-type prefixes `usage_type` carries when it is this item's
+        usage type in `region` (`("EUW2",)` for `EUW2-NatGateway-Hours`; the source's and the destination's for
+        inter-region transfer; `()` for a global item or one us-east-1 bills unprefixed), None when it is not.
+        A prefix is one token of capital letters and digits: `EUW2-TS-LoadBalancerUsage` is not an NLB hour."""
+        if self.scope == "global" or (
+            self.scope == "regional" and region == "us-east-1" and self.unprefixed_in_us_east_1
+        ):
+            return () if usage_type == self.usage_type else None
+        count = 2 if self.scope == "inter-region" else 1
+        match = re.fullmatch("-".join([_PREFIX_TOKEN] * count) + "-" + re.escape(self.usage_type), usage_type)
+        return None if match is None else match.groups()
 
 
 def usage_type_prefix(region: str, prefixes: Mapping[str, str]) -> str | None:

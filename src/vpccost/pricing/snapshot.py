@@ -149,6 +149,12 @@ class Snapshot(BaseModel):
         default_factory=dict, description="Region code -> usage-type prefix (not derivable: eu-west-1 is EU)"
     )
     entries: list[PriceEntry]
+    missing: list[str] = Field(
+        default_factory=list,
+        description="What the refresh that wrote the snapshot found no record for, as '<item> in <region>' "
+        "('... -> <to_region>' for inter-region transfer); those prices are simply absent, so an estimate "
+        "reports the designs that need them unpriced, as for any missing price",
+    )
 
     @field_validator("usage_type_prefixes")
     @classmethod
