@@ -83,9 +83,10 @@ GROWING = vpccost.forecast(
     growth="7%",
     start="2027-06",
     pricing=SNAPSHOT,
+    service_access="design",
 )
-"""The multi-account example growing 7 % a month from June 2027: sharing leads until privatelink's flatter
-per-GB cost overtakes it."""
+"""The multi-account example growing 7 % a month from June 2027, each design reaching AWS services its own way
+(NAT; interface endpoints for privatelink): sharing leads until privatelink's flatter per-GB cost overtakes it."""
 
 
 def month_usd(period: int, design: str) -> Decimal:

@@ -22,6 +22,9 @@ from vpccost.pricing.items import (
     PUBLIC_IPV4_IN_USE_HOURS,
 )
 
+THROUGH_NAT = "nat"
+"""These tests are about the NAT gateway's own charges: the designs send AWS-service calls through it."""
+
 
 def test_one_nat_gateway_per_vpc_adds_cross_az_transfer(write_estate: WriteEstate) -> None:
     # A VPC in 2 AZs sends 100 GB to SQS from use1-az2; with one NAT gateway (in use1-az1, the first AZ) the
@@ -31,10 +34,12 @@ def test_one_nat_gateway_per_vpc_adds_cross_az_transfer(write_estate: WriteEstat
     traffic, topology = write_estate(
         [vpc("app", azs=["use1-az1", "use1-az2"])], "src,dst,src_az,gb\napp,aws:sqs,use1-az2,100"
     )
-    single = vpccost.compare(traffic, topology, designs=["peering"], nat_per_vpc=True, pricing=SNAPSHOT).design(
-        "peering"
-    )
-    per_az = vpccost.compare(traffic, topology, designs=["peering"], pricing=SNAPSHOT).design("peering")
+    single = vpccost.compare(
+        traffic, topology, designs=["peering"], nat_per_vpc=True, pricing=SNAPSHOT, service_access=THROUGH_NAT
+    ).design("peering")
+    per_az = vpccost.compare(
+        traffic, topology, designs=["peering"], pricing=SNAPSHOT, service_access=THROUGH_NAT
+    ).design("peering")
     assert single.total_usd == Decimal("43.00")
     assert per_az.total_usd == Decimal("77.50")
 
@@ -45,7 +50,9 @@ def test_e1_nat_gateway_to_s3_in_ohio(write_estate: WriteEstate) -> None:
     traffic, topology = write_estate(
         [vpc("app", region="us-east-2", azs=["use2-az1"])], "src,dst,src_az,gb\napp,aws:s3,use2-az1,1"
     )
-    peering = vpccost.compare(traffic, topology, designs=["peering"], hours=1, pricing=SNAPSHOT).design("peering")
+    peering = vpccost.compare(
+        traffic, topology, designs=["peering"], hours=1, pricing=SNAPSHOT, service_access=THROUGH_NAT
+    ).design("peering")
     assert cost(peering, "NatGateway-Hours") == Decimal("0.045")
     assert cost(peering, "NatGateway-Bytes") == Decimal("0.045")
     assert not [item for item in peering.line_items if "DataTransfer" in item.usage_type]
@@ -56,7 +63,9 @@ def test_e1_nat_gateway_to_s3_in_ohio(write_estate: WriteEstate) -> None:
 def test_i1_nat_gateway_month_and_100_gb(write_estate: WriteEstate) -> None:
     # I1, infracost expected output: NAT gateway, 730 h, 100 GB processed (us-east-1): $32.85 + $4.50.
     traffic, topology = write_estate([vpc("app")], "src,dst,gb\napp,aws:dynamodb,100")
-    peering = vpccost.compare(traffic, topology, designs=["peering"], pricing=SNAPSHOT).design("peering")
+    peering = vpccost.compare(
+        traffic, topology, designs=["peering"], pricing=SNAPSHOT, service_access=THROUGH_NAT
+    ).design("peering")
     assert cost(peering, "NatGateway-Hours") == Decimal("32.85")
     assert cost(peering, "NatGateway-Bytes") == Decimal("4.50")
 

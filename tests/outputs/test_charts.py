@@ -89,7 +89,7 @@ def test_cost_by_design_is_ranked_and_marks_infeasible_designs(multi: Comparison
     assert order[0] == "sharing"
     assert "peering (infeasible)" in order
     cheapest = [a.text for a in fig.layout.annotations if "cheapest" in a.text]
-    assert cheapest == ["<b>2,003.51 USD</b><br>cheapest"]
+    assert cheapest == ["<b>760.73 USD</b><br>cheapest"]  # sharing, S3 and DynamoDB through gateway endpoints
 
 
 def test_an_unpriced_design_is_a_note_not_a_bar() -> None:

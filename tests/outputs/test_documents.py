@@ -90,7 +90,7 @@ def test_each_price_used_carries_the_snapshots_provenance(name: str) -> None:
 def test_a_forecast_document_names_the_cheapest_design_each_month_and_the_totals() -> None:
     growing = vpccost.forecast(
         EXAMPLES / "multi-account" / "traffic.csv", EXAMPLES / "multi-account" / "topology.yaml",
-        months=14, growth="7%", start="2027-06", pricing=SNAPSHOT,
+        months=14, growth="7%", start="2027-06", pricing=SNAPSHOT, service_access="design",
     )  # fmt: skip
     document = forecast_document(growing)
     assert document["buildable"]["peering"] is False

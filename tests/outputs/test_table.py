@@ -57,7 +57,7 @@ def test_each_priced_design_lists_its_biggest_line_items() -> None:
 def test_a_forecast_table_marks_what_cannot_be_built_and_when_the_cheapest_changes() -> None:
     growing = vpccost.forecast(
         EXAMPLES / "multi-account" / "traffic.csv", EXAMPLES / "multi-account" / "topology.yaml",
-        months=14, growth="7%", start="2027-06", pricing=SNAPSHOT,
+        months=14, growth="7%", start="2027-06", pricing=SNAPSHOT, service_access="design",
     )  # fmt: skip
     text = render("table", growing)
     assert isinstance(text, str)

@@ -282,7 +282,7 @@ def test_write_is_atomic(comparison: Comparison, tmp_path: Path) -> None:
 def test_forecast_totals_give_each_calendar_year_then_the_horizon() -> None:
     growing = vpccost.forecast(
         EXAMPLES / "multi-account" / "traffic.csv", EXAMPLES / "multi-account" / "topology.yaml",
-        months=14, growth="7%", start="2027-06", pricing=SNAPSHOT,
+        months=14, growth="7%", start="2027-06", pricing=SNAPSHOT, service_access="design",
     )  # fmt: skip
     rows = records(sheet(workbook_of(growing.periods), "Forecast totals"))
     assert [row["Months"].value for row in rows] == ["2027"] * 5 + ["2028"] * 5 + ["2027-06 to 2028-07"] * 5

@@ -336,4 +336,4 @@ def test_every_line_item_in_every_priced_region_carries_the_usage_type_aws_bills
     regions = {line.region for result in comparison.designs for line in result.line_items}
     # line items in each of the 30 regions a source prices (`vpccost pricing coverage`: the other four have none)
     assert sorted(set(REGIONS) - regions) == ["ap-east-2", "ap-southeast-4", "ap-southeast-6", "mx-central-1"]
-    assert seen > 900
+    assert seen > 700

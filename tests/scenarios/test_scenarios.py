@@ -31,8 +31,8 @@ def case_id(folder: Path) -> str:
 RUNS = [
     pytest.param(folder, name, output, id=f"{case_id(folder)}/{name}" + ("" if output == "json" else f"/{output}"))
     for folder in FOLDERS
-    for name in load_case(folder).runs()
-    for output in load_case(folder).formats
+    for name, run in load_case(folder).runs().items()
+    for output in run.formats
 ]
 
 

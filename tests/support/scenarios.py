@@ -165,19 +165,23 @@ class Run(_Strict):
     service_access: tuple[AccessRow, ...] | None = None
     assumptions: tuple[tuple[str, ...], ...] = ()
     recommendation_not_in: tuple[str, ...] = ()
+    formats: tuple[Literal["json", "csv"], ...] = ("json",)
+    """csv: the line items and totals are checked in `--format csv` too (a variant states its own)."""
 
 
 class Case(Run):
     title: str
     inputs: str
     prices: tuple[Price, ...]
-    formats: tuple[Literal["json", "csv"], ...] = ("json",)
-    """csv: the line items and totals are checked in `--format csv` too."""
     variants: dict[str, Run] = {}
 
     def runs(self) -> dict[str, Run]:
-        """The case's own run, then its variants, by name."""
-        return {"default": self, **self.variants}
+        """The case's own run, then its variants, by name; a variant that states no formats takes the case's."""
+        variants = {
+            name: run if "formats" in run.model_fields_set else run.model_copy(update={"formats": self.formats})
+            for name, run in self.variants.items()
+        }
+        return {"default": self, **variants}
 
 
 def load_case(folder: Path) -> Case:

@@ -6,7 +6,7 @@ from collections.abc import Sequence
 from decimal import Decimal
 from pathlib import Path
 
-from vpccost.analyses.service_access import service_access
+from vpccost.analyses.service_access import cheapest_routes, service_access
 from vpccost.designs import AS_IS, DESIGNS, REGISTRY
 from vpccost.designs.as_is import records_connectivity
 from vpccost.errors import InputError
@@ -23,7 +23,7 @@ from vpccost.inputs.load import (
 from vpccost.inputs.topology import Topology
 from vpccost.inputs.traffic import label_column_warnings
 from vpccost.model.estate import Estate
-from vpccost.model.usage import Settings
+from vpccost.model.usage import SERVICE_ACCESS_MODES, Settings, service_access_mode
 from vpccost.pricing.catalog import Catalog
 from vpccost.pricing.engine import price
 from vpccost.results import Comparison, DesignResult
@@ -41,12 +41,15 @@ def compare(
     nat_per_vpc: bool = False,
     free_tier: bool = False,
     split_by: str | None = None,
+    service_access: str = "best",
 ) -> Comparison:
     """Price `designs` (every pure design by default, and `as-is` when the topology records connectivity) for
     `traffic` over a period of `hours` [h].
 
     `split_by` names a label column of the traffic (team, application): per-GB line items are then split by
-    its values, so costs can be charged back by label; hourly resources carry no label."""
+    its values, so costs can be charged back by label; hourly resources carry no label. `service_access` says how
+    the designs reach AWS services (`vpccost.model.usage.SERVICE_ACCESS_MODES`): by default the cheapest way each
+    design allows."""
     period_hours = period_hours_from(hours)
     # one pause for the whole estimate: each pause's end makes the collector scan what it built once more
     with collector_paused():
@@ -54,7 +57,13 @@ def compare(
         loaded_topology = topology_from(topology)
         names = design_names(designs, loaded_topology)
         estate = load_estate(traffic, loaded_topology)
-        settings = Settings(period_hours=period_hours, nat_per_vpc=nat_per_vpc, free_tier=free_tier, split_by=split_by)
+        settings = Settings(
+            period_hours=period_hours,
+            nat_per_vpc=nat_per_vpc,
+            free_tier=free_tier,
+            split_by=split_by,
+            service_access=service_access_mode(service_access),
+        )
         return compare_estate(estate, catalog, settings, names)
 
 
@@ -90,9 +99,11 @@ def compare_estate(
     """Price `designs` for an estate that is already resolved (a forecast re-prices one estate per month);
     `added` results (the optimizer's mix) are compared beside them, with their `notes`."""
     with collector_paused():
+        access = service_access(estate, catalog, settings)
+        routes = cheapest_routes(access) if settings.service_access == "best" else None
         results = [
             price(
-                REGISTRY[name].usage(estate, settings),
+                REGISTRY[name].usage(estate, settings, routes),
                 catalog,
                 period_hours=settings.period_hours,
                 free_tier=settings.free_tier,
@@ -100,16 +111,26 @@ def compare_estate(
             for name in designs
         ]
         results += added
-        access = service_access(estate, catalog, settings)
     return Comparison(
         catalog=catalog,
         settings=settings,
         estate=estate,
         designs=results,
         service_access=access,
-        assumptions=comparison_assumptions(estate, results, settings.period_hours, catalog, notes),
+        assumptions=comparison_assumptions(
+            estate, results, settings.period_hours, catalog, [service_access_note(settings, designs), *notes]
+        ),
         warnings=label_column_warnings(estate.traffic),
     )
+
+
+def service_access_note(settings: Settings, designs: Sequence[str]) -> str:
+    """How the pure designs reach AWS services, as an assumption."""
+    mode = settings.service_access
+    note = f"AWS services (--service-access {mode}): {SERVICE_ACCESS_MODES[mode]}"
+    if AS_IS in designs:
+        note += "; as-is uses the endpoints and NAT gateways that exist"
+    return note + "."
 
 
 def comparison_assumptions(

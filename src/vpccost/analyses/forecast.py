@@ -131,6 +131,7 @@ def forecast(
     nat_per_vpc: bool = False,
     free_tier: bool = False,
     split_by: str | None = None,
+    service_access: str = "best",
 ) -> Forecast:
     """Price `designs` for each of `months` months from `start` (default: next month), the traffic growing
     as `growth` (a monthly rate) or `growth_file` says."""
@@ -152,6 +153,7 @@ def forecast(
         nat_per_vpc=nat_per_vpc,
         free_tier=free_tier,
         split_by=split_by,
+        service_access=service_access,
     )
     periods = []
     month = first

@@ -12,7 +12,7 @@ stake. Listed: the calls the VPC opens over IPv4, which a NAT gateway would proc
 from __future__ import annotations
 
 import decimal
-from collections.abc import Hashable
+from collections.abc import Hashable, Sequence
 from decimal import Decimal
 from fractions import Fraction
 
@@ -21,6 +21,7 @@ import numpy as np
 from vpccost.analyses.breakeven import Lines, cheaper_piece
 from vpccost.analyses.subject_costs import Prices
 from vpccost.designs.as_is import recorded_layout
+from vpccost.designs.mix import service_key
 from vpccost.errors import MissingPriceError
 from vpccost.model.codes import NONE
 from vpccost.model.estate import Estate
@@ -38,6 +39,13 @@ WAYS: tuple[tuple[str, Option, str], ...] = (
     ("interface_endpoint", interface_endpoint.OPTION, "interface endpoint"),
 )
 """Each way compared: its name in the comparison, the option, and what a note calls it."""
+
+
+def cheapest_routes(access: Sequence[ServiceAccess]) -> dict[tuple[str, str], str]:
+    """(VPC id, `aws:<service>`) -> the option of the cheapest way each comparison found (`Settings.service_access`
+    "best": the pure designs reach each service that way, where they allow it)."""
+    options = {name: option.name for name, option, _ in WAYS}
+    return {service_key(row.vpc, row.service): options[row.cheapest] for row in access if row.cheapest is not None}
 
 
 def service_access(estate: Estate, catalog: Catalog, settings: Settings) -> list[ServiceAccess]:

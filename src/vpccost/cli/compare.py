@@ -17,6 +17,7 @@ from vpccost.cli.options import (
     OutputOption,
     OverridesOption,
     PricingOption,
+    ServiceAccessOption,
     SplitByOption,
     StartOption,
     TopologyOption,
@@ -38,6 +39,7 @@ def compare_command(
     designs: DesignsOption = None,
     hours: HoursOption = "730",
     nat_per_vpc: NatPerVpcOption = False,
+    service_access: ServiceAccessOption = "best",
     free_tier: FreeTierOption = False,
     split_by: SplitByOption = None,
     start: StartOption = None,
@@ -56,6 +58,7 @@ def compare_command(
             designs=parse_list(designs) if designs else None,
             hours=hours,
             nat_per_vpc=nat_per_vpc,
+            service_access=service_access,
             free_tier=free_tier,
             split_by=split_by,
         )

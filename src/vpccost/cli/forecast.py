@@ -16,6 +16,7 @@ from vpccost.cli.options import (
     OutputOption,
     OverridesOption,
     PricingOption,
+    ServiceAccessOption,
     SplitByOption,
     TopologyOption,
     parse_list,
@@ -41,6 +42,7 @@ def forecast_command(
     overrides: OverridesOption = None,
     designs: DesignsOption = None,
     nat_per_vpc: NatPerVpcOption = False,
+    service_access: ServiceAccessOption = "best",
     free_tier: FreeTierOption = False,
     split_by: SplitByOption = None,
     output_format: FormatOption = None,
@@ -61,6 +63,7 @@ def forecast_command(
             overrides=overrides,
             designs=parse_list(designs) if designs else None,
             nat_per_vpc=nat_per_vpc,
+            service_access=service_access,
             free_tier=free_tier,
             split_by=split_by,
         )

@@ -13,6 +13,7 @@ from vpccost.cli.options import (
     OutputOption,
     OverridesOption,
     PricingOption,
+    ServiceAccessOption,
     TopologyOption,
 )
 from vpccost.cli.output import ResultOutput, run
@@ -43,6 +44,7 @@ def optimize_command(
     overrides: OverridesOption = None,
     hours: HoursOption = "730",
     nat_per_vpc: NatPerVpcOption = False,
+    service_access: ServiceAccessOption = "best",
     output_format: FormatOption = None,
     output: OutputOption = None,
 ) -> None:
@@ -59,6 +61,7 @@ def optimize_command(
             hub_vpc=hub_vpc,
             hours=hours,
             nat_per_vpc=nat_per_vpc,
+            service_access=service_access,
             time_limit_s=time_limit,
         )
     )

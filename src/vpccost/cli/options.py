@@ -102,3 +102,13 @@ def check_region(region: str) -> str:
     if not is_region(region):
         raise InputError(f"'{region}' is not an AWS region code (e.g. us-east-1)")
     return region
+
+
+ServiceAccessOption = Annotated[
+    str,
+    typer.Option(
+        "--service-access",
+        help="How the designs reach AWS services: best (the cheapest way each design allows, per VPC and service), "
+        "design (each design's own: NAT, or interface endpoints for privatelink), nat, or interface.",
+    ),
+]

@@ -1,8 +1,10 @@
 """The designs vpccost compares: each an assignment of connection options (`vpccost.options`) to every subject
 of an estate, metered by the one code path in `designs.mix`.
 
-A pure design gives every VPC pair one option, and reaches AWS services its own way (through NAT, except
-`privatelink`, which uses interface endpoints); `sharing` places every VPC in its region's shared VPC. `as-is`
+A pure design gives every VPC pair one option, and reaches AWS services the cheapest way it allows (a gateway
+endpoint where one exists, else NAT or an interface endpoint, per VPC and service: `Settings.service_access`
+"best"), or its own way ("design": through NAT, except `privatelink`, which uses interface endpoints); `sharing`
+places every VPC in its region's shared VPC. `as-is`
 is the assignment a topology's existing connectivity amounts to, and `optimized` the one the optimizer chooses.
 A new design is one line below (or an option module and its line).
 """
@@ -26,13 +28,20 @@ OPTIMIZED = "optimized"
 """The design `vpccost optimize` adds: the cheapest feasible mix."""
 
 
+ServiceRoutes = Mapping[tuple[str, str], str]
+"""(VPC id, `aws:<service>`) -> the service option chosen for it (`designs.mix.service_key`)."""
+
+
 class Design(Protocol):
     """A named architecture: what the estate's traffic uses under it."""
 
     @property
     def name(self) -> str: ...
 
-    def usage(self, estate: Estate, settings: Settings) -> DesignUsage: ...
+    def usage(self, estate: Estate, settings: Settings, routes: ServiceRoutes | None = None) -> DesignUsage:
+        """`routes`: the cheapest way to each AWS service, for `settings.service_access` "best" (a design that
+        prices what exists, `as-is`, ignores them)."""
+        ...
 
 
 @dataclass(frozen=True)
@@ -45,12 +54,24 @@ class PureDesign:
     service_option: str = own_nat.NAME
     shared: bool = False
 
-    def mix(self, estate: Estate) -> Mix:
+    def mix(self, estate: Estate, settings: Settings | None = None, routes: ServiceRoutes | None = None) -> Mix:
+        """The design's assignment. Service calls go as `settings.service_access` says: the cheapest `routes`
+        ("best"), the design's own option ("design", the default without settings), or one way for every design
+        ("nat", "interface"); a call the chosen way refuses takes the design's own."""
         shared = frozenset(vpc.id for vpc in estate.vpcs) if self.shared else frozenset()
-        return Mix(pairs={}, every_pair=self.pair_option, every_service=self.service_option, shared=shared)
+        mode = settings.service_access if settings is not None else "design"
+        every_service = {"nat": own_nat.NAME, "interface": interface_endpoint.NAME}.get(mode, self.service_option)
+        return Mix(
+            pairs={},
+            every_pair=self.pair_option,
+            services=dict(routes or {}) if mode == "best" else {},
+            every_service=every_service,
+            shared=shared,
+            service_fallback=None if mode == "design" else self.service_option,
+        )
 
-    def usage(self, estate: Estate, settings: Settings) -> DesignUsage:
-        return mix_usage(estate, settings, self.mix(estate), name=self.name)
+    def usage(self, estate: Estate, settings: Settings, routes: ServiceRoutes | None = None) -> DesignUsage:
+        return mix_usage(estate, settings, self.mix(estate, settings, routes), name=self.name)
 
 
 DESIGNS: Mapping[str, PureDesign] = {

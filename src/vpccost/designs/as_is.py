@@ -24,6 +24,7 @@ The connectivity is read into a `Mix` (see `designs/mix.py`) and metered like an
 from __future__ import annotations
 
 from collections import Counter
+from collections.abc import Mapping
 from dataclasses import dataclass, field, replace
 
 from vpccost.designs.mix import Mix, pair_key, service_key
@@ -85,7 +86,9 @@ class AsIs:
 
     name = NAME
 
-    def usage(self, estate: Estate, settings: Settings) -> DesignUsage:
+    def usage(
+        self, estate: Estate, settings: Settings, routes: Mapping[tuple[str, str], str] | None = None
+    ) -> DesignUsage:
         return usage(estate, settings)
 
 

@@ -16,7 +16,8 @@ Rules of the assignment itself:
 - `Mix.layout` places existing NAT gateways and interface endpoints in the AZs a topology records for them;
   any other is built the options' way (in every AZ of its VPC).
 - A subject sent a way its option refuses is a problem (`Option.blocked`): a pair is still priced the way the
-  mix says (the design is infeasible), a service call is left out.
+  mix says (the design is infeasible), a service call is left out — unless the mix names a service fallback,
+  which a refused call then takes.
 - Every resource the options need is counted once, however many subjects need it.
 """
 
@@ -71,6 +72,9 @@ class Mix:
     """The option of every pair absent from `pairs` (None: such a pair is unroutable)."""
     every_service: str = DEFAULT_SERVICE_OPTION
     """The option of every (VPC, service) absent from `services`: the default route, through NAT."""
+    service_fallback: str | None = None
+    """Where a (VPC, service) goes when the option it is given refuses it (a VPC in a shared VPC holds no
+    interface endpoint of its own); None: the refusal is a problem and the call is left out."""
     layout: RecordedLayout = field(default_factory=RecordedLayout)
     """Where existing NAT gateways and interface endpoints sit (`as-is`); empty for a mix that builds them new."""
 
@@ -206,7 +210,17 @@ class _Metering:
                 chosen[index] = mix.services.get(key, mix.every_service)
         for option in set(chosen) - set(SERVICE_OPTIONS):
             raise ValueError(f"unknown service option '{option}'")
+        if mix.service_fallback is not None:
+            self._fall_back(found, chosen, mix.service_fallback)
         self._assign(found, SERVICE_OPTIONS, chosen)
+
+    def _fall_back(self, found: subjects.Subjects, chosen: list[str | None], fallback: str) -> None:
+        """Send each (VPC, service) whose option refuses it the `fallback` way instead."""
+        names = np.array(chosen, dtype=object)
+        for name in set(chosen) - {fallback, None}:
+            positions = np.flatnonzero(names == name)
+            for index in SERVICE_OPTIONS[str(name)].blocked(self.ctx, found.keys[positions]):
+                chosen[positions[index]] = fallback
 
     def _internet(self) -> None:
         """A VPC's IPv4 connections through its NAT gateways; IPv6 and connections from outside direct."""

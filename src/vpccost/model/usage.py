@@ -8,6 +8,7 @@ pricing engine prices.
 
 from __future__ import annotations
 
+import difflib
 from collections.abc import Iterator, Sequence
 from dataclasses import dataclass, field
 from decimal import ROUND_CEILING, Decimal
@@ -15,6 +16,7 @@ from typing import Final, Literal, NamedTuple
 
 import numpy as np
 
+from vpccost.errors import InputError
 from vpccost.model.codes import NONE, sum_by_key
 from vpccost.model.estate import Estate
 from vpccost.units import HOURS_PER_MONTH, rounding_arithmetic
@@ -86,6 +88,28 @@ class Meter(NamedTuple):
     """In the item's unit: GB for bytes items, hours (or resource-hours) for hourly items, months for monthly."""
 
 
+ServiceAccessMode = Literal["best", "design", "nat", "interface"]
+SERVICE_ACCESS_MODES: dict[str, str] = {
+    "best": "each VPC reaches each AWS service the cheapest way the design allows (a gateway endpoint where one "
+    "exists, else NAT or an interface endpoint, whichever costs less for that VPC and service)",
+    "design": "each design's own rule: through NAT gateways, or interface endpoints for privatelink",
+    "nat": "every design through NAT gateways",
+    "interface": "every design through interface endpoints (a VPC that cannot hold one goes through NAT)",
+}
+"""The `--service-access` modes, and what each means."""
+
+
+def service_access_mode(text: str) -> ServiceAccessMode:
+    """`text` as a service-access mode; an `InputError` listing the modes (and the close one) when it is not."""
+    if text in SERVICE_ACCESS_MODES:
+        return text  # type: ignore[return-value]
+    close = difflib.get_close_matches(text, SERVICE_ACCESS_MODES, n=1)
+    hint = f" (did you mean {close[0]}?)" if close else ""
+    raise InputError(
+        f"unknown service access '{text}'{hint}; choose from {', '.join(SERVICE_ACCESS_MODES)}", field="service_access"
+    )
+
+
 @dataclass(frozen=True)
 class Settings:
     """How an estimate is made: the period it covers [h], the NAT gateway layout, the free tier, the label
@@ -99,6 +123,8 @@ class Settings:
     """A label column of the traffic: per-GB meters are split by its values (chargeback by team…)."""
     peering_quota: int | None = None
     """Active peering connections allowed per VPC when lower than AWS's maximum (`optimize --peering-quota`)."""
+    service_access: ServiceAccessMode = "best"
+    """How the pure designs reach AWS services in their region (`SERVICE_ACCESS_MODES`)."""
 
     @property
     def billed_hours(self) -> Decimal:

@@ -29,7 +29,7 @@ from vpccost.inputs.load import (
     period_hours_from,
 )
 from vpccost.model.estate import Estate
-from vpccost.model.usage import Settings
+from vpccost.model.usage import Settings, service_access_mode
 from vpccost.optimizer.decisions import pair_decisions, service_decisions
 from vpccost.optimizer.model import ALLOW_TOKENS, Model
 from vpccost.optimizer.solver import solve
@@ -68,6 +68,7 @@ def optimize(
     hours: Decimal | int | str = 730,
     nat_per_vpc: bool = False,
     time_limit_s: float | None = None,
+    service_access: str = "best",
 ) -> Optimization:
     """The cheapest feasible mix of connection options for `traffic` over a period of `hours` [h], proven optimal
     (or with the gap when `time_limit_s` stops the solver), priced exactly beside the pure designs."""
@@ -79,7 +80,11 @@ def optimize(
         )
     if time_limit_s is not None and time_limit_s <= 0:
         raise InputError("the time limit must be a positive number of seconds", field="time_limit")
-    settings = Settings(period_hours=period_hours_from(hours), nat_per_vpc=nat_per_vpc)
+    settings = Settings(
+        period_hours=period_hours_from(hours),
+        nat_per_vpc=nat_per_vpc,
+        service_access=service_access_mode(service_access),
+    )
     catalog = catalog_from(pricing, overrides)
     estate = load_estate(traffic, topology)
     return optimize_estate(

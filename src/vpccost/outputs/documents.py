@@ -46,6 +46,7 @@ def comparison_document(comparison: Comparison) -> dict[str, Any]:
             "prices_used": [_price_entry(entry) for entry in comparison.prices_used],
         },
         "period_hours": format_decimal(comparison.settings.period_hours),
+        "service_access_mode": comparison.settings.service_access,
         "assumptions": comparison.assumptions,
         "designs": [
             {

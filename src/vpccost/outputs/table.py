@@ -106,8 +106,14 @@ def _top_items(comparison: Comparison, design: str) -> Table:
 
 def _service_access_table(comparison: Comparison) -> Table:
     rows = sorted(comparison.service_access, key=lambda row: -(row.nat_usd or Decimal(0)))[:SERVICE_ACCESS_ROWS]
+    used = {
+        "best": "each design takes the cheapest way (--service-access best)",
+        "design": "each design goes its own way (--service-access design)",
+        "nat": "every design goes through NAT (--service-access nat)",
+        "interface": "every design uses interface endpoints (--service-access interface)",
+    }[comparison.settings.service_access]
     table = Table(
-        title="AWS-service access per VPC: NAT gateway vs gateway endpoint vs interface endpoint",
+        title=f"AWS-service access per VPC: NAT gateway vs gateway endpoint vs interface endpoint; {used}",
         box=box.SIMPLE,
         title_justify="left",
     )
