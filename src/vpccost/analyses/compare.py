@@ -20,6 +20,7 @@ from vpccost.inputs.load import (
     period_hours_from,
     topology_from,
 )
+from vpccost.inputs.suggest import did_you_mean
 from vpccost.inputs.topology import Topology
 from vpccost.inputs.traffic import label_column_warnings
 from vpccost.model.estate import Estate
@@ -66,9 +67,12 @@ def design_names(designs: Sequence[str] | None, topology: Topology | None) -> li
     if not designs:
         return known if existing else list(DESIGNS)
     names = list(designs)
-    unknown = [name for name in names if name not in known]
-    if unknown:
-        raise InputError(f"unknown design {', '.join(unknown)}; choose from {', '.join(known)}", field="designs")
+    unknown = next((name for name in names if name not in known), None)
+    if unknown is not None:
+        raise InputError(
+            f"unknown design '{unknown}'{did_you_mean(unknown, known)}; choose from {', '.join(known)}",
+            field="designs",
+        )
     if AS_IS in names and not existing:
         raise InputError(
             "the as-is design prices the existing connectivity a topology records (route tables, peerings, transit "
