@@ -74,6 +74,21 @@ def test_override_errors_name_the_file_and_field(tmp_path: Path) -> None:
     assert "decimal strings" in str(raised.value)
 
 
+def test_an_unknown_key_in_an_overrides_file_is_named_with_the_allowed_ones(tmp_path: Path) -> None:
+    overrides = tmp_path / "overrides.yaml"
+    overrides.write_text("overrides:\n  - item: nat_gateway_hours\n    regoin: us-east-1\n    price_usd: '0.05'\n")
+    with pytest.raises(vpccost.InputError) as raised:
+        vpccost.load_pricing(SNAPSHOT, overrides=overrides)
+    assert (raised.value.line, raised.value.field) == (3, "overrides[0].regoin")
+    assert raised.value.message == (
+        "unknown key 'regoin'; allowed: item, price_usd, region, scale, service_code, source, tiers, to_region, unit, "
+        "usage_type (did you mean 'region'?)"
+    )
+    overrides.write_text("- item: nat_gateway_hours\n")
+    with pytest.raises(vpccost.InputError, match="the overrides file must be a mapping with an 'overrides' list"):
+        vpccost.load_pricing(SNAPSHOT, overrides=overrides)
+
+
 def test_scaling_a_price_the_snapshot_lacks_is_bad_input(tmp_path: Path) -> None:
     overrides = tmp_path / "overrides.yaml"
     overrides.write_text(

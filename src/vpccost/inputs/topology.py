@@ -604,7 +604,7 @@ class Topology(BaseModel):
 
 def load_topology(path: str | Path) -> Topology:
     """Read and validate a topology file (YAML or JSON). Errors name the file, line and field."""
-    return validate_document(Topology, Path(path))
+    return validate_document(Topology, Path(path), what="the topology")
 
 
 def topology_yaml(topology: Topology, *, comment: str | None = None) -> str:

@@ -177,5 +177,5 @@ def _new_entry(override: Override, entries: dict[tuple[str, str, str | None], Pr
 
 def apply_overrides_file(catalog: Catalog, overrides: str | Path) -> Catalog:
     """The catalog with the overrides of a YAML or JSON file applied."""
-    parsed = validate_document(OverridesFile, Path(overrides))
+    parsed = validate_document(OverridesFile, Path(overrides), what="the overrides file")
     return with_overrides(catalog, parsed.overrides, source=str(overrides))
