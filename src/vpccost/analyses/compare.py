@@ -42,9 +42,10 @@ def compare(
     nat_per_vpc: bool = False,
     free_tier: bool = False,
     split_by: str | None = None,
+    sheet: str | None = None,
 ) -> Comparison:
     """Price `designs` (every pure design by default, and `as-is` when the topology records connectivity) for
-    `traffic` over a period of `hours` [h].
+    `traffic` over a period of `hours` [h]. `sheet` names the sheet of an Excel traffic file (default: the first).
 
     `split_by` names a label column of the traffic (team, application): per-GB line items are then split by
     its values, so costs can be charged back by label; hourly resources carry no label."""
@@ -54,7 +55,7 @@ def compare(
         catalog = catalog_from(pricing, overrides)
         loaded_topology = topology_from(topology)
         names = design_names(designs, loaded_topology)
-        estate = load_estate(traffic, loaded_topology)
+        estate = load_estate(traffic, loaded_topology, sheet=sheet)
         settings = Settings(period_hours=period_hours, nat_per_vpc=nat_per_vpc, free_tier=free_tier, split_by=split_by)
         return compare_estate(estate, catalog, settings, names)
 

@@ -17,6 +17,7 @@ from vpccost.cli.options import (
     OutputOption,
     OverridesOption,
     PricingOption,
+    SheetOption,
     SplitByOption,
     StartOption,
     TopologyOption,
@@ -31,8 +32,9 @@ FormatOption = Annotated[str | None, OUTPUT.option()]
 
 
 def compare_command(
-    traffic: Annotated[Path, typer.Argument(help="Traffic file (CSV or Parquet): src, dst, gb or bytes, …")],
+    traffic: Annotated[Path, typer.Argument(help="Traffic file (CSV, .xlsx or Parquet): src, dst, gb or bytes, …")],
     topology: TopologyOption = None,
+    sheet: SheetOption = None,
     pricing: PricingOption = None,
     overrides: OverridesOption = None,
     designs: DesignsOption = None,
@@ -58,6 +60,7 @@ def compare_command(
             nat_per_vpc=nat_per_vpc,
             free_tier=free_tier,
             split_by=split_by,
+            sheet=sheet,
         )
     )
     for warning in result.warnings:

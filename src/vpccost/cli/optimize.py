@@ -13,6 +13,7 @@ from vpccost.cli.options import (
     OutputOption,
     OverridesOption,
     PricingOption,
+    SheetOption,
     TopologyOption,
 )
 from vpccost.cli.output import ResultOutput, run
@@ -24,8 +25,9 @@ FormatOption = Annotated[str | None, OUTPUT.option()]
 
 
 def optimize_command(
-    traffic: Annotated[Path, typer.Argument(help="Traffic file (CSV or Parquet): src, dst, gb or bytes, …")],
+    traffic: Annotated[Path, typer.Argument(help="Traffic file (CSV, .xlsx or Parquet): src, dst, gb or bytes, …")],
     topology: TopologyOption = None,
+    sheet: SheetOption = None,
     allow: Annotated[
         str | None,
         typer.Option(help=f"Comma-separated options the optimizer may use (default: all of {','.join(ALLOW_TOKENS)})."),
@@ -60,6 +62,7 @@ def optimize_command(
             hours=hours,
             nat_per_vpc=nat_per_vpc,
             time_limit_s=time_limit,
+            sheet=sheet,
         )
     )
     if not result.optimal:

@@ -68,6 +68,7 @@ def optimize(
     hours: Decimal | int | str = 730,
     nat_per_vpc: bool = False,
     time_limit_s: float | None = None,
+    sheet: str | None = None,
 ) -> Optimization:
     """The cheapest feasible mix of connection options for `traffic` over a period of `hours` [h], proven optimal
     (or with the gap when `time_limit_s` stops the solver), priced exactly beside the pure designs."""
@@ -81,7 +82,7 @@ def optimize(
         raise InputError("the time limit must be a positive number of seconds", field="time_limit")
     settings = Settings(period_hours=period_hours_from(hours), nat_per_vpc=nat_per_vpc)
     catalog = catalog_from(pricing, overrides)
-    estate = load_estate(traffic, topology)
+    estate = load_estate(traffic, topology, sheet=sheet)
     return optimize_estate(
         estate, catalog, settings, allow=allowed, peering_quota=peering_quota, hub_vpc=hub_vpc,
         time_limit_s=time_limit_s,
