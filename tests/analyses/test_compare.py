@@ -86,8 +86,10 @@ def test_the_designs_asked_for_are_checked_and_as_is_needs_recorded_connectivity
     as_is = vpccost.load_topology(EXAMPLES / "as-is" / "topology.yaml")
     assert design_names(None, as_is)[-1] == "as-is"
     assert design_names(["sharing", "peering"], None) == ["sharing", "peering"]
-    with pytest.raises(InputError, match="unknown design mesh; choose from nat, peering"):
+    with pytest.raises(InputError, match="unknown design 'mesh'; choose from nat, peering"):
         design_names(["mesh"], None)
+    with pytest.raises(InputError, match=r"unknown design 'peerng' \(did you mean 'peering'\?\); choose from"):
+        design_names(["sharing", "peerng"], None)
     with pytest.raises(InputError, match="the as-is design prices the existing connectivity"):
         design_names(["as-is"], None)
 

@@ -73,3 +73,15 @@ def test_an_unexpected_failure_exits_1_with_one_line_unless_debugging(
     monkeypatch.setenv("VPCCOST_DEBUG", "1")
     with pytest.raises(RuntimeError, match="boom"):
         main()
+
+
+def test_version_prints_the_installed_version() -> None:
+    result = run_cli("--version")
+    assert result.exit_code == 0
+    assert result.stdout == f"vpccost {vpccost.__version__}\n"
+
+
+def test_the_quickstart_says_how_to_run_the_command_after_set_up() -> None:
+    quickstart = README.split("## Quickstart", 1)[1].split("\n## ", 1)[0]
+    assert "`.venv/bin/vpccost …`" in quickstart and "`source .venv/bin/activate`" in quickstart
+    assert "`vpccost --version`" in quickstart

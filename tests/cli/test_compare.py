@@ -53,9 +53,9 @@ def test_csv_neutralises_formulas_in_user_text(tmp_path: Path) -> None:
 def test_designs_option_and_unknown_design() -> None:
     document = json.loads(run_cli("compare", *MULTI, "--designs", "peering,sharing", "--format", "json").stdout)
     assert [design["design"] for design in document["designs"]] == ["peering", "sharing"]
-    result = run_cli("compare", *MULTI, "--designs", "mesh")
+    result = run_cli("compare", *MULTI, "--designs", "transit-gatway")
     assert result.exit_code == 2
-    assert "unknown design mesh" in result.stderr
+    assert "unknown design 'transit-gatway' (did you mean 'transit-gateway'?)" in result.stderr
 
 
 @pytest.mark.parametrize("hours", ["0", "-5", "many"])

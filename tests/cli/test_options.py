@@ -2,9 +2,12 @@
 
 from __future__ import annotations
 
+from pathlib import Path
+
 import pytest
 import typer.main
 
+from tests.conftest import run_cli
 from vpccost.cli import app
 from vpccost.cli.options import check_region, parse_list, parse_region_codes, parse_regions
 from vpccost.errors import InputError
@@ -42,3 +45,19 @@ def test_region_codes_for_a_refresh_may_be_ones_vpccost_does_not_list() -> None:
     assert caught.value.field == "regions"
     with pytest.raises(InputError, match="none given"):
         parse_region_codes(" , ")
+
+
+@pytest.mark.parametrize(
+    "command",
+    [["compare"], ["forecast", "--months", "2"], ["optimize"], ["breakeven", "--options", "peering,transit-gateway"]],
+    ids=lambda command: command[0],
+)
+def test_every_command_that_reads_traffic_takes_the_sheet_of_a_workbook(tmp_path: Path, command: list[str]) -> None:
+    import openpyxl
+
+    workbook = openpyxl.Workbook()
+    workbook.active.title = "june"  # type: ignore[union-attr]
+    workbook.save(tmp_path / "traffic.xlsx")
+    result = run_cli(command[0], tmp_path / "traffic.xlsx", *command[1:], "--sheet", "jnue")
+    assert result.exit_code == 2, result.stderr
+    assert "field 'sheet': no sheet 'jnue' (did you mean 'june'?)" in result.stderr

@@ -5,7 +5,7 @@ from __future__ import annotations
 from pathlib import Path
 
 import pytest
-from pydantic import BaseModel, field_validator
+from pydantic import BaseModel, ConfigDict, field_validator
 
 from vpccost.errors import InputError
 from vpccost.inputs.documents import read_document, validate_document
@@ -79,3 +79,56 @@ def test_a_file_that_cannot_be_read_is_bad_input(tmp_path: Path) -> None:
     with pytest.raises(InputError, match="cannot read the file") as raised:
         read_document(tmp_path / "absent.yaml")
     assert raised.value.source == str(tmp_path / "absent.yaml")
+
+
+class Strict(BaseModel):
+    model_config = ConfigDict(extra="forbid")
+
+    name: str
+    size: int
+
+
+class StrictDocument(BaseModel):
+    model_config = ConfigDict(extra="forbid")
+
+    entries: list[Strict]
+    owner: Strict | None = None
+
+
+@pytest.mark.parametrize(
+    ("text", "line", "field", "message"),
+    [
+        ("entries:\n  - {name: a, sise: 1}\n", 2, "entries[0].sise",
+         "unknown key 'sise'; allowed: name, size (did you mean 'size'?)"),
+        ("entries: []\nowner: {name: a, size: 1, colour: red}\n", 2, "owner.colour",
+         "unknown key 'colour'; allowed: name, size"),
+        ("entries: []\nentires: []\n", 2, "entires",
+         "unknown key 'entires'; allowed: entries, owner (did you mean 'entries'?)"),
+    ],
+    ids=["misspelt-key", "no-close-key", "top-level-key"],
+)  # fmt: skip
+def test_an_unknown_key_is_named_with_the_keys_allowed_there(
+    tmp_path: Path, text: str, line: int, field: str, message: str
+) -> None:
+    with pytest.raises(InputError) as raised:
+        validate_document(StrictDocument, write(tmp_path, "d.yaml", text))
+    assert (raised.value.line, raised.value.field, raised.value.message) == (line, field, message)
+
+
+@pytest.mark.parametrize(
+    ("text", "field", "message"),
+    [
+        ("- a\n- b\n", None, "the document must be a mapping with an 'entries' list, not a list"),
+        ("# nothing yet\n", None, "the document must be a mapping with an 'entries' list, not nothing"),
+        ("entries:\n  - [a, 1]\n", "entries[0]", "this entry must be a mapping with 'name', 'size', not a list"),
+        ("entries: []\nowner: someone\n", "owner",
+         "this entry must be a mapping with 'name', 'size', not a single value"),
+    ],
+)  # fmt: skip
+def test_a_value_that_should_be_a_mapping_says_what_it_holds_and_names_no_class(
+    tmp_path: Path, text: str, field: str | None, message: str
+) -> None:
+    with pytest.raises(InputError) as raised:
+        validate_document(StrictDocument, write(tmp_path, "d.yaml", text), what="the document")
+    assert (raised.value.field, raised.value.message) == (field, message)
+    assert "Strict" not in str(raised.value)

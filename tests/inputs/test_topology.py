@@ -32,8 +32,14 @@ from vpccost.inputs.topology import load_topology, topology_yaml
         ("vpcs:\n  - id: a\n    account: 012345\n    region: us-east-1\n", ["line 3", "vpcs[0].account", "quote"]),
         ("vpcs:\n  - id: a\n    account: '1'\n    region: mars-1\n", ["line 4", "vpcs[0].region"]),
         ("", ["empty"]),
+        (
+            "vpcs:\n  - id: a\n    acount: '1'\n    region: us-east-1\n",
+            ["line 3", "vpcs[0].acount", "unknown key 'acount'; allowed: account, azs, cidrs, endpoints, id,",
+             "(did you mean 'account'?)"],
+        ),
+        ("- id: a\n  account: '1'\n", ["line 1", "the topology must be a mapping with a 'vpcs' list, not a list"]),
     ],
-)
+)  # fmt: skip
 def test_bad_topology(tmp_path: Path, topology_text: str, expected: list[str]) -> None:
     topology = tmp_path / "topology.yaml"
     topology.write_text(topology_text)

@@ -26,6 +26,14 @@ TOPOLOGY_TWO_VPCS = [vpc("a", cidrs=["10.0.0.0/16"]), vpc("b", cidrs=["10.1.0.0/
         ("src,dst,gb\na,aws:,1", ["line 2", "field 'dst'", "aws:<service>"]),
         ("src,dst,gb\na,c,1", ["line 2", "field 'dst'", "VPC 'c' is not in the topology"]),
         ("src,gb\na,1", ["missing required column 'dst'"]),
+        (
+            "sorce,dst,gb\na,b,1",
+            ["field 'src'", "missing required column 'src'; the file has 'sorce': did you mean 'src'?"],
+        ),
+        (
+            "src,dst,gbs\na,b,1",
+            ["missing the volume column: give 'gb' or 'bytes'; the file has 'gbs': did you mean 'gb'?"],
+        ),
         ("src,dst,team\na,b,x", ["missing the volume column"]),
         ("src,dst,src_az,gb\na,b,use2-az1,1", ["line 2", "field 'src_az'", "belongs to us-east-2"]),
         ("src,dst,gb,initiator\na,b,1,both", ["line 2", "field 'initiator'"]),
@@ -172,3 +180,71 @@ def test_numeric_account_ids_are_refused() -> None:
     frame = pd.DataFrame({"src": ["a"], "dst": ["b"], "gb": ["1"], "src_account": [12345678901]})
     with pytest.raises(InputError, match="leading zeros"):
         vpccost.load_traffic(frame)
+
+
+# ---- the files people have: semicolon and tab separated CSV, Excel workbooks -------------------------------------
+@pytest.mark.parametrize("delimiter", [";", "\t"], ids=["semicolon", "tab"])
+def test_a_semicolon_or_tab_separated_file_is_read_like_a_comma_separated_one(
+    write_estate: WriteEstate, delimiter: str
+) -> None:
+    traffic, _ = write_estate(TOPOLOGY_TWO_VPCS, "src,dst,gb,team\na,b,1.5,web\nb,a,2,db")
+    expected = vpccost.load_traffic(traffic).to_frame()
+    traffic.write_text(traffic.read_text().replace(",", delimiter))
+    loaded = vpccost.load_traffic(traffic)
+    pd.testing.assert_frame_equal(loaded.to_frame(), expected)
+    assert loaded.labels == ("team",) and loaded.total_gb == Decimal("3.5")
+
+
+def test_a_decimal_comma_in_a_semicolon_file_is_not_guessed(tmp_path: Path, write_estate: WriteEstate) -> None:
+    traffic, topology = write_estate(TOPOLOGY_TWO_VPCS, "src;dst;gb\na;b;2\n\na;b;1,5")
+    compare_fails(tmp_path, traffic, topology, str(traffic), "line 4", "field 'gb'", "'1,5' is not a number")
+
+
+def write_workbook(path: Path, sheets: dict[str, list[list[object]]]) -> Path:
+    import openpyxl
+
+    workbook = openpyxl.Workbook()
+    workbook.remove(workbook.active)  # type: ignore[arg-type]
+    for title, rows in sheets.items():
+        sheet = workbook.create_sheet(title)
+        for row in rows:
+            sheet.append(row)
+    workbook.save(path)
+    return path
+
+
+def test_an_excel_workbook_is_read_from_its_first_sheet_or_the_sheet_named(tmp_path: Path) -> None:
+    workbook = write_workbook(
+        tmp_path / "traffic.xlsx",
+        {
+            "june": [["src", "dst", "gb", "team"], ["a", "b", 1.5, "web"], [None, None, None, None], ["b", "a", 2, 7]],
+            "july": [["src", "dst", "bytes"], ["a", "b", 1073741824]],
+        },
+    )
+    june = vpccost.load_traffic(workbook).to_frame()
+    assert (list(june["gb"]), list(june["team"])) == ([Decimal("1.5"), Decimal(2)], ["web", "7"])
+    assert vpccost.load_traffic(workbook, sheet="july").total_gb == Decimal(1)
+    with pytest.raises(InputError) as raised:
+        vpccost.load_traffic(workbook, sheet="jully")
+    assert raised.value.message == "no sheet 'jully' (did you mean 'july'?); the workbook has june, july"
+    assert raised.value.field == "sheet"
+    csv_file = tmp_path / "traffic.csv"
+    csv_file.write_text("src,dst,gb\na,b,1\n")
+    with pytest.raises(InputError, match="a sheet \\('july'\\) is named, but this is not an Excel workbook"):
+        vpccost.load_traffic(csv_file, sheet="july")
+
+
+def test_excel_errors_name_the_sheet_row(tmp_path: Path, write_estate: WriteEstate) -> None:
+    _, topology = write_estate(TOPOLOGY_TWO_VPCS, "src,dst,gb")
+    rows: list[list[object]] = [["src", "dst", "gb"], ["a", "b", 1], [], ["a", "b", "ten"]]
+    other: list[list[object]] = [["src", "dst", "gb"], ["a", "b", "x"]]
+    workbook = write_workbook(tmp_path / "traffic.xlsx", {"traffic": rows, "other": other})
+    compare_fails(tmp_path, workbook, topology, str(workbook), "line 4", "field 'gb'", "'ten' is not a number")
+    result = run_cli("compare", workbook, "--sheet", "other", "-t", topology, "--format", "json")
+    assert result.exit_code == 2 and "line 2, field 'gb': 'x' is not a number" in result.stderr
+    accounts = write_workbook(
+        tmp_path / "accounts.xlsx", {"t": [["src", "dst", "gb", "src_account"], ["a", "b", 1, 123]]}
+    )
+    with pytest.raises(InputError, match="leading zeros") as raised:
+        vpccost.load_traffic(accounts)
+    assert (raised.value.line, raised.value.field) == (2, "src_account")

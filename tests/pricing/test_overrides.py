@@ -74,6 +74,21 @@ def test_override_errors_name_the_file_and_field(tmp_path: Path) -> None:
     assert "decimal strings" in str(raised.value)
 
 
+def test_an_unknown_key_in_an_overrides_file_is_named_with_the_allowed_ones(tmp_path: Path) -> None:
+    overrides = tmp_path / "overrides.yaml"
+    overrides.write_text("overrides:\n  - item: nat_gateway_hours\n    regoin: us-east-1\n    price_usd: '0.05'\n")
+    with pytest.raises(vpccost.InputError) as raised:
+        vpccost.load_pricing(SNAPSHOT, overrides=overrides)
+    assert (raised.value.line, raised.value.field) == (3, "overrides[0].regoin")
+    assert raised.value.message == (
+        "unknown key 'regoin'; allowed: item, price_usd, region, scale, service_code, source, tiers, to_region, unit, "
+        "usage_type (did you mean 'region'?)"
+    )
+    overrides.write_text("- item: nat_gateway_hours\n")
+    with pytest.raises(vpccost.InputError, match="the overrides file must be a mapping with an 'overrides' list"):
+        vpccost.load_pricing(SNAPSHOT, overrides=overrides)
+
+
 def test_scaling_a_price_the_snapshot_lacks_is_bad_input(tmp_path: Path) -> None:
     overrides = tmp_path / "overrides.yaml"
     overrides.write_text(
@@ -149,17 +164,40 @@ def test_a_price_the_snapshot_lacks_is_added_from_its_sibling_in_another_region(
             "to add a price, name one item and one region",
         ),
         (Override(item=NAT_GATEWAY_HOURS, region="eu-west-2", price_usd=Decimal(1)), "add usage_type"),
-        (
-            Override(item="firewall_endpoint_hours", region="us-east-1", usage_type="USE1-Endpoint-Hour",
-                     price_usd=Decimal("0.395")),
-            "give service_code and unit",
-        ),
     ],
-    ids=["every-region", "no-usage-type", "unknown-item"],
+    ids=["every-region", "no-usage-type"],
 )  # fmt: skip
 def test_an_override_that_cannot_add_a_price_says_what_it_needs(override: Override, message: str) -> None:
     with pytest.raises(InputError, match=message):
         with_overrides(PRICES, [override], source="o.yaml")
+
+
+@pytest.mark.parametrize(
+    ("fields", "field", "message"),
+    [
+        ({"item": "nat_gateway_hour", "region": "eu-west-2"}, "overrides[0].item",
+         "override 1: unknown item 'nat_gateway_hour' (did you mean 'nat_gateway_hours'?)"),
+        ({"item": "firewall_endpoint_hours", "region": "us-east-1", "service_code": "AWSNetworkFirewall",
+          "unit": "Hrs"}, "overrides[0].item",
+         "override 1: unknown item 'firewall_endpoint_hours' (did you mean 'gwlb_endpoint_hours'?)"),
+        ({"item": NAT_GATEWAY_HOURS, "region": "eu-westt-2"}, "overrides[0].region",
+         "override 1: 'eu-westt-2' is not an AWS region (did you mean 'eu-west-2'?)"),
+        ({"item": DATA_TRANSFER_REGIONAL_BYTES, "region": "us-east-1", "to_region": "us-wset-2"},
+         "overrides[0].to_region", "override 1: 'us-wset-2' is not an AWS region (did you mean 'us-west-2'?)"),
+    ],
+    ids=["misspelt-item", "unregistered-item", "misspelt-region", "misspelt-to-region"],
+)  # fmt: skip
+def test_a_misspelt_item_or_region_is_told_so_not_to_add_a_usage_type(
+    fields: dict[str, str], field: str, message: str
+) -> None:
+    override = Override.model_validate({**fields, "usage_type": "X", "price_usd": "1"})
+    with pytest.raises(InputError) as raised:
+        with_overrides(PRICES, [override], source="o.yaml")
+    assert (raised.value.message, raised.value.field, raised.value.source) == (message, field, "o.yaml")
+    scaled = Override.model_validate({**fields, "scale": "0.5"})
+    with pytest.raises(InputError) as raised:
+        with_overrides(PRICES, [scaled], source="o.yaml")
+    assert raised.value.message == message
 
 
 def test_a_glob_that_matches_nothing_is_told_to_name_one_item() -> None:

@@ -185,11 +185,12 @@ def breakeven(
     pricing: PricingInput = None,
     overrides: str | Path | None = None,
     hours: Decimal | int | str = 730,
+    sheet: str | None = None,
 ) -> BreakEven:
     """The break-even volume between two options for the VPC `pair`, or for `vpc` calling `service`."""
     catalog = catalog_from(pricing, overrides)
     settings = Settings(period_hours=period_hours_from(hours))
-    estate = load_estate(traffic, topology)
+    estate = load_estate(traffic, topology, sheet=sheet)
     ctx = Context(estate, settings, layout=recorded_layout(estate))
     prices = Prices(ctx, catalog)
     if pair is not None:

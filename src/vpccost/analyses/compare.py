@@ -20,6 +20,7 @@ from vpccost.inputs.load import (
     period_hours_from,
     topology_from,
 )
+from vpccost.inputs.suggest import did_you_mean
 from vpccost.inputs.topology import Topology
 from vpccost.inputs.traffic import label_column_warnings
 from vpccost.model.estate import Estate
@@ -42,9 +43,10 @@ def compare(
     free_tier: bool = False,
     split_by: str | None = None,
     service_access: str = "best",
+    sheet: str | None = None,
 ) -> Comparison:
     """Price `designs` (every pure design by default, and `as-is` when the topology records connectivity) for
-    `traffic` over a period of `hours` [h].
+    `traffic` over a period of `hours` [h]. `sheet` names the sheet of an Excel traffic file (default: the first).
 
     `split_by` names a label column of the traffic (team, application): per-GB line items are then split by
     its values, so costs can be charged back by label; hourly resources carry no label. `service_access` says how
@@ -56,7 +58,7 @@ def compare(
         catalog = catalog_from(pricing, overrides)
         loaded_topology = topology_from(topology)
         names = design_names(designs, loaded_topology)
-        estate = load_estate(traffic, loaded_topology)
+        estate = load_estate(traffic, loaded_topology, sheet=sheet)
         settings = Settings(
             period_hours=period_hours,
             nat_per_vpc=nat_per_vpc,
@@ -75,9 +77,12 @@ def design_names(designs: Sequence[str] | None, topology: Topology | None) -> li
     if not designs:
         return known if existing else list(DESIGNS)
     names = list(designs)
-    unknown = [name for name in names if name not in known]
-    if unknown:
-        raise InputError(f"unknown design {', '.join(unknown)}; choose from {', '.join(known)}", field="designs")
+    unknown = next((name for name in names if name not in known), None)
+    if unknown is not None:
+        raise InputError(
+            f"unknown design '{unknown}'{did_you_mean(unknown, known)}; choose from {', '.join(known)}",
+            field="designs",
+        )
     if AS_IS in names and not existing:
         raise InputError(
             "the as-is design prices the existing connectivity a topology records (route tables, peerings, transit "

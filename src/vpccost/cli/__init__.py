@@ -12,9 +12,11 @@ from __future__ import annotations
 
 import os
 import sys
+from typing import Annotated
 
 import typer
 
+from vpccost._version import __version__
 from vpccost.cli import athena, breakeven, compare, discover, flowlogs, forecast, optimize, pricing, schema
 
 app = typer.Typer(
@@ -25,6 +27,23 @@ app = typer.Typer(
     add_completion=False,
     pretty_exceptions_enable=False,
 )
+
+
+def _print_version(asked: bool) -> None:
+    if asked:
+        typer.echo(f"vpccost {__version__}")
+        raise typer.Exit()
+
+
+@app.callback()
+def _options(
+    version: Annotated[
+        bool, typer.Option("--version", callback=_print_version, is_eager=True, help="Print the version and exit.")
+    ] = False,
+) -> None:
+    pass
+
+
 compare.register(app)
 forecast.register(app)
 pricing.register(app)

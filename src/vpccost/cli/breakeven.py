@@ -8,7 +8,15 @@ from typing import Annotated
 import typer
 
 from vpccost.analyses.breakeven import breakeven
-from vpccost.cli.options import HoursOption, OutputOption, OverridesOption, PricingOption, TopologyOption, parse_list
+from vpccost.cli.options import (
+    HoursOption,
+    OutputOption,
+    OverridesOption,
+    PricingOption,
+    SheetOption,
+    TopologyOption,
+    parse_list,
+)
 from vpccost.cli.output import ResultOutput, fail, run, write_file
 from vpccost.outputs import formats
 from vpccost.results import BreakEven
@@ -18,9 +26,10 @@ FormatOption = Annotated[str | None, OUTPUT.option()]
 
 
 def breakeven_command(
-    traffic: Annotated[Path, typer.Argument(help="Traffic file (CSV or Parquet): src, dst, gb or bytes, …")],
+    traffic: Annotated[Path, typer.Argument(help="Traffic file (CSV, .xlsx or Parquet): src, dst, gb or bytes, …")],
     options: Annotated[str, typer.Option(help="The two options to compare, e.g. transit-gateway,peering.")],
     topology: TopologyOption = None,
+    sheet: SheetOption = None,
     pair: Annotated[str | None, typer.Option(help="A VPC pair (ids or names), e.g. web,orders.")] = None,
     vpc: Annotated[str | None, typer.Option(help="A VPC (id or name) calling --service.")] = None,
     service: Annotated[str | None, typer.Option(help="An AWS service the VPC calls, e.g. aws:s3.")] = None,
@@ -48,6 +57,7 @@ def breakeven_command(
             pricing=pricing,
             overrides=overrides,
             hours=hours,
+            sheet=sheet,
         )
     )
     if html is not None:

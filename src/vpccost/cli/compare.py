@@ -18,6 +18,7 @@ from vpccost.cli.options import (
     OverridesOption,
     PricingOption,
     ServiceAccessOption,
+    SheetOption,
     SplitByOption,
     StartOption,
     TopologyOption,
@@ -32,8 +33,9 @@ FormatOption = Annotated[str | None, OUTPUT.option()]
 
 
 def compare_command(
-    traffic: Annotated[Path, typer.Argument(help="Traffic file (CSV or Parquet): src, dst, gb or bytes, …")],
+    traffic: Annotated[Path, typer.Argument(help="Traffic file (CSV, .xlsx or Parquet): src, dst, gb or bytes, …")],
     topology: TopologyOption = None,
+    sheet: SheetOption = None,
     pricing: PricingOption = None,
     overrides: OverridesOption = None,
     designs: DesignsOption = None,
@@ -61,6 +63,7 @@ def compare_command(
             service_access=service_access,
             free_tier=free_tier,
             split_by=split_by,
+            sheet=sheet,
         )
     )
     for warning in result.warnings:

@@ -17,11 +17,13 @@ from vpccost.cli.options import (
     OverridesOption,
     PricingOption,
     ServiceAccessOption,
+    SheetOption,
     SplitByOption,
     TopologyOption,
     parse_list,
 )
 from vpccost.cli.output import ResultOutput, run, write_file
+from vpccost.inputs.traffic import load_traffic
 from vpccost.outputs import formats
 from vpccost.results import Forecast
 
@@ -30,7 +32,7 @@ FormatOption = Annotated[str | None, OUTPUT.option()]
 
 
 def forecast_command(
-    traffic: Annotated[Path, typer.Argument(help="Traffic file (CSV or Parquet) of the first month.")],
+    traffic: Annotated[Path, typer.Argument(help="Traffic file (CSV, .xlsx or Parquet) of the first month.")],
     months: Annotated[int, typer.Option(help="Number of months to forecast.")],
     growth: Annotated[str, typer.Option(help="Monthly growth of every volume, e.g. 3%/month or 0.03.")] = "0%",
     growth_file: Annotated[
@@ -38,6 +40,7 @@ def forecast_command(
     ] = None,
     start: Annotated[str | None, typer.Option(help="First month, YYYY-MM (default: next month).")] = None,
     topology: TopologyOption = None,
+    sheet: SheetOption = None,
     pricing: PricingOption = None,
     overrides: OverridesOption = None,
     designs: DesignsOption = None,
@@ -53,7 +56,7 @@ def forecast_command(
     chosen = OUTPUT.choose(output_format, output)
     result = run(
         lambda: forecast(
-            traffic,
+            traffic if sheet is None else load_traffic(traffic, sheet=sheet),
             topology,
             months=months,
             growth=growth,

@@ -14,6 +14,7 @@ from vpccost.cli.options import (
     OverridesOption,
     PricingOption,
     ServiceAccessOption,
+    SheetOption,
     TopologyOption,
 )
 from vpccost.cli.output import ResultOutput, run
@@ -25,8 +26,9 @@ FormatOption = Annotated[str | None, OUTPUT.option()]
 
 
 def optimize_command(
-    traffic: Annotated[Path, typer.Argument(help="Traffic file (CSV or Parquet): src, dst, gb or bytes, …")],
+    traffic: Annotated[Path, typer.Argument(help="Traffic file (CSV, .xlsx or Parquet): src, dst, gb or bytes, …")],
     topology: TopologyOption = None,
+    sheet: SheetOption = None,
     allow: Annotated[
         str | None,
         typer.Option(help=f"Comma-separated options the optimizer may use (default: all of {','.join(ALLOW_TOKENS)})."),
@@ -63,6 +65,7 @@ def optimize_command(
             nat_per_vpc=nat_per_vpc,
             service_access=service_access,
             time_limit_s=time_limit,
+            sheet=sheet,
         )
     )
     if not result.optimal:

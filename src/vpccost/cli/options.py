@@ -22,6 +22,9 @@ def _designs_help() -> str:
     )
 
 
+SheetOption = Annotated[
+    str | None, typer.Option(help="The sheet of an Excel (.xlsx) traffic file (default: the first).")
+]
 TopologyOption = Annotated[
     Path | None, typer.Option("--topology", "-t", help="Topology file (YAML or JSON): accounts, VPCs, CIDRs, AZs.")
 ]

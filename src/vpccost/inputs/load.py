@@ -33,11 +33,12 @@ def topology_from(topology: TopologyInput) -> Topology | None:
         return load_topology(topology)
 
 
-def load_estate(traffic: TrafficInput, topology: TopologyInput = None) -> Estate:
-    """The traffic (a file, a DataFrame or a `Traffic`) resolved against the topology (a file or a `Topology`)."""
+def load_estate(traffic: TrafficInput, topology: TopologyInput = None, *, sheet: str | None = None) -> Estate:
+    """The traffic (a file, a DataFrame or a `Traffic`; `sheet` names an Excel file's sheet) resolved against the
+    topology (a file or a `Topology`)."""
     with collector_paused():
         loaded_topology = topology_from(topology)
-        loaded_traffic = traffic if isinstance(traffic, Traffic) else load_traffic(traffic)
+        loaded_traffic = traffic if isinstance(traffic, Traffic) else load_traffic(traffic, sheet=sheet)
         return build_estate(loaded_traffic, loaded_topology)
 
 

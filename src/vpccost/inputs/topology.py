@@ -8,7 +8,6 @@ resources are checked for the id prefix AWS uses (`rtb-`, `pcx-`, …) so that a
 
 from __future__ import annotations
 
-import difflib
 import functools
 import ipaddress
 import json
@@ -30,6 +29,7 @@ from pydantic import (
 )
 
 from vpccost.inputs.documents import validate_document
+from vpccost.inputs.suggest import did_you_mean
 from vpccost.model.aws_facts import INTERFACE_TYPES, InterfaceKind, az_id_region, interface_kind, is_region
 from vpccost.outputs.files import write_text_atomically
 
@@ -162,8 +162,7 @@ class Interface(BaseModel):
     @classmethod
     def _known_type(cls, value: str) -> str:
         if interface_kind(value) is None:
-            close = difflib.get_close_matches(value, INTERFACE_TYPES, n=1)
-            hint = f" (did you mean '{close[0]}'?)" if close else ""
+            hint = did_you_mean(value, INTERFACE_TYPES)
             raise ValueError(
                 f"'{value}' is not a network interface type{hint}: give EC2's InterfaceType as "
                 "DescribeNetworkInterfaces reports it (interface, natGateway, transit_gateway, vpc_endpoint, …)"
@@ -604,7 +603,7 @@ class Topology(BaseModel):
 
 def load_topology(path: str | Path) -> Topology:
     """Read and validate a topology file (YAML or JSON). Errors name the file, line and field."""
-    return validate_document(Topology, Path(path))
+    return validate_document(Topology, Path(path), what="the topology")
 
 
 def topology_yaml(topology: Topology, *, comment: str | None = None) -> str:

@@ -1,4 +1,5 @@
-"""Traffic: rows of directional volume over one period, from CSV, Parquet or a pandas DataFrame.
+"""Traffic: rows of directional volume over one period, from CSV (comma, semicolon or tab separated), an Excel
+workbook (.xlsx), Parquet or a pandas DataFrame.
 
 Volumes are kept exact. Each row's volume becomes a whole number of a *volume unit* — one byte when the
 input gives `bytes`, 10^-k GB when it gives `gb` with at most k decimals — so that sums are exact integer
@@ -8,7 +9,6 @@ sums however many rows there are; a unit count times `gb_per_unit` is the exact 
 from __future__ import annotations
 
 import csv
-import difflib
 import re
 from dataclasses import dataclass
 from decimal import Decimal, InvalidOperation
@@ -22,6 +22,7 @@ import pyarrow.compute as pc
 from pydantic import BaseModel, ConfigDict, Field, field_validator, model_validator
 
 from vpccost.errors import InputError
+from vpccost.inputs.suggest import closest, did_you_mean
 from vpccost.model.aws_facts import is_region
 from vpccost.units import GB_PER_BYTE
 
@@ -114,23 +115,27 @@ def parse_endpoint(text: str) -> Endpoint:
 @dataclass(frozen=True)
 class RowLocator:
     """Where a data row is, in the terms a user can find it: its line in a CSV file (blank lines and quoted
-    line breaks counted), else its row number from `first_row`."""
+    line breaks counted), its row in a spreadsheet (`lines`), else its row number from `first_row`."""
 
     csv_path: Path | None
     first_row: int
+    delimiter: str = ","
+    lines: tuple[int, ...] | None = None
 
     def __call__(self, position: int) -> dict[str, int]:
+        if self.lines is not None:
+            return {"line": self.lines[position]}
         if self.csv_path is None:
             return {"row": position + self.first_row}
-        lines = _csv_record_lines(self.csv_path)
+        lines = _csv_record_lines(self.csv_path, self.delimiter)
         return {"line": lines[position] if position < len(lines) else position + 2}
 
 
-def _csv_record_lines(path: Path) -> list[int]:
+def _csv_record_lines(path: Path, delimiter: str) -> list[int]:
     """The line on which each data record of a CSV file starts (header excluded, blank lines skipped)."""
     starts = []
     with path.open(encoding="utf-8", errors="replace", newline="") as handle:
-        reader = csv.reader(handle)
+        reader = csv.reader(handle, delimiter=delimiter)
         next(reader, None)
         previous_end = reader.line_num
         for record in reader:
@@ -167,47 +172,131 @@ class Traffic:
         return frame
 
 
-def load_traffic(source: str | Path | pd.DataFrame, *, name: str | None = None) -> Traffic:
-    """Read traffic from a CSV or Parquet file, or a DataFrame, and validate it. Errors name the file,
-    the line (files) or row (DataFrames), and the column."""
+def load_traffic(source: str | Path | pd.DataFrame, *, name: str | None = None, sheet: str | None = None) -> Traffic:
+    """Read traffic from a CSV, Excel (.xlsx: the first sheet, or `sheet`) or Parquet file, or a DataFrame, and
+    validate it. Errors name the file, the line (files; a sheet's row number) or row (DataFrames), and the
+    column."""
     if isinstance(source, pd.DataFrame):
         return _validate(source.copy(), name or "DataFrame", RowLocator(None, first_row=0))
     path = Path(source)
     label = name or str(path)
-    frame = _read_file(path, label)
-    is_csv = path.suffix.lower() not in {".parquet", ".pq"}
-    # CSV: the header is line 1, so data row i (0-based) is line i + 2; Parquet rows are numbered from 1
-    return _validate(frame, label, RowLocator(path if is_csv else None, first_row=1))
-
-
-def _read_file(path: Path, label: str) -> pd.DataFrame:
     if not path.is_file():
         raise InputError("no such file", source=label)
+    suffix = path.suffix.lower()
+    if sheet is not None and suffix not in _EXCEL:
+        raise InputError(
+            f"a sheet ('{sheet}') is named, but this is not an Excel workbook", source=label, field="sheet"
+        )
+    if suffix in _EXCEL:
+        frame, lines = _read_workbook(path, label, sheet)
+        return _validate(frame, label, RowLocator(None, first_row=2, lines=lines))
     if path.stat().st_size == 0:
         raise InputError("the file is empty (a traffic file needs at least a header line)", source=label)
-    if path.suffix.lower() in {".parquet", ".pq"}:
+    if suffix in {".parquet", ".pq"}:
         try:
-            return pd.read_parquet(path)
+            frame = pd.read_parquet(path)
         except Exception as error:  # pyarrow raises many types for a damaged file
             raise InputError(f"cannot read Parquet: {error}", source=label) from None
-    _check_csv_header(path, label)
+        return _validate(frame, label, RowLocator(None, first_row=1))
+    delimiter = _sniff_delimiter(path)
+    frame = _read_csv(path, label, delimiter)
+    # CSV: errors name the line each record starts on
+    return _validate(frame, label, RowLocator(path, first_row=1, delimiter=delimiter))
+
+
+_EXCEL = {".xlsx", ".xlsm"}
+_DELIMITERS = (",", ";", "\t")
+
+
+def _sniff_delimiter(path: Path) -> str:
+    """The delimiter that splits the header into the most columns: comma, semicolon or tab (comma on a tie).
+    Only the delimiter is guessed: a decimal comma in a semicolon file is a volume that is not a number."""
+    try:
+        with path.open(encoding="utf-8", newline="") as handle:
+            header = handle.readline()
+    except UnicodeDecodeError:
+        return ","
+    counts = {delimiter: len(next(csv.reader([header], delimiter=delimiter), [])) for delimiter in _DELIMITERS}
+    return max(_DELIMITERS, key=lambda delimiter: counts[delimiter])
+
+
+def _read_csv(path: Path, label: str, delimiter: str) -> pd.DataFrame:
+    _check_csv_header(path, label, delimiter)
     try:
         # every column as text: volumes are parsed exactly later, never through a float
-        return pd.read_csv(path, dtype=str, keep_default_na=False, engine="pyarrow")
+        return pd.read_csv(path, dtype=str, keep_default_na=False, engine="pyarrow", sep=delimiter)
     except pd.errors.EmptyDataError:
         raise InputError("the file is empty (a traffic file needs at least a header line)", source=label) from None
     except (pd.errors.ParserError, UnicodeDecodeError, pa.ArrowInvalid) as error:
-        raise InputError(f"cannot parse CSV: {_csv_problem(path) or error}", source=label) from None
+        raise InputError(f"cannot parse CSV: {_csv_problem(path, delimiter) or error}", source=label) from None
 
 
-def _check_csv_header(path: Path, label: str) -> None:
-    """Column names must be present and distinct (pandas would rename a repeated one and invent a name for an
-    empty one, turning both into labels)."""
+def _read_workbook(path: Path, label: str, sheet: str | None) -> tuple[pd.DataFrame, tuple[int, ...]]:
+    """A sheet's cells as text (row 1 the header; empty rows skipped) and the sheet row of each data row."""
+    import openpyxl  # only for workbooks
+
+    try:
+        workbook = openpyxl.load_workbook(path, read_only=True, data_only=True)
+    except Exception as error:  # openpyxl raises many types for a file that is not a workbook
+        raise InputError(f"cannot read the Excel workbook: {error}", source=label) from None
+    try:
+        if sheet is not None and sheet not in workbook.sheetnames:
+            raise InputError(
+                f"no sheet '{sheet}'{did_you_mean(sheet, workbook.sheetnames)}; "
+                f"the workbook has {', '.join(workbook.sheetnames)}",
+                source=label,
+                field="sheet",
+            )
+        rows = workbook[sheet or workbook.sheetnames[0]].iter_rows(values_only=True)
+        header = [_cell_text(value) for value in next(rows, ())]
+        while header and not header[-1]:
+            header.pop()
+        _check_header(header, label)
+        records, lines = [], []
+        accounts = [index for index, name in enumerate(header) if name.endswith("_account")]
+        for number, values in enumerate(rows, start=2):
+            texts = [_cell_text(value) for value in values[: len(header)]]
+            numeric = next((i for i in accounts if i < len(values) and isinstance(values[i], int | float)), None)
+            if numeric is not None:
+                raise InputError(
+                    "account ids must be text: as numbers their leading zeros are lost",
+                    source=label,
+                    line=number,
+                    field=header[numeric],
+                )
+            if any(texts):
+                records.append(texts + [""] * (len(header) - len(texts)))
+                lines.append(number)
+    finally:
+        workbook.close()
+    if not header:
+        raise InputError("the sheet is empty (a traffic sheet needs at least a header row)", source=label)
+    return pd.DataFrame(records, columns=header, dtype=str), tuple(lines)
+
+
+def _cell_text(value: object) -> str:
+    """A cell as the text it shows: whole numbers without '.0', other numbers at their shortest form."""
+    if value is None:
+        return ""
+    if isinstance(value, float):
+        return str(int(value)) if value.is_integer() else repr(value)
+    if hasattr(value, "isoformat"):
+        return str(value.isoformat())
+    return str(value).strip()
+
+
+def _check_csv_header(path: Path, label: str, delimiter: str) -> None:
     try:
         with path.open(encoding="utf-8", newline="") as handle:
-            header = [name.strip() for name in next(csv.reader(handle), [])]
+            header = [name.strip() for name in next(csv.reader(handle, delimiter=delimiter), [])]
     except UnicodeDecodeError:
         return  # reported with its position when the file is parsed
+    _check_header(header, label)
+
+
+def _check_header(header: list[str], label: str) -> None:
+    """Column names must be present and distinct (pandas would rename a repeated one and invent a name for an
+    empty one, turning both into labels)."""
     for index, name in enumerate(header):
         if not name:
             raise InputError(f"column {index + 1} of the header has no name", source=label, line=1)
@@ -215,12 +304,12 @@ def _check_csv_header(path: Path, label: str) -> None:
             raise InputError("the column appears twice in the header", source=label, line=1, field=name)
 
 
-def _csv_problem(path: Path) -> str | None:
+def _csv_problem(path: Path, delimiter: str) -> str | None:
     """The first line whose field count differs from the header's, or that is not UTF-8: the fast reader's
     own message does not say which line it is."""
     try:
         with path.open(encoding="utf-8", newline="") as handle:
-            reader = csv.reader(handle)
+            reader = csv.reader(handle, delimiter=delimiter)
             header = next(reader, [])
             for row in reader:
                 if row and len(row) != len(header):
@@ -282,9 +371,11 @@ def _check_columns(frame: pd.DataFrame, source: str) -> None:
     columns = list(frame.columns)
     for required in ("src", "dst"):
         if required not in columns:
-            raise InputError(f"missing required column '{required}'", source=source, field=required)
+            hint = _misspelt(columns, required)
+            raise InputError(f"missing required column '{required}'{hint}", source=source, field=required)
     if "gb" not in columns and "bytes" not in columns:
-        raise InputError("missing the volume column: give 'gb' or 'bytes'", source=source, field="gb")
+        hint = _misspelt(columns, "gb") or _misspelt(columns, "bytes")
+        raise InputError(f"missing the volume column: give 'gb' or 'bytes'{hint}", source=source, field="gb")
     if "gb" in columns and "bytes" in columns:
         raise InputError("give the volume as 'gb' or as 'bytes', not both", source=source, field="bytes")
     if len(set(columns)) != len(columns):
@@ -292,13 +383,22 @@ def _check_columns(frame: pd.DataFrame, source: str) -> None:
         raise InputError("the column appears twice", source=source, field=duplicate)
 
 
+def _misspelt(columns: list[str], wanted: str) -> str:
+    """`; the file has 'sorce': did you mean 'src'?` when a column that is not a known one is closest to
+    `wanted`."""
+    for column in columns:
+        if column not in KNOWN_COLUMNS and closest(column, KNOWN_COLUMNS) == wanted:
+            return f"; the file has '{column}': did you mean '{wanted}'?"
+    return ""
+
+
 def label_column_warnings(traffic: Traffic) -> list[str]:
     """Label columns whose name is close to a known column: probably a typo."""
     warnings = []
     for label in traffic.labels:
-        close = difflib.get_close_matches(label, KNOWN_COLUMNS, n=1, cutoff=0.8)
+        close = closest(label, KNOWN_COLUMNS, cutoff=0.8)
         if close:
-            warnings.append(f"column '{label}' is read as a label; did you mean '{close[0]}'?")
+            warnings.append(f"column '{label}' is read as a label; did you mean '{close}'?")
     return warnings
 
 
@@ -381,7 +481,10 @@ def _volume_texts(series: pd.Series, column: str, fail: _Fail) -> pd.Series:
         try:
             value = Decimal(text)
         except InvalidOperation:
-            raise fail(int(position), column, f"'{text}' is not a number" if text else "no volume given") from None
+            comma = " (write decimals with a point and no thousands separators)" if "," in text else ""
+            raise fail(
+                int(position), column, f"'{text}' is not a number{comma}" if text else "no volume given"
+            ) from None
         if not value.is_finite():
             raise fail(int(position), column, f"'{text}' is not a finite number")
         if value < 0:

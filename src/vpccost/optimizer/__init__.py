@@ -69,6 +69,7 @@ def optimize(
     nat_per_vpc: bool = False,
     time_limit_s: float | None = None,
     service_access: str = "best",
+    sheet: str | None = None,
 ) -> Optimization:
     """The cheapest feasible mix of connection options for `traffic` over a period of `hours` [h], proven optimal
     (or with the gap when `time_limit_s` stops the solver), priced exactly beside the pure designs."""
@@ -86,7 +87,7 @@ def optimize(
         service_access=service_access_mode(service_access),
     )
     catalog = catalog_from(pricing, overrides)
-    estate = load_estate(traffic, topology)
+    estate = load_estate(traffic, topology, sheet=sheet)
     return optimize_estate(
         estate, catalog, settings, allow=allowed, peering_quota=peering_quota, hub_vpc=hub_vpc,
         time_limit_s=time_limit_s,

@@ -12,8 +12,10 @@ from pydantic import BaseModel, ConfigDict, Field, ValidationError, model_valida
 
 from vpccost.errors import InputError
 from vpccost.inputs.documents import validate_document
+from vpccost.inputs.suggest import did_you_mean
+from vpccost.model.aws_facts import REGIONS
 from vpccost.pricing.catalog import Catalog
-from vpccost.pricing.items import ITEMS
+from vpccost.pricing.items import GLOBAL_REGION, ITEMS
 from vpccost.pricing.snapshot import ANY_REGION, ExactDecimal, PriceEntry, Tier
 from vpccost.pricing.tiers import describe_tiers
 from vpccost.units import exact_arithmetic
@@ -96,6 +98,7 @@ def with_overrides(catalog: Catalog, overrides: Iterable[Override], *, source: s
             and (override.to_region is None or entry.to_region == override.to_region)
         ]
         if not matched:
+            _check_names(override, source, number)
             if override.scale is not None:
                 raise InputError(
                     f"override {number} scales {override.item} in {override.region}, which the snapshot does "
@@ -121,6 +124,24 @@ def with_overrides(catalog: Catalog, overrides: Iterable[Override], *, source: s
     return Catalog(snapshot, name=f"{catalog.name} + {source}", overrides_source=source)
 
 
+def _check_names(override: Override, source: str, number: int) -> None:
+    """An override that matches no price names a registered item and AWS regions, or it is misspelt."""
+    field = f"overrides[{number - 1}]"
+    if not any(ch in override.item for ch in "*?[") and override.item not in ITEMS:
+        raise InputError(
+            f"override {number}: unknown item '{override.item}'{did_you_mean(override.item, ITEMS)}",
+            source=source,
+            field=f"{field}.item",
+        )
+    for key, region in (("region", override.region), ("to_region", override.to_region)):
+        if region is not None and region not in (ANY_REGION, GLOBAL_REGION) and region not in REGIONS:
+            raise InputError(
+                f"override {number}: '{region}' is not an AWS region{did_you_mean(region, REGIONS)}",
+                source=source,
+                field=f"{field}.{key}",
+            )
+
+
 def _new_key(override: Override, source: str, number: int) -> tuple[str, str, str | None]:
     if override.region == ANY_REGION or any(ch in override.item for ch in "*?["):
         raise InputError(
@@ -133,10 +154,10 @@ def _new_key(override: Override, source: str, number: int) -> tuple[str, str, st
 
 
 def _new_entry(override: Override, entries: dict[tuple[str, str, str | None], PriceEntry], source: str) -> PriceEntry:
-    """A price the snapshot lacks, added by the user: the usage type must be given; the service code and unit
-    come from the item registry, or from the same item in another region."""
+    """A price the snapshot lacks, added by the user for a registered item: the usage type must be given; the
+    service code and unit come from the item registry unless the override gives them."""
     sibling = next((e for e in entries.values() if e.item == override.item), None)
-    known = ITEMS.get(override.item)
+    known = ITEMS[override.item]
     if override.usage_type is None:
         raise InputError(
             f"{override.item} in {override.region} is not in the snapshot: add usage_type "
@@ -144,15 +165,8 @@ def _new_entry(override: Override, entries: dict[tuple[str, str, str | None], Pr
             source=source,
             field="usage_type",
         )
-    service_code = override.service_code or (known.service_code if known else None)
-    service_code = service_code or (sibling.service_code if sibling else None)
-    unit = override.unit or (known.unit if known else None) or (sibling.unit if sibling else None)
-    if service_code is None or unit is None:
-        raise InputError(
-            f"{override.item} is not a known item: give service_code and unit to add it",
-            source=source,
-            field="item",
-        )
+    service_code = override.service_code or known.service_code
+    unit = override.unit or known.unit
     try:
         return _added_entry(override, sibling, service_code, unit, source)
     except ValidationError as error:
@@ -163,5 +177,5 @@ def _new_entry(override: Override, entries: dict[tuple[str, str, str | None], Pr
 
 def apply_overrides_file(catalog: Catalog, overrides: str | Path) -> Catalog:
     """The catalog with the overrides of a YAML or JSON file applied."""
-    parsed = validate_document(OverridesFile, Path(overrides))
+    parsed = validate_document(OverridesFile, Path(overrides), what="the overrides file")
     return with_overrides(catalog, parsed.overrides, source=str(overrides))
