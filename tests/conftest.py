@@ -58,12 +58,21 @@ WriteEstate = Callable[..., tuple[Path, Path]]
 
 @pytest.fixture
 def write_estate(tmp_path: Path) -> WriteEstate:
-    """Write a topology (list of VPC dicts) and traffic rows (CSV text after the header) to files."""
+    """Write a topology (list of VPC dicts, and the accounts' names when given) and traffic rows (CSV text after the
+    header) to files."""
 
-    def write(vpcs: list[dict[str, Any]], rows: str, *, network_account: str | None = None) -> tuple[Path, Path]:
+    def write(
+        vpcs: list[dict[str, Any]],
+        rows: str,
+        *,
+        network_account: str | None = None,
+        accounts: list[dict[str, str]] | None = None,
+    ) -> tuple[Path, Path]:
         topology: dict[str, Any] = {"vpcs": vpcs}
         if network_account:
             topology["network_account"] = network_account
+        if accounts is not None:
+            topology["accounts"] = accounts
         topology_path = tmp_path / "topology.yaml"
         topology_path.write_text(yaml.safe_dump(topology, sort_keys=False))
         traffic_path = tmp_path / "traffic.csv"

@@ -9,8 +9,8 @@ from fractions import Fraction
 import vpccost
 from tests.conftest import EXAMPLES, SNAPSHOT
 from tests.support.catalogs import entry
-from tests.support.comparisons import comparison, result
-from vpccost.results import CostLine, LineParts
+from tests.support.comparisons import comparison, line, result
+from vpccost.results import AccountCost, ChargebackRow, CostLine, DesignResult, LabelCost, LineParts
 
 
 def test_comparison_in_jupyter() -> None:
@@ -132,3 +132,70 @@ def test_a_forecast_totals_each_calendar_year_and_the_horizon_exactly() -> None:
         months=3, start="2027-01", pricing=SNAPSHOT,
     )  # fmt: skip
     assert [span.label for span in short.spans()] == ["2027-01 to 2027-03"]  # within one year: the horizon alone
+
+
+NAMED = [{"id": "111111111111", "name": "network", "cost_center": "CC-1"}, {"id": "222222222222", "name": "prod"}]
+
+
+def split_design(name: str, *costs: tuple[str, str, str | None]) -> DesignResult:
+    """A design with one line per (payer, cost, label)."""
+    lines = [line(name, cost, payer=payer, label=label) for payer, cost, label in costs]
+    return DesignResult(name, lines, [], [], [], [])
+
+
+def test_accounts_have_the_topologys_names_and_cost_centers_where_it_gives_them() -> None:
+    compared = comparison(result("x", "1"), accounts=NAMED)
+    assert compared.account_name("111111111111") == "network"
+    assert compared.cost_center("111111111111") == "CC-1"
+    assert (compared.account_name("222222222222"), compared.cost_center("222222222222")) == ("prod", None)
+    assert (compared.account_name("333333333333"), compared.cost_center("333333333333")) == (None, None)
+    assert compared.account_label("222222222222") == "222222222222 (prod)"
+    assert compared.account_label("333333333333") == "333333333333"
+
+
+def test_cost_by_account_and_label_adds_up_to_the_design() -> None:
+    design = split_design(
+        "sharing",
+        ("222222222222", "0.10", "web"),
+        ("111111111111", "2.00", None),
+        ("222222222222", "0.20", "web"),
+        ("222222222222", "1.00", "api"),
+        ("111111111111", "0.05", "web"),
+    )
+    compared = comparison(design, accounts=NAMED, split_by="team")
+    # 111…: 0.05 (web) and 2.00 unlabelled; 222…: 1.00 (api), 0.10 + 0.20 = 0.30 (web)
+    assert compared.by_account("sharing") == [
+        AccountCost("sharing", "111111111111", "network", "CC-1", "web", Decimal("0.05")),
+        AccountCost("sharing", "111111111111", "network", "CC-1", None, Decimal("2.00")),
+        AccountCost("sharing", "222222222222", "prod", None, "api", Decimal("1.00")),
+        AccountCost("sharing", "222222222222", "prod", None, "web", Decimal("0.30")),
+    ]
+    assert compared.by_account("sharing", by_label=False) == [
+        AccountCost("sharing", "111111111111", "network", "CC-1", None, Decimal("2.05")),
+        AccountCost("sharing", "222222222222", "prod", None, None, Decimal("1.30")),
+    ]
+    # api 1.00; web 0.10 + 0.20 + 0.05 = 0.35; unlabelled 2.00; together 3.35, the design's total
+    assert compared.by_label("sharing") == [
+        LabelCost("sharing", "api", Decimal("1.00")),
+        LabelCost("sharing", "web", Decimal("0.35")),
+        LabelCost("sharing", None, Decimal("2.00")),
+    ]
+    assert sum(row.cost_usd for row in compared.by_label("sharing")) == design.total_usd == Decimal("3.35")
+
+
+def test_an_estimate_not_split_has_no_cost_by_label() -> None:
+    assert comparison(result("x", "1")).by_label("x") == []
+
+
+def test_chargeback_puts_each_account_beside_every_priced_design() -> None:
+    compared = comparison(
+        split_design("dear", ("111111111111", "3", None), ("222222222222", "4", None)),
+        split_design("cheap", ("222222222222", "2", None)),
+        result("unpriced", "1", missing=("no price for x",)),
+        accounts=NAMED,
+    )
+    # ranked: cheap ($2), dear ($7); the unpriced design is left out; 111… pays nothing in cheap
+    assert compared.chargeback() == [
+        ChargebackRow("111111111111", "network", "CC-1", None, {"cheap": Decimal(0), "dear": Decimal(3)}),
+        ChargebackRow("222222222222", "prod", None, None, {"cheap": Decimal(2), "dear": Decimal(4)}),
+    ]

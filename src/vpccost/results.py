@@ -65,6 +65,39 @@ class LineItem(NamedTuple):
     """The traffic label value the line belongs to, when the estimate is split by a label column."""
 
 
+class AccountCost(NamedTuple):
+    """What one payer account is charged in one design (per label value when the estimate is split by a label):
+    chargeback. `name` and `cost_center` are the topology's for the account, None where it gives none."""
+
+    design: str
+    account: str
+    name: str | None
+    cost_center: str | None
+    label: str | None
+    """The label value; None for the lines no label applies to (hourly resources), and when not split."""
+    cost_usd: Decimal
+
+
+class LabelCost(NamedTuple):
+    """What one value of the label an estimate is split by costs in one design; `label` None for the lines no
+    label applies to (hourly resources)."""
+
+    design: str
+    label: str | None
+    cost_usd: Decimal
+
+
+class ChargebackRow(NamedTuple):
+    """One payer account (and label value, when split) across the designs: what it would pay in each."""
+
+    account: str
+    name: str | None
+    cost_center: str | None
+    label: str | None
+    costs_usd: dict[str, Decimal]
+    """Design -> the account's cost in it (0 where it pays nothing), for every priced design."""
+
+
 @dataclass
 class DesignResult:
     design: str
@@ -273,6 +306,64 @@ class Comparison:
                 return result
         raise KeyError(name)
 
+    def account_name(self, account: str) -> str | None:
+        """The name the topology gives the account, if any."""
+        details = self.estate.account_details.get(account)
+        return None if details is None else details.name
+
+    def cost_center(self, account: str) -> str | None:
+        """The cost center the topology gives the account, if any."""
+        details = self.estate.account_details.get(account)
+        return None if details is None else details.cost_center
+
+    def account_label(self, account: str) -> str:
+        """The account id with its name, `222222222222 (prod)`, where the topology gives one."""
+        name = self.account_name(account)
+        return f"{account} ({name})" if name else account
+
+    def by_account(self, design: str, *, by_label: bool | None = None) -> list[AccountCost]:
+        """A design's cost per payer account (and per label value when `by_label`, which defaults to whether
+        the estimate is split by a label), exact; by account id, then label values, the unlabelled last. The rows
+        of a design with a missing price sum only the line items that could be priced."""
+        split = self.settings.split_by is not None if by_label is None else by_label
+        costs: dict[tuple[str, str | None], Decimal] = {}
+        with exact_arithmetic():
+            for item in self.design(design).line_items:
+                key = (item.payer_account, item.label if split else None)
+                costs[key] = costs.get(key, Decimal(0)) + item.cost_usd
+        return [
+            AccountCost(design, account, self.account_name(account), self.cost_center(account), label, cost)
+            for (account, label), cost in sorted(costs.items(), key=lambda pair: _account_label_key(*pair[0]))
+        ]
+
+    def chargeback(self) -> list[ChargebackRow]:
+        """Each payer account (per label value when split) and what it pays in each priced design, ranked order;
+        by account id, then label values, the unlabelled last. Each design's column adds up to its total."""
+        designs = [result.design for result in self.ranked if result.priced]
+        rows: dict[tuple[str, str | None], ChargebackRow] = {}
+        for design in designs:
+            for cost in self.by_account(design):
+                key = (cost.account, cost.label)
+                if key not in rows:
+                    zeros = dict.fromkeys(designs, Decimal(0))
+                    rows[key] = ChargebackRow(cost.account, cost.name, cost.cost_center, cost.label, zeros)
+                rows[key].costs_usd[design] = cost.cost_usd
+        return [rows[key] for key in sorted(rows, key=lambda key: _account_label_key(*key))]
+
+    def by_label(self, design: str) -> list[LabelCost]:
+        """A design's cost per value of the label the estimate is split by, exact; values in order, then the lines
+        no label applies to. The rows add up to the design's total. Empty when the estimate is not split."""
+        if self.settings.split_by is None:
+            return []
+        costs: dict[str | None, Decimal] = {}
+        with exact_arithmetic():
+            for item in self.design(design).line_items:
+                costs[item.label] = costs.get(item.label, Decimal(0)) + item.cost_usd
+        return [
+            LabelCost(design, label, cost)
+            for label, cost in sorted(costs.items(), key=lambda pair: _account_label_key("", pair[0]))
+        ]
+
     @property
     def prices_used(self) -> list[PriceEntry]:
         seen: dict[tuple[str, str, str | None], PriceEntry] = {}
@@ -304,6 +395,11 @@ class Comparison:
         from vpccost.outputs.frames import comparison_html
 
         return comparison_html(self)
+
+
+def _account_label_key(account: str, label: str | None) -> tuple[str, int, str]:
+    """By account, then labelled rows before the unlabelled (hourly resources carry no label)."""
+    return (account, 1, "") if label is None else (account, 0, label)
 
 
 @dataclass(frozen=True)

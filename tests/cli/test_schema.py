@@ -28,3 +28,11 @@ def test_the_schema_command_describes_the_connectivity_fields() -> None:
         "interface",
         "gateway_load_balancer",
     ]
+
+
+def test_the_topology_schema_describes_the_accounts_list() -> None:
+    schema = json.loads(run_cli("schema", "topology").stdout)
+    assert schema["properties"]["accounts"]["items"] == {"$ref": "#/$defs/Account"}
+    account = schema["$defs"]["Account"]
+    assert set(account["properties"]) == {"id", "name", "cost_center"}
+    assert account["required"] == ["id", "name"]

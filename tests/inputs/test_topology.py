@@ -31,6 +31,19 @@ from vpccost.inputs.topology import load_topology, topology_yaml
         ),
         ("vpcs:\n  - id: a\n    account: 012345\n    region: us-east-1\n", ["line 3", "vpcs[0].account", "quote"]),
         ("vpcs:\n  - id: a\n    account: '1'\n    region: mars-1\n", ["line 4", "vpcs[0].region"]),
+        (
+            "accounts:\n  - {id: '1', name: a}\n  - {id: '1', name: b}\n"
+            "vpcs:\n  - {id: a, account: '1', region: us-east-1}\n",
+            ["line 3", "accounts[1].id", "'1' is listed twice"],
+        ),
+        (
+            "accounts:\n  - {id: 012345, name: a}\nvpcs:\n  - {id: a, account: '1', region: us-east-1}\n",
+            ["line 2", "accounts[0].id", "quote"],
+        ),
+        (
+            "accounts:\n  - {id: '1', cost_center: x}\nvpcs:\n  - {id: a, account: '1', region: us-east-1}\n",
+            ["line 2", "accounts[0].name"],
+        ),
         ("", ["empty"]),
         (
             "vpcs:\n  - id: a\n    acount: '1'\n    region: us-east-1\n",
@@ -46,6 +59,24 @@ def test_bad_topology(tmp_path: Path, topology_text: str, expected: list[str]) -
     traffic = tmp_path / "traffic.csv"
     traffic.write_text("src,dst,gb\na,internet,1\n")
     compare_fails(tmp_path, traffic, topology, str(topology), *expected)
+
+
+def test_accounts_name_ids_with_an_optional_cost_center_even_ids_no_vpc_uses(tmp_path: Path) -> None:
+    path = tmp_path / "topology.yaml"
+    path.write_text(
+        "accounts:\n"
+        "  - {id: '111111111111', name: network, cost_center: CC-100}\n"
+        "  - {id: '999999999999', name: unused}\n"
+        "vpcs:\n  - {id: a, account: '111111111111', region: us-east-1}\n"
+    )
+    topology = load_topology(path)
+    assert [(a.id, a.name, a.cost_center) for a in topology.accounts] == [
+        ("111111111111", "network", "CC-100"),
+        ("999999999999", "unused", None),
+    ]
+    assert topology.account_details["111111111111"].name == "network"
+    assert "accounts:" in topology_yaml(topology)
+    assert load_topology(path).accounts == topology.accounts
 
 
 def test_duplicate_azs_are_bad_input(tmp_path: Path) -> None:

@@ -128,6 +128,12 @@ def test_cost_by_account_bars_add_up_to_the_design_total(multi: Comparison) -> N
         assert sum(sums.values()) == pytest.approx(float(result.total_usd), abs=0.005)
     fig = charts.cost_by_account(multi, "sharing")
     assert fig.layout.xaxis.type == "category"  # account ids are text, not numbers
+    # examples/multi-account/topology.yaml names the accounts: each bar shows the name beside the id
+    assert {x for trace in fig.data for x in trace.x} == {
+        "111111111111 (network)",
+        "222222222222 (prod)",
+        "333333333333 (data)",
+    }
 
 
 def test_cost_by_label_needs_a_split_comparison() -> None:

@@ -11,7 +11,7 @@ from typing import Any
 import pytest
 
 import vpccost
-from tests.conftest import EXAMPLE_ESTATES, EXAMPLES, SNAPSHOT, SNAPSHOT_NAME, run_cli, run_json
+from tests.conftest import EXAMPLE_ESTATES, EXAMPLES, SNAPSHOT, SNAPSHOT_NAME, cents, run_cli, run_json
 from vpccost.outputs.documents import forecast_document
 from vpccost.pricing.load import load_pricing
 
@@ -101,3 +101,51 @@ def test_a_forecast_document_names_the_cheapest_design_each_month_and_the_totals
     assert Decimal(horizon["total_usd"]["nat"]) == sum(
         (period.comparison.design("nat").total_usd or Decimal("NaN") for period in growing.periods), Decimal(0)
     )
+
+
+def test_line_items_and_the_cost_by_account_carry_each_accounts_name_and_cost_center() -> None:
+    document = example_json("multi-account")
+    names = {"111111111111": "network", "222222222222": "prod", "333333333333": "data"}
+    centers = {"111111111111": "CC-100 Platform", "222222222222": "CC-200 Retail", "333333333333": "CC-300 Analytics"}
+    for design in document["designs"]:
+        for item in design["line_items"]:
+            assert item["payer_account_name"] == names[item["payer_account"]]
+            assert item["payer_cost_center"] == centers[item["payer_account"]]
+        by_account = design["by_account"]
+        assert [row["payer_account"] for row in by_account] == sorted(names)
+        for row in by_account:
+            assert (row["payer_account_name"], row["payer_cost_center"]) == (
+                names[row["payer_account"]],
+                centers[row["payer_account"]],
+            )
+            assert "label" not in row
+            assert Decimal(row["cost_usd"]) == sum(
+                (Decimal(i["cost_usd"]) for i in design["line_items"] if i["payer_account"] == row["payer_account"]),
+                Decimal(0),
+            )
+    sharing = next(design for design in document["designs"] if design["design"] == "sharing")
+    # 296.89 + 459.28 + 4.56 = 760.73 to the cent (sharing's total is 760.7275)
+    assert [cents(Decimal(row["cost_usd"])) for row in sharing["by_account"]] == [
+        Decimal("296.89"),
+        Decimal("459.28"),
+        Decimal("4.56"),
+    ]
+
+
+def test_an_account_without_a_name_has_null_name_and_cost_center() -> None:
+    document = example_json("peering-two-vpcs")
+    for design in document["designs"]:
+        for row in [*design["line_items"], *design["by_account"]]:
+            assert row["payer_account_name"] is None and row["payer_cost_center"] is None
+
+
+def test_a_split_estimates_cost_by_account_is_per_label_value() -> None:
+    example = EXAMPLES / "multi-account"
+    document = run_json("compare", example / "traffic.csv", "--topology", example / "topology.yaml",
+                        "--pricing", SNAPSHOT, "--split-by", "team", "--designs", "sharing")  # fmt: skip
+    (sharing,) = document["designs"]
+    rows = sharing["by_account"]
+    assert all("label" in row for row in rows)
+    assert {row["label"] for row in rows if row["payer_account"] == "333333333333"} == {"data"}
+    assert None in {row["label"] for row in rows}  # the hourly resources no label owns
+    assert sum((Decimal(row["cost_usd"]) for row in rows), Decimal(0)) == Decimal(sharing["total_usd"])

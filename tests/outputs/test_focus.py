@@ -27,6 +27,7 @@ import pytest
 
 import vpccost
 from tests.conftest import EXAMPLES, REPO, SNAPSHOT, SNAPSHOT_NAME, WriteEstate, vpc
+from tests.support import comparisons
 from vpccost.errors import ExportWarning, InputError
 from vpccost.model.usage import RESOURCE_KINDS
 from vpccost.outputs.focus import (
@@ -43,7 +44,7 @@ from vpccost.outputs.focus import (
 )
 from vpccost.outputs.parquet import decimal_type
 from vpccost.outputs.periods import period_of
-from vpccost.results import Comparison, DatedComparison
+from vpccost.results import Comparison, DatedComparison, DesignResult
 from vpccost.units import exact_arithmetic
 
 MULTI = EXAMPLES / "multi-account"
@@ -249,15 +250,32 @@ def test_services_have_names_and_one_subcategory_each(frame: pd.DataFrame) -> No
     assert set(frame.loc[frame["x_UsageType"] == "NatGateway-Bytes", "ServiceName"]) == {"Amazon Elastic Compute Cloud"}
 
 
-def test_accounts_default_to_the_network_account(frame: pd.DataFrame, multi: Comparison) -> None:
-    assert set(frame["BillingAccountId"]) == set(frame["BillingAccountName"]) == {"111111111111"}
+def test_accounts_default_to_the_network_account_and_carry_the_topologys_names(
+    frame: pd.DataFrame, multi: Comparison
+) -> None:
+    # examples/multi-account/topology.yaml names 111111111111 network, 222222222222 prod, 333333333333 data
+    assert set(frame["BillingAccountId"]) == {"111111111111"}
+    assert set(frame["BillingAccountName"]) == {"network"}
     assert set(frame["SubAccountId"]) == {"111111111111", "222222222222", "333333333333"}
-    assert (frame["SubAccountName"] == frame["SubAccountId"]).all()
+    names = dict(zip(frame["SubAccountId"], frame["SubAccountName"], strict=True))
+    assert names == {"111111111111": "network", "222222222222": "prod", "333333333333": "data"}
     given = focus_frame(
         [period_of(multi, JANUARY)], designs=["sharing"], billing_account_id="999999999999", billing_account_name="Org"
     )
     assert set(given["BillingAccountId"]) == {"999999999999"}
     assert set(given["BillingAccountName"]) == {"Org"}
+
+
+def test_an_account_without_a_name_has_its_id_as_its_name() -> None:
+    payers = ("111111111111", "222222222222")
+    lines = [comparisons.line("peering", cost, payer=payer) for cost, payer in zip(("1", "2"), payers, strict=True)]
+    accounts = [{"id": "222222222222", "name": "prod"}]
+    compared = comparisons.comparison(DesignResult("peering", lines, [], [], [], []), accounts=accounts)
+    rows = focus_frame([period_of(compared, JANUARY)])
+    assert dict(zip(rows["SubAccountId"], rows["SubAccountName"], strict=True)) == {
+        "111111111111": "111111111111",
+        "222222222222": "prod",
+    }
 
 
 def test_regions_resources_and_skus(frame: pd.DataFrame) -> None:

@@ -12,7 +12,7 @@ import plotly.offline
 import pytest
 
 import vpccost
-from tests.conftest import EXAMPLES, REPO, SNAPSHOT, SNAPSHOT_NAME, WriteEstate, vpc
+from tests.conftest import EXAMPLES, NEWEST_SNAPSHOT, REPO, SNAPSHOT, SNAPSHOT_NAME, WriteEstate, vpc
 from vpccost.outputs.periods import period_of
 from vpccost.outputs.report_html import BREAKEVEN_CHARTS, render_html, write_html
 from vpccost.pricing.catalog import Catalog
@@ -22,6 +22,7 @@ from vpccost.results import Comparison, DatedComparison
 EVIL = "<img src=x onerror=alert(1)>"
 EVIL_LABEL = "<script>alert(2)</script>"
 EVIL_ACCOUNT = "<svg onload=alert(3)>"
+EVIL_ACCOUNT_NAME = "<b onclick=alert(4)>ops</b>"
 CHROMIUM = Path("/usr/bin/chromium")
 ARTIFACTS = REPO / "tests" / "artifacts"
 BROWSER_ARGS = [
@@ -48,7 +49,8 @@ def evil(write_estate: WriteEstate) -> Comparison:
                 cidrs=["10.1.0.0/16"],
             ),
         ],
-        f"""src,dst,src_az,dst_az,initiator,gb,team
+        accounts=[{"id": EVIL_ACCOUNT, "name": EVIL_ACCOUNT_NAME, "cost_center": EVIL}],
+        rows=f"""src,dst,src_az,dst_az,initiator,gb,team
 vpc-0evil,vpc-0billing,use1-az1,use1-az2,src,500,{EVIL_LABEL}
 vpc-0billing,vpc-0evil,use1-az1,use1-az2,dst,1200,{EVIL_LABEL}
 vpc-0evil,aws:s3,use1-az1,,src,50,storage
@@ -111,6 +113,8 @@ def test_user_text_is_escaped_everywhere(evil: Comparison) -> None:
     assert EVIL not in page
     assert EVIL_LABEL not in page
     assert EVIL_ACCOUNT not in page
+    assert EVIL_ACCOUNT_NAME not in page
+    assert html_escaped(EVIL_ACCOUNT_NAME) in page
     assert html_escaped(EVIL) in page
     assert html_escaped(EVIL_LABEL) in page
     assert html_escaped(EVIL_ACCOUNT) in page
@@ -131,7 +135,7 @@ def test_report_contents_for_the_multi_account_example() -> None:
     assert "760.73" in page  # sharing's total, to the cent (exact: 760.7275)
     assert "760.7275" not in without_scripts(page)  # the figures' data carries floats
     assert "infeasible" in page and "overlapping CIDRs" in page
-    for section in ("designs", "charts", "line-items", "service-access", "assumptions", "prices"):
+    for section in ("designs", "charts", "chargeback", "line-items", "service-access", "assumptions", "prices"):
         assert f'<section id="{section}">' in page
     assert page.count("<details>") == len(comparison.designs)
     assert "PNUBVW4CPC8XA46W" in page  # a SKU, with its source and evidence
@@ -247,3 +251,55 @@ def test_report_with_an_unpriced_design_and_no_service_access() -> None:
     assert "transit_gateway_bytes" in page  # the missing price is named
     assert "nothing to compare" in page
     assert page.count('class="chart"') == expected_charts(comparison, periods=False)
+
+
+def section(page: str, anchor: str) -> str:
+    start = page.index(f'<section id="{anchor}">')
+    return page[start : page.index("</section>", start)]
+
+
+def table_rows(markup: str) -> list[list[str]]:
+    """The text of each body row's cells (tags dropped, entities kept)."""
+    body = markup[markup.index("<tbody>") : markup.index("</tbody>")]
+    return [
+        [" ".join(re.sub(r"<[^>]+>", " ", cell).split()) for cell in cells]
+        for cells in (re.findall(r"<td[^>]*>(.*?)</td>", row) for row in re.findall(r"<tr[^>]*>(.*?)</tr>", body))
+    ]
+
+
+def test_the_chargeback_names_each_account_and_adds_up_to_each_designs_total() -> None:
+    comparison = vpccost.compare(
+        EXAMPLES / "multi-account" / "traffic.csv", EXAMPLES / "multi-account" / "topology.yaml",
+        designs=["sharing", "nat"], pricing=SNAPSHOT,
+    )  # fmt: skip
+    rows = table_rows(section(render_html(comparison), "chargeback"))
+    # sharing: 296.89 + 459.28 + 4.56 = 760.73; nat: 206.28 + 1,595.61 + 594.57 = 2,396.46
+    assert rows == [
+        ["111111111111 network · cost center CC-100 Platform", "296.89", "206.28"],
+        ["222222222222 prod · cost center CC-200 Retail", "459.28", "1,595.61"],
+        ["333333333333 data · cost center CC-300 Analytics", "4.56", "594.57"],
+        ["Total", "760.73", "2,396.46"],
+    ]
+    line_items = section(render_html(comparison), "line-items")
+    assert '<span class="mono">222222222222</span><br><span class="sub">prod · cost center CC-200 Retail</span>' in (
+        line_items
+    )
+
+
+PUBLIC_SOURCE = re.compile(r"https://|AWS Price List")
+LOCAL_PATH = re.compile(r"(^|[\s(])(/[\w.-]+/|~/|\.\./|[A-Za-z]:\\)|file:")
+"""An absolute, home or parent-relative path, or a file: URL (`/home/…`, `~/…`, `../…`, `C:\\…`)."""
+
+
+@pytest.mark.parametrize("name", ["multi-account", "s3-access"])
+def test_prices_used_cite_public_sources_with_their_dates(name: str) -> None:
+    example = EXAMPLES / name
+    comparison = vpccost.compare(example / "traffic.csv", example / "topology.yaml", pricing=NEWEST_SNAPSHOT)
+    rows = table_rows(section(render_html(comparison), "prices"))
+    assert len(rows) == len(comparison.prices_used) > 0
+    for row, entry in zip(rows, comparison.prices_used, strict=True):
+        source = row[4]
+        assert PUBLIC_SOURCE.search(source), source
+        assert not LOCAL_PATH.search(source), source
+        assert entry.source_date is None or f"source date {entry.source_date}" in source
+    assert any(entry.source_date for entry in comparison.prices_used)

@@ -7,7 +7,7 @@ import csv
 import io
 import zipfile
 from collections import defaultdict
-from datetime import date
+from datetime import date, datetime
 from decimal import Decimal
 from pathlib import Path
 from typing import Any
@@ -20,12 +20,14 @@ from openpyxl.worksheet.worksheet import Worksheet
 
 import vpccost
 from tests.conftest import EXAMPLES, SNAPSHOT, WriteEstate, cents, vpc
+from tests.support.comparisons import comparison as hand_comparison
+from tests.support.comparisons import line
 from vpccost.errors import VpccostError
 from vpccost.outputs.documents import comparison_document
 from vpccost.outputs.files import write_atomically
 from vpccost.outputs.periods import period_of
-from vpccost.outputs.xlsx import MONEY_FORMAT, write_xlsx, xlsx_bytes
-from vpccost.results import Comparison, DatedComparison
+from vpccost.outputs.xlsx import MONEY_FORMAT, NO_LABEL, write_xlsx, xlsx_bytes
+from vpccost.results import Comparison, DatedComparison, DesignResult
 
 MULTI = EXAMPLES / "multi-account"
 SHEETS = ["Summary", "Line items", "By account", "Assumptions", "Prices"]
@@ -248,6 +250,101 @@ def test_two_periods_have_a_month_column_and_a_total_over_the_months(comparison:
         assert cents(number(totals[design]["Total (USD)"])) == cents(2 * Decimal(str(total)))
     # a single snapshot: each price appears once, not once per month
     assert len(records(sheet(workbook, "Prices"))) == sum(len(entry.tiers) for entry in comparison.prices_used)
+
+
+NAMED = [{"id": "111111111111", "name": "network", "cost_center": "CC-1"}, {"id": "222222222222", "name": "prod"}]
+
+
+def split_by_team() -> Comparison:
+    """Hand-written lines of design sharing split by team: 111… pays 2.00 unlabelled and 0.05 for web; 222… pays
+    1.00 for api and 0.10 + 0.20 for web. Design dear: 222… pays 5.00 for web."""
+    sharing = [
+        line("sharing", "2.00", payer="111111111111"),
+        line("sharing", "0.10", payer="222222222222", label="web"),
+        line("sharing", "0.20", payer="222222222222", label="web"),
+        line("sharing", "1.00", payer="222222222222", label="api"),
+        line("sharing", "0.05", payer="111111111111", label="web"),
+    ]
+    dear = [line("dear", "5.00", payer="222222222222", label="web")]
+    designs = [DesignResult("sharing", sharing, [], [], [], []), DesignResult("dear", dear, [], [], [], [])]
+    return hand_comparison(*designs, accounts=NAMED, split_by="team")
+
+
+def values(worksheet: Worksheet, *headers: str) -> list[tuple[Any, ...]]:
+    rows = records(worksheet)
+    return [tuple(row[header].value for header in headers) for row in rows]
+
+
+def test_by_account_and_line_items_name_each_account_and_its_cost_center() -> None:
+    workbook = workbook_of([period_of(split_by_team(), date(2027, 1, 1))])
+    by_account = values(
+        sheet(workbook, "By account"), "Design", "Payer account", "Account name", "Cost center", "Label (team)",
+        "Cost (USD)",
+    )  # fmt: skip
+    assert by_account == [
+        ("sharing", "111111111111", "network", "CC-1", "web", 0.05),
+        ("sharing", "111111111111", "network", "CC-1", None, 2),
+        ("sharing", "222222222222", "prod", None, "api", 1),
+        ("sharing", "222222222222", "prod", None, "web", 0.3),
+        ("dear", "222222222222", "prod", None, "web", 5),
+    ]
+    line_items = values(sheet(workbook, "Line items"), "Payer account", "Account name", "Cost center")
+    assert line_items[:2] == [("111111111111", "network", "CC-1"), ("222222222222", "prod", None)]
+    headers = [cell.value for cell in sheet(workbook, "Line items")[1]]
+    assert headers[headers.index("Payer account") :][:3] == ["Payer account", "Account name", "Cost center"]
+
+
+def test_by_label_gives_each_teams_cost_and_a_total_equal_to_the_designs() -> None:
+    compared = split_by_team()
+    workbook = workbook_of([period_of(compared, date(2027, 1, 1))])
+    assert workbook.sheetnames == ["Summary", "Line items", "By account", "By label", "Assumptions", "Prices"]
+    by_label = sheet(workbook, "By label")
+    # sharing: api 1.00; web 0.10 + 0.20 + 0.05 = 0.35; unlabelled (hourly) 2.00; total 3.35. dear: web 5.00.
+    assert values(by_label, "Design", "Label (team)", "Cost (USD)", "Design priced") == [
+        ("sharing", "api", 1, True),
+        ("sharing", "web", 0.35, True),
+        ("sharing", NO_LABEL, 2, True),
+        ("sharing", "Total", 3.35, True),
+        ("dear", "web", 5, True),
+        ("dear", "Total", 5, True),
+    ]
+    totals = {row["Design"].value: row for row in records(by_label) if row["Label (team)"].value == "Total"}
+    for design in ("sharing", "dear"):
+        assert number(totals[design]["Cost (USD)"]) == compared.design(design).total_usd
+        assert totals[design]["Cost (USD)"].font.bold and totals[design]["Cost (USD)"].number_format == MONEY_FORMAT
+
+
+def test_by_label_of_the_example_totals_each_design_exactly(split_comparison: Comparison) -> None:
+    workbook = workbook_of([period_of(split_comparison, date(2026, 1, 1))])
+    rows = records(sheet(workbook, "By label"))
+    for result in split_comparison.designs:
+        mine = [row for row in rows if row["Design"].value == result.design]
+        (total,) = (row for row in mine if row["Label (team)"].value == "Total")
+        parts = [row for row in mine if row is not total]
+        assert {row["Label (team)"].value for row in parts} >= {"data", "storefront"}
+        assert cents(number(total["Cost (USD)"])) == cents(result.total_usd)
+        assert cents(sum((number(row["Cost (USD)"]) for row in parts), Decimal(0))) == cents(result.total_usd)
+
+
+def test_the_summary_of_one_estimate_states_the_period_its_totals_are_over(comparison: Comparison) -> None:
+    workbook = workbook_of([period_of(comparison, date(2027, 1, 1))])
+    summary = sheet(workbook, "Summary")
+    headers = [cell.value for cell in summary[1]]
+    assert headers[:3] == ["Rank", "Design", "Total (USD)"]
+    assert headers[-4:] == ["Period hours", "Period start (UTC)", "Period end (UTC)", "Billing month"]
+    for row in records(summary):
+        assert row["Period hours"].value == 730
+        assert row["Period start (UTC)"].value == datetime(2027, 1, 1)
+        assert row["Period end (UTC)"].value == datetime(2027, 2, 1)
+        assert row["Billing month"].value == "2027-01"
+    day = vpccost.compare(MULTI / "traffic.csv", MULTI / "topology.yaml", hours=24, pricing=SNAPSHOT)
+    (first, *_) = records(sheet(workbook_of([period_of(day, date(2027, 3, 1))]), "Summary"))
+    assert first["Period hours"].value == 24
+    assert (first["Period start (UTC)"].value, first["Period end (UTC)"].value) == (
+        datetime(2027, 3, 1),
+        datetime(2027, 3, 2),
+    )
+    assert first["Billing month"].value == "2027-03"
 
 
 def test_one_period_has_no_month_column(comparison: Comparison) -> None:

@@ -27,8 +27,8 @@ from vpccost.results import LineItem
 
 GOLDEN = Path(__file__).parent / "golden"
 TABLE_WIDTH = 200
-LINE_ITEM_FIELDS = tuple(name for name in LineItem._fields if name != "label")
-"""Every line-item field (the examples are not split by a label)."""
+LINE_ITEM_FIELDS = (*(name for name in LineItem._fields if name != "label"), "payer_account_name", "payer_cost_center")
+"""Every line-item field (the examples are not split by a label), and the payer account's name and cost center."""
 DIFF_LINES = 400
 
 

@@ -22,12 +22,20 @@ from vpccost.model.usage import Settings
 from vpccost.options.base import Context, FixedResource, OptionUsage, RecordedLayout
 
 
-def estate(vpcs: list[dict[str, Any]], rows: list[dict[str, str]], *, network_account: str | None = None) -> Estate:
+def estate(
+    vpcs: list[dict[str, Any]],
+    rows: list[dict[str, str]],
+    *,
+    network_account: str | None = None,
+    accounts: list[dict[str, str]] | None = None,
+) -> Estate:
     """The rows resolved against a topology of `vpcs` (only the VPCs the rows name are in the estate, in the order
-    the src column and then the dst column first name them)."""
+    the src column and then the dst column first name them), naming `accounts` when given."""
     document: dict[str, Any] = {"vpcs": vpcs}
     if network_account is not None:
         document["network_account"] = network_account
+    if accounts is not None:
+        document["accounts"] = accounts
     return build_estate(load_traffic(pd.DataFrame(rows)), Topology.model_validate(document))
 
 

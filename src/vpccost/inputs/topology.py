@@ -530,6 +530,17 @@ def _check_subnet(subnet: str, known: set[str], *, where: str) -> None:
         raise ValueError(f"{where}: {subnet} is not among the VPC's subnets")
 
 
+class Account(BaseModel):
+    """An AWS account's name for reports (and its cost center, for chargeback). Outputs show it beside the id
+    wherever the account appears; an account no VPC or attachment uses is allowed."""
+
+    model_config = ConfigDict(extra="forbid", frozen=True)
+
+    id: AccountId = Field(description="The account id, as a string (leading zeros matter)")
+    name: str = Field(min_length=1, description="The account's name, as finance knows it (e.g. prod)")
+    cost_center: str | None = Field(default=None, min_length=1, description="The cost center it is charged to")
+
+
 class Topology(BaseModel):
     """Accounts and VPCs, and the connectivity between them as it exists (optional)."""
 
@@ -538,6 +549,9 @@ class Topology(BaseModel):
     network_account: AccountId | None = Field(
         default=None, description="Owns transit gateways and shared VPCs (default: the most common VPC owner)"
     )
+    accounts: list[Account] = Field(
+        default_factory=list, description="Names (and cost centers) of accounts, shown beside their ids in outputs"
+    )
     vpcs: list[Vpc]
     peering_connections: list[PeeringConnection] = Field(default_factory=list)
     transit_gateways: list[TransitGateway] = Field(default_factory=list)
@@ -545,6 +559,12 @@ class Topology(BaseModel):
     discovery_warnings: list[str] = Field(
         default_factory=list, description="What discovery could not read (an account, a region, a call denied)"
     )
+
+    @field_validator("accounts")
+    @classmethod
+    def _unique_accounts(cls, values: list[Account]) -> list[Account]:
+        _check_unique([value.id for value in values], "accounts")
+        return values
 
     @field_validator("vpcs")
     @classmethod
@@ -581,6 +601,11 @@ class Topology(BaseModel):
             return None
         # the most common owner; ties go to the smallest account id, so the choice is stable
         return min(counts, key=lambda account: (-counts[account], account))
+
+    @functools.cached_property
+    def account_details(self) -> dict[str, Account]:
+        """The named accounts by id."""
+        return {account.id: account for account in self.accounts}
 
     def find(self, reference: str) -> Vpc | list[Vpc] | None:
         """The VPC with this id or name; a list when the name is ambiguous; None when absent."""

@@ -17,7 +17,7 @@ import numpy as np
 import pandas as pd
 
 from vpccost.errors import InputError
-from vpccost.inputs.topology import Network, Topology, Vpc, parse_network
+from vpccost.inputs.topology import Account, Network, Topology, Vpc, parse_network
 from vpccost.inputs.traffic import Traffic, parse_endpoint
 from vpccost.model.aws_facts import PUBLIC_ADDRESS_SERVICES, az_id_region
 from vpccost.model.codes import NONE, Codes, first_rows, pack_pairs, versions_by_key
@@ -121,6 +121,11 @@ class Estate:
     existing connectivity)."""
     derived: dict[str, Any] = field(default_factory=dict, repr=False, compare=False)
     """Tables derived from the flows alone (the subjects of connection options…), built once per estate."""
+
+    @property
+    def account_details(self) -> dict[str, Account]:
+        """The topology's named accounts by id (none without a topology)."""
+        return {} if self.topology is None else self.topology.account_details
 
     @functools.cached_property
     def vpc_region_codes(self) -> np.ndarray:

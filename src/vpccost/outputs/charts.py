@@ -134,7 +134,7 @@ def cost_by_account(comparison: Comparison, design: str | DesignResult) -> go.Fi
         result.line_items,
         key=lambda item: item.payer_account,
         keys=accounts,
-        label=plot_text,
+        label=lambda account: plot_text(comparison.account_label(account)),
         category_title="Payer account",
         per=per,
     )

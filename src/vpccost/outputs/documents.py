@@ -18,6 +18,7 @@ from vpccost.model.aws_facts import region_name
 from vpccost.pricing.coverage import Coverage
 from vpccost.pricing.snapshot import PriceEntry
 from vpccost.results import (
+    AccountCost,
     BreakEven,
     Comparison,
     CostLine,
@@ -57,7 +58,11 @@ def comparison_document(comparison: Comparison) -> dict[str, Any]:
                 "quota_increases": result.quota_increases,
                 "missing_prices": result.missing_prices,
                 "total_usd": None if result.total_usd is None else format_usd(result.total_usd),
-                "line_items": [_line_item(item) for item in result.line_items],
+                "line_items": [_line_item(item, comparison) for item in result.line_items],
+                "by_account": [
+                    _account_cost(row, split=comparison.settings.split_by is not None)
+                    for row in comparison.by_account(result.design)
+                ],
             }
             for result in comparison.designs
         ],
@@ -66,7 +71,9 @@ def comparison_document(comparison: Comparison) -> dict[str, Any]:
     }
 
 
-def _line_item(item: LineItem) -> dict[str, Any]:
+def _line_item(item: LineItem, comparison: Comparison) -> dict[str, Any]:
+    """The line item's fields, then its payer account's name and cost center (null where the topology gives
+    none); `label` only when the estimate is split."""
     document: dict[str, Any] = {}
     for name in LINE_ITEM_FIELDS:
         value = getattr(item, name)
@@ -75,6 +82,22 @@ def _line_item(item: LineItem) -> dict[str, Any]:
         if isinstance(value, Decimal):
             value = format_usd(value) if name in MONEY_FIELDS else format_decimal(value)
         document[name] = value
+    document["payer_account_name"] = comparison.account_name(item.payer_account)
+    document["payer_cost_center"] = comparison.cost_center(item.payer_account)
+    return document
+
+
+def _account_cost(row: AccountCost, *, split: bool) -> dict[str, Any]:
+    """One payer account's cost in a design (per label value when split, `label` null for the lines no label
+    applies to): chargeback."""
+    document: dict[str, Any] = {
+        "payer_account": row.account,
+        "payer_account_name": row.name,
+        "payer_cost_center": row.cost_center,
+    }
+    if split:
+        document["label"] = row.label
+    document["cost_usd"] = format_usd(row.cost_usd)
     return document
 
 

@@ -18,8 +18,9 @@ alphabetically, then vpccost's own columns (prefixed `x_`, after every FOCUS col
   `INVOICE_ISSUER_NAME`). Every row is `ServiceCategory` "Networking", with one `ServiceSubcategory` per service.
 * `BillingAccountId` is the `billing_account_id` argument, else the estate's network account (the topology's
   `network_account`, or the account owning most VPCs): the account an AWS Organization would consolidate the
-  bill in. `SubAccountId` is the line item's payer account. Neither has a known display name, so the names
-  repeat the ids unless `billing_account_name` is given.
+  bill in. `SubAccountId` is the line item's payer account. `SubAccountName` is the account's name where the
+  topology's `accounts` list gives one, and so is `BillingAccountName` (unless `billing_account_name` is given);
+  an account without a name has its id repeated.
 * Dates are UTC `YYYY-MM-DDTHH:mm:ssZ`: `ChargePeriod*` from the period's start and end, `BillingPeriod*`
   from the calendar month it would be billed in.
 * `PricingUnit`/`ConsumedUnit` follow FOCUS's unit format (`Hrs` -> `Hours`, `LCU-Hrs` -> `LCU-Hours`) and keep
@@ -327,7 +328,7 @@ class _PeriodContext:
         self.shared: Row = {
             "BillingAccountId": neutralize_formula(account),
             "BillingAccountName": neutralize_formula(
-                billing_account_name if billing_account_name is not None else account
+                billing_account_name if billing_account_name is not None else self.account_name(account)
             ),
             "BillingCurrency": comparison.catalog.currency,
             "BillingPeriodStart": utc_text(period.billing_start),
@@ -386,7 +387,7 @@ class _PeriodContext:
                 "SkuMeter": neutralize_formula(item.usage_type),
                 "SkuPriceId": neutralize_formula(_sku_price_id(sku_id, entry, item.rate_usd)),
                 "SubAccountId": neutralize_formula(item.payer_account),
-                "SubAccountName": neutralize_formula(item.payer_account),
+                "SubAccountName": neutralize_formula(self.account_name(item.payer_account)),
                 "Tags": _tags(item),
                 "x_Design": neutralize_formula(item.design),
                 "x_UsageType": neutralize_formula(item.usage_type),
@@ -396,6 +397,10 @@ class _PeriodContext:
         if split:
             row[LABEL_COLUMN] = None if item.label is None else neutralize_formula(item.label)
         return row
+
+    def account_name(self, account: str) -> str:
+        """The account's name from the topology; its id where it has none (FOCUS's name columns are not null)."""
+        return self.comparison.account_name(account) or account
 
     def _resource_name(self, item: LineItem) -> str | None:
         """The resource with its VPC's id replaced by the VPC's name (`web/nat-gateway`); null when the VPC

@@ -33,13 +33,21 @@ PRICE_CHANGE_COLUMNS = ("region", "item", "to_region", "change", "before", "afte
 COVERAGE_COLUMNS = ("region", "region_name", "item", "status", "usage_type", "destinations")
 
 
+ACCOUNT_COLUMNS = ("payer_account_name", "payer_cost_center")
+"""After `design_priced`: the payer account's name and cost center, where the topology gives them."""
+
+
 def line_items_frame(comparison: Comparison) -> pd.DataFrame:
     """Every design's line items, one row each; quantities and money are exact `Decimal`s. `design_priced` is
-    false for the lines of a design with a missing price: they do not add up to what that design costs."""
+    false for the lines of a design with a missing price: they do not add up to what that design costs.
+    `payer_account_name` and `payer_cost_center` are the topology's for the payer account (None otherwise)."""
     rows = [item for result in comparison.designs for item in result.line_items]
     frame = pd.DataFrame.from_records(rows, columns=list(LINE_ITEM_FIELDS))
     priced = {result.design: result.priced for result in comparison.designs}
     frame["design_priced"] = frame["design"].map(priced).astype(bool)
+    accounts = frame["payer_account"].tolist()
+    frame["payer_account_name"] = pd.Series([comparison.account_name(a) for a in accounts], dtype=object)
+    frame["payer_cost_center"] = pd.Series([comparison.cost_center(a) for a in accounts], dtype=object)
     return frame
 
 
@@ -64,7 +72,7 @@ def designs_frame(comparison: Comparison) -> pd.DataFrame:
 def periods_line_items_frame(periods: Sequence[DatedComparison]) -> pd.DataFrame:
     """The line items of several dated estimates (a forecast), with leading `month` and `volume_factor`
     (the month's volumes against the traffic as given) columns."""
-    columns = ["month", "volume_factor", *LINE_ITEM_FIELDS, "design_priced"]
+    columns = ["month", "volume_factor", *LINE_ITEM_FIELDS, "design_priced", *ACCOUNT_COLUMNS]
     frames = [_dated_line_items(period) for period in periods]
     return pd.concat(frames, ignore_index=True) if frames else pd.DataFrame(columns=columns)
 

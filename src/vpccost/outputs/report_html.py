@@ -160,6 +160,7 @@ class _Report:
             ("summary", "Summary", self._summary()),
             ("designs", "Designs", self._designs()),
             ("charts", "Charts", self._charts()),
+            ("chargeback", "Chargeback", self._chargeback()),
         ]
         if self.periods:
             sections.append(("forecast", "Forecast", self._forecast()))
@@ -216,6 +217,13 @@ on-demand list prices in {e(c.catalog.currency)}</p>
         """A VPC id with its name under it (both escaped)."""
         name = self.vpc_names.get(vpc_id)
         return f'<span class="mono">{e(vpc_id)}</span>' + (f'<br><span class="sub">{e(name)}</span>' if name else "")
+
+    def _account(self, account: str) -> str:
+        """An account id with its name and cost center under it, where the topology gives them (escaped)."""
+        c = self.comparison
+        name, center = c.account_name(account), c.cost_center(account)
+        under = " · ".join(text for text in (name, None if center is None else f"cost center {center}") if text)
+        return f'<span class="mono">{e(account)}</span>' + (f'<br><span class="sub">{e(under)}</span>' if under else "")
 
     def _resource(self, item: LineItem) -> str:
         name = self.vpc_names.get(item.resource_owner)
@@ -330,6 +338,32 @@ on-demand list prices in {e(c.catalog.currency)}</p>
         parts.append(self._figure(charts.sankey(c, focus)))
         return "\n".join(parts)
 
+    def _chargeback(self) -> str:
+        """What each payer account (and label value, when split) pays in each priced design, and the totals."""
+        c = self.comparison
+        split = c.settings.split_by
+        designs = [result for result in c.ranked if result.priced]
+        if not designs:
+            return "<p>No design is priced: nothing to charge back.</p>"
+        names = ["Payer account"] + ([split] if split is not None else [])
+        head = "".join(f"<th>{e(name)}</th>" for name in names)
+        head += "".join(f'<th class="num">{e(result.design)}</th>' for result in designs)
+        body = []
+        for row in c.chargeback():
+            cells = [f"<td>{self._account(row.account)}</td>"]
+            if split is not None:
+                cells.append(f"<td>{e(charts.UNLABELLED if row.label is None else row.label)}</td>")
+            cells += [f'<td class="num">{self._money(row.costs_usd[r.design])}</td>' for r in designs]
+            body.append(f"<tr>{''.join(cells)}</tr>")
+        totals = "".join(f'<td class="num"><b>{self._money(result.total_usd)}</b></td>' for result in designs)
+        body.append(f'<tr><td colspan="{len(names)}"><b>Total</b></td>{totals}</tr>')
+        unpriced = [result.design for result in c.ranked if not result.priced]
+        note = f" Not priced, left out: {e(', '.join(unpriced))}." if unpriced else ""
+        return (
+            f"<p>What each payer account would pay in each priced design, in USD per {e(self.per)}; each design's "
+            f"column adds up to its total.{note}</p>" + _table(f"<tr>{head}</tr>", body)
+        )
+
     def _focus_design(self) -> DesignResult | None:
         c = self.comparison
         if c.cheapest is not None:
@@ -380,7 +414,7 @@ on-demand list prices in {e(c.catalog.currency)}</p>
         cells = [
             e(item.component),
             self._resource(item),
-            f'<span class="mono">{e(item.payer_account)}</span>',
+            self._account(item.payer_account),
             f'<span class="nowrap">{e(item.region)}</span>',
         ]
         if full:
@@ -459,7 +493,8 @@ on-demand list prices in {e(c.catalog.currency)}</p>
             body.append(
                 f'<tr><td><span class="mono">{e(entry.item)}</span><br><span class="sub mono">{e(entry.usage_type)}'
                 f'</span>{sku}</td><td class="nowrap">{region}</td><td class="nowrap">{e(entry.unit)}</td>'
-                f'<td class="nowrap">{_tiers(entry, hours)}</td><td class="text">{e(entry.source)}{_note(entry)}</td>'
+                f'<td class="nowrap">{_tiers(entry, hours)}</td><td class="text">{e(entry.source)}{_dated(entry)}'
+                f"{_note(entry)}</td>"
                 f'<td class="nowrap"><b title="{e(EVIDENCE.get(entry.evidence, ""))}">{e(entry.evidence)}</b> '
                 f"{verified}</td></tr>"
             )
@@ -499,6 +534,10 @@ def _tiers(entry: PriceEntry, hours: Decimal) -> str:
     scale = tier_scale(entry, hours)
     note = "" if scale == 1 else f'<br><span class="sub">bounds × {e(format_decimal(scale))} for this period</span>'
     return "<br>".join(e(line) for line in lines) + note
+
+
+def _dated(entry: PriceEntry) -> str:
+    return f'<br><span class="sub">source date {e(entry.source_date)}</span>' if entry.source_date else ""
 
 
 def _note(entry: PriceEntry) -> str:

@@ -37,6 +37,7 @@ def render_comparison(comparison: Comparison, console: Console) -> None:
     for result in comparison.ranked:
         if result.line_items:
             console.print(_top_items(comparison, result.design))
+    _print_chargeback(comparison, console)
     if comparison.service_access:
         console.print(_service_access_table(comparison))
     console.print(Group(Text("Assumptions", style="bold"), *(Text(f"• {note}") for note in comparison.assumptions)))
@@ -92,6 +93,7 @@ def _top_items(comparison: Comparison, design: str) -> Table:
     for column, justify in (("component", "left"), ("resource", "left"), ("usage type", "left"), ("quantity", "right"),
                             ("rate", "right"), ("cost", "right")):  # fmt: skip
         table.add_column(column, justify=justify)  # type: ignore[arg-type]
+    _add_label_column(comparison, table)
     for item in items:
         table.add_row(
             escape(item.component),
@@ -100,8 +102,57 @@ def _top_items(comparison: Comparison, design: str) -> Table:
             f"{format_decimal(item.quantity.quantize(Decimal('0.001')))} {item.unit}",
             f"${format_decimal(item.rate_usd)}",
             usd(item.cost_usd),
+            *_label_cells(comparison, item.label),
         )
     return table
+
+
+UNLABELLED = "(unlabelled: hourly)"
+"""The label cell of lines no label applies to (hourly resources)."""
+
+
+def _add_label_column(comparison: Comparison, table: Table) -> None:
+    """The label column of an estimate split by a label (`--split-by team`), headed by the label's name."""
+    if comparison.settings.split_by is not None:
+        table.add_column(escape(comparison.settings.split_by))
+
+
+def _label_cells(comparison: Comparison, label: str | None) -> list[str]:
+    if comparison.settings.split_by is None:
+        return []
+    return [UNLABELLED if label is None else escape(label)]
+
+
+def _print_chargeback(comparison: Comparison, console: Console) -> None:
+    """What each payer account (and label value, when split) pays in each priced design, with the account's
+    name and cost center where the topology gives them, and each design's total."""
+    designs = [result for result in comparison.ranked if result.priced]
+    rows = comparison.chargeback()
+    if not designs or not rows:
+        return
+    named = any(row.name for row in rows)
+    centered = any(row.cost_center for row in rows)
+    title = f"Chargeback: cost per payer account, {format_decimal(comparison.settings.period_hours)} h"
+    table = Table(title=title, box=box.SIMPLE, title_justify="left", min_width=len(title))
+    table.add_column("payer account")
+    if named:
+        table.add_column("account name")
+    if centered:
+        table.add_column("cost center")
+    _add_label_column(comparison, table)
+    for result in designs:
+        table.add_column(result.design, justify="right")
+    for row in rows:
+        table.add_row(
+            escape(row.account),
+            *([escape(row.name or "")] if named else []),
+            *([escape(row.cost_center or "")] if centered else []),
+            *_label_cells(comparison, row.label),
+            *(usd(row.costs_usd[result.design]) for result in designs),
+        )
+    blanks = [""] * (named + centered + (comparison.settings.split_by is not None))
+    table.add_row("total", *blanks, *(usd(result.total_usd) for result in designs), style="bold")
+    console.print(table)
 
 
 def _service_access_table(comparison: Comparison) -> Table:

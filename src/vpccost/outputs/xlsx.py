@@ -1,8 +1,10 @@
 """An estimate or a forecast as an Excel workbook, for finance.
 
-Sheets: Summary (each design's total, rank and problems, per month), Line items, By account (cost per design
-and payer account, and per label when the estimate is split), Assumptions, and Prices (with provenance); an
-optimization's workbook adds Decisions (what each VPC pair and each VPC's AWS-service traffic takes, and why).
+Sheets: Summary (each design's total, rank and problems, per month, or with the period a single estimate's totals
+are over), Line items, By account (cost per design and payer account, with the account's name and cost center,
+and per label when the estimate is split), By label (when split: cost per design and label value, and each
+design's total), Assumptions, and Prices (with provenance); an optimization's workbook adds Decisions (what each
+VPC pair and each VPC's AWS-service traffic takes, and why).
 
 Money and quantities are written as numbers, from the exact `Decimal`s, with number formats that show dollars
 and cents; Excel itself holds them as binary floating point (15-16 significant digits), so the Parquet export
@@ -14,7 +16,6 @@ from __future__ import annotations
 
 import io
 import re
-from collections import defaultdict
 from collections.abc import Callable, Iterable, Sequence
 from dataclasses import dataclass
 from datetime import UTC, date, datetime
@@ -102,6 +103,8 @@ def _workbook(periods: Sequence[DatedComparison]) -> Workbook:
         _forecast_totals(workbook.create_sheet("Forecast totals"), periods)
     _line_items(workbook.create_sheet("Line items"), periods)
     _by_account(workbook.create_sheet("By account"), periods)
+    if _split_by(periods) is not None:
+        _by_label(workbook.create_sheet("By label"), periods)
     _assumptions(workbook.create_sheet("Assumptions"), periods)
     _prices(workbook.create_sheet("Prices"), periods)
     workbook.properties.creator = f"vpccost {__version__}"
@@ -148,8 +151,10 @@ def _design_columns() -> list[Column]:
 
 
 def _summary(sheet: Worksheet, periods: Sequence[DatedComparison]) -> None:
+    """Each design ranked with its total; a forecast's per month, a single estimate's with the period the total
+    is over (its hours, start, end and billing month) on every row."""
     several = _several(periods)
-    columns = [*([Column("Month")] if several else []), *_design_columns()]
+    columns = [*([Column("Month")] if several else []), *_design_columns(), *([] if several else _PERIOD_COLUMNS)]
     rows: list[list[Value]] = []
     for period in periods:
         for rank, result in enumerate(period.comparison.ranked, start=1):
@@ -164,9 +169,28 @@ def _summary(sheet: Worksheet, periods: Sequence[DatedComparison]) -> None:
                     "; ".join(result.problems),
                     "; ".join(result.quota_increases),
                     "; ".join(result.missing_prices),
+                    *([] if several else _period_cells(period)),
                 ]
             )
     _write_table(sheet, columns, rows)
+
+
+_PERIOD_COLUMNS = [
+    Column("Period hours", QUANTITY_FORMAT),
+    Column("Period start (UTC)", DATETIME_FORMAT),
+    Column("Period end (UTC)", DATETIME_FORMAT),
+    Column("Billing month"),
+]
+"""What a single estimate's totals are over, after the Summary's design columns."""
+
+
+def _period_cells(period: DatedComparison) -> list[Value]:
+    return [
+        period.comparison.settings.period_hours,
+        _excel_time(period.start),
+        _excel_time(period.end),
+        period.month,
+    ]
 
 
 def _forecast_totals(sheet: Worksheet, periods: Sequence[DatedComparison]) -> None:
@@ -222,6 +246,8 @@ def _line_items(sheet: Worksheet, periods: Sequence[DatedComparison]) -> None:
         Column("Region"),
         Column("Resource"),
         Column("Payer account"),
+        Column("Account name"),
+        Column("Cost center"),
         Column("Quantity", QUANTITY_FORMAT),
         Column("Unit"),
         Column("Rate (USD)", RATE_FORMAT),
@@ -243,6 +269,8 @@ def _line_items(sheet: Worksheet, periods: Sequence[DatedComparison]) -> None:
                         item.region,
                         item.resource,
                         item.payer_account,
+                        period.comparison.account_name(item.payer_account),
+                        period.comparison.cost_center(item.payer_account),
                         item.quantity,
                         item.unit,
                         item.rate_usd,
@@ -263,6 +291,8 @@ def _by_account(sheet: Worksheet, periods: Sequence[DatedComparison]) -> None:
         *([Column("Month")] if several else []),
         Column("Design"),
         Column("Payer account"),
+        Column("Account name"),
+        Column("Cost center"),
         *([Column(_label_header(split_by))] if split_by is not None else []),
         Column("Cost (USD)", MONEY_FORMAT),
         Column("Design priced"),
@@ -270,28 +300,59 @@ def _by_account(sheet: Worksheet, periods: Sequence[DatedComparison]) -> None:
     rows: list[list[Value]] = []
     for period in periods:
         for result in period.comparison.designs:
-            costs: dict[tuple[str, str | None], Decimal] = defaultdict(Decimal)
-            with exact_arithmetic():
-                for item in result.line_items:
-                    costs[(item.payer_account, item.label if split_by is not None else None)] += item.cost_usd
-            for (account, label), cost in sorted(costs.items(), key=_account_label_order):
+            for row in period.comparison.by_account(result.design, by_label=split_by is not None):
                 rows.append(
                     [
                         *([period.month] if several else []),
                         result.design,
-                        account,
-                        *([label] if split_by is not None else []),
-                        cost,
+                        row.account,
+                        row.name,
+                        row.cost_center,
+                        *([row.label] if split_by is not None else []),
+                        row.cost_usd,
                         result.priced,
                     ]
                 )
     _write_table(sheet, columns, rows)
 
 
-def _account_label_order(pair: tuple[tuple[str, str | None], Decimal]) -> tuple[str, int, str]:
-    """By account, then labelled rows before the unlabelled (hourly resources carry no label)."""
-    (account, label), _ = pair
-    return (account, 1, "") if label is None else (account, 0, label)
+NO_LABEL = "(unlabelled: hourly resources)"
+"""The By label row of the lines no label applies to (hourly resources)."""
+TOTAL_LABEL = "Total"
+
+
+def _by_label(sheet: Worksheet, periods: Sequence[DatedComparison]) -> None:
+    """Cost per design and label value, then a bold `Total` row per design: the exact sum of its rows, which is
+    the design's total when it is priced (otherwise the sum of the line items that could be priced)."""
+    several = _several(periods)
+    split_by = _split_by(periods)
+    assert split_by is not None
+    columns = [
+        *([Column("Month")] if several else []),
+        Column("Design"),
+        Column(_label_header(split_by)),
+        Column("Cost (USD)", MONEY_FORMAT),
+        Column("Design priced"),
+    ]
+    rows: list[list[Value]] = []
+    totals: list[int] = []
+    for period in periods:
+        prefix: list[Value] = [period.month] if several else []
+        for result in period.comparison.designs:
+            costs = period.comparison.by_label(result.design)
+            rows += [
+                [*prefix, result.design, NO_LABEL if row.label is None else row.label, row.cost_usd, result.priced]
+                for row in costs
+            ]
+            with exact_arithmetic():
+                total = sum((row.cost_usd for row in costs), Decimal(0))
+            rows.append([*prefix, result.design, TOTAL_LABEL, total, result.priced])
+            totals.append(len(rows) + 1)
+    _write_table(sheet, columns, rows)
+    bold = Font(bold=True)
+    for row_number in totals:
+        for cell in sheet[row_number]:
+            cell.font = bold
 
 
 def _decisions(sheet: Worksheet, optimization: Optimization) -> None:
