@@ -85,7 +85,7 @@ def test_summary_totals_equal_the_json_totals_to_the_cent(comparison: Comparison
         cell = summary[design]["Total (USD)"]
         assert cents(number(cell)) == cents(total), design
         assert cell.number_format == MONEY_FORMAT
-    # rank 1 is the cheapest priced, feasible design (multi-account: sharing, 2,003.51 USD in the golden file)
+    # rank 1 is the cheapest priced, feasible design (multi-account: sharing, 760.73 USD in the golden file)
     assert [row["Rank"].value for row in summary.values()] == list(range(1, len(totals) + 1))
     assert comparison.cheapest is not None
     assert summary[comparison.cheapest.design]["Rank"].value == 1
