@@ -6,19 +6,13 @@ from __future__ import annotations
 from decimal import Decimal
 
 import pandas as pd
-import pytest
 from hypothesis import given
 from hypothesis import strategies as st
 
 import vpccost
-from tests.conftest import EXAMPLES, SNAPSHOT, vpc
-from tests.support.catalogs import catalog, entry
-from tests.support.estates import estate
+from tests.conftest import SNAPSHOT
 from tests.support.strategies import PROPERTY_SETTINGS, estates
-from vpccost.analyses.compare import compare_estate, design_names
-from vpccost.errors import InputError
 from vpccost.inputs.topology import Topology
-from vpccost.model.usage import Settings
 from vpccost.results import Comparison
 
 
@@ -78,35 +72,3 @@ def test_untiered_cost_is_linear_in_volume(estate: tuple[Topology, pd.DataFrame]
         fixed_usd, scaled_usd = fixed[name], scaled[name]
         assert fixed_usd is not None and scaled_usd is not None
         assert scaled_usd - fixed_usd == factor * (total - fixed_usd)
-
-
-# ---- which designs, and the comparison of one estate (prices invented for the test) ----------------------------
-def test_the_designs_asked_for_are_checked_and_as_is_needs_recorded_connectivity() -> None:
-    assert design_names(None, None) == ["nat", "peering", "transit-gateway", "privatelink", "sharing"]
-    as_is = vpccost.load_topology(EXAMPLES / "as-is" / "topology.yaml")
-    assert design_names(None, as_is)[-1] == "as-is"
-    assert design_names(["sharing", "peering"], None) == ["sharing", "peering"]
-    with pytest.raises(InputError, match="unknown design 'mesh'; choose from nat, peering"):
-        design_names(["mesh"], None)
-    with pytest.raises(InputError, match=r"unknown design 'peerng' \(did you mean 'peering'\?\); choose from"):
-        design_names(["sharing", "peerng"], None)
-    with pytest.raises(InputError, match="the as-is design prices the existing connectivity"):
-        design_names(["as-is"], None)
-
-
-def test_one_estate_priced_for_each_design_with_the_assumptions_once() -> None:
-    # a and b in one AZ: peering costs nothing; a TGW 2 attachments × 730 h × $0.05 + 10 GB × $0.02 = $73.20
-    prices = catalog([entry("transit_gateway_attachment_hours", "us-east-1", (None, "0.05")),
-                      entry("transit_gateway_bytes", "us-east-1", (None, "0.02"))])  # fmt: skip
-    resolved = estate([vpc("a"), vpc("b")], [{"src": "a", "dst": "b", "gb": "10"}])
-    result = compare_estate(resolved, prices, Settings(), ["peering", "transit-gateway"])
-    assert [(design.design, design.total_usd) for design in result.designs] == [
-        ("peering", Decimal(0)),
-        ("transit-gateway", Decimal("73.20")),
-    ]
-    assert result.cheapest is not None and result.cheapest.design == "peering"
-    assert result.assumptions[0] == "Period: 730 hours (730 = one month); monthly tier bounds scale by hours/730."
-    unverified = "transit_gateway_attachment_hours in us-east-1, transit_gateway_bytes in us-east-1"
-    assert f"Prices not verified (see pricing show): {unverified}." in result.assumptions
-    assert result.assumptions[-1] == "Prices: snapshot hand, on-demand list prices in USD."
-    assert len(result.assumptions) == len(set(result.assumptions))

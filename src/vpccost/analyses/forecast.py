@@ -16,7 +16,8 @@ from datetime import date
 from decimal import Decimal, InvalidOperation
 from pathlib import Path
 
-from vpccost.analyses.compare import compare, compare_estate
+from vpccost.analyses.compare import compare
+from vpccost.analyses.estimate import compare_estate
 from vpccost.errors import InputError
 from vpccost.inputs.load import PricingInput, TopologyInput, TrafficInput
 from vpccost.outputs.periods import first_month, next_month, period_of

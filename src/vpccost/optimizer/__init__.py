@@ -15,7 +15,7 @@ from dataclasses import replace
 from decimal import Decimal
 from pathlib import Path
 
-from vpccost.analyses.compare import compare_estate, design_names
+from vpccost.analyses.estimate import compare_estate, design_names
 from vpccost.designs import OPTIMIZED
 from vpccost.designs.mix import usage as mix_usage
 from vpccost.errors import InputError
