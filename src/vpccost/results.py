@@ -254,6 +254,17 @@ class ServiceAccess:
         return None if parts is None else fraction_to_decimal(parts.line().cost_at(Fraction(gb)))
 
 
+@dataclass(frozen=True)
+class Optimum:
+    """What the optimizer's cheapest mix of options costs for the same estate: `compare`'s headline says how much
+    it saves against the cheapest design, or that the design is already optimal."""
+
+    total_usd: Decimal
+    optimal: bool
+    """Proven optimal (False: the time limit stopped the solver at `gap`)."""
+    gap: float | None
+
+
 @dataclass
 class Comparison:
     """Every requested design priced for the same traffic, the service-access comparison beside them,
@@ -266,6 +277,8 @@ class Comparison:
     service_access: list[ServiceAccess]
     assumptions: list[str]
     warnings: list[str]
+    optimum: Optimum | None = None
+    """The optimizer's cheapest mix for the same estate, where `compare` ran it (None: not run)."""
 
     @property
     def ranked(self) -> list[DesignResult]:
@@ -614,6 +627,8 @@ class Optimization:
     model_constraints: int
     model_binaries: int
     notes: list[str] = field(default_factory=list)
+    not_allowed: list[DesignResult] = field(default_factory=list)
+    """The pure designs whose connection `--allow` leaves out, priced apart: not ranked against the mix."""
 
     @property
     def decisions(self) -> dict[str, list[Any]]:

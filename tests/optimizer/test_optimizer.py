@@ -130,3 +130,29 @@ def test_a_vpc_reaches_at_most_one_of_two_look_alike_vpcs_through_the_transit_ga
     assert not result.comparison.design("transit-gateway").feasible
     assert result.result.feasible and result.result.total_usd == Decimal("534.50")
     assert sorted(decision.option or "" for decision in result.pairs) == ["nat", "transit-gateway"]
+
+
+def test_optimize_ranks_only_what_allow_permits_and_holds_the_pure_designs_to_it() -> None:
+    # --allow sharing,nat: no endpoints, so the mix and the pure designs alike reach S3 and DynamoDB through NAT;
+    # sharing then costs what the mix does ($2,003.51), and peering, transit-gateway and privatelink are priced
+    # apart, never ranked against the mix
+    found = optimize(
+        EXAMPLES / "multi-account" / "traffic.csv", EXAMPLES / "multi-account" / "topology.yaml",
+        allow="sharing,nat", pricing=SNAPSHOT,
+    )  # fmt: skip
+    assert [design.design for design in found.comparison.ranked] == ["optimized", "sharing", "nat"]
+    assert [design.design for design in found.not_allowed] == ["peering", "transit-gateway", "privatelink"]
+    assert {service.option for service in found.services} == {"nat"}
+    assert found.result.total_usd == found.comparison.design("sharing").total_usd == Decimal("2003.5075")
+    assert set(found.savings) == {"sharing", "nat"}
+    document = run_json(
+        "optimize", EXAMPLES / "multi-account" / "traffic.csv", "--topology",
+        EXAMPLES / "multi-account" / "topology.yaml", "--allow", "sharing,nat", "--pricing", SNAPSHOT,
+    )  # fmt: skip
+    assert [row["design"] for row in document["optimization"]["not_allowed"]] == [
+        "peering", "transit-gateway", "privatelink"
+    ]  # fmt: skip
+    assert document["recommendation"]["headline"] == (
+        "Optimized mix: $2,003.51/month, the same as the cheapest allowed design, sharing: no mix of the allowed "
+        "options costs less."
+    )

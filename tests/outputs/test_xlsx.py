@@ -331,8 +331,12 @@ def test_the_summary_of_one_estimate_states_the_period_its_totals_are_over(compa
     summary = sheet(workbook, "Summary")
     headers = [cell.value for cell in summary[1]]
     assert headers[:3] == ["Rank", "Design", "Total (USD)"]
-    assert headers[-4:] == ["Period hours", "Period start (UTC)", "Period end (UTC)", "Billing month"]
-    for row in records(summary):
+    assert headers[-5:] == ["Period hours", "Period start (UTC)", "Period end (UTC)", "Billing month", "Recommendation"]
+    rows = records(summary)
+    # the headline and why the cheapest design wins, on its row alone
+    assert [row["Recommendation"].value is not None for row in rows] == [True] + [False] * (len(rows) - 1)
+    assert str(rows[0]["Recommendation"].value).startswith(f"Cheapest design: {rows[0]['Design'].value} at $")
+    for row in rows:
         assert row["Period hours"].value == 730
         assert row["Period start (UTC)"].value == datetime(2027, 1, 1)
         assert row["Period end (UTC)"].value == datetime(2027, 2, 1)

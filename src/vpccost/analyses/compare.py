@@ -3,6 +3,7 @@
 from __future__ import annotations
 
 from collections.abc import Sequence
+from dataclasses import replace
 from decimal import Decimal
 from pathlib import Path
 
@@ -20,6 +21,10 @@ from vpccost.inputs.load import (
 from vpccost.model.usage import Settings, service_access_mode
 from vpccost.results import Comparison
 
+OPTIMUM_MAX_VPCS = 100
+"""`compare` checks its recommendation against the optimizer for estates of up to this many VPCs (a few seconds
+at most); a larger estate's headline points to `vpccost optimize`."""
+
 
 def compare(
     traffic: TrafficInput,
@@ -34,6 +39,7 @@ def compare(
     split_by: str | None = None,
     service_access: str = "best",
     sheet: str | None = None,
+    optimize: bool | None = None,
 ) -> Comparison:
     """Price `designs` (every pure design by default, and `as-is` when the topology records connectivity) for
     `traffic` over a period of `hours` [h]. `sheet` names the sheet of an Excel traffic file (default: the first).
@@ -41,7 +47,11 @@ def compare(
     `split_by` names a label column of the traffic (team, application): per-GB line items are then split by
     its values, so costs can be charged back by label; hourly resources carry no label. `service_access` says how
     the designs reach AWS services (`vpccost.model.usage.SERVICE_ACCESS_MODES`): by default the cheapest way each
-    design allows."""
+    design allows.
+
+    `optimize` checks the recommendation against the optimizer's cheapest mix of options (`Comparison.optimum`):
+    None (the default) does for estates of up to `OPTIMUM_MAX_VPCS` VPCs, True always, False
+    never."""
     period_hours = period_hours_from(hours)
     # one pause for the whole estimate: each pause's end makes the collector scan what it built once more
     with collector_paused():
@@ -56,4 +66,9 @@ def compare(
             split_by=split_by,
             service_access=service_access_mode(service_access),
         )
-        return compare_estate(estate, catalog, settings, names)
+        comparison = compare_estate(estate, catalog, settings, names)
+        if optimize or (optimize is None and len(estate.vpcs) <= OPTIMUM_MAX_VPCS):
+            from vpccost.optimizer import optimum  # HiGHS loads only when the optimizer runs
+
+            comparison = replace(comparison, optimum=optimum(estate, catalog, settings))
+        return comparison

@@ -155,6 +155,7 @@ def forecast(
         free_tier=free_tier,
         split_by=split_by,
         service_access=service_access,
+        optimize=False,
     )
     periods = []
     month = first

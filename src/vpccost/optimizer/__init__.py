@@ -16,7 +16,8 @@ from decimal import Decimal
 from pathlib import Path
 
 from vpccost.analyses.estimate import compare_estate, design_names
-from vpccost.designs import OPTIMIZED
+from vpccost.designs import DESIGNS, OPTIMIZED
+from vpccost.designs.mix import Mix
 from vpccost.designs.mix import usage as mix_usage
 from vpccost.errors import InputError
 from vpccost.inputs.load import (
@@ -31,12 +32,12 @@ from vpccost.inputs.load import (
 from vpccost.model.estate import Estate
 from vpccost.model.usage import Settings, service_access_mode
 from vpccost.optimizer.decisions import pair_decisions, service_decisions
-from vpccost.optimizer.model import ALLOW_TOKENS, Model
-from vpccost.optimizer.solver import solve
+from vpccost.optimizer.model import ALLOW_TOKENS, ENDPOINTS, Model
+from vpccost.optimizer.solver import Solution, solve
 from vpccost.options import peering
 from vpccost.pricing.catalog import Catalog
 from vpccost.pricing.engine import price
-from vpccost.results import Optimization
+from vpccost.results import DesignResult, Optimization, Optimum
 
 PEERING_QUOTA_DEFAULT = peering.PEERINGS_PER_VPC_DEFAULT
 PEERING_QUOTA_MAX = peering.PEERINGS_PER_VPC_MAX
@@ -107,14 +108,16 @@ def optimize_estate(
     """`optimize` for an estate that is already resolved. The pure designs are held to the same peering quota,
     so that a saving against one is never one the optimizer was not allowed to make."""
     settings = replace(settings, peering_quota=peering_quota)
-    model = Model(estate, catalog, settings, allow, hub_vpc)
-    solution = solve(model.milp, time_limit_s, model.quota_cuts if model.cut_rows else None)
-    mix = model.mix(solution.x)
+    model, solution, mix, result = _solved(estate, catalog, settings, allow, hub_vpc, time_limit_s)
+    # the pure designs beside the mix are held to `allow` too: without endpoints they reach AWS services through
+    # NAT, and a design whose connection `allow` leaves out is priced apart, never ranked against the mix
+    pure = settings if ENDPOINTS in allow else replace(settings, service_access="nat")
+    names = design_names(None, estate.topology)
     with collector_paused():
-        result = price(mix_usage(estate, settings, mix, name=OPTIMIZED), catalog, period_hours=settings.period_hours)
-        comparison = compare_estate(
-            estate, catalog, settings, design_names(None, estate.topology), added=[result], notes=model.notes
-        )
+        every = compare_estate(estate, catalog, pure, names, added=[result], notes=model.notes)
+    ranked = [design for design in every.designs if _allowed(design.design, allow)]
+    comparison = replace(every, designs=ranked)
+    not_allowed = [design for design in every.designs if not _allowed(design.design, allow)]
     variables, constraints, binaries = model.milp.size
     return Optimization(
         result=result,
@@ -130,7 +133,44 @@ def optimize_estate(
         model_constraints=constraints,
         model_binaries=binaries,
         notes=model.notes,
+        not_allowed=not_allowed,
     )
+
+
+def _allowed(design: str, allow: frozenset[str]) -> bool:
+    """Whether a design `compare` prices may be ranked against a mix limited to `allow`: the optimized mix and
+    as-is (the estate as it is) always; a pure design when its connection option is allowed."""
+    pure = DESIGNS.get(design)
+    return pure is None or pure.pair_option in allow
+
+
+def _solved(
+    estate: Estate,
+    catalog: Catalog,
+    settings: Settings,
+    allow: frozenset[str],
+    hub_vpc: str | None,
+    time_limit_s: float | None,
+) -> tuple[Model, Solution, Mix, DesignResult]:
+    """The model, its solution, the chosen mix and the mix priced exactly (design `optimized`)."""
+    model = Model(estate, catalog, settings, allow, hub_vpc)
+    solution = solve(model.milp, time_limit_s, model.quota_cuts if model.cut_rows else None)
+    mix = model.mix(solution.x)
+    with collector_paused():
+        result = price(mix_usage(estate, settings, mix, name=OPTIMIZED), catalog, period_hours=settings.period_hours)
+    return model, solution, mix, result
+
+
+OPTIMUM_TIME_LIMIT_S = 10.0
+
+
+def optimum(estate: Estate, catalog: Catalog, settings: Settings) -> Optimum | None:
+    """The cheapest mix of every option for `estate`, as `compare`'s headline reads it; None when the solver finds
+    no feasible mix within `OPTIMUM_TIME_LIMIT_S`."""
+    _, solution, _, result = _solved(estate, catalog, settings, frozenset(ALLOW_TOKENS), None, OPTIMUM_TIME_LIMIT_S)
+    if result.total_usd is None or not result.feasible:
+        return None
+    return Optimum(result.total_usd, solution.optimal, solution.gap)
 
 
 __all__ = [
@@ -139,5 +179,6 @@ __all__ = [
     "PEERING_QUOTA_MAX",
     "optimize",
     "optimize_estate",
+    "optimum",
     "parse_allow",
 ]

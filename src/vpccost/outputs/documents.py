@@ -15,6 +15,7 @@ from typing import Any
 
 from vpccost._version import __version__
 from vpccost.model.aws_facts import region_name
+from vpccost.outputs.explain import headline, why
 from vpccost.pricing.coverage import Coverage
 from vpccost.pricing.snapshot import PriceEntry
 from vpccost.results import (
@@ -30,7 +31,7 @@ from vpccost.results import (
     PriceList,
     ServiceAccess,
 )
-from vpccost.units import format_decimal, format_usd, fraction_text, fraction_to_decimal, utc_text
+from vpccost.units import exact_arithmetic, format_decimal, format_usd, fraction_text, fraction_to_decimal, utc_text
 
 LINE_ITEM_FIELDS = LineItem._fields
 MONEY_FIELDS = frozenset({"rate_usd", "cost_usd"})
@@ -193,6 +194,7 @@ def _recommendation(comparison: Comparison, cheapest: DesignResult | None) -> di
             "design": None,
             "total_usd": None,
             "saving_vs_usd": {},
+            "headline": headline(comparison),
             "reason": "no design is both priced and feasible",
         }
     best_usd = cheapest.total_usd
@@ -204,15 +206,22 @@ def _recommendation(comparison: Comparison, cheapest: DesignResult | None) -> di
     savings = {
         result.design: format_usd(result.total_usd - best_usd) for result in others if result.total_usd is not None
     }
-    reason = f"{cheapest.design} is the cheapest design that is priced and feasible"
-    if others:
-        reason += f"; next is {others[0].design} at {savings[others[0].design]} USD more"
     recommendation: dict[str, Any] = {
         "design": cheapest.design,
         "total_usd": format_usd(best_usd),
         "saving_vs_usd": savings,
-        "reason": reason,
+        "headline": headline(comparison),
+        "reason": why(comparison),
     }
+    if comparison.optimum is not None:
+        with exact_arithmetic():
+            mix_saving = best_usd - comparison.optimum.total_usd
+        recommendation["optimized"] = {
+            "total_usd": format_usd(comparison.optimum.total_usd),
+            "saving_usd": format_usd(mix_saving),
+            "proven_optimal": comparison.optimum.optimal,
+            "already_optimal": mix_saving < Decimal("0.005"),
+        }
     if comparison.as_is is not None:
         recommendation["saving_vs_as_is_usd"] = {
             result.design: format_usd(saving)
@@ -245,6 +254,10 @@ def _optimization(optimization: Optimization) -> dict[str, Any]:
         "hub_vpc": optimization.mix.hub_vpc,
         "shared_vpcs": sorted(optimization.mix.shared),
         "saving_vs_usd": savings,
+        "not_allowed": [
+            {"design": result.design, "total_usd": None if result.total_usd is None else format_usd(result.total_usd)}
+            for result in optimization.not_allowed
+        ],
         "notes": optimization.notes,
         "pairs": [
             {

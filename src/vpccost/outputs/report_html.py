@@ -19,6 +19,7 @@ import plotly.offline
 
 from vpccost._version import __version__
 from vpccost.outputs import charts
+from vpccost.outputs.explain import headline, why
 from vpccost.outputs.files import write_text_atomically
 from vpccost.pricing.snapshot import PriceEntry
 from vpccost.pricing.tiers import tier_scale
@@ -268,18 +269,7 @@ on-demand list prices in {e(c.catalog.currency)}</p>
                 "missing prices below.</div>"
             )
         else:
-            best = cheapest.total_usd
-            others = [r for r in c.ranked if r is not cheapest and r.priced and r.feasible and r.total_usd is not None]
-            text = (
-                f"<b>Cheapest feasible design: {e(cheapest.design)}</b> at <b>{self._money(best)} USD/{e(self.per)}</b>"
-            )
-            if others:
-                nxt = others[0]
-                assert nxt.total_usd is not None
-                with exact_arithmetic():
-                    saving = nxt.total_usd - best
-                text += f"; next is {e(nxt.design)} at {self._money(saving)} USD/{e(self.per)} more"
-            parts.append(f'<div class="callout">{text}.</div>')
+            parts.append(f'<div class="callout"><b>{e(headline(c))}</b><br>{e(why(c))}</div>')
         if c.settings.split_by:
             parts.append(f"<p>Per-GB costs are split by the traffic label <b>{e(c.settings.split_by)}</b>.</p>")
         if c.warnings:

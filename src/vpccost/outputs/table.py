@@ -13,6 +13,7 @@ from rich.table import Table
 from rich.text import Text
 
 from vpccost.outputs.documents import breakeven_document
+from vpccost.outputs.explain import headline, why
 from vpccost.pricing import items
 from vpccost.pricing.coverage import Coverage
 from vpccost.results import BreakEven, Comparison, Forecast, Optimization, PriceChanges, PriceList
@@ -33,6 +34,7 @@ def signed_usd(amount: Decimal | None) -> str:
 
 
 def render_comparison(comparison: Comparison, console: Console) -> None:
+    _print_recommendation(comparison, console)
     console.print(_designs_table(comparison))
     for result in comparison.ranked:
         if result.line_items:
@@ -43,6 +45,13 @@ def render_comparison(comparison: Comparison, console: Console) -> None:
     console.print(Group(Text("Assumptions", style="bold"), *(Text(f"• {note}") for note in comparison.assumptions)))
     for warning in comparison.warnings:
         console.print(Text(f"warning: {warning}", style="yellow"))
+
+
+def _print_recommendation(comparison: Comparison, console: Console) -> None:
+    """The headline and why the winner wins, above the ranking."""
+    console.print(Text(headline(comparison), style="bold"))
+    console.print(Text(why(comparison)))
+    console.print()
 
 
 def _designs_table(comparison: Comparison) -> Table:
@@ -346,6 +355,9 @@ def render_optimization(result: Optimization, console: Console) -> None:
         f"{name} {signed_usd(value)}{'' if feasible.get(name, True) else ' (infeasible)'}"
         for name, value in result.savings.items()
     )
+    if result.not_allowed:
+        apart = ", ".join(f"{design.design} {usd(design.total_usd)}" for design in result.not_allowed)
+        console.print(f"not allowed by --allow, so not ranked: {apart}")
     gap = "" if result.optimal or result.gap is None else f", gap {result.gap:.4%}"
     console.print(
         f"optimized: {usd(result.result.total_usd)} — {result.status}{gap}, {result.solve_seconds:.2f} s, "

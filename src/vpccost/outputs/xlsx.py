@@ -30,6 +30,7 @@ from openpyxl.worksheet.worksheet import Worksheet
 
 from vpccost._version import __version__
 from vpccost.errors import VpccostError
+from vpccost.outputs.explain import headline, why
 from vpccost.outputs.files import write_atomically
 from vpccost.outputs.periods import period_of
 from vpccost.results import Comparison, DatedComparison, Forecast, ForecastSpan, Growth, Optimization
@@ -154,9 +155,14 @@ def _summary(sheet: Worksheet, periods: Sequence[DatedComparison]) -> None:
     """Each design ranked with its total; a forecast's per month, a single estimate's with the period the total
     is over (its hours, start, end and billing month) on every row."""
     several = _several(periods)
-    columns = [*([Column("Month")] if several else []), *_design_columns(), *([] if several else _PERIOD_COLUMNS)]
+    columns = [
+        *([Column("Month")] if several else []),
+        *_design_columns(),
+        *([] if several else [*_PERIOD_COLUMNS, Column("Recommendation")]),
+    ]
     rows: list[list[Value]] = []
     for period in periods:
+        cheapest = period.comparison.cheapest
         for rank, result in enumerate(period.comparison.ranked, start=1):
             rows.append(
                 [
@@ -170,9 +176,15 @@ def _summary(sheet: Worksheet, periods: Sequence[DatedComparison]) -> None:
                     "; ".join(result.quota_increases),
                     "; ".join(result.missing_prices),
                     *([] if several else _period_cells(period)),
+                    *([] if several else [_recommendation(period.comparison) if result is cheapest else None]),
                 ]
             )
     _write_table(sheet, columns, rows)
+
+
+def _recommendation(comparison: Comparison) -> str:
+    """The headline and why the cheapest design wins, on its Summary row."""
+    return f"{headline(comparison)} {why(comparison)}"
 
 
 _PERIOD_COLUMNS = [
