@@ -4,6 +4,7 @@
 from __future__ import annotations
 
 from decimal import Decimal
+from pathlib import Path
 
 import pandas as pd
 import pytest
@@ -110,3 +111,39 @@ def test_one_estate_priced_for_each_design_with_the_assumptions_once() -> None:
     assert f"Prices not verified (see pricing show): {unverified}." in result.assumptions
     assert result.assumptions[-1] == "Prices: snapshot hand, on-demand list prices in USD."
     assert len(result.assumptions) == len(set(result.assumptions))
+
+
+FLOWLOGS = EXAMPLES / "flowlogs"
+
+
+@pytest.fixture(scope="module")
+def flowlog_traffic(tmp_path_factory: pytest.TempPathFactory) -> dict[str, Path]:
+    """The bundled flow logs (09:00 to 09:30 UTC) aggregated in Python, as they are and scaled to a month."""
+    folder = tmp_path_factory.mktemp("flowlogs")
+    files = {}
+    for monthly in (False, True):
+        result = vpccost.aggregate_flowlogs(FLOWLOGS / "AWSLogs", FLOWLOGS / "topology.yaml", monthly=monthly)
+        path = files["monthly" if monthly else "window"] = folder / f"{'monthly' if monthly else 'window'}.csv"
+        path.write_text(result.to_csv())
+    return files
+
+
+def test_compare_in_python_prices_the_recorded_period(flowlog_traffic: dict[str, Path]) -> None:
+    window = flowlog_traffic["window"]
+    result = vpccost.compare(window, FLOWLOGS / "topology.yaml", pricing=SNAPSHOT)
+    assert result.settings.period_hours == Decimal("0.5")
+    assert result.assumptions[0].startswith(f"Period: 0.5 hours, recorded by flowlogs aggregate in {window}")
+    assert vpccost.compare(window, FLOWLOGS / "topology.yaml", pricing=SNAPSHOT, hours="0.5").settings.period_hours == (
+        Decimal("0.5")
+    )
+    # a Traffic loaded first keeps its record
+    traffic = vpccost.load_traffic(window)
+    assert traffic.period is not None and traffic.period.hours == Decimal("0.5")
+    with pytest.raises(InputError, match=r"the traffic covers 0.5 hours .* but --hours is 730"):
+        vpccost.compare(traffic, FLOWLOGS / "topology.yaml", pricing=SNAPSHOT, hours=730)
+
+
+@pytest.mark.parametrize("hours", [None, 730])
+def test_compare_in_python_accepts_a_monthly_matrix(flowlog_traffic: dict[str, Path], hours: int | None) -> None:
+    result = vpccost.compare(flowlog_traffic["monthly"], FLOWLOGS / "topology.yaml", pricing=SNAPSHOT, hours=hours)
+    assert result.settings.period_hours == Decimal(730)

@@ -11,12 +11,15 @@ from vpccost.designs import AS_IS, DESIGNS, REGISTRY
 from vpccost.designs.as_is import records_connectivity
 from vpccost.errors import InputError
 from vpccost.inputs.load import (
+    Hours,
     PricingInput,
     TopologyInput,
     TrafficInput,
     catalog_from,
     collector_paused,
     load_estate,
+    period_assumption,
+    period_hours_for,
     period_hours_from,
     topology_from,
 )
@@ -28,7 +31,6 @@ from vpccost.model.usage import SERVICE_ACCESS_MODES, Settings, service_access_m
 from vpccost.pricing.catalog import Catalog
 from vpccost.pricing.engine import price
 from vpccost.results import Comparison, DesignResult
-from vpccost.units import format_decimal
 
 
 def compare(
@@ -38,7 +40,7 @@ def compare(
     pricing: PricingInput = None,
     overrides: str | Path | None = None,
     designs: Sequence[str] | None = None,
-    hours: Decimal | int | str = 730,
+    hours: Hours = None,
     nat_per_vpc: bool = False,
     free_tier: bool = False,
     split_by: str | None = None,
@@ -46,13 +48,16 @@ def compare(
     sheet: str | None = None,
 ) -> Comparison:
     """Price `designs` (every pure design by default, and `as-is` when the topology records connectivity) for
-    `traffic` over a period of `hours` [h]. `sheet` names the sheet of an Excel traffic file (default: the first).
+    `traffic` over a period of `hours` [h]: by default the period the traffic file records (`flowlogs aggregate`
+    writes it), else 730 (a month); `hours` that disagree with a recorded period are refused. `sheet` names the
+    sheet of an Excel traffic file (default: the first).
 
     `split_by` names a label column of the traffic (team, application): per-GB line items are then split by
     its values, so costs can be charged back by label; hourly resources carry no label. `service_access` says how
     the designs reach AWS services (`vpccost.model.usage.SERVICE_ACCESS_MODES`): by default the cheapest way each
     design allows."""
-    period_hours = period_hours_from(hours)
+    if hours is not None:
+        period_hours_from(hours)  # checked before any file is read
     # one pause for the whole estimate: each pause's end makes the collector scan what it built once more
     with collector_paused():
         catalog = catalog_from(pricing, overrides)
@@ -60,7 +65,7 @@ def compare(
         names = design_names(designs, loaded_topology)
         estate = load_estate(traffic, loaded_topology, sheet=sheet)
         settings = Settings(
-            period_hours=period_hours,
+            period_hours=period_hours_for(estate.traffic, hours),
             nat_per_vpc=nat_per_vpc,
             free_tier=free_tier,
             split_by=split_by,
@@ -144,7 +149,7 @@ def comparison_assumptions(
     """Every assumption of the estimate: the period, the volumes, the estate's, each design's (once), `extra`
     notes, and where the prices come from."""
     notes = [
-        f"Period: {format_decimal(period_hours)} hours (730 = one month); monthly tier bounds scale by hours/730.",
+        period_assumption(period_hours, estate.traffic),
         "Volumes are GB of 2^30 bytes per period; tiers apply to each usage type's total per region across "
         "accounts, then are allocated to payer accounts pro rata.",
     ]
