@@ -4,14 +4,17 @@
 from __future__ import annotations
 
 from decimal import Decimal
+from pathlib import Path
 
 import pandas as pd
+import pytest
 from hypothesis import given
 from hypothesis import strategies as st
 
 import vpccost
-from tests.conftest import SNAPSHOT
+from tests.conftest import EXAMPLES, SNAPSHOT
 from tests.support.strategies import PROPERTY_SETTINGS, estates
+from vpccost.errors import InputError
 from vpccost.inputs.topology import Topology
 from vpccost.results import Comparison
 
@@ -78,3 +81,39 @@ def test_untiered_cost_is_linear_in_volume(estate: tuple[Topology, pd.DataFrame]
         fixed_usd, scaled_usd = fixed[name], scaled[name]
         assert fixed_usd is not None and scaled_usd is not None
         assert scaled_usd - fixed_usd == factor * (total - fixed_usd)
+
+
+FLOWLOGS = EXAMPLES / "flowlogs"
+
+
+@pytest.fixture(scope="module")
+def flowlog_traffic(tmp_path_factory: pytest.TempPathFactory) -> dict[str, Path]:
+    """The bundled flow logs (09:00 to 09:30 UTC) aggregated in Python, as they are and scaled to a month."""
+    folder = tmp_path_factory.mktemp("flowlogs")
+    files = {}
+    for monthly in (False, True):
+        result = vpccost.aggregate_flowlogs(FLOWLOGS / "AWSLogs", FLOWLOGS / "topology.yaml", monthly=monthly)
+        path = files["monthly" if monthly else "window"] = folder / f"{'monthly' if monthly else 'window'}.csv"
+        path.write_text(result.to_csv())
+    return files
+
+
+def test_compare_in_python_prices_the_recorded_period(flowlog_traffic: dict[str, Path]) -> None:
+    window = flowlog_traffic["window"]
+    result = vpccost.compare(window, FLOWLOGS / "topology.yaml", pricing=SNAPSHOT)
+    assert result.settings.period_hours == Decimal("0.5")
+    assert result.assumptions[0].startswith(f"Period: 0.5 hours, recorded by flowlogs aggregate in {window}")
+    assert vpccost.compare(window, FLOWLOGS / "topology.yaml", pricing=SNAPSHOT, hours="0.5").settings.period_hours == (
+        Decimal("0.5")
+    )
+    # a Traffic loaded first keeps its record
+    traffic = vpccost.load_traffic(window)
+    assert traffic.period is not None and traffic.period.hours == Decimal("0.5")
+    with pytest.raises(InputError, match=r"the traffic covers 0.5 hours .* but --hours is 730"):
+        vpccost.compare(traffic, FLOWLOGS / "topology.yaml", pricing=SNAPSHOT, hours=730)
+
+
+@pytest.mark.parametrize("hours", [None, 730])
+def test_compare_in_python_accepts_a_monthly_matrix(flowlog_traffic: dict[str, Path], hours: int | None) -> None:
+    result = vpccost.compare(flowlog_traffic["monthly"], FLOWLOGS / "topology.yaml", pricing=SNAPSHOT, hours=hours)
+    assert result.settings.period_hours == Decimal(730)

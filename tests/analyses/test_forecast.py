@@ -120,3 +120,15 @@ def test_growth_and_growth_file_together_are_refused(tmp_path: Path) -> None:
 def test_bad_start_months(start: str) -> None:
     with pytest.raises(InputError):
         forecast(*MULTI, months=1, start=start)
+
+
+def test_forecast_refuses_a_matrix_that_covers_less_than_a_month(tmp_path: Path) -> None:
+    flowlogs = EXAMPLES / "flowlogs"
+    topology = flowlogs / "topology.yaml"
+    window, monthly = tmp_path / "window.csv", tmp_path / "monthly.csv"
+    for path, scaled in ((window, False), (monthly, True)):
+        path.write_text(vpccost.aggregate_flowlogs(flowlogs / "AWSLogs", topology, monthly=scaled).to_csv())
+    with pytest.raises(InputError, match=r"but a forecast prices 730-hour months: aggregate the flow logs with"):
+        forecast(window, topology, months=2, pricing=SNAPSHOT)
+    periods = forecast(monthly, topology, months=2, pricing=SNAPSHOT).periods
+    assert [period.comparison.settings.period_hours for period in periods] == [Decimal(730)] * 2

@@ -6,6 +6,7 @@ from pathlib import Path
 
 import pytest
 
+from tests.flowlogs.builders import without_comments
 from tests.support.athena_results import ACCEPTED, HEADER_ROW, NODATA, column_info, result_row
 
 
@@ -47,7 +48,7 @@ def test_the_athena_command_writes_the_matrix_from_a_moto_query(tmp_path: Path) 
         )  # fmt: skip
     assert result.exit_code == 0, result.stderr
     # the one accepted group: 9,000,000,000 bytes sent from 10.0.1.5 (vpc-0a…) to 10.1.0.7 (vpc-0b…), egress
-    lines = output.read_text().splitlines()
+    lines = without_comments(output.read_text()).splitlines()
     assert lines[0].startswith("src,dst,")
     assert any(
         line.startswith("vpc-0a1b2c3d4e5f60718,vpc-0b1b2c3d4e5f60718,") and "9000000000" in line for line in lines

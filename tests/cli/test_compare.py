@@ -7,11 +7,13 @@ import io
 import json
 import re
 from pathlib import Path
+from typing import Any
 
 import pytest
 
 import vpccost
 from tests.conftest import EXAMPLES, SNAPSHOT, run_cli
+from vpccost.pricing.items import NAT_GATEWAY_HOURS
 
 MULTI: list[str | Path] = [
     EXAMPLES / "multi-account" / "traffic.csv",
@@ -89,3 +91,86 @@ def test_an_estimate_longer_than_its_billing_month_is_not_dated(tmp_path: Path) 
     assert result.exit_code == 2
     assert "does not fit in 2027-02 (672 h)" in result.stderr
     assert run_cli("compare", *MULTI, "--hours", "1000").exit_code == 0  # undated outputs are fine
+
+
+FLOWLOGS = EXAMPLES / "flowlogs"
+
+
+@pytest.fixture(scope="module")
+def aggregated(tmp_path_factory: pytest.TempPathFactory) -> dict[str, Path]:
+    """The bundled flow logs (09:00 to 09:30 UTC) aggregated as they are and with --monthly."""
+    folder = tmp_path_factory.mktemp("aggregated")
+    files = {"window": folder / "traffic.csv", "monthly": folder / "monthly.csv"}
+    for kind, path in files.items():
+        extra = ["--monthly"] if kind == "monthly" else []
+        result = run_cli(
+            "flowlogs", "aggregate", FLOWLOGS / "AWSLogs", "-t", FLOWLOGS / "topology.yaml", "-o", path, *extra
+        )
+        assert result.exit_code == 0, result.stderr
+    return files
+
+
+def _compare_flowlogs(traffic: Path, *arguments: str | Path) -> Any:
+    return run_cli("compare", traffic, "-t", FLOWLOGS / "topology.yaml", "--pricing", SNAPSHOT, *arguments)
+
+
+def _nat_gateway_hours(document: dict[str, Any]) -> str:
+    (design,) = [design for design in document["designs"] if design["design"] == "nat"]
+    (item,) = [item for item in design["line_items"] if item["item"] == NAT_GATEWAY_HOURS]
+    return str(item["quantity"])
+
+
+def test_compare_prices_the_period_the_flow_log_matrix_records(aggregated: dict[str, Path]) -> None:
+    result = _compare_flowlogs(aggregated["window"], "--format", "json")
+    assert result.exit_code == 0, result.stderr
+    document = json.loads(result.stdout)
+    assert document["period_hours"] == "0.5"
+    assert document["assumptions"][0].startswith(
+        f"Period: 0.5 hours, recorded by flowlogs aggregate in {aggregated['window']} (730 = one month)"
+    )
+    # orders has app servers in two AZs: one NAT gateway per AZ, 2 gateways. AWS bills a started hour whole, so
+    # the 0.5-hour period is 1 billed hour each: 2 × 1 = 2 NAT gateway hours (a month would be 2 × 730 = 1,460)
+    assert _nat_gateway_hours(document) == "2"
+
+
+def test_compare_accepts_hours_equal_to_the_recorded_period(aggregated: dict[str, Path]) -> None:
+    result = _compare_flowlogs(aggregated["window"], "--hours", "0.50", "--format", "json")
+    assert result.exit_code == 0, result.stderr
+    assert json.loads(result.stdout)["period_hours"] == "0.5"
+
+
+@pytest.mark.parametrize("command", ["compare", "optimize"])
+def test_hours_that_disagree_with_the_recorded_period_exit_2_and_write_nothing(
+    tmp_path: Path, aggregated: dict[str, Path], command: str
+) -> None:
+    output = tmp_path / "result.json"
+    result = run_cli(
+        command, aggregated["window"], "-t", FLOWLOGS / "topology.yaml", "--pricing", SNAPSHOT, "--hours", "730",
+        "--output", output,
+    )  # fmt: skip
+    assert result.exit_code == 2
+    assert f"error: {aggregated['window']}, line 1, field 'hours': the traffic covers 0.5 hours" in result.stderr
+    assert "recorded by flowlogs aggregate), but --hours is 730" in result.stderr
+    assert "give --hours 0.5 (or leave --hours out)" in result.stderr
+    assert "aggregate the flow logs with --monthly" in result.stderr
+    assert not output.exists()
+
+
+@pytest.mark.parametrize("arguments", [[], ["--hours", "730"]])
+def test_a_monthly_matrix_records_730_hours(aggregated: dict[str, Path], arguments: list[str]) -> None:
+    assert aggregated["monthly"].read_text().startswith("# vpccost-period-hours: 730\n")
+    result = _compare_flowlogs(aggregated["monthly"], *arguments, "--format", "json")
+    assert result.exit_code == 0, result.stderr
+    document = json.loads(result.stdout)
+    assert document["period_hours"] == "730"
+    assert "(volumes scaled from 0.5 hours observed)" in document["assumptions"][0]
+    # 2 NAT gateways × 730 hours
+    assert _nat_gateway_hours(document) == "1460"
+
+
+def test_a_traffic_file_without_a_recorded_period_is_priced_as_a_month() -> None:
+    result = run_cli("compare", *MULTI, "--format", "json")
+    assert result.exit_code == 0
+    document = json.loads(result.stdout)
+    assert document["period_hours"] == "730"
+    assert document["assumptions"][0].startswith("Period: 730 hours (730 = one month)")

@@ -20,6 +20,7 @@ from tests.flowlogs.builders import (
     nat_records,
     record,
     topology,
+    without_comments,
     write_log,
     write_topology,
 )
@@ -43,7 +44,7 @@ def test_the_traffic_file_loads_in_compare_unchanged(tmp_path: Path, estate: tup
     output, report = tmp_path / "traffic.csv", tmp_path / "report.json"
     result = run_cli("flowlogs", "aggregate", logs, "--topology", topology_file, "--output", output, "--report", report)
     assert result.exit_code == 0, result.stderr
-    rows = list(csv.DictReader(io.StringIO(output.read_text())))
+    rows = list(csv.DictReader(io.StringIO(without_comments(output.read_text()))))
     # A → B 2,000 bytes (B's ingress copy counted at A), A ↔ internet 500 and 4,000 bytes through the NAT gateway
     assert {(row["src"], row["dst"], row["initiator"], row["bytes"]) for row in rows} == {
         (VPC_A, VPC_B, "src", "2000"),
@@ -58,18 +59,22 @@ def test_the_traffic_file_loads_in_compare_unchanged(tmp_path: Path, estate: tup
     assert [box["interface_id"] for box in document["middleboxes"]] == [NAT_ENI]
     # one record to B, its copy at B, and the six of the NAT example
     assert "flow logs: 8 records read" in result.stderr
-    compared = run_cli(
-        "compare", output, "--topology", topology_file, "--format", "json", "--hours", "1", "--pricing", SNAPSHOT
-    )
+    # the file records the minute the records cover: compare prices that minute without being told
+    compared = run_cli("compare", output, "--topology", topology_file, "--format", "json", "--pricing", SNAPSHOT)
     assert compared.exit_code == 0, compared.stderr
     assert json.loads(compared.stdout)["designs"]
+    assert json.loads(compared.stdout)["period_hours"] == document["window"]["period_hours"]
 
 
 def test_without_output_the_matrix_goes_to_stdout(estate: tuple[Path, Path]) -> None:
     logs, topology_file = estate
     result = run_cli("flowlogs", "aggregate", logs, "--topology", topology_file)
     assert result.exit_code == 0, result.stderr
-    assert result.stdout.splitlines()[0] == "src,dst,src_az,dst_az,initiator,ip_version,bytes,observed_gb"
+    lines = result.stdout.splitlines()
+    assert lines[0].startswith("# vpccost-period-hours: ")
+    assert without_comments(result.stdout).splitlines()[0] == (
+        "src,dst,src_az,dst_az,initiator,ip_version,bytes,observed_gb"
+    )
 
 
 def test_monthly_output_gives_gb_per_month(tmp_path: Path, estate: tuple[Path, Path]) -> None:
@@ -78,7 +83,7 @@ def test_monthly_output_gives_gb_per_month(tmp_path: Path, estate: tuple[Path, P
     window = ["--start", "2026-11-02T00:00:00Z", "--end", "2026-11-02T01:00:00Z", "--monthly"]
     result = run_cli("flowlogs", "aggregate", logs, "--topology", topology_file, "--output", output, *window)
     assert result.exit_code == 0, result.stderr
-    rows = {row["dst"]: row for row in csv.DictReader(io.StringIO(output.read_text()))}
+    rows = {row["dst"]: row for row in csv.DictReader(io.StringIO(without_comments(output.read_text())))}
     # 2,000 bytes in one hour: 2,000 × 730 / 2^30 = 1,460,000 / 1,073,741,824 = 0.0013597309… GB a month
     assert rows[VPC_B]["gb"] == "0.001359731"
     assert rows[VPC_B]["observed_bytes"] == "2000"
@@ -140,7 +145,7 @@ def test_the_bundled_example_gives_the_matrix_its_readme_states(tmp_path: Path) 
     orders, billing = "vpc-0f1e2d3c4b5a69788", "vpc-0a9b8c7d6e5f40312"
     rows = {
         (row["src"], row["dst"], row["src_az"], row["dst_az"], row["initiator"], int(row["bytes"]))
-        for row in csv.DictReader(io.StringIO(output.read_text()))
+        for row in csv.DictReader(io.StringIO(without_comments(output.read_text())))
     }
     # examples/flowlogs/README.md: each connection's bytes per minute × 30 minutes
     assert rows == {
@@ -157,3 +162,24 @@ def test_the_bundled_example_gives_the_matrix_its_readme_states(tmp_path: Path) 
         "compare", output, "--topology", example / "topology.yaml", "--hours", "0.5", "--pricing", SNAPSHOT
     )
     assert compared.exit_code == 0, compared.stderr
+
+
+def test_a_parquet_matrix_records_its_period_and_compare_prices_it(tmp_path: Path) -> None:
+    example = Path(__file__).parents[2] / "examples" / "flowlogs"
+    output = tmp_path / "traffic.parquet"
+    result = run_cli(
+        "flowlogs", "aggregate", example / "AWSLogs", "--topology", example / "topology.yaml", "--output", output
+    )
+    assert result.exit_code == 0, result.stderr
+    assert "the matrix covers 0.5 hours, recorded with it" in result.stderr
+    compared = run_cli(
+        "compare", output, "--topology", example / "topology.yaml", "--format", "json", "--pricing", SNAPSHOT
+    )
+    assert compared.exit_code == 0, compared.stderr
+    assert json.loads(compared.stdout)["period_hours"] == "0.5"
+    refused = run_cli(
+        "breakeven", output, "-t", example / "topology.yaml", "--vpc", "orders", "--service", "aws:s3",
+        "--options", "nat,interface-endpoint", "--hours", "730", "--pricing", SNAPSHOT,
+    )  # fmt: skip
+    assert refused.exit_code == 2
+    assert f"{output}, field 'hours': the traffic covers 0.5 hours" in refused.stderr

@@ -255,3 +255,8 @@ def sample_topology(tmp_path: Path, region: str = "us-east-1", az: str = "use1-a
 def write(path: Path, data: bytes) -> Path:
     path.write_bytes(data)
     return path
+
+
+def without_comments(text: str) -> str:
+    """A traffic file's text without the comment lines that record its period: the header and the rows."""
+    return "".join(line for line in text.splitlines(keepends=True) if not line.startswith("#"))

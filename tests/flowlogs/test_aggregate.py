@@ -3,6 +3,7 @@
 from __future__ import annotations
 
 from datetime import UTC, date, datetime, timedelta, timezone
+from decimal import Decimal
 from pathlib import Path
 
 import pytest
@@ -55,3 +56,34 @@ def test_the_window_may_be_open_but_never_inverted() -> None:
     assert parse_window(None, "2026-11-03") == (None, datetime(2026, 11, 3, tzinfo=UTC))
     with pytest.raises(InputError, match="the end must come after the start"):
         parse_window("2026-11-03", "2026-11-03")
+
+
+EXAMPLE = Path(__file__).parents[2] / "examples" / "flowlogs"
+
+
+@pytest.mark.parametrize(("monthly", "hours", "scaled_from"), [(False, "0.5", None), (True, "730", "0.5")])
+def test_the_matrix_records_the_period_its_volumes_cover_in_csv_and_parquet(
+    tmp_path: Path, monthly: bool, hours: str, scaled_from: str | None
+) -> None:
+    import pyarrow.parquet as pq
+
+    from vpccost.inputs.traffic import load_traffic
+
+    result = aggregate_flowlogs(EXAMPLE / "AWSLogs", EXAMPLE / "topology.yaml", monthly=monthly)
+    assert result.period is not None
+    entries = result.period.entries()
+    assert entries["vpccost-period-hours"] == hours
+    assert (entries["vpccost-window-start"], entries["vpccost-window-end"]) == (
+        "2026-11-02T09:00:00Z",
+        "2026-11-02T09:30:00Z",
+    )
+    assert entries.get("vpccost-scaled-from-hours") == scaled_from
+    csv_path, parquet_path = tmp_path / "traffic.csv", tmp_path / "traffic.parquet"
+    csv_path.write_text(result.to_csv())
+    result.to_parquet(parquet_path)
+    assert pq.read_schema(parquet_path).metadata[b"vpccost-period-hours"] == hours.encode()
+    from_csv, from_parquet = load_traffic(csv_path), load_traffic(parquet_path)
+    assert from_csv.period is not None and from_parquet.period is not None
+    assert from_csv.period.hours == from_parquet.period.hours == Decimal(hours)
+    # the same volumes, exactly, from either file
+    assert from_csv.total_gb == from_parquet.total_gb

@@ -36,7 +36,7 @@ def matrix(path: Path) -> Counter[tuple[str, str, str, str, str]]:
     further (by `ip_version`, which decides whether internet traffic needs a NAT gateway)."""
     totals: Counter[tuple[str, str, str, str, str]] = Counter()
     with path.open() as handle:
-        for row in csv.DictReader(handle):
+        for row in csv.DictReader(line for line in handle if not line.startswith("#")):
             key = (row["src"], row["dst"], row["src_az"] or "", row["dst_az"] or "", row["initiator"])
             totals[key] += int(row["bytes"])
     return totals

@@ -13,6 +13,7 @@ from tests.flowlogs.builders import (
     VPC_B,
     record,
     run,
+    without_comments,
 )
 
 
@@ -36,7 +37,9 @@ def test_gb_is_exactly_bytes_over_two_to_the_thirty(tmp_path: Path) -> None:
     result = run(tmp_path, {"a.log": [one]})
     # 3 / 2^30 = 2.7939677238464355468750E-9 exactly
     assert list(result.traffic["gb"]) == [Decimal("2.793967723846435546875E-9")]
-    assert result.to_csv().splitlines() == [
+    lines = result.to_csv().splitlines()
+    assert lines[0].startswith("# vpccost-period-hours: ")
+    assert without_comments(result.to_csv()).splitlines() == [
         "src,dst,src_az,dst_az,initiator,ip_version,bytes,observed_gb",
         f"{VPC_A},{VPC_B},use1-az1,use1-az1,src,4,3,0.000000002793967723846435546875",
     ]

@@ -12,7 +12,15 @@ import pytest
 from tests.conftest import EXAMPLES, SNAPSHOT, SNAPSHOT_NAME
 from tests.support.catalogs import catalog, entry
 from vpccost.errors import InputError
-from vpccost.inputs.load import catalog_from, collector_paused, load_estate, period_hours_from, topology_from
+from vpccost.inputs.load import (
+    catalog_from,
+    collector_paused,
+    load_estate,
+    period_assumption,
+    period_hours_for,
+    period_hours_from,
+    topology_from,
+)
 from vpccost.inputs.topology import Topology, load_topology
 from vpccost.inputs.traffic import load_traffic
 
@@ -71,3 +79,52 @@ def test_the_garbage_collector_is_paused_and_restored_as_it_was() -> None:
         assert not gc.isenabled()  # it was off before: it stays off
     finally:
         gc.enable()
+
+
+def recorded(tmp_path: Path, hours: str | None) -> Path:
+    path = tmp_path / "traffic.csv"
+    comment = "" if hours is None else f"# vpccost-period-hours: {hours}\n"
+    path.write_text(comment + "src,dst,gb\na,b,1\n")
+    return path
+
+
+@pytest.mark.parametrize(
+    ("file_hours", "hours", "expected"),
+    [
+        (None, None, "730"),  # nothing recorded, nothing asked: a month, as always
+        (None, "24", "24"),
+        ("0.5", None, "0.5"),  # the recorded period, when --hours is not given
+        ("0.5", "0.50", "0.5"),  # --hours equal to it
+        ("730", 730, "730"),
+    ],
+)
+def test_the_period_is_the_one_asked_for_else_the_recorded_one_else_a_month(
+    tmp_path: Path, file_hours: str | None, hours: str | int | None, expected: str
+) -> None:
+    assert period_hours_for(load_traffic(recorded(tmp_path, file_hours)), hours) == Decimal(expected)
+
+
+def test_hours_that_disagree_with_the_recorded_period_are_refused(tmp_path: Path) -> None:
+    path = recorded(tmp_path, "0.5")
+    with pytest.raises(InputError) as raised:
+        period_hours_for(load_traffic(path), "730")
+    assert str(raised.value) == (
+        f"{path}, line 1, field 'hours': the traffic covers 0.5 hours (recorded by flowlogs aggregate), but --hours "
+        "is 730: give --hours 0.5 (or leave --hours out) to price those 0.5 hours, or aggregate the flow logs with "
+        "--monthly to scale them to a 730-hour month"
+    )
+    with pytest.raises(InputError, match="but a forecast prices months: aggregate the flow logs with --monthly"):
+        period_hours_for(load_traffic(path), 730, months_only="a forecast prices months")
+    with pytest.raises(InputError, match="'soon' is not a number of hours"):
+        period_hours_for(load_traffic(path), "soon")
+
+
+def test_the_period_assumption_says_where_the_period_comes_from(tmp_path: Path) -> None:
+    path = recorded(tmp_path, "0.5")
+    traffic = load_traffic(path)
+    assert period_assumption(Decimal("0.5"), traffic) == (
+        f"Period: 0.5 hours, recorded by flowlogs aggregate in {path} (730 = one month); monthly tier bounds scale "
+        "by hours/730."
+    )
+    plain = load_traffic(recorded(tmp_path, None))
+    assert period_assumption(Decimal(730), plain).startswith("Period: 730 hours (730 = one month);")

@@ -13,6 +13,7 @@ import vpccost
 from tests.conftest import SNAPSHOT, WriteEstate, run_cli, vpc
 from tests.support.bad_input import compare_fails
 from vpccost.errors import InputError
+from vpccost.inputs.traffic import load_traffic
 
 TOPOLOGY_TWO_VPCS = [vpc("a", cidrs=["10.0.0.0/16"]), vpc("b", cidrs=["10.1.0.0/16"])]
 
@@ -248,3 +249,83 @@ def test_excel_errors_name_the_sheet_row(tmp_path: Path, write_estate: WriteEsta
     with pytest.raises(InputError, match="leading zeros") as raised:
         vpccost.load_traffic(accounts)
     assert (raised.value.line, raised.value.field) == (2, "src_account")
+
+
+RECORDED = (
+    "# vpccost-period-hours: 0.5\n"
+    "# vpccost-window-start: 2026-11-02T09:00:00Z\n"
+    "# vpccost-window-end: 2026-11-02T09:30:00Z\n"
+)
+
+
+def test_a_csv_file_records_its_period_in_comment_lines_before_the_header(tmp_path: Path) -> None:
+    path = tmp_path / "traffic.csv"
+    path.write_text(RECORDED + "src,dst,gb\na,b,1.5\nb,a,2\n")
+    traffic = load_traffic(path)
+    assert traffic.period is not None
+    assert (traffic.period.hours, traffic.period.start, traffic.period.line) == (
+        Decimal("0.5"),
+        "2026-11-02T09:00:00Z",
+        1,
+    )
+    assert traffic.total_gb == Decimal("3.5")
+    # pandas reads the same file with comment="#"
+    assert list(pd.read_csv(path, comment="#")["gb"]) == [1.5, 2.0]
+
+
+def test_a_file_without_comment_lines_records_no_period(tmp_path: Path) -> None:
+    path = tmp_path / "traffic.csv"
+    path.write_text("src,dst,gb\na,b,1\n")
+    assert load_traffic(path).period is None
+
+
+def test_errors_name_the_lines_counting_the_comment_lines(tmp_path: Path) -> None:
+    path = tmp_path / "traffic.csv"
+    path.write_text(RECORDED + "src;dst;gb\na;b;1\na;b;ten\n")
+    with pytest.raises(InputError, match=r"line 6, field 'gb': 'ten' is not a number"):
+        load_traffic(path)
+    path.write_text(RECORDED + "src,dst,gb,gb\na,b,1,1\n")
+    with pytest.raises(InputError, match=r"line 4, field 'gb': the column appears twice"):
+        load_traffic(path)
+    path.write_text(RECORDED + "src,dst,gb\na,b,1\na,b\n")
+    with pytest.raises(InputError, match=r"line 6 has 2 fields"):
+        load_traffic(path)
+
+
+def test_a_malformed_period_record_names_the_file_and_line(tmp_path: Path) -> None:
+    path = tmp_path / "traffic.csv"
+    path.write_text("# my notes\n# vpccost-period-hours: thirty minutes\nsrc,dst,gb\na,b,1\n")
+    with pytest.raises(InputError) as raised:
+        load_traffic(path)
+    assert str(raised.value) == (
+        f"{path}, line 2, field 'vpccost-period-hours': 'thirty minutes' is not a positive number of hours"
+    )
+
+
+def test_a_workbook_records_its_period_in_comment_rows_above_the_header(tmp_path: Path) -> None:
+    rows: list[list[object]] = [
+        ["# vpccost-period-hours: 0.5"],
+        ["src", "dst", "gb"],
+        ["a", "b", 1],
+        ["a", "b", "ten"],
+    ]
+    workbook = write_workbook(tmp_path / "traffic.xlsx", {"traffic": rows})
+    with pytest.raises(InputError, match=r"line 4, field 'gb': 'ten' is not a number"):
+        load_traffic(workbook)
+    workbook = write_workbook(tmp_path / "good.xlsx", {"traffic": rows[:3]})
+    traffic = load_traffic(workbook)
+    assert traffic.period is not None and traffic.period.hours == Decimal("0.5")
+
+
+def test_a_parquet_file_records_its_period_in_its_metadata(tmp_path: Path) -> None:
+    import pyarrow as pa
+    import pyarrow.parquet as pq
+
+    table = pa.table({"src": ["a"], "dst": ["b"], "gb": [1.5]})
+    path = tmp_path / "traffic.parquet"
+    pq.write_table(table.replace_schema_metadata({b"vpccost-period-hours": b"0.5"}), path)
+    traffic = load_traffic(path)
+    assert traffic.period is not None and traffic.period.hours == Decimal("0.5")
+    pq.write_table(table.replace_schema_metadata({b"vpccost-period-hours": b"soon"}), path)
+    with pytest.raises(InputError, match=r"traffic.parquet, field 'vpccost-period-hours': 'soon' is not a positive"):
+        load_traffic(path)

@@ -27,7 +27,16 @@ import numpy as np
 from vpccost.analyses.subject_costs import Prices, ResourceKey, SubjectCosts, subject_costs, subject_needs
 from vpccost.designs.as_is import recorded_layout
 from vpccost.errors import InputError, MissingPriceError
-from vpccost.inputs.load import PricingInput, TopologyInput, TrafficInput, catalog_from, load_estate, period_hours_from
+from vpccost.inputs.load import (
+    Hours,
+    PricingInput,
+    TopologyInput,
+    TrafficInput,
+    catalog_from,
+    load_estate,
+    period_hours_for,
+    period_hours_from,
+)
 from vpccost.model.usage import Settings
 from vpccost.options import own_nat, shared_vpc, subjects
 from vpccost.options.base import Context, Option
@@ -184,13 +193,16 @@ def breakeven(
     service: str | None = None,
     pricing: PricingInput = None,
     overrides: str | Path | None = None,
-    hours: Decimal | int | str = 730,
+    hours: Hours = None,
     sheet: str | None = None,
 ) -> BreakEven:
-    """The break-even volume between two options for the VPC `pair`, or for `vpc` calling `service`."""
+    """The break-even volume between two options for the VPC `pair`, or for `vpc` calling `service`, over a
+    period of `hours` [h] (by default the period the traffic file records, else 730)."""
+    if hours is not None:
+        period_hours_from(hours)  # checked before any file is read
     catalog = catalog_from(pricing, overrides)
-    settings = Settings(period_hours=period_hours_from(hours))
     estate = load_estate(traffic, topology, sheet=sheet)
+    settings = Settings(period_hours=period_hours_for(estate.traffic, hours))
     ctx = Context(estate, settings, layout=recorded_layout(estate))
     prices = Prices(ctx, catalog)
     if pair is not None:

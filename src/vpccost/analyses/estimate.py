@@ -11,7 +11,7 @@ from vpccost.analyses.service_access import cheapest_routes, service_access
 from vpccost.designs import AS_IS, DESIGNS, REGISTRY
 from vpccost.designs.as_is import records_connectivity
 from vpccost.errors import InputError
-from vpccost.inputs.load import collector_paused
+from vpccost.inputs.load import collector_paused, period_assumption
 from vpccost.inputs.suggest import did_you_mean
 from vpccost.inputs.topology import Topology
 from vpccost.inputs.traffic import label_column_warnings
@@ -20,7 +20,6 @@ from vpccost.model.usage import SERVICE_ACCESS_MODES, Settings
 from vpccost.pricing.catalog import Catalog
 from vpccost.pricing.engine import price
 from vpccost.results import Comparison, DesignResult
-from vpccost.units import format_decimal
 
 
 def design_names(designs: Sequence[str] | None, topology: Topology | None) -> list[str]:
@@ -98,7 +97,7 @@ def comparison_assumptions(
     """Every assumption of the estimate: the period, the volumes, the estate's, each design's (once), `extra`
     notes, and where the prices come from."""
     notes = [
-        f"Period: {format_decimal(period_hours)} hours (730 = one month); monthly tier bounds scale by hours/730.",
+        period_assumption(period_hours, estate.traffic),
         "Volumes are GB of 2^30 bytes per period; tiers apply to each usage type's total per region across "
         "accounts, then are allocated to payer accounts pro rata.",
     ]

@@ -2,8 +2,9 @@
 
 Growth is uniform across the traffic: month m (from 0) carries the first month's volumes times a factor,
 compounded from monthly growth rates (`3%/month`) or read from a growth file. Every month is 730 hours,
-AWS's month. Because the factor scales every row alike, a month is the first month's estate with its GB per
-volume unit multiplied by the factor — exact, with no volume re-read or rounded.
+AWS's month, so traffic that records another period (`flowlogs aggregate` without `--monthly`) is refused.
+Because the factor scales every row alike, a month is the first month's estate with its GB per volume unit
+multiplied by the factor — exact, with no volume re-read or rounded.
 """
 
 from __future__ import annotations
@@ -19,10 +20,11 @@ from pathlib import Path
 from vpccost.analyses.compare import compare
 from vpccost.analyses.estimate import compare_estate
 from vpccost.errors import InputError
-from vpccost.inputs.load import PricingInput, TopologyInput, TrafficInput
+from vpccost.inputs.load import PricingInput, TopologyInput, TrafficInput, collector_paused, period_hours_for
+from vpccost.inputs.traffic import Traffic, load_traffic
 from vpccost.outputs.periods import first_month, next_month, period_of
 from vpccost.results import Comparison, Forecast, Growth
-from vpccost.units import exact_arithmetic, rounding_arithmetic
+from vpccost.units import HOURS_PER_MONTH, exact_arithmetic, rounding_arithmetic
 
 MAX_FACTOR = Decimal(10**6)
 """Far beyond any plan, and small enough that every volume stays an ordinary decimal."""
@@ -145,9 +147,13 @@ def forecast(
     else:
         stated = constant_growth(growth if isinstance(growth, Decimal) else parse_rate(growth), months)
     first = first_month(start)
+    with collector_paused():
+        loaded = traffic if isinstance(traffic, Traffic) else load_traffic(traffic)
+    period_hours_for(loaded, HOURS_PER_MONTH, months_only="a forecast prices 730-hour months")
     base = compare(
-        traffic,
+        loaded,
         topology,
+        hours=HOURS_PER_MONTH,
         pricing=pricing,
         overrides=overrides,
         designs=designs,

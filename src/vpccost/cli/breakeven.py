@@ -35,7 +35,7 @@ def breakeven_command(
     service: Annotated[str | None, typer.Option(help="An AWS service the VPC calls, e.g. aws:s3.")] = None,
     pricing: PricingOption = None,
     overrides: OverridesOption = None,
-    hours: HoursOption = "730",
+    hours: HoursOption = None,
     html: Annotated[Path | None, typer.Option(help="Also write the plotly chart of both cost lines (HTML).")] = None,
     output_format: FormatOption = None,
     output: OutputOption = None,

@@ -39,7 +39,7 @@ def compare_command(
     pricing: PricingOption = None,
     overrides: OverridesOption = None,
     designs: DesignsOption = None,
-    hours: HoursOption = "730",
+    hours: HoursOption = None,
     nat_per_vpc: NatPerVpcOption = False,
     service_access: ServiceAccessOption = "best",
     free_tier: FreeTierOption = False,

@@ -21,11 +21,12 @@ from vpccost.cli.options import (
     ReportOption,
     StartTimeOption,
 )
-from vpccost.cli.output import emit, run
+from vpccost.cli.output import emit, run, write_file
 from vpccost.flowlogs import FlowLogAggregate, aggregate_flowlogs
 from vpccost.flowlogs import Progress as ProgressHooks
-from vpccost.flowlogs.aggregate import parse_window
+from vpccost.flowlogs.aggregate import PARQUET_SUFFIXES, parse_window
 from vpccost.flowlogs.formats import parse_log_format
+from vpccost.outputs.files import write_atomically
 
 flowlogs_app = typer.Typer(help="Turn VPC Flow Logs into a traffic matrix.", no_args_is_help=True)
 
@@ -76,11 +77,15 @@ def aggregate(
 
 
 def write_aggregate(result: FlowLogAggregate, output: Path | None, report: Path | None) -> None:
-    """The report's summary on stderr, the report (JSON) to `report`, the matrix (CSV) to `output` or stdout."""
+    """The report's summary on stderr, the report (JSON) to `report`, the matrix to `output` (Parquet for a
+    `.parquet` name, else CSV) or stdout (CSV); the matrix records the period its volumes cover."""
     typer.echo(result.report.summary(), err=True)
     if report is not None:
         emit(json.dumps(result.report.to_dict(), indent=2) + "\n", report)
-    emit(result.to_csv(), output)
+    if output is not None and output.suffix.lower() in PARQUET_SUFFIXES:
+        write_file(output, lambda: write_atomically(output, result.to_parquet))
+    else:
+        emit(result.to_csv(), output)
 
 
 def register(app: typer.Typer) -> None:

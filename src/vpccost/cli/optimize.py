@@ -44,7 +44,7 @@ def optimize_command(
     ] = None,
     pricing: PricingOption = None,
     overrides: OverridesOption = None,
-    hours: HoursOption = "730",
+    hours: HoursOption = None,
     nat_per_vpc: NatPerVpcOption = False,
     service_access: ServiceAccessOption = "best",
     output_format: FormatOption = None,

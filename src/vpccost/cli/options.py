@@ -40,7 +40,14 @@ OutputOption = Annotated[
     Path | None, typer.Option("--output", "-o", help="Write the result to this file instead of stdout.")
 ]
 DesignsOption = Annotated[str | None, typer.Option(help=_designs_help())]
-HoursOption = Annotated[str, typer.Option(help="Length of the period the traffic covers, in hours; 730 is a month.")]
+HoursOption = Annotated[
+    str | None,
+    typer.Option(
+        help="Length of the period the traffic covers, in hours; 730 is a month (default: the period the traffic "
+        "file records, as flowlogs aggregate writes it, else 730).",
+        show_default=False,
+    ),
+]
 NatPerVpcOption = Annotated[bool, typer.Option("--nat-per-vpc", help="One NAT gateway per VPC instead of one per AZ.")]
 FreeTierOption = Annotated[
     bool, typer.Option("--free-tier", help="Apply the 100 GB/month free internet egress allowance.")
@@ -61,7 +68,12 @@ FlowLogTopologyOption = Annotated[
     Path, typer.Option("--topology", "-t", help="Topology file (YAML or JSON): VPCs, CIDRs, subnets, ENIs.")
 ]
 MatrixOutputOption = Annotated[
-    Path | None, typer.Option("--output", "-o", help="Write the traffic matrix (CSV) here instead of stdout.")
+    Path | None,
+    typer.Option(
+        "--output",
+        "-o",
+        help="Write the traffic matrix here (Parquet for a .parquet name, else CSV) instead of stdout (CSV).",
+    ),
 ]
 ReportOption = Annotated[Path | None, typer.Option(help="Also write the aggregation report (JSON) here.")]
 StartTimeOption = Annotated[

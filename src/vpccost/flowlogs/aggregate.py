@@ -18,18 +18,19 @@ from dataclasses import dataclass
 from datetime import UTC, date, datetime
 from decimal import Decimal
 from pathlib import Path
-from typing import Any
+from typing import IO, Any
 
 import duckdb
 import numpy as np
 import pandas as pd
 import pyarrow as pa
+import pyarrow.parquet as pq
 
 from vpccost.errors import InputError
 from vpccost.flowlogs.counting import CountedTraffic, FlowCounter
 from vpccost.flowlogs.formats import LogFormat, parse_log_format
 from vpccost.flowlogs.records import TRANSIT_GATEWAY_SCHEMA, VPC_SCHEMA, ReadingStats, RecordReader
-from vpccost.flowlogs.report import FlowLogReport
+from vpccost.flowlogs.report import FlowLogReport, utc_seconds_text
 from vpccost.flowlogs.sources import Listing, fetch, list_sources
 from vpccost.flowlogs.sql import (
     CODED_COLUMNS,
@@ -40,8 +41,9 @@ from vpccost.flowlogs.sql import (
     transit_gateway_rows_sql,
 )
 from vpccost.flowlogs.staging import Staging, Vocabulary, coded, partition_count
+from vpccost.inputs.period import RecordedPeriod
 from vpccost.inputs.topology import Topology, load_topology
-from vpccost.units import format_decimal
+from vpccost.units import HOURS_PER_MONTH, format_decimal
 
 DUCKDB_MEMORY_LIMIT = "768MB"
 """DuckDB's share of the memory goal (1.5 GiB for the whole run): past it, Stage A's groupings spill to a
@@ -55,6 +57,19 @@ OUTPUT_COLUMNS = (*KEY_COLUMNS, "bytes", "observed_gb")
 
 MONTHLY_OUTPUT_COLUMNS = (*KEY_COLUMNS, "gb", "observed_bytes")
 """With `--monthly`, the volume `compare` reads is `gb` per 730-hour month; the bytes observed are a label."""
+
+PARQUET_TYPES = {
+    **{column: pa.string() for column in ("src", "dst", "src_az", "dst_az", "initiator")},
+    "ip_version": pa.int64(),
+    "bytes": pa.int64(),
+    "observed_bytes": pa.int64(),
+    "gb": pa.decimal128(38, 9),
+    "observed_gb": pa.string(),
+}
+"""The Parquet matrix's column types: monthly GB are rounded to 9 decimals (`MONTHLY_GB_QUANTUM`) and fit a
+decimal; the exact observed GB (up to 30 decimals) travel as text, as in the CSV."""
+
+PARQUET_SUFFIXES = (".parquet", ".pq")
 
 
 @dataclass
@@ -87,15 +102,47 @@ class FlowLogAggregate:
         renamed = {"bytes": "observed_bytes"} if self.report.monthly else {"gb": "observed_gb"}
         return self.traffic.rename(columns=renamed)[list(self.columns)].reset_index(drop=True)
 
+    @property
+    def period(self) -> RecordedPeriod | None:
+        """The period the matrix's volumes cover, as the traffic file records it: the window's hours, or 730 with
+        `monthly` (the volumes are scaled to a month); None when the records cover no period."""
+        report = self.report
+        if not report.period_seconds or report.period_seconds <= 0:
+            return None
+        windowed = report.window_start is not None and report.window_end is not None
+        start, end = (
+            (report.window_start, report.window_end) if windowed else (report.observed_start, report.observed_end)
+        )
+        return RecordedPeriod(
+            hours=HOURS_PER_MONTH if report.monthly else report.period_hours,
+            start=utc_seconds_text(start),
+            end=utc_seconds_text(end),
+            scaled_from_hours=report.period_hours if report.monthly else None,
+        )
+
     def to_csv(self) -> str:
-        """The traffic file: loads with `vpccost compare traffic.csv --topology …` unchanged."""
+        """The traffic file: loads with `vpccost compare traffic.csv --topology …` unchanged, which prices the
+        period recorded in its opening comment lines (`vpccost.inputs.period`)."""
         buffer = io.StringIO()
+        if self.period is not None:
+            buffer.write("".join(f"{line}\n" for line in self.period.comment_lines()))
         writer = csv.writer(buffer, lineterminator="\n")
         writer.writerow(self.columns)
         frame = self.to_frame()
         for values in zip(*(frame[column].tolist() for column in self.columns), strict=True):
             writer.writerow([_cell(value) for value in values])
         return buffer.getvalue()
+
+    def to_parquet(self, target: str | Path | IO[bytes]) -> None:
+        """The traffic file as Parquet, the period recorded in its key-value metadata."""
+        frame = self.to_frame()
+        if "observed_gb" in frame.columns:
+            frame["observed_gb"] = frame["observed_gb"].map(format_decimal)
+        schema = pa.schema([(column, PARQUET_TYPES[column]) for column in self.columns])
+        table = pa.Table.from_pandas(frame, schema=schema, preserve_index=False)
+        if self.period is not None:
+            table = table.replace_schema_metadata({**(table.schema.metadata or {}), **self.period.metadata()})
+        pq.write_table(table, target)
 
 
 def aggregate_flowlogs(

@@ -218,8 +218,8 @@ class FlowLogReport:
             )
         elif self.period_seconds:
             lines.append(
-                f"  the matrix covers {format_decimal(round(self.period_hours, 3))} hours: "
-                "price it with compare --hours, or aggregate with --monthly"
+                f"  the matrix covers {format_decimal(round(self.period_hours, 3))} hours, recorded with it: "
+                "compare prices those hours; aggregate with --monthly for a month"
             )
         if not self.reconciles:
             lines.append("  the counts do not reconcile: please report this")

@@ -13,12 +13,14 @@ from pathlib import Path
 import pandas as pd
 
 from vpccost.errors import InputError
+from vpccost.inputs.period import RECORDED_BY
 from vpccost.inputs.topology import Topology, load_topology
 from vpccost.inputs.traffic import Traffic, load_traffic
 from vpccost.model.estate import Estate, build_estate
 from vpccost.pricing.catalog import Catalog
 from vpccost.pricing.load import load_pricing
 from vpccost.pricing.overrides import apply_overrides_file
+from vpccost.units import HOURS_PER_MONTH, format_decimal
 
 TrafficInput = Traffic | pd.DataFrame | str | Path
 TopologyInput = Topology | str | Path | None
@@ -47,6 +49,52 @@ def catalog_from(pricing: PricingInput, overrides: str | Path | None) -> Catalog
     if isinstance(pricing, Catalog):
         return pricing if overrides is None else apply_overrides_file(pricing, overrides)
     return load_pricing(pricing, overrides=overrides)
+
+
+Hours = Decimal | int | str | None
+"""The period asked for [h]; None when not given: the traffic's recorded period, else a month."""
+
+
+def period_hours_for(traffic: Traffic, hours: Hours = None, *, months_only: str | None = None) -> Decimal:
+    """The period an estimate of `traffic` covers [h], resolved in this one place for every analysis: `hours`
+    when given, else the period the traffic file records (`flowlogs aggregate` writes it), else 730 (a month).
+
+    `hours` that disagree with a recorded period are refused: the file's volumes cover the recorded hours, and
+    pricing them as another period would be silently wrong. `months_only` names an analysis that prices only
+    730-hour months (a forecast), for the message."""
+    recorded = traffic.period
+    if hours is None:
+        return HOURS_PER_MONTH if recorded is None else recorded.hours
+    value = period_hours_from(hours)
+    if recorded is None or recorded.hours == value:
+        return value
+    covered = format_decimal(recorded.hours)
+    monthly = "aggregate the flow logs with --monthly to scale them to a 730-hour month"
+    if months_only is not None:
+        conflict, ways_out = months_only, monthly
+    else:
+        conflict = f"--hours is {format_decimal(value)}"
+        ways_out = f"give --hours {covered} (or leave --hours out) to price those {covered} hours, or {monthly}"
+    raise InputError(
+        f"the traffic covers {covered} hours (recorded by {RECORDED_BY}), but {conflict}: {ways_out}",
+        source=traffic.source,
+        line=recorded.line,
+        field="hours",
+    )
+
+
+def period_assumption(period_hours: Decimal, traffic: Traffic) -> str:
+    """The period, as the first assumption of an estimate: where it comes from when the traffic records it."""
+    recorded = traffic.period
+    origin = ""
+    if recorded is not None and recorded.hours == period_hours:
+        origin = f", recorded by {RECORDED_BY} in {traffic.source}"
+        if recorded.scaled_from_hours is not None:
+            origin += f" (volumes scaled from {format_decimal(recorded.scaled_from_hours)} hours observed)"
+    return (
+        f"Period: {format_decimal(period_hours)} hours{origin} (730 = one month); monthly tier bounds scale by "
+        "hours/730."
+    )
 
 
 def period_hours_from(hours: Decimal | int | str) -> Decimal:

@@ -1,6 +1,9 @@
 """Traffic: rows of directional volume over one period, from CSV (comma, semicolon or tab separated), an Excel
 workbook (.xlsx), Parquet or a pandas DataFrame.
 
+A file may record the period its volumes cover (`vpccost.inputs.period`: comment lines before a CSV header or
+a sheet's header row, a Parquet file's key-value metadata); `Traffic.period` holds it.
+
 Volumes are kept exact. Each row's volume becomes a whole number of a *volume unit* — one byte when the
 input gives `bytes`, 10^-k GB when it gives `gb` with at most k decimals — so that sums are exact integer
 sums however many rows there are; a unit count times `gb_per_unit` is the exact GB.
@@ -19,9 +22,11 @@ import numpy as np
 import pandas as pd
 import pyarrow as pa
 import pyarrow.compute as pc
+import pyarrow.parquet as pq
 from pydantic import BaseModel, ConfigDict, Field, field_validator, model_validator
 
 from vpccost.errors import InputError
+from vpccost.inputs.period import RecordedPeriod, from_comments, from_metadata, is_comment
 from vpccost.inputs.suggest import closest, did_you_mean
 from vpccost.model.aws_facts import is_region
 from vpccost.units import GB_PER_BYTE
@@ -115,34 +120,57 @@ def parse_endpoint(text: str) -> Endpoint:
 @dataclass(frozen=True)
 class RowLocator:
     """Where a data row is, in the terms a user can find it: its line in a CSV file (blank lines and quoted
-    line breaks counted), its row in a spreadsheet (`lines`), else its row number from `first_row`."""
+    line breaks counted), its row in a spreadsheet (`lines`), else its row number from `first_row`. `skip` is
+    the number of comment lines before a CSV file's header."""
 
     csv_path: Path | None
     first_row: int
     delimiter: str = ","
     lines: tuple[int, ...] | None = None
+    skip: int = 0
 
     def __call__(self, position: int) -> dict[str, int]:
         if self.lines is not None:
             return {"line": self.lines[position]}
         if self.csv_path is None:
             return {"row": position + self.first_row}
-        lines = _csv_record_lines(self.csv_path, self.delimiter)
-        return {"line": lines[position] if position < len(lines) else position + 2}
+        lines = _csv_record_lines(self.csv_path, self.delimiter, self.skip)
+        return {"line": lines[position] if position < len(lines) else position + 2 + self.skip}
 
 
-def _csv_record_lines(path: Path, delimiter: str) -> list[int]:
-    """The line on which each data record of a CSV file starts (header excluded, blank lines skipped)."""
+def _csv_record_lines(path: Path, delimiter: str, skip: int = 0) -> list[int]:
+    """The line on which each data record of a CSV file starts (comment lines and header excluded, blank lines
+    skipped)."""
     starts = []
     with path.open(encoding="utf-8", errors="replace", newline="") as handle:
+        _skip_lines(handle, skip)
         reader = csv.reader(handle, delimiter=delimiter)
         next(reader, None)
         previous_end = reader.line_num
         for record in reader:
             if record:
-                starts.append(previous_end + 1)
+                starts.append(previous_end + 1 + skip)
             previous_end = reader.line_num
     return starts
+
+
+def _skip_lines(handle: Any, count: int) -> None:
+    for _ in range(count):
+        handle.readline()
+
+
+def _leading_comments(path: Path) -> list[tuple[int, str]]:
+    """The comment lines (`#` …) before a CSV file's header, with their line numbers."""
+    comments: list[tuple[int, str]] = []
+    try:
+        with path.open(encoding="utf-8", newline="") as handle:
+            for number, text in enumerate(handle, start=1):
+                if not is_comment(text):
+                    break
+                comments.append((number, text.rstrip("\r\n")))
+    except UnicodeDecodeError:
+        return comments  # reported with its position when the file is parsed
+    return comments
 
 
 @dataclass
@@ -151,7 +179,8 @@ class Traffic:
 
     `rows` holds the key columns as strings ('' where not given), `initiator`, `ip_version`, the label
     columns, and `volume` in whole volume units; `gb_per_unit` converts units to GB exactly. Rows with the
-    same key are summed wherever volumes are aggregated (and in `to_frame()`); `rows` keeps them as read."""
+    same key are summed wherever volumes are aggregated (and in `to_frame()`); `rows` keeps them as read.
+    `period` is the period the file records its volumes cover (`flowlogs aggregate` writes it), else None."""
 
     rows: pd.DataFrame
     gb_per_unit: Decimal
@@ -159,6 +188,7 @@ class Traffic:
     source: str
     locate: RowLocator
     """Turns a row's position into what errors name: its CSV line, or its row number."""
+    period: RecordedPeriod | None = None
 
     @property
     def total_gb(self) -> Decimal:
@@ -188,31 +218,36 @@ def load_traffic(source: str | Path | pd.DataFrame, *, name: str | None = None, 
             f"a sheet ('{sheet}') is named, but this is not an Excel workbook", source=label, field="sheet"
         )
     if suffix in _EXCEL:
-        frame, lines = _read_workbook(path, label, sheet)
-        return _validate(frame, label, RowLocator(None, first_row=2, lines=lines))
+        frame, lines, period = _read_workbook(path, label, sheet)
+        return _validate(frame, label, RowLocator(None, first_row=2, lines=lines), period)
     if path.stat().st_size == 0:
         raise InputError("the file is empty (a traffic file needs at least a header line)", source=label)
     if suffix in {".parquet", ".pq"}:
         try:
             frame = pd.read_parquet(path)
+            metadata = pq.read_schema(path).metadata
         except Exception as error:  # pyarrow raises many types for a damaged file
             raise InputError(f"cannot read Parquet: {error}", source=label) from None
-        return _validate(frame, label, RowLocator(None, first_row=1))
-    delimiter = _sniff_delimiter(path)
-    frame = _read_csv(path, label, delimiter)
+        return _validate(frame, label, RowLocator(None, first_row=1), from_metadata(metadata, label))
+    comments = _leading_comments(path)
+    period = from_comments(comments, label)
+    skip = len(comments)
+    delimiter = _sniff_delimiter(path, skip)
+    frame = _read_csv(path, label, delimiter, skip)
     # CSV: errors name the line each record starts on
-    return _validate(frame, label, RowLocator(path, first_row=1, delimiter=delimiter))
+    return _validate(frame, label, RowLocator(path, first_row=1, delimiter=delimiter, skip=skip), period)
 
 
 _EXCEL = {".xlsx", ".xlsm"}
 _DELIMITERS = (",", ";", "\t")
 
 
-def _sniff_delimiter(path: Path) -> str:
+def _sniff_delimiter(path: Path, skip: int = 0) -> str:
     """The delimiter that splits the header into the most columns: comma, semicolon or tab (comma on a tie).
     Only the delimiter is guessed: a decimal comma in a semicolon file is a volume that is not a number."""
     try:
         with path.open(encoding="utf-8", newline="") as handle:
+            _skip_lines(handle, skip)
             header = handle.readline()
     except UnicodeDecodeError:
         return ","
@@ -220,19 +255,23 @@ def _sniff_delimiter(path: Path) -> str:
     return max(_DELIMITERS, key=lambda delimiter: counts[delimiter])
 
 
-def _read_csv(path: Path, label: str, delimiter: str) -> pd.DataFrame:
-    _check_csv_header(path, label, delimiter)
+def _read_csv(path: Path, label: str, delimiter: str, skip: int = 0) -> pd.DataFrame:
+    _check_csv_header(path, label, delimiter, skip)
     try:
         # every column as text: volumes are parsed exactly later, never through a float
-        return pd.read_csv(path, dtype=str, keep_default_na=False, engine="pyarrow", sep=delimiter)
+        return pd.read_csv(path, dtype=str, keep_default_na=False, engine="pyarrow", sep=delimiter, skiprows=skip)
     except pd.errors.EmptyDataError:
         raise InputError("the file is empty (a traffic file needs at least a header line)", source=label) from None
     except (pd.errors.ParserError, UnicodeDecodeError, pa.ArrowInvalid) as error:
-        raise InputError(f"cannot parse CSV: {_csv_problem(path, delimiter) or error}", source=label) from None
+        problem = _csv_problem(path, delimiter, skip)
+        raise InputError(f"cannot parse CSV: {problem or error}", source=label) from None
 
 
-def _read_workbook(path: Path, label: str, sheet: str | None) -> tuple[pd.DataFrame, tuple[int, ...]]:
-    """A sheet's cells as text (row 1 the header; empty rows skipped) and the sheet row of each data row."""
+def _read_workbook(
+    path: Path, label: str, sheet: str | None
+) -> tuple[pd.DataFrame, tuple[int, ...], RecordedPeriod | None]:
+    """A sheet's cells as text (the header the first row that is not a comment; empty rows skipped), the sheet
+    row of each data row, and the period the comment rows before the header record."""
     import openpyxl  # only for workbooks
 
     try:
@@ -248,13 +287,18 @@ def _read_workbook(path: Path, label: str, sheet: str | None) -> tuple[pd.DataFr
                 field="sheet",
             )
         rows = workbook[sheet or workbook.sheetnames[0]].iter_rows(values_only=True)
+        comments: list[tuple[int, str]] = []
         header = [_cell_text(value) for value in next(rows, ())]
+        while header and is_comment(header[0]):
+            comments.append((len(comments) + 1, header[0]))
+            header = [_cell_text(value) for value in next(rows, ())]
+        period = from_comments(comments, label)
         while header and not header[-1]:
             header.pop()
-        _check_header(header, label)
+        _check_header(header, label, line=len(comments) + 1)
         records, lines = [], []
         accounts = [index for index, name in enumerate(header) if name.endswith("_account")]
-        for number, values in enumerate(rows, start=2):
+        for number, values in enumerate(rows, start=len(comments) + 2):
             texts = [_cell_text(value) for value in values[: len(header)]]
             numeric = next((i for i in accounts if i < len(values) and isinstance(values[i], int | float)), None)
             if numeric is not None:
@@ -271,7 +315,7 @@ def _read_workbook(path: Path, label: str, sheet: str | None) -> tuple[pd.DataFr
         workbook.close()
     if not header:
         raise InputError("the sheet is empty (a traffic sheet needs at least a header row)", source=label)
-    return pd.DataFrame(records, columns=header, dtype=str), tuple(lines)
+    return pd.DataFrame(records, columns=header, dtype=str), tuple(lines), period
 
 
 def _cell_text(value: object) -> str:
@@ -285,35 +329,37 @@ def _cell_text(value: object) -> str:
     return str(value).strip()
 
 
-def _check_csv_header(path: Path, label: str, delimiter: str) -> None:
+def _check_csv_header(path: Path, label: str, delimiter: str, skip: int = 0) -> None:
     try:
         with path.open(encoding="utf-8", newline="") as handle:
+            _skip_lines(handle, skip)
             header = [name.strip() for name in next(csv.reader(handle, delimiter=delimiter), [])]
     except UnicodeDecodeError:
         return  # reported with its position when the file is parsed
-    _check_header(header, label)
+    _check_header(header, label, line=skip + 1)
 
 
-def _check_header(header: list[str], label: str) -> None:
+def _check_header(header: list[str], label: str, *, line: int = 1) -> None:
     """Column names must be present and distinct (pandas would rename a repeated one and invent a name for an
     empty one, turning both into labels)."""
     for index, name in enumerate(header):
         if not name:
-            raise InputError(f"column {index + 1} of the header has no name", source=label, line=1)
+            raise InputError(f"column {index + 1} of the header has no name", source=label, line=line)
         if name in header[:index]:
-            raise InputError("the column appears twice in the header", source=label, line=1, field=name)
+            raise InputError("the column appears twice in the header", source=label, line=line, field=name)
 
 
-def _csv_problem(path: Path, delimiter: str) -> str | None:
+def _csv_problem(path: Path, delimiter: str, skip: int = 0) -> str | None:
     """The first line whose field count differs from the header's, or that is not UTF-8: the fast reader's
     own message does not say which line it is."""
     try:
         with path.open(encoding="utf-8", newline="") as handle:
+            _skip_lines(handle, skip)
             reader = csv.reader(handle, delimiter=delimiter)
             header = next(reader, [])
             for row in reader:
                 if row and len(row) != len(header):
-                    return f"line {reader.line_num} has {len(row)} fields, the header has {len(header)}"
+                    return f"line {reader.line_num + skip} has {len(row)} fields, the header has {len(header)}"
     except UnicodeDecodeError as error:
         return f"not UTF-8 text ({error.reason} at byte {error.start})"
     except csv.Error as error:
@@ -321,7 +367,7 @@ def _csv_problem(path: Path, delimiter: str) -> str | None:
     return None
 
 
-def _validate(frame: pd.DataFrame, source: str, locate: RowLocator) -> Traffic:
+def _validate(frame: pd.DataFrame, source: str, locate: RowLocator, period: RecordedPeriod | None = None) -> Traffic:
     frame.columns = [str(column).strip() for column in frame.columns]
     _check_columns(frame, source)
     if not isinstance(frame.index, pd.RangeIndex):
@@ -364,6 +410,7 @@ def _validate(frame: pd.DataFrame, source: str, locate: RowLocator) -> Traffic:
         labels=labels,
         source=source,
         locate=locate,
+        period=period,
     )
 
 

@@ -12,7 +12,6 @@ from __future__ import annotations
 
 from collections.abc import Iterable
 from dataclasses import replace
-from decimal import Decimal
 from pathlib import Path
 
 from vpccost.analyses.estimate import compare_estate, design_names
@@ -21,12 +20,14 @@ from vpccost.designs.mix import Mix
 from vpccost.designs.mix import usage as mix_usage
 from vpccost.errors import InputError
 from vpccost.inputs.load import (
+    Hours,
     PricingInput,
     TopologyInput,
     TrafficInput,
     catalog_from,
     collector_paused,
     load_estate,
+    period_hours_for,
     period_hours_from,
 )
 from vpccost.model.estate import Estate
@@ -66,14 +67,15 @@ def optimize(
     allow: str | Iterable[str] | None = None,
     peering_quota: int = PEERING_QUOTA_DEFAULT,
     hub_vpc: str | None = None,
-    hours: Decimal | int | str = 730,
+    hours: Hours = None,
     nat_per_vpc: bool = False,
     time_limit_s: float | None = None,
     service_access: str = "best",
     sheet: str | None = None,
 ) -> Optimization:
     """The cheapest feasible mix of connection options for `traffic` over a period of `hours` [h], proven optimal
-    (or with the gap when `time_limit_s` stops the solver), priced exactly beside the pure designs."""
+    (or with the gap when `time_limit_s` stops the solver), priced exactly beside the pure designs. `hours`
+    defaults to the period the traffic file records, else 730 (a month)."""
     allowed = parse_allow(allow)
     if not 0 <= peering_quota <= PEERING_QUOTA_MAX:
         raise InputError(
@@ -82,13 +84,14 @@ def optimize(
         )
     if time_limit_s is not None and time_limit_s <= 0:
         raise InputError("the time limit must be a positive number of seconds", field="time_limit")
-    settings = Settings(
-        period_hours=period_hours_from(hours),
-        nat_per_vpc=nat_per_vpc,
-        service_access=service_access_mode(service_access),
-    )
+    if hours is not None:
+        period_hours_from(hours)  # checked before any file is read
+    mode = service_access_mode(service_access)
     catalog = catalog_from(pricing, overrides)
     estate = load_estate(traffic, topology, sheet=sheet)
+    settings = Settings(
+        period_hours=period_hours_for(estate.traffic, hours), nat_per_vpc=nat_per_vpc, service_access=mode
+    )
     return optimize_estate(
         estate, catalog, settings, allow=allowed, peering_quota=peering_quota, hub_vpc=hub_vpc,
         time_limit_s=time_limit_s,
