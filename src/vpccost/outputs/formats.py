@@ -126,6 +126,11 @@ FORMATS: dict[str, Format] = {entry.name: entry for entry in (
         Optimization: "vpccost.outputs.report_html:optimization_report",
         BreakEven: "vpccost.outputs.report_html:breakeven_page",
     }),
+    Format("markdown", "text", suffix=".md", note="GitHub Markdown for pull requests", writers={
+        Comparison: "vpccost.outputs.markdown:comparison_markdown",
+        Forecast: "vpccost.outputs.markdown:forecast_markdown",
+        Optimization: "vpccost.outputs.markdown:optimization_markdown",
+    }),
 )}
 # fmt: on
 """Every format, in the order `--format`'s help lists them."""
