@@ -7,6 +7,7 @@ import io
 import re
 from decimal import Decimal
 
+import pytest
 from rich.console import Console
 
 import vpccost
@@ -14,7 +15,7 @@ from tests.conftest import EXAMPLES, SNAPSHOT
 from tests.support.comparisons import comparison, line, result
 from vpccost.outputs.formats import render
 from vpccost.outputs.table import render_comparison, signed_usd, usd
-from vpccost.results import DesignResult
+from vpccost.results import Comparison, DesignResult
 
 
 def rendered(
@@ -22,9 +23,11 @@ def rendered(
     assumptions: tuple[str, ...] = (),
     accounts: list[dict[str, str]] | None = None,
     split_by: str | None = None,
+    detail: bool = False,
 ) -> str:
     console = Console(record=True, width=200, color_system=None, file=io.StringIO())
-    render_comparison(comparison(*designs, assumptions=assumptions, accounts=accounts, split_by=split_by), console)
+    made = comparison(*designs, assumptions=assumptions, accounts=accounts, split_by=split_by)
+    render_comparison(made, console, detail=detail)
     return console.export_text()
 
 
@@ -61,11 +64,12 @@ def test_designs_are_ranked_with_the_cheapest_marked_and_the_gap_to_it() -> None
     assert "• Period: 730 hours." in text
 
 
-def test_each_priced_design_lists_its_biggest_line_items() -> None:
-    text = rendered(result("peering", *(str(cost) for cost in range(1, 8))))
-    assert "peering: biggest line items (7 in all)" in text
+def test_detail_lists_every_line_item_of_each_design_biggest_first() -> None:
+    text = rendered(result("peering", *(str(cost) for cost in range(1, 8))), detail=True)
+    assert "peering: every line item (7)" in text
     costs = [row.split()[-1] for row in text.splitlines() if row.strip().startswith("c ")]
-    assert costs == ["$7.00", "$6.00", "$5.00", "$4.00", "$3.00"]  # the five biggest, biggest first
+    assert costs == [f"${cost}.00" for cost in range(7, 0, -1)]
+    assert "peering: every line item" not in rendered(result("peering", "1", "2"))  # by default, what differs
 
 
 def test_a_forecast_table_marks_what_cannot_be_built_and_when_the_cheapest_changes() -> None:
@@ -112,8 +116,8 @@ def test_a_split_estimate_shows_the_label_in_its_line_items_and_chargeback() -> 
         line("sharing", "1", payer="222222222222", label="[bold]api"),
         line("sharing", "2", payer="222222222222"),
     ]
-    text = rendered(DesignResult("sharing", lines, [], [], [], []), accounts=NAMED, split_by="team")
-    top = cells(text, "sharing: biggest line items")
+    text = rendered(DesignResult("sharing", lines, [], [], [], []), accounts=NAMED, split_by="team", detail=True)
+    top = cells(text, "sharing: every line item")
     assert top[0][-2:] == ["cost", "team"]
     assert [row[-2:] for row in top[1:]] == [
         ["$5.00", "web"],
@@ -127,3 +131,71 @@ def test_a_split_estimate_shows_the_label_in_its_line_items_and_chargeback() -> 
         ["222222222222", "prod", "(unlabelled: hourly)", "$2.00"],
         ["total", "$8.00"],
     ]
+
+
+def example(name: str) -> Comparison:
+    return vpccost.compare(EXAMPLES / name / "traffic.csv", EXAMPLES / name / "topology.yaml", pricing=SNAPSHOT)
+
+
+def at_width(found: Comparison, width: int, *, detail: bool = False) -> str:
+    console = Console(file=io.StringIO(), width=width, color_system=None)
+    render_comparison(found, console, detail=detail)
+    assert isinstance(console.file, io.StringIO)
+    return console.file.getvalue()
+
+
+def ranking_to_service_access(text: str) -> str:
+    """The tables this layout fits, with their legends: all but the chargeback table (laid out by rich alone)
+    and the assumptions (prose)."""
+    before, after = text.split("Chargeback:", 1)
+    access = after.split("AWS-service access", 1)[1] if "AWS-service access" in after else ""
+    return before + access.split("\nAssumptions", 1)[0]
+
+
+@pytest.mark.parametrize("width", [80, 100, 160])
+@pytest.mark.parametrize("name", ["multi-account", "s3-access"])
+def test_the_table_fits_the_width_without_cutting_an_id_and_defines_every_short_name(name: str, width: int) -> None:
+    found = example(name)
+    for detail in (False, True):
+        text = at_width(found, width, detail=detail)
+        assert max(len(row) for row in text.splitlines()) <= width
+        tokens = {item.resource for design in found.designs for item in design.line_items}
+        tokens |= {item.usage_type for design in found.designs for item in design.line_items}
+        tokens |= {row.vpc_name or row.vpc for row in found.service_access}
+        kept = ranking_to_service_access(text)
+        for cut in re.findall(r"(\S+)…", kept):
+            assert not any(whole.startswith(cut) and whole != cut for whole in tokens), cut
+        defined = dict(re.findall(r"\b([RUVS]\d+) = (\S+)", kept))
+        used = set(re.findall(r"(?<![\w-])([RUVS]\d+)(?![\w-])", kept))
+        assert used == set(defined), (used, defined)
+        assert all(value in tokens | {row.service for row in found.service_access} for value in defined.values())
+
+
+def test_a_long_status_is_its_first_clause_and_the_count_of_problems() -> None:
+    text = " ".join(at_width(example("multi-account"), 100).split())
+    assert "(2 problems: see --detail)" in text and "(1 problem: see --detail)" in text
+    assert "a TGW route table holds one route per CIDR" not in text
+    detailed = " ".join(at_width(example("multi-account"), 100, detail=True).split())
+    assert "a TGW route table holds one route per CIDR" in detailed
+
+
+def test_the_differences_add_up_to_the_gaps_between_the_totals() -> None:
+    found = example("multi-account")
+    text = at_width(found, 160)
+    assert "What differs between the top designs (sharing, privatelink, nat)" in text
+    block = text.split("What differs", 1)[1].split("Chargeback", 1)[0]
+    # shared-vpc-us-east-1/nat-gateway is sharing's alone: 3 NAT gateways × 730 h × $0.045 = $98.55 an hour-line,
+    # 3947.5 GB × $0.045 = $177.64 of data, 3 addresses × 730 h × $0.005 = $10.95: $287.14
+    assert re.search(r"shared-vpc-us-east-1/nat-gateway +\$287\.14 +— +—", block)
+    row = next(line for line in block.splitlines() if "every line that differs" in line)
+    amounts = [Decimal(amount.replace(",", "")) for amount in re.findall(r"\$([\d,.]+)", row)]
+    totals = [found.design(name).total_usd for name in ("sharing", "privatelink", "nat")]
+    assert [amounts[1] - amounts[0], amounts[2] - amounts[0]] == [
+        round(totals[1] - totals[0], 2),  # type: ignore[operator]
+        round(totals[2] - totals[0], 2),  # type: ignore[operator]
+    ]
+
+
+def test_user_text_cannot_send_terminal_control_characters() -> None:
+    text = ranking_to_service_access(rendered(result("nat\x1b[31m", "1", "2"), result("b", "3")))
+    assert "\x1b" not in text and "\\x1b[31m" in text

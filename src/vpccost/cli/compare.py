@@ -10,6 +10,7 @@ import typer
 from vpccost.analyses.compare import compare
 from vpccost.cli.options import (
     DesignsOption,
+    DetailOption,
     FreeTierOption,
     HoursOption,
     HtmlOption,
@@ -47,10 +48,11 @@ def compare_command(
     start: StartOption = None,
     output_format: FormatOption = None,
     output: OutputOption = None,
+    detail: DetailOption = False,
     html: HtmlOption = None,
 ) -> None:
     """Price the traffic under every design and rank them, cheapest feasible first."""
-    chosen = OUTPUT.choose(output_format, output)
+    chosen = OUTPUT.choose(output_format, output, detail=detail)
     result = run(
         lambda: compare(
             traffic,
@@ -70,7 +72,7 @@ def compare_command(
         typer.echo(f"warning: {warning}", err=True)
     if html is not None:
         write_file(html, lambda: formats.write("html", result, html))
-    OUTPUT.emit(chosen, result, output, start=start)
+    OUTPUT.emit(chosen, result, output, start=start, detail=detail)
 
 
 def register(app: typer.Typer) -> None:

@@ -8,6 +8,7 @@ from typing import Annotated
 import typer
 
 from vpccost.cli.options import (
+    DetailOption,
     HoursOption,
     NatPerVpcOption,
     OutputOption,
@@ -49,9 +50,10 @@ def optimize_command(
     service_access: ServiceAccessOption = "best",
     output_format: FormatOption = None,
     output: OutputOption = None,
+    detail: DetailOption = False,
 ) -> None:
     """Choose the cheapest feasible mix of peering, Transit Gateway, PrivateLink, sharing, endpoints and NAT."""
-    chosen = OUTPUT.choose(output_format, output)
+    chosen = OUTPUT.choose(output_format, output, detail=detail)
     result = run(
         lambda: optimize(
             traffic,
@@ -71,7 +73,7 @@ def optimize_command(
     if not result.optimal:
         gap = "unknown" if result.gap is None else f"{result.gap:.4%}"
         typer.echo(f"warning: not proven optimal ({result.status}); gap {gap}", err=True)
-    OUTPUT.emit(chosen, result, output)
+    OUTPUT.emit(chosen, result, output, detail=detail)
 
 
 def register(app: typer.Typer) -> None:

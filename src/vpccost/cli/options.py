@@ -36,6 +36,10 @@ OverridesOption = Annotated[
     Path | None,
     typer.Option("--overrides", help="Overrides file (YAML or JSON) that sets or scales prices."),
 ]
+DetailOption = Annotated[
+    bool,
+    typer.Option("--detail", help="Every line item of every design (table and markdown), not only what differs."),
+]
 OutputOption = Annotated[
     Path | None, typer.Option("--output", "-o", help="Write the result to this file instead of stdout.")
 ]

@@ -7,6 +7,7 @@ the chosen format, to stdout or whole to a file.
 
 from __future__ import annotations
 
+import os
 import sys
 import warnings
 from collections.abc import Callable
@@ -19,7 +20,17 @@ from rich.console import Console
 
 from vpccost.errors import ExportWarning, InputError, VpccostError
 from vpccost.outputs.files import write_text_atomically
-from vpccost.outputs.formats import FORMATS, TABLE_WIDTH, Format, formats_for, inferred_from, print_table, render, write
+from vpccost.outputs.formats import (
+    FORMATS,
+    TABLE_WIDTH,
+    Format,
+    formats_for,
+    inferred_from,
+    print_table,
+    render,
+    takes_detail,
+    write,
+)
 
 T = TypeVar("T")
 
@@ -79,9 +90,9 @@ class ResultOutput:
             help=f"{listed}; inferred from --output's suffix ({suffixes}).",
         )
 
-    def choose(self, name: str | None, output: Path | None) -> Format:
-        """The format to write, checked before any work is done: one that does not fit the result, or a
-        binary one without `--output`, exits 2."""
+    def choose(self, name: str | None, output: Path | None, *, detail: bool = False) -> Format:
+        """The format to write, checked before any work is done: one that does not fit the result, a binary
+        one without `--output`, or `--detail` with a format that has no detail, exits 2."""
         if name is not None:
             chosen, asked = FORMATS.get(name), name
         else:
@@ -92,25 +103,39 @@ class ResultOutput:
             fail(f"vpccost {self.command} does not write {asked}; choose from {fitting}")
         if chosen.binary and output is None:
             fail(f"--format {chosen.name} writes a file: give --output FILE")
+        if detail and not takes_detail(chosen, self.result):
+            fitting = ", ".join(entry.name for entry in self.formats if takes_detail(entry, self.result))
+            fail(f"--detail does not change --format {chosen.name}; it fits {fitting}")
         return chosen
 
-    def emit(self, chosen: Format, result: object, output: Path | None, *, start: date | str | None = None) -> None:
+    def emit(
+        self,
+        chosen: Format,
+        result: object,
+        output: Path | None,
+        *,
+        start: date | str | None = None,
+        detail: bool = False,
+    ) -> None:
         """Write `result` in `chosen` to `output` (whole, or not at all) or to stdout; a table on a terminal
-        takes its width and colours. Warnings about what the output leaves out go to stderr."""
+        takes its width and colours, on a pipe the width `COLUMNS` gives (else `TABLE_WIDTH`). Warnings about
+        what the output leaves out go to stderr."""
         if chosen.kind == "table" and output is None:
             console = Console(soft_wrap=False)
             if not console.is_terminal:
-                console = Console(width=TABLE_WIDTH, color_system=None)
-            print_table(result, console)
+                columns = os.environ.get("COLUMNS", "")
+                width = int(columns) if columns.isdigit() and int(columns) > 0 else TABLE_WIDTH
+                console = Console(width=width, color_system=None)
+            print_table(result, console, detail=detail)
             return
         with warnings.catch_warnings(record=True) as caught:
             warnings.simplefilter("always", ExportWarning)
             if output is None:
-                text = run(lambda: render(chosen.name, result, start=start))
+                text = run(lambda: render(chosen.name, result, start=start, detail=detail))
                 assert isinstance(text, str)  # `choose` sends binary formats to a file
                 sys.stdout.write(text)
             else:
-                write_file(output, lambda: write(chosen.name, result, output, start=start))
+                write_file(output, lambda: write(chosen.name, result, output, start=start, detail=detail))
         for warning in caught:
             if issubclass(warning.category, ExportWarning):
                 typer.echo(f"warning: {warning.message}", err=True)

@@ -9,7 +9,9 @@ them whole or not at all.
 Writers are named by module path ("vpccost.outputs.xlsx:optimization_xlsx") and imported only when used, so
 importing this module never loads plotly, openpyxl or pyarrow. A writer takes the result; a `table` writer
 also takes the rich console to print on; a writer of a dated format also takes `start`, the month an undated
-estimate is dated from (see `vpccost.outputs.periods.period_of`; a forecast's months are already dated).
+estimate is dated from (see `vpccost.outputs.periods.period_of`; a forecast's months are already dated). A
+writer with a `detail` keyword (the table and Markdown of a comparison or an optimization) lists every line item
+when asked (`render(..., detail=True)`, the CLI's `--detail`) rather than what differs between the top designs.
 
 To add a format: write `vpccost/outputs/<name>.py` with one function per result it fits, then add one
 `Format(...)` line to `FORMATS` naming them, and the format to the README (a test checks).
@@ -18,6 +20,7 @@ To add a format: write `vpccost/outputs/<name>.py` with one function per result 
 from __future__ import annotations
 
 import importlib
+import inspect
 import io
 from collections.abc import Callable, Mapping
 from dataclasses import dataclass
@@ -123,6 +126,11 @@ FORMATS: dict[str, Format] = {entry.name: entry for entry in (
         Optimization: "vpccost.outputs.report_html:optimization_report",
         BreakEven: "vpccost.outputs.report_html:breakeven_page",
     }),
+    Format("markdown", "text", suffix=".md", note="GitHub Markdown for pull requests", writers={
+        Comparison: "vpccost.outputs.markdown:comparison_markdown",
+        Forecast: "vpccost.outputs.markdown:forecast_markdown",
+        Optimization: "vpccost.outputs.markdown:optimization_markdown",
+    }),
 )}
 # fmt: on
 """Every format, in the order `--format`'s help lists them."""
@@ -148,30 +156,50 @@ def inferred_from(path: Path | None) -> Format | None:
     return next((chosen for chosen in FORMATS.values() if chosen.suffix == suffix), None)
 
 
-def render(name: str, result: object, *, start: date | str | None = None) -> str | bytes:
+def takes_detail(chosen: Format, result: type) -> bool:
+    """Whether `chosen`'s writer of a `result` can list every line item (`detail`)."""
+    return chosen.fits(result) and "detail" in inspect.signature(chosen.writer(result)).parameters
+
+
+def _detail(chosen: Format, result: object, detail: bool) -> dict[str, bool]:
+    """The writer's keyword for `detail`; an `InputError` when it has none."""
+    if not detail:
+        return {}
+    if not takes_detail(chosen, type(result)):
+        fitting = ", ".join(entry.name for entry in FORMATS.values() if takes_detail(entry, type(result)))
+        raise InputError(f"{chosen.name} has no detail to add; --detail fits {fitting or 'no format'}", field="detail")
+    return {"detail": True}
+
+
+def render(name: str, result: object, *, start: date | str | None = None, detail: bool = False) -> str | bytes:
     """`result` in format `name`: text, or bytes for a binary format; a table as plain text `TABLE_WIDTH`
-    wide. `start` dates an estimate for the dated formats (default: next month, UTC)."""
+    wide. `start` dates an estimate for the dated formats (default: next month, UTC); `detail` lists every line
+    item (table and markdown)."""
     chosen = format_named(name)
     writer = chosen.writer(type(result))
+    options = _detail(chosen, result, detail)
     if chosen.kind == "table":
         from rich.console import Console
 
         buffer = io.StringIO()
-        writer(result, Console(file=buffer, width=TABLE_WIDTH, color_system=None))
+        writer(result, Console(file=buffer, width=TABLE_WIDTH, color_system=None), **options)
         return buffer.getvalue()
-    content: str | bytes = writer(result, start) if chosen.dated else writer(result)
+    content: str | bytes = writer(result, start, **options) if chosen.dated else writer(result, **options)
     return content
 
 
-def print_table(result: object, console: Console) -> None:
+def print_table(result: object, console: Console, *, detail: bool = False) -> None:
     """Print `result` as a table on `console` (a terminal, with its colours and width)."""
-    format_named("table").writer(type(result))(result, console)
+    chosen = format_named("table")
+    chosen.writer(type(result))(result, console, **_detail(chosen, result, detail))
 
 
-def write(name: str, result: object, path: str | Path, *, start: date | str | None = None) -> Path:
+def write(
+    name: str, result: object, path: str | Path, *, start: date | str | None = None, detail: bool = False
+) -> Path:
     """Write `result` in format `name` to `path`, atomically: a temporary file in the same folder renamed into
     place, so a failure leaves `path` as it was."""
-    content = render(name, result, start=start)
+    content = render(name, result, start=start, detail=detail)
     data = content.encode("utf-8") if isinstance(content, str) else content
     target = Path(path)
     write_atomically(target, lambda handle: handle.write(data))

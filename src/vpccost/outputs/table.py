@@ -4,22 +4,25 @@ for reading (half up); the JSON keeps them exact."""
 
 from __future__ import annotations
 
+import re
 from decimal import ROUND_HALF_UP, Decimal
 
 from rich import box
+from rich.cells import cell_len
 from rich.console import Console, Group
 from rich.markup import escape
 from rich.table import Table
 from rich.text import Text
 
+from vpccost.outputs.differences import differences
 from vpccost.outputs.documents import breakeven_document
 from vpccost.outputs.explain import headline, why
+from vpccost.outputs.fitting import Cell, Column, Fitted, Legend, fit_table, prose, shorten, terminal_safe, token
 from vpccost.pricing import items
 from vpccost.pricing.coverage import Coverage
-from vpccost.results import BreakEven, Comparison, Forecast, Optimization, PriceChanges, PriceList
+from vpccost.results import BreakEven, Comparison, DesignResult, Forecast, Optimization, PriceChanges, PriceList
 from vpccost.units import cents_text, format_decimal
 
-TOP_LINE_ITEMS = 5
 SERVICE_ACCESS_ROWS = 15
 DECISION_ROWS = 30
 
@@ -33,15 +36,21 @@ def signed_usd(amount: Decimal | None) -> str:
     return f"-{usd(-amount)}" if amount is not None and amount < 0 else usd(amount)
 
 
-def render_comparison(comparison: Comparison, console: Console) -> None:
+def render_comparison(comparison: Comparison, console: Console, *, detail: bool = False) -> None:
+    """The designs ranked, then what differs between the top designs (`detail`: every line item of every
+    design), the chargeback, service access and the assumptions, laid out to fit the console's width."""
     _print_recommendation(comparison, console)
-    console.print(_designs_table(comparison))
-    for result in comparison.ranked:
-        if result.line_items:
-            console.print(_top_items(comparison, result.design))
+    legend = Legend()
+    _designs_table(comparison, console.width, detail=detail).print(console, legend)
+    if detail:
+        for result in comparison.ranked:
+            if result.line_items:
+                _line_items_table(comparison, result, console.width, legend).print(console, legend)
+    else:
+        _print_differences(comparison, console, legend)
     _print_chargeback(comparison, console)
     if comparison.service_access:
-        console.print(_service_access_table(comparison))
+        _service_access_table(comparison, console.width, legend, detail=detail).print(console, legend)
     console.print(Group(Text("Assumptions", style="bold"), *(Text(f"• {note}") for note in comparison.assumptions)))
     for warning in comparison.warnings:
         console.print(Text(f"warning: {warning}", style="yellow"))
@@ -49,71 +58,140 @@ def render_comparison(comparison: Comparison, console: Console) -> None:
 
 def _print_recommendation(comparison: Comparison, console: Console) -> None:
     """The headline and why the winner wins, above the ranking."""
-    console.print(Text(headline(comparison), style="bold"))
-    console.print(Text(why(comparison)))
+    console.print(Text(terminal_safe(headline(comparison)), style="bold"))
+    console.print(Text(terminal_safe(why(comparison))))
     console.print()
 
 
-def _designs_table(comparison: Comparison) -> Table:
+def _designs_table(comparison: Comparison, width: int, *, detail: bool = False) -> Fitted:
+    """Rank, design, total, the gap to the cheapest (and the saving against as-is), and the status: in full
+    with `detail`, else each design's first problem shortened to about two lines of its column."""
     hours = format_decimal(comparison.settings.period_hours)
-    table = Table(
-        title=f"Designs ranked — {hours} h, prices {comparison.catalog.name}",
-        box=box.SIMPLE_HEAVY,
-        title_justify="left",
-    )
-    table.add_column("#", justify="right")
-    table.add_column("design")
-    table.add_column("total", justify="right")
-    table.add_column("vs cheapest", justify="right")
+    title = f"Designs ranked — {hours} h, prices {comparison.catalog.name}"
+    columns = [Column("#", "right"), Column("design"), Column("total", "right"), Column("vs cheapest", "right")]
     baseline = comparison.as_is
     if baseline is not None:
-        table.add_column("saving vs as-is", justify="right")
-    table.add_column("status")
+        columns.append(Column("saving vs as-is", "right"))
+    columns.append(Column("status"))
     cheapest = comparison.cheapest
+    rows: list[list[Cell]] = []
     for rank, result in enumerate(comparison.ranked, start=1):
-        marker = " ★ cheapest" if result is cheapest else ""
+        marker = [prose(" ★ cheapest")] if result is cheapest else []
         delta = ""
         if cheapest is not None and result.total_usd is not None and result is not cheapest:
             delta = f"+{usd(result.total_usd - cheapest.total_usd)}" if cheapest.total_usd is not None else ""
-        if not result.priced:
-            status = "not priced: " + "; ".join(message.split(";")[0] for message in result.missing_prices)
-        elif not result.feasible:
-            status = "infeasible: " + "; ".join(result.problems)
-        else:
-            status = "feasible" + (
-                f" (quota increases: {len(result.quota_increases)})" if result.quota_increases else ""
-            )
-        cells = [str(rank), f"{result.design}{marker}", usd(result.total_usd), delta]
+        cells: list[Cell] = [[token(str(rank))], [token(result.design), *marker], [token(usd(result.total_usd))],
+                             [token(delta)]]  # fmt: skip
         if baseline is not None:
             saving = comparison.saving_vs_as_is(result)
-            cells.append("" if saving is None or result is baseline else signed_usd(saving))
-        table.add_row(*cells, escape(status))
-    return table
+            cells.append([token("" if saving is None or result is baseline else signed_usd(saving))])
+        rows.append(cells)
+    legend = Legend()
+    full = [[prose(status_text(result))] for result in comparison.ranked]
+    fitted = fit_table(columns, [[*row, status] for row, status in zip(rows, full, strict=True)], width, legend,
+                       title=title)  # fmt: skip
+    if detail:
+        return fitted
+    room = 2 * fitted.widths[-1]
+    short = [[prose(status_text(result, room))] for result in comparison.ranked]
+    fitted = fit_table(columns, [[*row, status] for row, status in zip(rows, short, strict=True)], width, legend,
+                       title=title)  # fmt: skip
+    if not fitted.fits:  # a word of the first problem is wider than the room left: the count alone
+        terse = [[prose(status_text(result, 0))] for result in comparison.ranked]
+        fitted = fit_table(columns, [[*row, status] for row, status in zip(rows, terse, strict=True)], width,
+                           legend, title=title)  # fmt: skip
+    return fitted
 
 
-def _top_items(comparison: Comparison, design: str) -> Table:
-    result = comparison.design(design)
-    items = sorted(result.line_items, key=lambda item: -item.cost_usd)[:TOP_LINE_ITEMS]
-    table = Table(
-        title=f"{design}: biggest line items ({len(result.line_items)} in all)",
-        box=box.SIMPLE,
-        title_justify="left",
-    )
-    for column, justify in (("component", "left"), ("resource", "left"), ("usage type", "left"), ("quantity", "right"),
-                            ("rate", "right"), ("cost", "right")):  # fmt: skip
-        table.add_column(column, justify=justify)  # type: ignore[arg-type]
-    _add_label_column(comparison, table)
-    for item in items:
-        table.add_row(
-            escape(item.component),
-            escape(item.resource),
-            item.usage_type,
-            f"{format_decimal(item.quantity.quantize(Decimal('0.001')))} {item.unit}",
-            f"${format_decimal(item.rate_usd)}",
-            usd(item.cost_usd),
-            *_label_cells(comparison, item.label),
+def status_text(result: DesignResult, room: int | None = None) -> str:
+    """`feasible`, `infeasible: …` or `not priced: …`; within `room` cells (None: in full), the first
+    problem's first clause, cut after a whole word, and how many problems `--detail` lists."""
+    if result.priced and result.feasible:
+        return "feasible" + (f" (quota increases: {len(result.quota_increases)})" if result.quota_increases else "")
+    if not result.priced:
+        head, problems = "not priced", [message.split(";")[0] for message in result.missing_prices]
+        noun = "missing price"
+    else:
+        head, problems, noun = "infeasible", list(result.problems), "problem"
+    if room is None:
+        return f"{head}: " + "; ".join(problems)
+    count = f"({len(problems)} {noun}{'' if len(problems) == 1 else 's'}: see --detail)"
+    terse = f"{head} {count}"
+    clause = re.split(r": |; ", problems[0], maxsplit=1)[0] if problems else ""
+    clause = re.sub(r" \([^()]*\)", "", clause)  # the names and CIDRs in parentheses: --detail has them
+    whole = f"{head}: {clause}"
+    if len(problems) == 1 and clause == problems[0] and cell_len(whole) <= room:
+        return whole
+    kept = room - cell_len(count) - 1
+    cut = shorten(whole, kept)
+    return terse if cut.split()[1:2] == ["…"] else f"{cut} {count}"
+
+
+def _print_differences(comparison: Comparison, console: Console, legend: Legend) -> None:
+    """What differs between the cheapest design and the next ones: a row per resource (the subtotal of its lines
+    that differ) and per line, biggest difference first, then the sum of every line that differs."""
+    found = differences(comparison)
+    if found is None:
+        return
+    kept, left_out = found.shown()
+    title = f"What differs between the top designs ({', '.join(found.designs)}): the line items whose cost differs"
+    columns_of = {
+        True: [Column("resource / line item"), Column("usage type")],
+        False: [Column("resource / line item · usage type")],
+    }
+    layouts = []
+    for apart in (True, False):
+        rows: list[list[Cell]] = []
+        styles: list[str] = []
+        for resource in kept:
+            rows.append([[token(resource.resource, "R")], *([[]] if apart else []),
+                         *([token(usd(resource.costs_usd[name]))] for name in found.designs)])  # fmt: skip
+            styles.append("bold")
+            for line in resource.lines:
+                usage = token(line.usage_type, "U", style="dim")
+                item: list[Cell] = (
+                    [[prose("  " + line.component)], [usage]]
+                    if apart
+                    else [[prose("  " + line.component + " · "), usage]]
+                )
+                rows.append([*item, *([token(usd(line.costs_usd[name]))] for name in found.designs)])
+                styles.append("")
+        blank: list[Cell] = [[]] if apart else []
+        if left_out:
+            rows.append([[prose(f"… {left_out} more line items (see --detail)")], *blank, *([] for _ in found.designs)])
+            styles.append("dim")
+        rows.append([[prose("every line that differs")], *blank,
+                     *([token(usd(found.differing_usd[name]))] for name in found.designs)])  # fmt: skip
+        styles.append("bold")
+        columns = [*columns_of[apart], *(Column(name, "right") for name in found.designs)]
+        layouts.append(fit_table(columns, rows, console.width, legend, title=title, row_styles=styles))
+    apart_layout, inline_layout = layouts
+    best = apart_layout if len(set(apart_layout.shortened)) <= len(set(inline_layout.shortened)) else inline_layout
+    best.print(console, legend)
+
+
+def _line_items_table(comparison: Comparison, result: DesignResult, width: int, legend: Legend) -> Fitted:
+    """Every line item of a design, biggest first."""
+    columns = [Column("component"), Column("resource"), Column("usage type"), Column("quantity", "right"),
+               Column("rate", "right"), Column("cost", "right")]  # fmt: skip
+    if comparison.settings.split_by is not None:
+        columns.append(Column(comparison.settings.split_by))
+    rows: list[list[Cell]] = []
+    for item in sorted(result.line_items, key=lambda item: -item.cost_usd):
+        label = (
+            [] if comparison.settings.split_by is None else [[prose(UNLABELLED if item.label is None else item.label)]]
         )
-    return table
+        rows.append([
+            [prose(item.component)],
+            [token(item.resource, "R")],
+            [token(item.usage_type, "U")],
+            [token(f"{format_decimal(item.quantity.quantize(Decimal('0.001')))}"), prose(f" {item.unit}")],
+            [token(f"${format_decimal(item.rate_usd)}")],
+            [token(usd(item.cost_usd))],
+            *label,
+        ])  # fmt: skip
+    title = f"{result.design}: every line item ({len(result.line_items)})"
+    return fit_table(columns, rows, width, legend, title=title)
 
 
 UNLABELLED = "(unlabelled: hourly)"
@@ -164,34 +242,34 @@ def _print_chargeback(comparison: Comparison, console: Console) -> None:
     console.print(table)
 
 
-def _service_access_table(comparison: Comparison) -> Table:
-    rows = sorted(comparison.service_access, key=lambda row: -(row.nat_usd or Decimal(0)))[:SERVICE_ACCESS_ROWS]
+def _service_access_table(comparison: Comparison, width: int, legend: Legend, *, detail: bool = False) -> Fitted:
+    rows = sorted(comparison.service_access, key=lambda row: -(row.nat_usd or Decimal(0)))
+    rows = rows if detail else rows[:SERVICE_ACCESS_ROWS]
     used = {
         "best": "each design takes the cheapest way (--service-access best)",
         "design": "each design goes its own way (--service-access design)",
         "nat": "every design goes through NAT (--service-access nat)",
         "interface": "every design uses interface endpoints (--service-access interface)",
     }[comparison.settings.service_access]
-    table = Table(
-        title=f"AWS-service access per VPC: NAT gateway vs gateway endpoint vs interface endpoint; {used}",
-        box=box.SIMPLE,
-        title_justify="left",
-    )
-    for column in ("VPC", "service", "GB", "NAT", "gateway ep.", "interface ep.", "cheapest", "break-even GB"):
-        table.add_column(column, justify="left" if column in {"VPC", "service", "cheapest"} else "right")
+    columns = [
+        Column(column, "left" if column in {"VPC", "service", "cheapest"} else "right", min_prose=0)
+        for column in ("VPC", "service", "GB", "NAT", "gateway ep.", "interface ep.", "cheapest", "break-even GB")
+    ]
+    cells: list[list[Cell]] = []
     for row in rows:
         breakeven = "never" if row.breakeven_gb is None else format_decimal(row.breakeven_gb)
-        table.add_row(
-            escape(row.vpc_name or row.vpc),
-            row.service,
-            format_decimal(row.gb),
-            usd(row.nat_usd),
-            usd(row.gateway_endpoint_usd),
-            usd(row.interface_endpoint_usd),
-            (row.cheapest or "—").replace("_", " "),
-            breakeven,
-        )
-    return table
+        cells.append([
+            [token(row.vpc_name or row.vpc, "V")],
+            [token(row.service, "S")],
+            [token(format_decimal(row.gb))],
+            [token(usd(row.nat_usd))],
+            [token(usd(row.gateway_endpoint_usd))],
+            [token(usd(row.interface_endpoint_usd))],
+            [prose((row.cheapest or "—").replace("_", " "))],
+            [token(breakeven)],
+        ])  # fmt: skip
+    title = f"AWS-service access per VPC: NAT gateway vs gateway endpoint vs interface endpoint; {used}"
+    return fit_table(columns, cells, width, legend, title=title)
 
 
 def render_pricing(prices: PriceList, console: Console) -> None:
@@ -338,9 +416,10 @@ def render_price_changes(changes: PriceChanges, console: Console) -> None:
     console.print(table)
 
 
-def render_optimization(result: Optimization, console: Console) -> None:
-    """The ranked designs (with `optimized`), then the decisions and the solver's status."""
-    render_comparison(result.comparison, console)
+def render_optimization(result: Optimization, console: Console, *, detail: bool = False) -> None:
+    """The ranked designs (with `optimized`), then the decisions and the solver's status; `detail`: every line
+    item of every design, as `render_comparison`."""
+    render_comparison(result.comparison, console, detail=detail)
     table = Table(title=f"Decisions ({len(result.pairs)} pairs, {len(result.services)} service calls)")
     for column in ("subject", "chosen", "GB", "why"):
         table.add_column(column, overflow="fold")
