@@ -100,6 +100,8 @@ def test_factor_file_months_not_listed_keep_the_previous_volume(tmp_path: Path, 
         ("month,factor\n2,NaN\n", "not a usable factor"),
         ("month,factor\n2\n", "is not a factor"),
         ("month,growth\n2,3\n", "is not a growth"),
+        ("month,grwoth\n2,3%\n", "the file has 'grwoth': did you mean 'growth'?"),
+        ("mnth,factor\n2,1.5\n", "the file has 'mnth': did you mean 'month'?"),
     ],
 )
 def test_growth_file_mistakes(tmp_path: Path, content: str, expected: str) -> None:

@@ -21,6 +21,7 @@ from vpccost.analyses.compare import compare
 from vpccost.analyses.estimate import compare_estate
 from vpccost.errors import InputError
 from vpccost.inputs.load import PricingInput, TopologyInput, TrafficInput, collector_paused, period_hours_for
+from vpccost.inputs.suggest import closest
 from vpccost.inputs.traffic import Traffic, load_traffic
 from vpccost.outputs.periods import first_month, next_month, period_of
 from vpccost.results import Comparison, Forecast, Growth
@@ -33,6 +34,9 @@ FACTOR_QUANTUM = Decimal("1E-12")
 """Monthly volume factors are kept to 12 decimal places: a relative error below 1e-12 of a month's volume."""
 
 MAX_MONTHS = 600
+
+GROWTH_COLUMNS = ("month", "growth", "factor")
+"""The columns a growth file may have."""
 
 _RATE = re.compile(r"^\s*(?P<number>[+-]?\d+(\.\d+)?)\s*(?P<percent>%)?\s*(/\s*month)?\s*$")
 
@@ -75,7 +79,17 @@ def growth_from_file(path: Path, months: int) -> Growth:
         raise InputError("the growth file is not UTF-8 text", source=source) from None
     kinds = [kind for kind in ("growth", "factor") if kind in columns]
     if "month" not in columns or len(kinds) != 1:
-        raise InputError("the growth file needs a 'month' column and one of 'growth' or 'factor'", source=source)
+        hints = [
+            f"'{column}': did you mean '{meant}'?"
+            for column in columns
+            if column not in GROWTH_COLUMNS and (meant := closest(column, GROWTH_COLUMNS)) is not None
+        ]
+        hint = f"; the file has {', '.join(hints)}" if hints else ""
+        raise InputError(
+            f"the growth file needs a 'month' column and one of 'growth' or 'factor'{hint}",
+            source=source,
+            line=1,
+        )
     kind = kinds[0]
     given: dict[int, Decimal] = {}
     for line, raw in enumerate(rows, start=2):
