@@ -12,7 +12,7 @@ from typing import Any
 import pytest
 
 import vpccost
-from tests.conftest import EXAMPLES, SNAPSHOT, run_cli
+from tests.conftest import EXAMPLES, SNAPSHOT, run_cli, run_json
 from vpccost.pricing.items import NAT_GATEWAY_HOURS
 
 MULTI: list[str | Path] = [
@@ -174,3 +174,16 @@ def test_a_traffic_file_without_a_recorded_period_is_priced_as_a_month() -> None
     document = json.loads(result.stdout)
     assert document["period_hours"] == "730"
     assert document["assumptions"][0].startswith("Period: 730 hours (730 = one month)")
+
+
+def test_the_headline_checks_the_optimizer_unless_told_not_to() -> None:
+    args = [EXAMPLES / "multi-account" / "traffic.csv", "--topology", EXAMPLES / "multi-account" / "topology.yaml",
+            "--pricing", SNAPSHOT]  # fmt: skip
+    checked = run_json("compare", *args)
+    assert checked["recommendation"]["headline"] == (
+        "Cheapest design: sharing at $760.73/month: already optimal, no mix of options costs less."
+    )
+    assert checked["recommendation"]["optimized"]["already_optimal"] is True
+    skipped = run_json("compare", *args, "--no-optimize")
+    assert "optimized" not in skipped["recommendation"]
+    assert skipped["recommendation"]["headline"].endswith("run vpccost optimize to look for a cheaper mix of options.")

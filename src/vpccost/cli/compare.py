@@ -50,6 +50,14 @@ def compare_command(
     output: OutputOption = None,
     detail: DetailOption = False,
     html: HtmlOption = None,
+    no_optimize: Annotated[
+        bool,
+        typer.Option(
+            "--no-optimize",
+            help="Do not check the recommendation against the optimizer's cheapest mix (it runs for estates of up "
+            "to 100 VPCs).",
+        ),
+    ] = False,
 ) -> None:
     """Price the traffic under every design and rank them, cheapest feasible first."""
     chosen = OUTPUT.choose(output_format, output, detail=detail)
@@ -63,6 +71,7 @@ def compare_command(
             hours=hours,
             nat_per_vpc=nat_per_vpc,
             service_access=service_access,
+            optimize=False if no_optimize else None,
             free_tier=free_tier,
             split_by=split_by,
             sheet=sheet,
