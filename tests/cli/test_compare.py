@@ -177,8 +177,8 @@ def test_a_traffic_file_without_a_recorded_period_is_priced_as_a_month() -> None
 
 
 def test_the_headline_checks_the_optimizer_unless_told_not_to() -> None:
-    args = [EXAMPLES / "multi-account" / "traffic.csv", "--topology", EXAMPLES / "multi-account" / "topology.yaml",
-            "--pricing", SNAPSHOT]  # fmt: skip
+    multi = EXAMPLES / "multi-account"
+    args: list[str | Path] = [multi / "traffic.csv", "--topology", multi / "topology.yaml", "--pricing", SNAPSHOT]
     checked = run_json("compare", *args)
     assert checked["recommendation"]["headline"] == (
         "Cheapest design: sharing at $760.73/month: already optimal, no mix of options costs less."
