@@ -199,3 +199,27 @@ def test_the_differences_add_up_to_the_gaps_between_the_totals() -> None:
 def test_user_text_cannot_send_terminal_control_characters() -> None:
     text = ranking_to_service_access(rendered(result("nat\x1b[31m", "1", "2"), result("b", "3")))
     assert "\x1b" not in text and "\\x1b[31m" in text
+
+
+def test_pricing_show_fits_the_terminal_without_breaking_a_token() -> None:
+    from rich.cells import cell_len
+
+    from vpccost.outputs.table import render_pricing
+    from vpccost.results import PriceList
+
+    prices = PriceList(vpccost.load_pricing(SNAPSHOT), "us-east-1")
+    for width in (100, 120, 160):
+        buffer = io.StringIO()
+        render_pricing(prices, Console(file=buffer, width=width))
+        text = buffer.getvalue()
+        rows = [line for line in text.splitlines() if line.strip().startswith("us-east-1 ")]
+        assert len(rows) == len(prices.entries)
+        # an item, usage type or source too long for the width is a short name (I1, U1, S1) that the legend below
+        # the table gives in full (a legend line longer than the terminal wraps); nothing is cut on a row
+        unspaced = "".join(text.split())
+        for row, entry in zip(rows, prices.entries, strict=True):
+            assert cell_len(row.rstrip()) <= width
+            item = entry.item + (f" → {entry.to_region}" if entry.to_region else "")
+            assert item in row or f"={''.join(item.split())}" in unspaced
+            assert entry.usage_type in row or f"={entry.usage_type}" in unspaced
+            assert "".join(entry.source.split()) in unspaced

@@ -273,23 +273,29 @@ def _service_access_table(comparison: Comparison, width: int, legend: Legend, *,
 
 
 def render_pricing(prices: PriceList, console: Console) -> None:
-    table = Table(title=f"Price snapshot {prices.catalog.name}", box=box.SIMPLE, title_justify="left")
-    for column in ("region", "item", "usage type", "unit", "price (USD)", "evidence", "verified", "source"):
-        table.add_column(column, overflow="fold")
+    """The snapshot's prices, one row per entry, laid out to the console's width: a source too long for its
+    column is shown as a short name (`S1`) that the legend below the table gives in full."""
+    columns = [
+        Column(header, "left", min_prose=0)
+        for header in ("region", "item", "usage type", "unit", "price (USD)", "evidence", "verified", "source")
+    ]
+    rows: list[list[Cell]] = []
     for entry in prices.entries:
-        tiers = " / ".join(format_decimal(tier.price_usd) for tier in entry.tiers)
         item = entry.item + (f" → {entry.to_region}" if entry.to_region else "")
-        table.add_row(
-            entry.region,
-            item,
-            entry.usage_type,
-            entry.unit,
-            tiers,
-            entry.evidence,
-            "yes" if entry.verified else "NO",
-            escape(entry.source),
-        )
-    console.print(table)
+        rows.append([
+            [token(entry.region)],
+            [token(item, "I")],
+            [token(entry.usage_type, "U")],
+            [token(entry.unit)],
+            [prose(" / ".join(format_decimal(tier.price_usd) for tier in entry.tiers))],
+            [token(entry.evidence)],
+            [token("yes" if entry.verified else "NO")],
+            [token(entry.source, "S")],
+        ])  # fmt: skip
+    legend = Legend()
+    fit_table(columns, rows, console.width, legend, title=f"Price snapshot {prices.catalog.name}").print(
+        console, legend
+    )
 
 
 _COVERAGE_HEADS = {
