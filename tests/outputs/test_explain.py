@@ -51,6 +51,11 @@ def test_a_tie_a_lone_design_and_none_are_said_plainly() -> None:
         PEERING, design="sharing", line_items=[item._replace(design="sharing") for item in PEERING.line_items]
     )
     assert why(comparison(PEERING, twin)) == "peering and sharing cost the same, $69.70/month."
+    assert headline(comparison(PEERING, twin)).startswith("Cheapest designs, tied: peering and sharing at $69.70/month")
+    assert why(comparison(PEERING, twin, TGW)).startswith(
+        "peering and sharing cost the same, $69.70/month; peering wins by $5.30/month against transit-gateway: it "
+        "pays $73.00 less for TGW attachment"
+    )
     assert why(comparison(PEERING)) == "peering is the only design that is priced and feasible."
     blocked = replace(PEERING, problems=["overlapping CIDRs"])
     assert why(comparison(blocked)) == "No design is both priced and feasible."

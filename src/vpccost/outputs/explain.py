@@ -77,12 +77,20 @@ def why(comparison: Comparison) -> str:
     other = runner_up(comparison)
     if other is None or other.total_usd is None:
         return f"{winner.design} is the only design that is priced and feasible."
-    margin = other.total_usd - winner.total_usd
-    if margin == 0:
-        tied = [result.design for result in comparison.ranked
-                if result.priced and result.feasible and result.total_usd == winner.total_usd]  # fmt: skip
-        return f"{_and(tied)} cost the same, ${cents_text(winner.total_usd)}{per_period(comparison)}."
-    head = f"{winner.design} wins by ${cents_text(margin)}{per_period(comparison)} against {other.design}"
+    tied = [result for result in comparison.ranked
+            if result.priced and result.feasible and result.total_usd == winner.total_usd]  # fmt: skip
+    period = per_period(comparison)
+    if len(tied) > 1:
+        costlier = next((result for result in comparison.ranked[len(tied):]
+                         if result.priced and result.feasible and result.total_usd is not None), None)  # fmt: skip
+        same = f"{_and([result.design for result in tied])} cost the same, ${cents_text(winner.total_usd)}{period}"
+        if costlier is None or costlier.total_usd is None:
+            return f"{same}."
+        other, head = costlier, f"{same}; {winner.design} wins by "  # against the first design that costs more
+    else:
+        head = f"{winner.design} wins by "
+    margin = (other.total_usd or Decimal(0)) - winner.total_usd
+    head += f"${cents_text(margin)}{period} against {other.design}"
     found = differences(winner, other)
     avoided = [difference for difference in found if difference.saving_usd > 0][:WHY_CHARGES]
     extra = [difference for difference in found if difference.saving_usd < 0][:WHY_CHARGES]
@@ -106,7 +114,10 @@ def headline(comparison: Comparison) -> str:
     mixed = next((result for result in comparison.designs if result.design == OPTIMIZED), None)
     if mixed is not None and mixed.total_usd is not None:
         return _optimized_headline(comparison, mixed.total_usd)
-    line = f"Cheapest design: {winner.design} at ${cents_text(total)}{per_period(comparison)}"
+    tied = [result.design for result in comparison.ranked
+            if result.priced and result.feasible and result.total_usd == total]  # fmt: skip
+    named = f"Cheapest design: {winner.design}" if len(tied) == 1 else f"Cheapest designs, tied: {_and(tied)}"
+    line = f"{named} at ${cents_text(total)}{per_period(comparison)}"
     found = comparison.optimum
     if found is None:
         return f"{line}; run vpccost optimize to look for a cheaper mix of options."
