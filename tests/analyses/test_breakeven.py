@@ -9,7 +9,7 @@ import pytest
 from tests.conftest import EXAMPLES, SNAPSHOT, run_cli
 from vpccost.analyses.breakeven import breakeven, crossing
 from vpccost.errors import InputError
-from vpccost.results import CostLine
+from vpccost.pricing.cost_lines import CostLine
 from vpccost.units import fraction_text
 
 S3 = EXAMPLES / "s3-access"

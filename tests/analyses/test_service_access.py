@@ -9,7 +9,7 @@ from decimal import Decimal
 import vpccost
 from tests.conftest import SNAPSHOT, WriteEstate, vpc
 from vpccost.analyses.service_access import _breakeven_gb
-from vpccost.results import LineParts
+from vpccost.pricing.cost_lines import LineParts
 
 
 def test_service_access_break_even(write_estate: WriteEstate) -> None:

@@ -41,7 +41,8 @@ from vpccost.model.usage import Settings
 from vpccost.options import own_nat, shared_vpc, subjects
 from vpccost.options.base import Context, Option
 from vpccost.options.registry import PAIR_OPTIONS, SERVICE_OPTIONS
-from vpccost.results import Amount, BreakEven, CostLine, LineParts
+from vpccost.pricing.cost_lines import Amount, CostLine, LineParts
+from vpccost.results import BreakEven
 from vpccost.units import exact_arithmetic, fraction_to_decimal
 
 Segment = tuple[Fraction, Fraction | None, Fraction]

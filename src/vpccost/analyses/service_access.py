@@ -30,7 +30,8 @@ from vpccost.options import gateway_endpoint, interface_endpoint, own_nat, subje
 from vpccost.options.base import Blocked, Context, Option
 from vpccost.options.subjects import Subjects
 from vpccost.pricing.catalog import Catalog
-from vpccost.results import Amount, LineParts, ServiceAccess
+from vpccost.pricing.cost_lines import Amount, LineParts
+from vpccost.results import ServiceAccess
 from vpccost.units import exact_arithmetic
 
 WAYS: tuple[tuple[str, Option, str], ...] = (

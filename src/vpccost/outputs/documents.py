@@ -16,13 +16,13 @@ from typing import Any
 from vpccost._version import __version__
 from vpccost.model.aws_facts import region_name
 from vpccost.outputs.explain import headline, why
+from vpccost.pricing.cost_lines import CostLine
 from vpccost.pricing.coverage import Coverage
 from vpccost.pricing.snapshot import PriceEntry
 from vpccost.results import (
     AccountCost,
     BreakEven,
     Comparison,
-    CostLine,
     DesignResult,
     Forecast,
     LineItem,
