@@ -102,6 +102,7 @@ def test_factor_file_months_not_listed_keep_the_previous_volume(tmp_path: Path, 
         ("month,growth\n2,3\n", "is not a growth"),
         ("month,grwoth\n2,3%\n", "the file has 'grwoth': did you mean 'growth'?"),
         ("mnth,factor\n2,1.5\n", "the file has 'mnth': did you mean 'month'?"),
+        ("month,growth,growth\n2,3%,4%\n", "the column appears twice in the header"),
     ],
 )
 def test_growth_file_mistakes(tmp_path: Path, content: str, expected: str) -> None:

@@ -2,6 +2,7 @@
 
 from __future__ import annotations
 
+import re
 from pathlib import Path
 
 import pytest
@@ -132,3 +133,31 @@ def test_a_value_that_should_be_a_mapping_says_what_it_holds_and_names_no_class(
         validate_document(StrictDocument, write(tmp_path, "d.yaml", text), what="the document")
     assert (raised.value.field, raised.value.message) == (field, message)
     assert "Strict" not in str(raised.value)
+
+
+@pytest.mark.parametrize(
+    ("name", "content", "line", "message"),
+    [
+        ("dup.yaml", b'vpcs:\n  - id: a\n    account: "1"\n    account: "2"\n', 4,
+         "key 'account' is given twice in one mapping: keep one"),
+        ("dup.json", b'{"vpcs": [{"id": "a",\n "id": "b"}]}', 2, "key 'id' is given twice in one mapping"),
+        ("latin.yaml", b"vpcs:\n  - id: caf\xe9\n", 2, "not UTF-8 text (byte 0xe9): save the file as UTF-8"),
+        ("utf16.json", '{"vpcs": []}'.encode("utf-16"), 1, "not UTF-8 text (byte 0xff)"),
+        ("deep.json", b"[" * 100_000 + b"]" * 100_000, None, "the document is nested too deeply to read"),
+    ],
+    ids=["yaml-duplicate-key", "json-duplicate-key", "latin-1", "utf-16", "deep"],
+)  # fmt: skip
+def test_a_document_that_cannot_be_read_as_written_is_refused_naming_the_line(
+    tmp_path: Path, name: str, content: bytes, line: int | None, message: str
+) -> None:
+    path = tmp_path / name
+    path.write_bytes(content)
+    with pytest.raises(InputError, match=re.escape(message)) as refused:
+        read_document(path)
+    assert (refused.value.source, refused.value.line) == (str(path), line)
+
+
+def test_a_byte_order_mark_is_read_as_utf8(tmp_path: Path) -> None:
+    path = tmp_path / "bom.yaml"
+    path.write_bytes("\ufeffvpcs: []\n".encode())
+    assert read_document(path)[0] == {"vpcs": []}

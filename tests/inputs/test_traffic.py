@@ -3,6 +3,9 @@ or row, and field named, nothing written), and volumes read exactly."""
 
 from __future__ import annotations
 
+import bz2
+import gzip
+import lzma
 from decimal import Decimal
 from pathlib import Path
 
@@ -155,9 +158,13 @@ def test_csv_errors_count_blank_lines_and_quoted_line_breaks(tmp_path: Path) -> 
 @pytest.mark.parametrize(
     ("header", "expected"), [("src,dst,gb,gb", "appears twice"), ("src,dst,gb,", "column 4 of the header has no name")]
 )
-def test_csv_header_problems(tmp_path: Path, header: str, expected: str) -> None:
-    traffic = tmp_path / "traffic.csv"
-    traffic.write_text(f"{header}\na,b,1,2\n")
+@pytest.mark.parametrize("suffix", [".csv", ".csv.gz", ".csv.bz2", ".csv.xz"])
+def test_csv_header_problems(tmp_path: Path, header: str, expected: str, suffix: str) -> None:
+    # a compressed file is checked as what pandas reads from it
+    traffic = tmp_path / f"traffic{suffix}"
+    content = f"{header}\na,b,1,2\n".encode()
+    compressed = {".gz": gzip.compress(content), ".bz2": bz2.compress(content), ".xz": lzma.compress(content)}
+    traffic.write_bytes(compressed.get(traffic.suffix, content))
     compare_fails(tmp_path, traffic, None, "line 1", expected)
 
 

@@ -77,6 +77,9 @@ def growth_from_file(path: Path, months: int) -> Growth:
         raise InputError(f"cannot read the growth file: {error.strerror}", source=source) from None
     except UnicodeDecodeError:
         raise InputError("the growth file is not UTF-8 text", source=source) from None
+    repeated = next((name for index, name in enumerate(columns) if name in columns[:index]), None)
+    if repeated is not None:
+        raise InputError("the column appears twice in the header", source=source, line=1, field=repeated)
     kinds = [kind for kind in ("growth", "factor") if kind in columns]
     if "month" not in columns or len(kinds) != 1:
         hints = [

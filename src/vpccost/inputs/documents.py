@@ -20,27 +20,90 @@ _ENTRY_PREFIX = re.compile(r"^(?P<path>(?P<list>\w+)\[(?P<index>\d+)\](\.(?P<key
 """A list-level check that found a bad entry says which: `vpcs[3].id: …`, `azs[1]: …`."""
 
 
-_Loader = getattr(yaml, "CSafeLoader", yaml.SafeLoader)
+_BaseLoader = getattr(yaml, "CSafeLoader", yaml.SafeLoader)
 """libyaml's parser when PyYAML was built with it: several times faster on large topologies."""
 
 
+class _Loader(_BaseLoader):  # type: ignore[misc,valid-type]
+    """The safe loader, refusing a mapping that repeats a key (YAML would keep the last value silently)."""
+
+    def construct_mapping(self, node: yaml.MappingNode, deep: bool = False) -> dict[Any, Any]:
+        seen: set[Any] = set()
+        for key_node, _ in node.value:
+            key = self.construct_object(key_node, deep=True)
+            if isinstance(key, str | int | float | bool) and key in seen:
+                raise _DuplicateKey(key, key_node.start_mark.line + 1)
+            seen.add(key)
+        return super().construct_mapping(node, deep=deep)  # type: ignore[no-any-return]
+
+
+class _DuplicateKey(Exception):
+    def __init__(self, key: Any, line: int | None) -> None:
+        super().__init__(key, line)
+        self.key, self.line = key, line
+
+
+def _unique_pairs(pairs: list[tuple[str, Any]]) -> dict[str, Any]:
+    """A JSON object, refusing a repeated key (json keeps the last value silently)."""
+    found: dict[str, Any] = {}
+    for key, value in pairs:
+        if key in found:
+            raise _DuplicateKey(key, None)
+        found[key] = value
+    return found
+
+
 def read_document(path: Path) -> tuple[Any, str]:
-    """The parsed document and its text."""
+    """The parsed document and its text. Refused, naming the file and the line: text that is not UTF-8, a
+    repeated key in one mapping, a document nested too deeply, invalid YAML or JSON."""
     try:
-        text = path.read_text(encoding="utf-8")
+        raw = path.read_bytes()
     except OSError as error:
         raise InputError(f"cannot read the file: {error.strerror}", source=str(path)) from None
+    try:
+        text = raw.decode("utf-8-sig")
+    except UnicodeDecodeError as error:
+        raise InputError(
+            f"not UTF-8 text (byte 0x{raw[error.start]:02x}): save the file as UTF-8",
+            source=str(path),
+            line=raw[: error.start].count(b"\n") + 1,
+        ) from None
     if not text.strip():
         raise InputError("the file is empty", source=str(path))
     try:
-        data = json.loads(text) if path.suffix.lower() == ".json" else yaml.load(text, Loader=_Loader)
+        if path.suffix.lower() == ".json":
+            data = json.loads(text, object_pairs_hook=_unique_pairs)
+        else:
+            data = yaml.load(text, Loader=_Loader)
     except json.JSONDecodeError as error:
         raise InputError(f"not valid JSON: {error.msg}", source=str(path), line=error.lineno) from None
     except yaml.YAMLError as error:
         mark = getattr(error, "problem_mark", None)
-        line = None if mark is None else mark.line + 1
-        raise InputError(f"not valid YAML: {getattr(error, 'problem', error)}", source=str(path), line=line) from None
+        raise InputError(
+            f"not valid YAML: {getattr(error, 'problem', error)}",
+            source=str(path),
+            line=None if mark is None else mark.line + 1,
+        ) from None
+    except _DuplicateKey as duplicate:
+        raise InputError(
+            f"key '{duplicate.key}' is given twice in one mapping: keep one",
+            source=str(path),
+            line=duplicate.line if duplicate.line is not None else _key_line(text),
+        ) from None
+    except RecursionError:
+        raise InputError("the document is nested too deeply to read", source=str(path)) from None
     return data, text
+
+
+def _key_line(text: str) -> int | None:
+    """The line where `key` is given a second time in one mapping (JSON read as YAML finds it), or None."""
+    try:
+        yaml.load(text, Loader=_Loader)
+    except _DuplicateKey as duplicate:
+        return duplicate.line
+    except (yaml.YAMLError, RecursionError):
+        return None
+    return None
 
 
 def validate_document(model: type[Model], path: Path, *, what: str = "the file") -> Model:

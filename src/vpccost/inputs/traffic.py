@@ -11,12 +11,15 @@ sums however many rows there are; a unit count times `gb_per_unit` is the exact 
 
 from __future__ import annotations
 
+import bz2
 import csv
+import gzip
+import lzma
 import re
 from dataclasses import dataclass
 from decimal import Decimal, InvalidOperation
 from pathlib import Path
-from typing import Any, Literal, Protocol
+from typing import IO, Any, Literal, Protocol
 
 import numpy as np
 import pandas as pd
@@ -142,7 +145,7 @@ def _csv_record_lines(path: Path, delimiter: str, skip: int = 0) -> list[int]:
     """The line on which each data record of a CSV file starts (comment lines and header excluded, blank lines
     skipped)."""
     starts = []
-    with path.open(encoding="utf-8", errors="replace", newline="") as handle:
+    with _open_text(path, errors="replace") as handle:
         _skip_lines(handle, skip)
         reader = csv.reader(handle, delimiter=delimiter)
         next(reader, None)
@@ -154,6 +157,19 @@ def _csv_record_lines(path: Path, delimiter: str, skip: int = 0) -> list[int]:
     return starts
 
 
+_COMPRESSED = {".gz": gzip.open, ".bz2": bz2.open, ".xz": lzma.open}
+"""The compressions a CSV traffic file may use (pandas reads the same by suffix)."""
+
+
+def _open_text(path: Path, *, errors: str = "strict") -> IO[str]:
+    """A CSV traffic file as UTF-8 text, decompressed as its suffix says, so the checks made before pandas reads
+    it (header, comments, delimiter, line numbers) see what pandas will."""
+    opener = _COMPRESSED.get(path.suffix.lower())
+    if opener is None:
+        return path.open(encoding="utf-8", errors=errors, newline="")
+    return opener(path, "rt", encoding="utf-8", errors=errors, newline="")  # type: ignore[operator,no-any-return]
+
+
 def _skip_lines(handle: Any, count: int) -> None:
     for _ in range(count):
         handle.readline()
@@ -163,7 +179,7 @@ def _leading_comments(path: Path) -> list[tuple[int, str]]:
     """The comment lines (`#` …) before a CSV file's header, with their line numbers."""
     comments: list[tuple[int, str]] = []
     try:
-        with path.open(encoding="utf-8", newline="") as handle:
+        with _open_text(path) as handle:
             for number, text in enumerate(handle, start=1):
                 if not is_comment(text):
                     break
@@ -246,7 +262,7 @@ def _sniff_delimiter(path: Path, skip: int = 0) -> str:
     """The delimiter that splits the header into the most columns: comma, semicolon or tab (comma on a tie).
     Only the delimiter is guessed: a decimal comma in a semicolon file is a volume that is not a number."""
     try:
-        with path.open(encoding="utf-8", newline="") as handle:
+        with _open_text(path) as handle:
             _skip_lines(handle, skip)
             header = handle.readline()
     except UnicodeDecodeError:
@@ -331,7 +347,7 @@ def _cell_text(value: object) -> str:
 
 def _check_csv_header(path: Path, label: str, delimiter: str, skip: int = 0) -> None:
     try:
-        with path.open(encoding="utf-8", newline="") as handle:
+        with _open_text(path) as handle:
             _skip_lines(handle, skip)
             header = [name.strip() for name in next(csv.reader(handle, delimiter=delimiter), [])]
     except UnicodeDecodeError:
@@ -353,7 +369,7 @@ def _csv_problem(path: Path, delimiter: str, skip: int = 0) -> str | None:
     """The first line whose field count differs from the header's, or that is not UTF-8: the fast reader's
     own message does not say which line it is."""
     try:
-        with path.open(encoding="utf-8", newline="") as handle:
+        with _open_text(path) as handle:
             _skip_lines(handle, skip)
             reader = csv.reader(handle, delimiter=delimiter)
             header = next(reader, [])
