@@ -11,7 +11,7 @@ from rich.progress import BarColumn, MofNCompleteColumn, Progress, TextColumn, T
 
 from vpccost.aws.discovery import Discovery, ProgressCallback, discover
 from vpccost.cli.options import OutputOption, parse_regions
-from vpccost.cli.output import emit, fail, run
+from vpccost.cli.output import check_outputs, emit, fail, run
 from vpccost.inputs.topology import topology_json, topology_yaml
 
 
@@ -39,6 +39,7 @@ def discover_command(
     """Read VPCs, subnets, route tables, peerings, transit gateways, endpoints, NAT gateways, ENIs and flow logs
     from AWS and write them as a topology file (YAML; JSON when --output ends in .json)."""
     wanted = None if regions is None else run(lambda: parse_regions(regions))
+    check_outputs({"--output": output})
     found = _with_progress(
         lambda progress: discover(
             *(profile or []),

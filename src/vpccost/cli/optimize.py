@@ -18,8 +18,9 @@ from vpccost.cli.options import (
     SheetOption,
     TopologyOption,
 )
-from vpccost.cli.output import ResultOutput, run
+from vpccost.cli.output import ResultOutput, check_outputs, run
 from vpccost.optimizer import ALLOW_TOKENS, PEERING_QUOTA_DEFAULT, optimize
+from vpccost.outputs.paths import inputs, snapshot_input
 from vpccost.results import Optimization
 
 OUTPUT = ResultOutput("optimize", Optimization)
@@ -54,6 +55,15 @@ def optimize_command(
 ) -> None:
     """Choose the cheapest feasible mix of peering, Transit Gateway, PrivateLink, sharing, endpoints and NAT."""
     chosen = OUTPUT.choose(output_format, output, detail=detail)
+    check_outputs(
+        {"--output": output},
+        [
+            *inputs("the traffic file", [traffic]),
+            *inputs("the topology", [topology]),
+            *inputs("the overrides file", [overrides]),
+            *snapshot_input(pricing),
+        ],
+    )
     result = run(
         lambda: optimize(
             traffic,

@@ -14,7 +14,8 @@ from vpccost.aws.clients import pricing_client
 from vpccost.aws.offer_files import snapshot_from_offer_files
 from vpccost.aws.pricelist import fetch_snapshot, price_list_gaps, write_snapshot
 from vpccost.cli.options import OutputOption, OverridesOption, PricingOption, check_region, parse_region_codes
-from vpccost.cli.output import ResultOutput, fail, run, write_file
+from vpccost.cli.output import ResultOutput, check_outputs, fail, run, write_file
+from vpccost.outputs.paths import inputs, snapshot_input
 from vpccost.pricing.coverage import Coverage
 from vpccost.pricing.coverage import coverage as price_coverage
 from vpccost.pricing.diff import diff_catalogs
@@ -39,6 +40,7 @@ def show(
 ) -> None:
     """List the prices of the snapshot, with their usage types and provenance."""
     chosen = SHOW.choose(output_format, output)
+    check_outputs({"--output": output}, [*snapshot_input(pricing), *inputs("the overrides file", [overrides])])
     if region is not None:
         run(lambda: check_region(region))
     catalog = run(lambda: load_pricing(pricing, overrides=overrides))
@@ -56,6 +58,7 @@ def coverage(
 ) -> None:
     """Show which items the snapshot prices in each region: verified, unverified or missing."""
     chosen = COVERAGE.choose(output_format, output)
+    check_outputs({"--output": output}, [*snapshot_input(pricing), *inputs("the overrides file", [overrides])])
     catalog = run(lambda: load_pricing(pricing, overrides=overrides))
     COVERAGE.emit(chosen, price_coverage(catalog, every_item=every_item), output)
 
@@ -68,6 +71,10 @@ def diff(
 ) -> None:
     """Show what changed between two price snapshots, by item and region."""
     chosen = DIFF.choose(output_format, output)
+    check_outputs(
+        {"--output": output},
+        [*snapshot_input(old, "the older snapshot"), *snapshot_input(new, "the newer snapshot")],
+    )
     changes = run(lambda: diff_catalogs(load_pricing(old), load_pricing(new)))
     DIFF.emit(chosen, PriceChanges(changes), output)
 
@@ -97,8 +104,14 @@ def update(
     wanted = run(lambda: parse_region_codes(regions))
     today = datetime.now(UTC).date().isoformat()
     directory = output_dir or Path("pricing") / "aws" / today
-    if directory.exists() and not directory.is_dir():
-        fail(f"--output-dir {directory} is a file, not a folder: name the folder to write prices.json into")
+    check_outputs(
+        {"--output-dir": directory / "prices.json"} if directory.is_dir() else {},
+        [
+            *snapshot_input(merge_with, "the snapshot --merge-with names"),
+            *inputs("an offer file", from_offer_file or ()),
+        ],
+        folders={"--output-dir": directory},
+    )
     earlier = None
     if merge_with is not None:
         base = merge_with
