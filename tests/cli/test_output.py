@@ -3,6 +3,7 @@
 
 from __future__ import annotations
 
+import json
 from pathlib import Path
 from typing import Any
 
@@ -262,3 +263,31 @@ def test_a_symlinked_output_keeps_its_link_and_the_targets_mode(tmp_path: Path) 
     assert result.exit_code == 0, result.stderr
     assert link.is_symlink() and real.read_text().startswith("region,")
     assert real.stat().st_mode & 0o777 == 0o640
+
+
+HOSTILE = "web\x1b[2J\u202egnp"
+SHOWN = "web\\x1b[2J\\u202egnp"
+
+
+def test_an_error_quoting_user_text_shows_its_controls_as_escapes(tmp_path: Path) -> None:
+    traffic = tmp_path / "traffic.csv"
+    traffic.write_text(f"src,dst,gb\n{HOSTILE},internet,1\n", encoding="utf-8")
+    result = run_cli("compare", traffic, "--topology", EXAMPLES / "multi-account" / "topology.yaml")
+    assert result.exit_code == 2
+    assert SHOWN in result.stderr
+    assert "\x1b" not in result.stderr and "\u202e" not in result.stderr
+
+
+@pytest.mark.parametrize("output_format", ["table", "csv"])
+def test_pricing_show_prints_a_snapshots_text_safely(tmp_path: Path, output_format: str) -> None:
+    document = json.loads((SNAPSHOT / "prices.json").read_text())
+    for entry in document["entries"]:
+        entry["source"] = f"={HOSTILE}[red]"
+    snapshot = tmp_path / "snapshot"
+    snapshot.mkdir()
+    (snapshot / "prices.json").write_text(json.dumps(document))
+    result = run_cli("pricing", "show", "--pricing", snapshot, "--format", output_format)
+    assert result.exit_code == 0, result.stderr
+    if output_format == "table":  # a table is for the terminal; a CSV holds the text as it is, neutralised
+        assert "\x1b" not in result.stdout and "\u202e" not in result.stdout
+    assert (SHOWN if output_format == "table" else f"'={HOSTILE}") in result.stdout

@@ -25,7 +25,7 @@ from vpccost.cli.options import (
     TopologyOption,
     parse_list,
 )
-from vpccost.cli.output import ResultOutput, check_outputs, run
+from vpccost.cli.output import ResultOutput, check_outputs, run, warn
 from vpccost.outputs.paths import inputs, snapshot_input
 from vpccost.results import Comparison
 
@@ -87,7 +87,7 @@ def compare_command(
         )
     )
     for warning in result.warnings:
-        typer.echo(f"warning: {warning}", err=True)
+        warn(warning)
     OUTPUT.emit(chosen, result, output, start=start, detail=detail, html=html)
 
 

@@ -21,7 +21,7 @@ from vpccost.cli.options import (
     ReportOption,
     StartTimeOption,
 )
-from vpccost.cli.output import check_outputs, run, write_files
+from vpccost.cli.output import check_outputs, run, say, write_files
 from vpccost.flowlogs import FlowLogAggregate, aggregate_flowlogs
 from vpccost.flowlogs import Progress as ProgressHooks
 from vpccost.flowlogs.aggregate import PARQUET_SUFFIXES, parse_window
@@ -85,7 +85,7 @@ def write_aggregate(result: FlowLogAggregate, output: Path | None, report: Path 
     """The report's summary on stderr, the report (JSON) to `report`, the matrix to `output` (Parquet for a
     `.parquet` name, else CSV) or stdout (CSV); the matrix records the period its volumes cover. Both files
     are written together, at the end."""
-    typer.echo(result.report.summary(), err=True)
+    say(result.report.summary())
     files: list[tuple[Path, str | bytes | Writer]] = []
     if report is not None:
         files.append((report, json.dumps(result.report.to_dict(), indent=2) + "\n"))

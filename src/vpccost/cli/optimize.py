@@ -18,7 +18,7 @@ from vpccost.cli.options import (
     SheetOption,
     TopologyOption,
 )
-from vpccost.cli.output import ResultOutput, check_outputs, run
+from vpccost.cli.output import ResultOutput, check_outputs, run, warn
 from vpccost.optimizer import ALLOW_TOKENS, PEERING_QUOTA_DEFAULT, optimize
 from vpccost.outputs.paths import inputs, snapshot_input
 from vpccost.results import Optimization
@@ -82,7 +82,7 @@ def optimize_command(
     )
     if not result.optimal:
         gap = "unknown" if result.gap is None else f"{result.gap:.4%}"
-        typer.echo(f"warning: not proven optimal ({result.status}); gap {gap}", err=True)
+        warn(f"not proven optimal ({result.status}); gap {gap}")
     OUTPUT.emit(chosen, result, output, detail=detail)
 
 

@@ -35,6 +35,7 @@ from vpccost.outputs.formats import (
     render,
     takes_detail,
 )
+from vpccost.outputs.text import terminal_lines
 
 T = TypeVar("T")
 
@@ -50,8 +51,9 @@ def run(action: Callable[[], T]) -> T:
 
 
 def fail(message: str, *, code: int = 2) -> NoReturn:
-    """`error: message` on stderr, then exit with `code` (2: bad input)."""
-    typer.echo(f"error: {message}", err=True)
+    """`error: message` on stderr (control and reordering characters shown as escapes), then exit with `code`
+    (2: bad input)."""
+    typer.echo(f"error: {terminal_lines(message)}", err=True)
     raise typer.Exit(code)
 
 
@@ -93,6 +95,16 @@ def _failed(error: OSError, written: Sequence[Path]) -> str:
         if name == path.name or name.startswith(f".{path.name}."):
             return str(path)
     return ", ".join(str(path) for path in written)
+
+
+def warn(message: str) -> None:
+    """`warning: message` on stderr, control and reordering characters shown as escapes."""
+    typer.echo(f"warning: {terminal_lines(message)}", err=True)
+
+
+def say(message: str) -> None:
+    """A line of progress or summary on stderr, control and reordering characters shown as escapes."""
+    typer.echo(terminal_lines(message), err=True)
 
 
 def emit(text: str, output: Path | None) -> None:
@@ -180,7 +192,7 @@ class ResultOutput:
                 files.append((html, run(lambda: render("html", result))))
         for warning in caught:
             if issubclass(warning.category, ExportWarning):
-                typer.echo(f"warning: {warning.message}", err=True)
+                warn(str(warning.message))
             else:
                 warnings.showwarning(warning.message, warning.category, warning.filename, warning.lineno)
         write_files(files)

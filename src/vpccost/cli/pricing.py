@@ -14,7 +14,7 @@ from vpccost.aws.clients import pricing_client
 from vpccost.aws.offer_files import snapshot_from_offer_files
 from vpccost.aws.pricelist import fetch_snapshot, price_list_gaps, write_snapshot
 from vpccost.cli.options import OutputOption, OverridesOption, PricingOption, check_region, parse_region_codes
-from vpccost.cli.output import ResultOutput, check_outputs, fail, run, write_file
+from vpccost.cli.output import ResultOutput, check_outputs, fail, run, say, write_file
 from vpccost.outputs.paths import inputs, snapshot_input
 from vpccost.pricing.coverage import Coverage
 from vpccost.pricing.coverage import coverage as price_coverage
@@ -129,25 +129,25 @@ def update(
             snapshot, problems = run(lambda: fetch_snapshot(client, wanted, prefixes=prefixes, date=today))
     except (BotoCoreError, ClientError) as error:
         fail(f"the AWS Price List API failed: {error}", code=1)
-    typer.echo(f"{len(snapshot.entries)} prices found for {', '.join(wanted)}", err=True)
+    say(f"{len(snapshot.entries)} prices found for {', '.join(wanted)}")
     for region, prefix in snapshot.usage_type_prefixes.items():
         if prefixes.get(region) != prefix:
-            typer.echo(f"usage-type prefix of {region} learned from its price records: {prefix}", err=True)
+            say(f"usage-type prefix of {region} learned from its price records: {prefix}")
     for gap in price_list_gaps():
-        typer.echo(f"not queried: {gap}", err=True)
+        say(f"not queried: {gap}")
     if earlier is not None:
         previous = earlier
         merged = run(lambda: merge_snapshots(snapshot, previous))
         snapshot = merged.snapshot
         for label in merged.kept_for_missing:
-            typer.echo(f"kept from {earlier.provider}/{earlier.date} (this refresh found no record): {label}", err=True)
+            say(f"kept from {earlier.provider}/{earlier.date} (this refresh found no record): {label}")
     unresolved = set(snapshot.missing)
     shown = [problem for problem in problems if problem.split(":")[0] in unresolved]
     if shown and not allow_missing:
-        typer.echo("missing (no snapshot written):\n  " + "\n  ".join(shown), err=True)
+        say("missing (no snapshot written):\n  " + "\n  ".join(shown))
         raise typer.Exit(1)
     if shown:
-        typer.echo("missing (listed in the snapshot's 'missing'):\n  " + "\n  ".join(shown), err=True)
+        say("missing (listed in the snapshot's 'missing'):\n  " + "\n  ".join(shown))
     final = snapshot
     write_file(directory / "prices.json", lambda: typer.echo(str(write_snapshot(final, directory))))
 
