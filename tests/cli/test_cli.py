@@ -3,7 +3,14 @@ writes."""
 
 from __future__ import annotations
 
+import os
 import re
+import signal
+import subprocess
+import sys
+import time
+from pathlib import Path
+from typing import IO
 
 import pytest
 import typer.main
@@ -11,6 +18,7 @@ import typer.main
 import vpccost.cli
 from tests.conftest import REPO, run_cli
 from vpccost.cli import app, main
+from vpccost.outputs.files import write_atomically
 
 README = (REPO / "README.md").read_text()
 
@@ -85,3 +93,43 @@ def test_the_quickstart_says_how_to_run_the_command_after_set_up() -> None:
     quickstart = README.split("## Quickstart", 1)[1].split("\n## ", 1)[0]
     assert "`.venv/bin/vpccost …`" in quickstart and "`source .venv/bin/activate`" in quickstart
     assert "`vpccost --version`" in quickstart
+
+
+@pytest.mark.parametrize(("number", "code"), [(signal.SIGTERM, 143), (signal.SIGINT, 130)])
+def test_an_interrupted_run_exits_128_plus_the_signal_with_one_line_and_no_temporary_file(
+    tmp_path: Path, number: int, code: int
+) -> None:
+    traffic = tmp_path / "traffic.csv"
+    traffic.write_bytes((REPO / "examples" / "multi-account" / "traffic.csv").read_bytes())
+    topology = tmp_path / "topology.yaml"
+    os.mkfifo(topology)  # the run blocks reading it until it is interrupted
+    output = tmp_path / "out.csv"
+    environment = {**os.environ, "PYTHONPATH": str(REPO / "src")}
+    process = subprocess.Popen(
+        [sys.executable, "-m", "vpccost.cli", "compare", str(traffic), "-t", str(topology), "--output", str(output)],
+        stdout=subprocess.PIPE,
+        stderr=subprocess.PIPE,
+        env=environment,
+        text=True,
+    )
+    time.sleep(2.0)
+    process.send_signal(number)
+    _, stderr = process.communicate(timeout=5)
+    assert process.returncode == code
+    assert stderr == f"error: interrupted by {signal.Signals(number).name}\n"
+    assert sorted(path.name for path in tmp_path.iterdir()) == ["topology.yaml", "traffic.csv"]
+
+
+def test_a_signal_during_a_write_removes_the_temporary_file(tmp_path: Path) -> None:
+    def interrupted(handle: IO[bytes]) -> None:
+        handle.write(b"half")
+        os.kill(os.getpid(), signal.SIGTERM)
+
+    target = tmp_path / "out.csv"
+    previous = signal.signal(signal.SIGTERM, vpccost.cli._interrupt)
+    try:
+        with pytest.raises(vpccost.cli.Interrupted):
+            write_atomically(target, interrupted)
+    finally:
+        signal.signal(signal.SIGTERM, previous)
+    assert list(tmp_path.iterdir()) == []

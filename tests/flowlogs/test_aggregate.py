@@ -87,3 +87,12 @@ def test_the_matrix_records_the_period_its_volumes_cover_in_csv_and_parquet(
     assert from_csv.period.hours == from_parquet.period.hours == Decimal(hours)
     # the same volumes, exactly, from either file
     assert from_csv.total_gb == from_parquet.total_gb
+
+
+@pytest.mark.parametrize(
+    ("value", "cell"), [("=cmd|' /C calc'!A0", "'=cmd|' /C calc'!A0"), ("vpc-1", "vpc-1"), (3, "3")]
+)
+def test_every_text_cell_of_the_matrix_is_neutralised(value: object, cell: str) -> None:
+    from vpccost.flowlogs.aggregate import _cell
+
+    assert _cell(value) == cell

@@ -7,7 +7,8 @@ import io
 
 from rich.console import Console
 
-from vpccost.outputs.fitting import Column, Legend, fit_table, prose, shorten, terminal_safe, token
+from vpccost.outputs.fitting import Column, Legend, fit_table, prose, shorten, token
+from vpccost.outputs.text import terminal_safe
 
 
 def test_the_longest_tokens_are_shortened_first_and_defined_in_the_legend() -> None:

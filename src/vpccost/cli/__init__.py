@@ -11,7 +11,9 @@ Each command family is a module that registers its commands here; options severa
 from __future__ import annotations
 
 import os
+import signal
 import sys
+from types import FrameType
 from typing import Annotated
 
 import typer
@@ -55,12 +57,34 @@ optimize.register(app)
 breakeven.register(app)
 
 
+class Interrupted(BaseException):
+    """SIGINT or SIGTERM arrived: raised where the run is, so that temporary files are removed on the way out."""
+
+    def __init__(self, signum: int) -> None:
+        super().__init__(signum)
+        self.signum = signum
+
+
+def _interrupt(signum: int, frame: FrameType | None) -> None:
+    raise Interrupted(signum)
+
+
 def main() -> None:
-    """Entry point: an unexpected failure exits 1 with a one-line message (VPCCOST_DEBUG=1 shows the trace)."""
+    """Entry point: an unexpected failure exits 1 with a one-line message (VPCCOST_DEBUG=1 shows the trace);
+    SIGINT and SIGTERM stop the run, leaving no temporary file, with one line on stderr and exit code 130 or
+    143 (128 + the signal)."""
+    previous = {number: signal.signal(number, _interrupt) for number in (signal.SIGINT, signal.SIGTERM)}
     try:
         app()
+    except (Interrupted, KeyboardInterrupt) as interruption:
+        number = interruption.signum if isinstance(interruption, Interrupted) else signal.SIGINT
+        typer.echo(f"error: interrupted by {signal.Signals(number).name}", err=True)
+        sys.exit(128 + number)
     except Exception as error:
         if os.environ.get("VPCCOST_DEBUG"):
             raise
         typer.echo(f"error: unexpected {type(error).__name__}: {error} (set VPCCOST_DEBUG=1 for details)", err=True)
         sys.exit(1)
+    finally:
+        for number, handler in previous.items():
+            signal.signal(number, handler)

@@ -17,8 +17,9 @@ from vpccost.cli.options import (
     ReportOption,
     StartTimeOption,
 )
-from vpccost.cli.output import run
+from vpccost.cli.output import check_outputs, run
 from vpccost.flowlogs.aggregate import parse_window
+from vpccost.outputs.paths import inputs
 
 
 def athena(
@@ -48,6 +49,7 @@ def athena(
 ) -> None:
     """Run the flow-log aggregation as SQL in Athena; only the grouped rows come back, counted here."""
     run(lambda: parse_window(start, end))
+    check_outputs({"--output": output, "--report": report}, inputs("the topology", [topology]))
     result = run(
         lambda: aggregate_athena(
             topology,

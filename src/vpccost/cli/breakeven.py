@@ -17,8 +17,8 @@ from vpccost.cli.options import (
     TopologyOption,
     parse_list,
 )
-from vpccost.cli.output import ResultOutput, fail, run, write_file
-from vpccost.outputs import formats
+from vpccost.cli.output import ResultOutput, check_outputs, fail, run
+from vpccost.outputs.paths import inputs, snapshot_input
 from vpccost.results import BreakEven
 
 OUTPUT = ResultOutput("breakeven", BreakEven)
@@ -42,6 +42,15 @@ def breakeven_command(
 ) -> None:
     """The volume where two options' monthly cost lines cross, for one VPC pair or one VPC and AWS service."""
     chosen = OUTPUT.choose(output_format, output)
+    check_outputs(
+        {"--output": output, "--html": html},
+        [
+            *inputs("the traffic file", [traffic]),
+            *inputs("the topology", [topology]),
+            *inputs("the overrides file", [overrides]),
+            *snapshot_input(pricing),
+        ],
+    )
     names = parse_list(options)
     pair_ids = parse_list(pair) if pair is not None else None
     if pair_ids is not None and len(pair_ids) != 2:
@@ -60,9 +69,7 @@ def breakeven_command(
             sheet=sheet,
         )
     )
-    if html is not None:
-        write_file(html, lambda: formats.write("html", result, html))
-    OUTPUT.emit(chosen, result, output)
+    OUTPUT.emit(chosen, result, output, html=html)
 
 
 def register(app: typer.Typer) -> None:

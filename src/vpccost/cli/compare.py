@@ -25,8 +25,8 @@ from vpccost.cli.options import (
     TopologyOption,
     parse_list,
 )
-from vpccost.cli.output import ResultOutput, run, write_file
-from vpccost.outputs import formats
+from vpccost.cli.output import ResultOutput, check_outputs, run, warn
+from vpccost.outputs.paths import inputs, snapshot_input
 from vpccost.results import Comparison
 
 OUTPUT = ResultOutput("compare", Comparison)
@@ -61,6 +61,15 @@ def compare_command(
 ) -> None:
     """Price the traffic under every design and rank them, cheapest feasible first."""
     chosen = OUTPUT.choose(output_format, output, detail=detail)
+    check_outputs(
+        {"--output": output, "--html": html},
+        [
+            *inputs("the traffic file", [traffic]),
+            *inputs("the topology", [topology]),
+            *inputs("the overrides file", [overrides]),
+            *snapshot_input(pricing),
+        ],
+    )
     result = run(
         lambda: compare(
             traffic,
@@ -78,10 +87,8 @@ def compare_command(
         )
     )
     for warning in result.warnings:
-        typer.echo(f"warning: {warning}", err=True)
-    if html is not None:
-        write_file(html, lambda: formats.write("html", result, html))
-    OUTPUT.emit(chosen, result, output, start=start, detail=detail)
+        warn(warning)
+    OUTPUT.emit(chosen, result, output, start=start, detail=detail, html=html)
 
 
 def register(app: typer.Typer) -> None:

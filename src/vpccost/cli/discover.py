@@ -11,7 +11,7 @@ from rich.progress import BarColumn, MofNCompleteColumn, Progress, TextColumn, T
 
 from vpccost.aws.discovery import Discovery, ProgressCallback, discover
 from vpccost.cli.options import OutputOption, parse_regions
-from vpccost.cli.output import emit, fail, run
+from vpccost.cli.output import check_outputs, emit, fail, run, say, warn
 from vpccost.inputs.topology import topology_json, topology_yaml
 
 
@@ -39,6 +39,7 @@ def discover_command(
     """Read VPCs, subnets, route tables, peerings, transit gateways, endpoints, NAT gateways, ENIs and flow logs
     from AWS and write them as a topology file (YAML; JSON when --output ends in .json)."""
     wanted = None if regions is None else run(lambda: parse_regions(regions))
+    check_outputs({"--output": output})
     found = _with_progress(
         lambda progress: discover(
             *(profile or []),
@@ -49,16 +50,15 @@ def discover_command(
         )
     )
     for warning in found.warnings:
-        typer.echo(f"warning: {warning}", err=True)
+        warn(warning)
     if not found.found_anything:
         fail("nothing could be discovered (see the warnings above); no file written")
     topology = found.topology
-    typer.echo(
+    say(
         f"discovered {len(topology.vpcs)} VPCs, {len(topology.peering_connections)} peering connections, "
         f"{len(topology.transit_gateways)} transit gateways and {len(topology.flow_logs)} flow logs in "
         f"{found.regions_read} account-regions of {', '.join(found.accounts)}"
-        + (f"; {_count(len(found.warnings), 'warning')} (recorded under discovery_warnings)" if found.warnings else ""),
-        err=True,
+        + (f"; {_count(len(found.warnings), 'warning')} (recorded under discovery_warnings)" if found.warnings else "")
     )
     comment = f"vpccost discover: accounts {', '.join(found.accounts)}"
     if output is not None and output.suffix.lower() == ".json":

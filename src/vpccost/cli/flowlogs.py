@@ -21,12 +21,13 @@ from vpccost.cli.options import (
     ReportOption,
     StartTimeOption,
 )
-from vpccost.cli.output import emit, run, write_file
+from vpccost.cli.output import check_outputs, run, say, write_files
 from vpccost.flowlogs import FlowLogAggregate, aggregate_flowlogs
 from vpccost.flowlogs import Progress as ProgressHooks
 from vpccost.flowlogs.aggregate import PARQUET_SUFFIXES, parse_window
 from vpccost.flowlogs.formats import parse_log_format
-from vpccost.outputs.files import write_atomically
+from vpccost.outputs.files import Writer
+from vpccost.outputs.paths import inputs
 
 flowlogs_app = typer.Typer(help="Turn VPC Flow Logs into a traffic matrix.", no_args_is_help=True)
 
@@ -56,6 +57,10 @@ def aggregate(
 ) -> None:
     """Count each byte of the flow logs once and write the traffic matrix (src, dst, AZs, initiator, volume)."""
     run(lambda: _check_options(log_format, start, end))
+    check_outputs(
+        {"--output": output, "--report": report},
+        [*inputs("a flow-log file", paths, recursive=True), *inputs("the topology", [topology])],
+    )
     s3_client = s3_client_for(profile) if any(path.startswith("s3://") for path in paths) else None
     bar = _LazyProgress()
     try:
@@ -78,14 +83,23 @@ def aggregate(
 
 def write_aggregate(result: FlowLogAggregate, output: Path | None, report: Path | None) -> None:
     """The report's summary on stderr, the report (JSON) to `report`, the matrix to `output` (Parquet for a
-    `.parquet` name, else CSV) or stdout (CSV); the matrix records the period its volumes cover."""
-    typer.echo(result.report.summary(), err=True)
+    `.parquet` name, else CSV) or stdout (CSV); the matrix records the period its volumes cover. Both files
+    are written together, at the end."""
+    say(result.report.summary())
+    files: list[tuple[Path, str | bytes | Writer]] = []
     if report is not None:
-        emit(json.dumps(result.report.to_dict(), indent=2) + "\n", report)
-    if output is not None and output.suffix.lower() in PARQUET_SUFFIXES:
-        write_file(output, lambda: write_atomically(output, result.to_parquet))
-    else:
-        emit(result.to_csv(), output)
+        files.append((report, json.dumps(result.report.to_dict(), indent=2) + "\n"))
+    matrix: str | Writer = (
+        result.to_parquet
+        if output is not None and output.suffix.lower() in PARQUET_SUFFIXES
+        else run(lambda: result.to_csv())
+    )
+    if output is not None:
+        files.append((output, matrix))
+    write_files(files)
+    if output is None:
+        assert isinstance(matrix, str)
+        sys.stdout.write(matrix)
 
 
 def register(app: typer.Typer) -> None:

@@ -22,9 +22,9 @@ from vpccost.cli.options import (
     TopologyOption,
     parse_list,
 )
-from vpccost.cli.output import ResultOutput, run, write_file
+from vpccost.cli.output import ResultOutput, check_outputs, run
 from vpccost.inputs.traffic import load_traffic
-from vpccost.outputs import formats
+from vpccost.outputs.paths import inputs, snapshot_input
 from vpccost.results import Forecast
 
 OUTPUT = ResultOutput("forecast", Forecast)
@@ -54,6 +54,16 @@ def forecast_command(
 ) -> None:
     """Price the traffic month by month as it grows, with tiers re-applied to each month's volume."""
     chosen = OUTPUT.choose(output_format, output)
+    check_outputs(
+        {"--output": output, "--html": html},
+        [
+            *inputs("the traffic file", [traffic]),
+            *inputs("the growth file", [growth_file]),
+            *inputs("the topology", [topology]),
+            *inputs("the overrides file", [overrides]),
+            *snapshot_input(pricing),
+        ],
+    )
     result = run(
         lambda: forecast(
             traffic if sheet is None else load_traffic(traffic, sheet=sheet),
@@ -71,9 +81,7 @@ def forecast_command(
             split_by=split_by,
         )
     )
-    if html is not None:
-        write_file(html, lambda: formats.write("html", result, html))
-    OUTPUT.emit(chosen, result, output)
+    OUTPUT.emit(chosen, result, output, html=html)
 
 
 def register(app: typer.Typer) -> None:

@@ -18,8 +18,9 @@ from vpccost.cli.options import (
     SheetOption,
     TopologyOption,
 )
-from vpccost.cli.output import ResultOutput, run
+from vpccost.cli.output import ResultOutput, check_outputs, run, warn
 from vpccost.optimizer import ALLOW_TOKENS, PEERING_QUOTA_DEFAULT, optimize
+from vpccost.outputs.paths import inputs, snapshot_input
 from vpccost.results import Optimization
 
 OUTPUT = ResultOutput("optimize", Optimization)
@@ -54,6 +55,15 @@ def optimize_command(
 ) -> None:
     """Choose the cheapest feasible mix of peering, Transit Gateway, PrivateLink, sharing, endpoints and NAT."""
     chosen = OUTPUT.choose(output_format, output, detail=detail)
+    check_outputs(
+        {"--output": output},
+        [
+            *inputs("the traffic file", [traffic]),
+            *inputs("the topology", [topology]),
+            *inputs("the overrides file", [overrides]),
+            *snapshot_input(pricing),
+        ],
+    )
     result = run(
         lambda: optimize(
             traffic,
@@ -72,7 +82,7 @@ def optimize_command(
     )
     if not result.optimal:
         gap = "unknown" if result.gap is None else f"{result.gap:.4%}"
-        typer.echo(f"warning: not proven optimal ({result.status}); gap {gap}", err=True)
+        warn(f"not proven optimal ({result.status}); gap {gap}")
     OUTPUT.emit(chosen, result, output, detail=detail)
 
 

@@ -1,6 +1,10 @@
 """What every command shares to report: library calls run with vpccost's exit codes, and results written in
 the chosen format, to stdout or whole to a file.
 
+Every output of a run is checked (`check_outputs`, before any work) and written together at its end
+(`write_files`): an output naming an input, two outputs naming one file, or a read-only file exits 2 with
+nothing written.
+
 `--format`'s choices, help and inference from `--output`'s suffix come from the format registry
 (`vpccost.outputs.formats`), so a new format reaches every command whose result it fits.
 """
@@ -10,7 +14,7 @@ from __future__ import annotations
 import os
 import sys
 import warnings
-from collections.abc import Callable
+from collections.abc import Callable, Mapping, Sequence
 from datetime import date
 from pathlib import Path
 from typing import Any, NoReturn, TypeVar
@@ -19,7 +23,8 @@ import typer
 from rich.console import Console
 
 from vpccost.errors import ExportWarning, InputError, VpccostError
-from vpccost.outputs.files import write_text_atomically
+from vpccost.outputs import paths
+from vpccost.outputs.files import Writer, write_all, write_text_atomically
 from vpccost.outputs.formats import (
     FORMATS,
     TABLE_WIDTH,
@@ -29,8 +34,8 @@ from vpccost.outputs.formats import (
     print_table,
     render,
     takes_detail,
-    write,
 )
+from vpccost.outputs.text import terminal_lines
 
 T = TypeVar("T")
 
@@ -46,9 +51,60 @@ def run(action: Callable[[], T]) -> T:
 
 
 def fail(message: str, *, code: int = 2) -> NoReturn:
-    """`error: message` on stderr, then exit with `code` (2: bad input)."""
-    typer.echo(f"error: {message}", err=True)
+    """`error: message` on stderr (control and reordering characters shown as escapes), then exit with `code`
+    (2: bad input)."""
+    typer.echo(f"error: {terminal_lines(message)}", err=True)
     raise typer.Exit(code)
+
+
+def check_outputs(
+    outputs: Mapping[str, Path | None],
+    read: Sequence[paths.Input] = (),
+    *,
+    folders: Mapping[str, Path | None] | None = None,
+) -> None:
+    """Every output option of a run checked before any work (`vpccost.outputs.paths.check_outputs`): one that
+    names an input, the same file as another, or a read-only file exits 2."""
+    run(lambda: paths.check_outputs(outputs, read, folders=folders))
+
+
+def write_files(files: Sequence[tuple[Path, str | bytes | Writer]]) -> None:
+    """Write every output of a run together at its end (`vpccost.outputs.files.write_all`): text, bytes, or a
+    function writing to a binary handle; a file that cannot be written exits 2, and none of them is changed."""
+    prepared: list[tuple[Path, Writer]] = [(path, _writer(content)) for path, content in files]
+    try:
+        run(lambda: write_all(prepared))
+    except OSError as error:
+        fail(f"cannot write {_failed(error, [path for path, _ in files])}: {error.strerror}")
+
+
+def _writer(content: str | bytes | Writer) -> Writer:
+    if isinstance(content, str):
+        data = content.encode("utf-8")
+        return lambda handle: handle.write(data)
+    if isinstance(content, bytes):
+        raw = content
+        return lambda handle: handle.write(raw)
+    return content
+
+
+def _failed(error: OSError, written: Sequence[Path]) -> str:
+    """The output a failed write was writing (its temporary file is named `.<name>.<random>.tmp` beside it)."""
+    name = Path(str(error.filename)).name if error.filename else ""
+    for path in written:
+        if name == path.name or name.startswith(f".{path.name}."):
+            return str(path)
+    return ", ".join(str(path) for path in written)
+
+
+def warn(message: str) -> None:
+    """`warning: message` on stderr, control and reordering characters shown as escapes."""
+    typer.echo(f"warning: {terminal_lines(message)}", err=True)
+
+
+def say(message: str) -> None:
+    """A line of progress or summary on stderr, control and reordering characters shown as escapes."""
+    typer.echo(terminal_lines(message), err=True)
 
 
 def emit(text: str, output: Path | None) -> None:
@@ -116,28 +172,36 @@ class ResultOutput:
         *,
         start: date | str | None = None,
         detail: bool = False,
+        html: Path | None = None,
     ) -> None:
-        """Write `result` in `chosen` to `output` (whole, or not at all) or to stdout; a table on a terminal
-        takes its width and colours, on a pipe the width `COLUMNS` gives (else `TABLE_WIDTH`). Warnings about
-        what the output leaves out go to stderr."""
-        if chosen.kind == "table" and output is None:
+        """Write `result` in `chosen` to `output` (whole, or not at all) or to stdout, and as an HTML report to
+        `html`: everything is rendered first, then the files are written together, so a failure leaves none
+        behind. A table on a terminal takes its width and colours, on a pipe the width `COLUMNS` gives (else
+        `TABLE_WIDTH`). Warnings about what the output leaves out go to stderr."""
+        files: list[tuple[Path, str | bytes | Writer]] = []
+        text: str | None = None
+        with warnings.catch_warnings(record=True) as caught:
+            warnings.simplefilter("always", ExportWarning)
+            if output is not None:
+                files.append((output, run(lambda: render(chosen.name, result, start=start, detail=detail))))
+            elif chosen.kind != "table":
+                rendered = run(lambda: render(chosen.name, result, start=start, detail=detail))
+                assert isinstance(rendered, str)  # `choose` sends binary formats to a file
+                text = rendered
+            if html is not None:
+                files.append((html, run(lambda: render("html", result))))
+        for warning in caught:
+            if issubclass(warning.category, ExportWarning):
+                warn(str(warning.message))
+            else:
+                warnings.showwarning(warning.message, warning.category, warning.filename, warning.lineno)
+        write_files(files)
+        if text is not None:
+            sys.stdout.write(text)
+        elif output is None:
             console = Console(soft_wrap=False)
             if not console.is_terminal:
                 columns = os.environ.get("COLUMNS", "")
                 width = int(columns) if columns.isdigit() and int(columns) > 0 else TABLE_WIDTH
                 console = Console(width=width, color_system=None)
             print_table(result, console, detail=detail)
-            return
-        with warnings.catch_warnings(record=True) as caught:
-            warnings.simplefilter("always", ExportWarning)
-            if output is None:
-                text = run(lambda: render(chosen.name, result, start=start, detail=detail))
-                assert isinstance(text, str)  # `choose` sends binary formats to a file
-                sys.stdout.write(text)
-            else:
-                write_file(output, lambda: write(chosen.name, result, output, start=start, detail=detail))
-        for warning in caught:
-            if issubclass(warning.category, ExportWarning):
-                typer.echo(f"warning: {warning.message}", err=True)
-            else:
-                warnings.showwarning(warning.message, warning.category, warning.filename, warning.lineno)

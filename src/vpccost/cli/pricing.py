@@ -14,7 +14,8 @@ from vpccost.aws.clients import pricing_client
 from vpccost.aws.offer_files import snapshot_from_offer_files
 from vpccost.aws.pricelist import fetch_snapshot, price_list_gaps, write_snapshot
 from vpccost.cli.options import OutputOption, OverridesOption, PricingOption, check_region, parse_region_codes
-from vpccost.cli.output import ResultOutput, fail, run, write_file
+from vpccost.cli.output import ResultOutput, check_outputs, fail, run, say, write_file
+from vpccost.outputs.paths import inputs, snapshot_input
 from vpccost.pricing.coverage import Coverage
 from vpccost.pricing.coverage import coverage as price_coverage
 from vpccost.pricing.diff import diff_catalogs
@@ -39,6 +40,7 @@ def show(
 ) -> None:
     """List the prices of the snapshot, with their usage types and provenance."""
     chosen = SHOW.choose(output_format, output)
+    check_outputs({"--output": output}, [*snapshot_input(pricing), *inputs("the overrides file", [overrides])])
     if region is not None:
         run(lambda: check_region(region))
     catalog = run(lambda: load_pricing(pricing, overrides=overrides))
@@ -56,6 +58,7 @@ def coverage(
 ) -> None:
     """Show which items the snapshot prices in each region: verified, unverified or missing."""
     chosen = COVERAGE.choose(output_format, output)
+    check_outputs({"--output": output}, [*snapshot_input(pricing), *inputs("the overrides file", [overrides])])
     catalog = run(lambda: load_pricing(pricing, overrides=overrides))
     COVERAGE.emit(chosen, price_coverage(catalog, every_item=every_item), output)
 
@@ -68,6 +71,10 @@ def diff(
 ) -> None:
     """Show what changed between two price snapshots, by item and region."""
     chosen = DIFF.choose(output_format, output)
+    check_outputs(
+        {"--output": output},
+        [*snapshot_input(old, "the older snapshot"), *snapshot_input(new, "the newer snapshot")],
+    )
     changes = run(lambda: diff_catalogs(load_pricing(old), load_pricing(new)))
     DIFF.emit(chosen, PriceChanges(changes), output)
 
@@ -97,8 +104,14 @@ def update(
     wanted = run(lambda: parse_region_codes(regions))
     today = datetime.now(UTC).date().isoformat()
     directory = output_dir or Path("pricing") / "aws" / today
-    if directory.exists() and not directory.is_dir():
-        fail(f"--output-dir {directory} is a file, not a folder: name the folder to write prices.json into")
+    check_outputs(
+        {"--output-dir": directory / "prices.json"} if directory.is_dir() else {},
+        [
+            *snapshot_input(merge_with, "the snapshot --merge-with names"),
+            *inputs("an offer file", from_offer_file or ()),
+        ],
+        folders={"--output-dir": directory},
+    )
     earlier = None
     if merge_with is not None:
         base = merge_with
@@ -116,25 +129,25 @@ def update(
             snapshot, problems = run(lambda: fetch_snapshot(client, wanted, prefixes=prefixes, date=today))
     except (BotoCoreError, ClientError) as error:
         fail(f"the AWS Price List API failed: {error}", code=1)
-    typer.echo(f"{len(snapshot.entries)} prices found for {', '.join(wanted)}", err=True)
+    say(f"{len(snapshot.entries)} prices found for {', '.join(wanted)}")
     for region, prefix in snapshot.usage_type_prefixes.items():
         if prefixes.get(region) != prefix:
-            typer.echo(f"usage-type prefix of {region} learned from its price records: {prefix}", err=True)
+            say(f"usage-type prefix of {region} learned from its price records: {prefix}")
     for gap in price_list_gaps():
-        typer.echo(f"not queried: {gap}", err=True)
+        say(f"not queried: {gap}")
     if earlier is not None:
         previous = earlier
         merged = run(lambda: merge_snapshots(snapshot, previous))
         snapshot = merged.snapshot
         for label in merged.kept_for_missing:
-            typer.echo(f"kept from {earlier.provider}/{earlier.date} (this refresh found no record): {label}", err=True)
+            say(f"kept from {earlier.provider}/{earlier.date} (this refresh found no record): {label}")
     unresolved = set(snapshot.missing)
     shown = [problem for problem in problems if problem.split(":")[0] in unresolved]
     if shown and not allow_missing:
-        typer.echo("missing (no snapshot written):\n  " + "\n  ".join(shown), err=True)
+        say("missing (no snapshot written):\n  " + "\n  ".join(shown))
         raise typer.Exit(1)
     if shown:
-        typer.echo("missing (listed in the snapshot's 'missing'):\n  " + "\n  ".join(shown), err=True)
+        say("missing (listed in the snapshot's 'missing'):\n  " + "\n  ".join(shown))
     final = snapshot
     write_file(directory / "prices.json", lambda: typer.echo(str(write_snapshot(final, directory))))
 

@@ -43,6 +43,7 @@ from vpccost.flowlogs.sql import (
 from vpccost.flowlogs.staging import Staging, Vocabulary, coded, partition_count
 from vpccost.inputs.period import RecordedPeriod
 from vpccost.inputs.topology import Topology, load_topology
+from vpccost.outputs.text import neutralize_formula
 from vpccost.units import HOURS_PER_MONTH, format_decimal
 
 DUCKDB_MEMORY_LIMIT = "768MB"
@@ -234,7 +235,7 @@ def recorded_log_format(topology: Topology) -> tuple[LogFormat | None, str | Non
 def _cell(value: Any) -> str:
     if isinstance(value, Decimal):
         return format_decimal(value)
-    return str(int(value)) if isinstance(value, int | np.integer) else str(value)
+    return str(int(value)) if isinstance(value, int | np.integer) else neutralize_formula(str(value))
 
 
 def parse_window(

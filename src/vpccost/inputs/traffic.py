@@ -32,6 +32,7 @@ from vpccost.errors import InputError
 from vpccost.inputs.period import RecordedPeriod, from_comments, from_metadata, is_comment
 from vpccost.inputs.suggest import closest, did_you_mean
 from vpccost.model.aws_facts import is_region
+from vpccost.outputs.text import restore_formula
 from vpccost.units import GB_PER_BYTE
 
 INTERNET = "internet"
@@ -466,8 +467,9 @@ def label_column_warnings(traffic: Traffic) -> list[str]:
 
 
 def _text_column(series: pd.Series) -> pd.Series:
-    """Text of any column (nullable integers, categoricals with nulls…), empty where missing."""
-    return series.astype("string").fillna("").astype(str).str.strip()
+    """Text of any column (nullable integers, categoricals with nulls…), empty where missing; a cell a CSV
+    writer neutralised (`'=…`) reads as the text it was given."""
+    return series.astype("string").fillna("").astype(str).str.strip().map(restore_formula)
 
 
 def _first_positions(series: pd.Series) -> dict[str, int]:

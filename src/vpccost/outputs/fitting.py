@@ -11,7 +11,6 @@ control characters written as escapes (`\\x1b`), so a topology cannot colour, mo
 
 from __future__ import annotations
 
-import re
 from collections.abc import Sequence
 from dataclasses import dataclass, field
 from typing import Literal
@@ -22,17 +21,13 @@ from rich.console import Console
 from rich.table import Table
 from rich.text import Text
 
+from vpccost.outputs.text import terminal_safe
+
 Justify = Literal["left", "right"]
 
-_CONTROL = re.compile(r"[\x00-\x1f\x7f-\x9f]")
 MIN_PROSE = 20
 """A prose column is given at least this many cells (or its widest cell, when narrower), so that names wrap onto
 a few lines rather than one word a line."""
-
-
-def terminal_safe(text: str) -> str:
-    """`text` with every control character (escape, bell, carriage return, …) written as `\\xHH`."""
-    return _CONTROL.sub(lambda found: f"\\x{ord(found.group()):02x}", text)
 
 
 @dataclass(frozen=True)

@@ -10,14 +10,14 @@ from decimal import ROUND_HALF_UP, Decimal
 from rich import box
 from rich.cells import cell_len
 from rich.console import Console, Group
-from rich.markup import escape
 from rich.table import Table
 from rich.text import Text
 
 from vpccost.outputs.differences import differences
 from vpccost.outputs.documents import breakeven_document
 from vpccost.outputs.explain import headline, why
-from vpccost.outputs.fitting import Cell, Column, Fitted, Legend, fit_table, prose, shorten, terminal_safe, token
+from vpccost.outputs.fitting import Cell, Column, Fitted, Legend, fit_table, prose, shorten, token
+from vpccost.outputs.text import safe_markup, terminal_safe
 from vpccost.pricing import items
 from vpccost.pricing.coverage import Coverage
 from vpccost.results import BreakEven, Comparison, DesignResult, Forecast, Optimization, PriceChanges, PriceList
@@ -51,9 +51,11 @@ def render_comparison(comparison: Comparison, console: Console, *, detail: bool 
     _print_chargeback(comparison, console)
     if comparison.service_access:
         _service_access_table(comparison, console.width, legend, detail=detail).print(console, legend)
-    console.print(Group(Text("Assumptions", style="bold"), *(Text(f"• {note}") for note in comparison.assumptions)))
+    console.print(
+        Group(Text("Assumptions", style="bold"), *(Text(terminal_safe(f"• {note}")) for note in comparison.assumptions))
+    )
     for warning in comparison.warnings:
-        console.print(Text(f"warning: {warning}", style="yellow"))
+        console.print(Text(terminal_safe(f"warning: {warning}"), style="yellow"))
 
 
 def _print_recommendation(comparison: Comparison, console: Console) -> None:
@@ -201,13 +203,13 @@ UNLABELLED = "(unlabelled: hourly)"
 def _add_label_column(comparison: Comparison, table: Table) -> None:
     """The label column of an estimate split by a label (`--split-by team`), headed by the label's name."""
     if comparison.settings.split_by is not None:
-        table.add_column(escape(comparison.settings.split_by))
+        table.add_column(safe_markup(comparison.settings.split_by))
 
 
 def _label_cells(comparison: Comparison, label: str | None) -> list[str]:
     if comparison.settings.split_by is None:
         return []
-    return [UNLABELLED if label is None else escape(label)]
+    return [UNLABELLED if label is None else safe_markup(label)]
 
 
 def _print_chargeback(comparison: Comparison, console: Console) -> None:
@@ -231,9 +233,9 @@ def _print_chargeback(comparison: Comparison, console: Console) -> None:
         table.add_column(result.design, justify="right")
     for row in rows:
         table.add_row(
-            escape(row.account),
-            *([escape(row.name or "")] if named else []),
-            *([escape(row.cost_center or "")] if centered else []),
+            safe_markup(row.account),
+            *([safe_markup(row.name or "")] if named else []),
+            *([safe_markup(row.cost_center or "")] if centered else []),
             *_label_cells(comparison, row.label),
             *(usd(row.costs_usd[result.design]) for result in designs),
         )
@@ -319,7 +321,7 @@ _COVERAGE_MARKS = {"verified": "✓", "unverified": "~", "partial": "½", "missi
 def render_coverage(found: Coverage, console: Console) -> None:
     """Regions (rows) × items (columns): ✓ verified, ~ unverified, ½ some destinations only, — missing."""
     table = Table(
-        title=f"Price coverage of snapshot {found.snapshot}",
+        title=safe_markup(f"Price coverage of snapshot {found.snapshot}"),
         box=None,  # no separator columns: 12 item columns fit 80 with one space between them
         title_justify="left",
         pad_edge=False,
@@ -334,7 +336,7 @@ def render_coverage(found: Coverage, console: Console) -> None:
         counts = found.counts(region)
         marks = [_COVERAGE_MARKS[found.cell(item, region).status] for item in found.items]
         gaps = counts["missing"] + counts["partial"]
-        table.add_row(escape(region), *marks, str(gaps) if gaps else "-")
+        table.add_row(safe_markup(region), *marks, str(gaps) if gaps else "-")
     console.print(table)
     total = found.counts()
     ready = sum(1 for region in found.regions if found.ready(region))
@@ -353,7 +355,7 @@ def render_forecast(forecast: Forecast, console: Console) -> None:
     periods = forecast.periods
     designs = forecast.designs
     table = Table(
-        title=escape(f"Forecast — {len(periods)} months, growth: {forecast.growth.description}"),
+        title=safe_markup(f"Forecast — {len(periods)} months, growth: {forecast.growth.description}"),
         box=box.SIMPLE_HEAVY,
         title_justify="left",
     )
@@ -398,7 +400,7 @@ def render_forecast(forecast: Forecast, console: Console) -> None:
         )
     if periods:
         notes = periods[0].comparison.assumptions
-        console.print(Group(Text("Assumptions", style="bold"), *(Text(f"• {note}") for note in notes)))
+        console.print(Group(Text("Assumptions", style="bold"), *(Text(terminal_safe(f"• {note}")) for note in notes)))
 
 
 FACTOR_DECIMALS = Decimal("0.0001")
@@ -418,7 +420,13 @@ def render_price_changes(changes: PriceChanges, console: Console) -> None:
         table.add_column(column, overflow="fold")
     for change in changes.changes:
         item = change.item + (f" → {change.to_region}" if change.to_region else "")
-        table.add_row(change.region, item, change.change, escape(change.before or "—"), escape(change.after or "—"))
+        table.add_row(
+            safe_markup(change.region),
+            safe_markup(item),
+            change.change,
+            safe_markup(change.before or "—"),
+            safe_markup(change.after or "—"),
+        )
     console.print(table)
 
 
@@ -430,10 +438,12 @@ def render_optimization(result: Optimization, console: Console, *, detail: bool 
     for column in ("subject", "chosen", "GB", "why"):
         table.add_column(column, overflow="fold")
     for pair in sorted(result.pairs, key=lambda p: -p.gb)[:DECISION_ROWS]:
-        table.add_row(escape(" ↔ ".join(pair.vpcs)), pair.option or "unroutable", str(pair.gb), escape(pair.reason))
+        table.add_row(
+            safe_markup(" ↔ ".join(pair.vpcs)), pair.option or "unroutable", str(pair.gb), safe_markup(pair.reason)
+        )
     for service in sorted(result.services, key=lambda s: -s.gb)[:DECISION_ROWS]:
-        table.add_row(escape(f"{service.vpc} → {service.service}"), service.option, str(service.gb),
-                      escape(service.reason))  # fmt: skip
+        table.add_row(safe_markup(f"{service.vpc} → {service.service}"), service.option, str(service.gb),
+                      safe_markup(service.reason))  # fmt: skip
     console.print(table)
     feasible = {design.design: design.feasible for design in result.comparison.designs}
     savings = ", ".join(
@@ -453,7 +463,7 @@ def render_optimization(result: Optimization, console: Console, *, detail: bool 
 def render_breakeven(result: BreakEven, console: Console) -> None:
     """Both options' cost lines, where they cross, and which is cheaper at the input's volume."""
     document = breakeven_document(result)
-    table = Table(title=escape(f"{result.subject}: {document['gb']} GB now"))
+    table = Table(title=safe_markup(f"{result.subject}: {document['gb']} GB now"))
     for column in ("option", "fixed (USD)", "USD per GB", "cost now (USD)"):
         table.add_column(column)
     for line in document["options"]:
