@@ -55,3 +55,9 @@ def test_the_assumptions_say_how_the_designs_reach_aws_services() -> None:
         "AWS services (--service-access nat): every design through NAT gateways; as-is uses the endpoints and NAT "
         "gateways that exist."
     )
+
+
+def test_a_design_named_twice_is_refused() -> None:
+    # it would be priced, and exported, twice
+    with pytest.raises(InputError, match="design 'peering' is named twice"):
+        design_names(["peering", "sharing", "peering"], None)

@@ -156,3 +156,9 @@ def test_optimize_ranks_only_what_allow_permits_and_holds_the_pure_designs_to_it
         "Optimized mix: $2,003.51/month, the same as the cheapest allowed design, sharing: no mix of the allowed "
         "options costs less."
     )
+
+
+@pytest.mark.parametrize("limit", [0.0, -1.0, float("nan"), float("inf")])
+def test_a_time_limit_must_be_a_positive_finite_number_of_seconds(limit: float) -> None:
+    with pytest.raises(InputError, match="the time limit must be a positive, finite number of seconds"):
+        optimize(EXAMPLES / "s3-access" / "traffic.csv", EXAMPLES / "s3-access" / "topology.yaml", time_limit_s=limit)

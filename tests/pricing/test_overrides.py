@@ -224,3 +224,21 @@ def test_a_registered_item_the_snapshot_lacks_is_added_with_the_registry_service
 def test_an_override_makes_exactly_one_change_and_never_a_negative_one(fields: dict[str, str]) -> None:
     with pytest.raises(ValidationError):
         Override.model_validate({"item": NAT_GATEWAY_HOURS, **fields})
+
+
+@pytest.mark.parametrize(
+    ("tiers", "message"),
+    [
+        # 0-100 then 95-: the 5 GB from 95 to 100 would be billed twice (105 GB for 100)
+        ([{"begin": "0", "end": "100", "price_usd": "0.09"}, {"begin": "95", "end": None, "price_usd": "0.05"}],
+         "tier 1 begins at 95, expected 100"),
+        ([{"begin": "0", "end": "100", "price_usd": "0.09"}, {"begin": "120", "end": None, "price_usd": "0.05"}],
+         "tier 1 begins at 120, expected 100"),
+        ([{"begin": "0", "end": "100", "price_usd": "0.09"}], "the last tier must have no end"),
+        ([], "tiers must list at least one tier"),
+    ],
+    ids=["overlap", "gap", "bounded", "none"],
+)  # fmt: skip
+def test_override_tiers_are_checked_like_the_snapshots(tiers: list[dict[str, str | None]], message: str) -> None:
+    with pytest.raises(ValidationError, match=message):
+        Override.model_validate({"item": "data_transfer_internet_out_bytes", "region": "us-east-1", "tiers": tiers})

@@ -36,6 +36,9 @@ def design_names(designs: Sequence[str] | None, topology: Topology | None) -> li
             f"unknown design '{unknown}'{did_you_mean(unknown, known)}; choose from {', '.join(known)}",
             field="designs",
         )
+    repeated = next((name for index, name in enumerate(names) if name in names[:index]), None)
+    if repeated is not None:
+        raise InputError(f"design '{repeated}' is named twice: name each design once", field="designs")
     if AS_IS in names and not existing:
         raise InputError(
             "the as-is design prices the existing connectivity a topology records (route tables, peerings, transit "

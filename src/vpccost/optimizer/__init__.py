@@ -10,6 +10,7 @@ reported is exact, and the pure designs are priced beside it for the savings.
 
 from __future__ import annotations
 
+import math
 from collections.abc import Iterable
 from dataclasses import replace
 from pathlib import Path
@@ -82,8 +83,10 @@ def optimize(
             f"the peering quota must be between 0 and {PEERING_QUOTA_MAX} (AWS's maximum), not {peering_quota}",
             field="peering_quota",
         )
-    if time_limit_s is not None and time_limit_s <= 0:
-        raise InputError("the time limit must be a positive number of seconds", field="time_limit")
+    if time_limit_s is not None and not (math.isfinite(time_limit_s) and time_limit_s > 0):
+        raise InputError(
+            f"the time limit must be a positive, finite number of seconds, not {time_limit_s}", field="time_limit"
+        )
     if hours is not None:
         period_hours_from(hours)  # checked before any file is read
     mode = service_access_mode(service_access)

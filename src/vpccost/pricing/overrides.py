@@ -16,7 +16,7 @@ from vpccost.inputs.suggest import did_you_mean
 from vpccost.model.aws_facts import REGIONS
 from vpccost.pricing.catalog import Catalog
 from vpccost.pricing.items import GLOBAL_REGION, ITEMS
-from vpccost.pricing.snapshot import ANY_REGION, ExactDecimal, PriceEntry, Tier
+from vpccost.pricing.snapshot import ANY_REGION, ExactDecimal, PriceEntry, Tier, check_tiers
 from vpccost.pricing.tiers import describe_tiers
 from vpccost.units import exact_arithmetic
 
@@ -46,6 +46,10 @@ class Override(BaseModel):
             raise ValueError("scale must not be negative")
         if self.price_usd is not None and self.price_usd < 0:
             raise ValueError("price_usd must not be negative")
+        if self.tiers is not None:
+            if not self.tiers:
+                raise ValueError("tiers must list at least one tier")
+            check_tiers(self.tiers)
         return self
 
     def new_tiers(self, entry_tiers: tuple[Tier, ...]) -> tuple[Tier, ...]:

@@ -50,6 +50,25 @@ class Tier(BaseModel):
     price_usd: ExactDecimal = Field(description="USD per unit, as a decimal string")
 
 
+def check_tiers(tiers: tuple[Tier, ...]) -> None:
+    """Tiers start at 0, each begins where the one before ends, the last has no end, none has a negative price: a
+    `ValueError` says which tier breaks the rule (a gap or an overlap would bill some quantity twice or not at all)."""
+    expected_begin = Decimal(0)
+    for index, tier in enumerate(tiers):
+        if tier.begin != expected_begin:
+            raise ValueError(f"tier {index} begins at {tier.begin}, expected {expected_begin}")
+        last = index == len(tiers) - 1
+        if tier.end is None and not last:
+            raise ValueError(f"tier {index} has no end but is not the last tier")
+        if tier.end is not None and tier.end <= tier.begin:
+            raise ValueError(f"tier {index} ends at {tier.end}, not after its begin {tier.begin}")
+        if tier.price_usd < 0:
+            raise ValueError(f"tier {index} has a negative price")
+        expected_begin = tier.end if tier.end is not None else expected_begin
+    if tiers and tiers[-1].end is not None:
+        raise ValueError("the last tier must have no end (the Price List's 'Inf')")
+
+
 class PriceEntry(BaseModel):
     """One priced item in one region, with its provenance."""
 
@@ -101,20 +120,7 @@ class PriceEntry(BaseModel):
 
     @model_validator(mode="after")
     def _tiers_are_contiguous(self) -> PriceEntry:
-        expected_begin = Decimal(0)
-        for index, tier in enumerate(self.tiers):
-            if tier.begin != expected_begin:
-                raise ValueError(f"tier {index} begins at {tier.begin}, expected {expected_begin}")
-            last = index == len(self.tiers) - 1
-            if tier.end is None and not last:
-                raise ValueError(f"tier {index} has no end but is not the last tier")
-            if tier.end is not None and tier.end <= tier.begin:
-                raise ValueError(f"tier {index} ends at {tier.end}, not after its begin {tier.begin}")
-            if tier.price_usd < 0:
-                raise ValueError(f"tier {index} has a negative price")
-            expected_begin = tier.end if tier.end is not None else expected_begin
-        if self.tiers[-1].end is not None:
-            raise ValueError("the last tier must have no end (the Price List's 'Inf')")
+        check_tiers(self.tiers)
         return self
 
     @property
