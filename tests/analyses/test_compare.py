@@ -117,3 +117,15 @@ def test_compare_in_python_prices_the_recorded_period(flowlog_traffic: dict[str,
 def test_compare_in_python_accepts_a_monthly_matrix(flowlog_traffic: dict[str, Path], hours: int | None) -> None:
     result = vpccost.compare(flowlog_traffic["monthly"], FLOWLOGS / "topology.yaml", pricing=SNAPSHOT, hours=hours)
     assert result.settings.period_hours == Decimal(730)
+
+
+def test_the_largest_volume_is_priced_exactly_even_where_the_solver_cannot_check_it(tmp_path: Path) -> None:
+    # 10^15 GB to the internet: beyond what the solver's floating point can weigh, so the headline's optimizer
+    # check is skipped, never the estimate; every design's line items add up to its total exactly
+    traffic = tmp_path / "traffic.csv"
+    traffic.write_text("src,dst,src_region,gb\na,internet,us-east-1,1000000000000000\n")
+    found = vpccost.compare(traffic, pricing=SNAPSHOT)
+    for design in found.designs:
+        assert design.total_usd == sum((item.cost_usd for item in design.line_items), Decimal(0))
+    assert found.cheapest is not None and found.cheapest.total_usd is not None
+    assert found.cheapest.total_usd > Decimal(10**13)

@@ -6,6 +6,7 @@ from __future__ import annotations
 import bz2
 import gzip
 import lzma
+import re
 from decimal import Decimal
 from pathlib import Path
 
@@ -336,3 +337,32 @@ def test_a_parquet_file_records_its_period_in_its_metadata(tmp_path: Path) -> No
     pq.write_table(table.replace_schema_metadata({b"vpccost-period-hours": b"soon"}), path)
     with pytest.raises(InputError, match=r"traffic.parquet, field 'vpccost-period-hours': 'soon' is not a positive"):
         load_traffic(path)
+
+
+@pytest.mark.parametrize(
+    ("column", "value", "message"),
+    [
+        ("gb", "1e400", "'1e400' is more than 1,000,000,000,000,000 GB in one row"),
+        ("gb", "1000000000000000.5", "is more than 1,000,000,000,000,000 GB in one row"),
+        ("gb", "5e-324", "'5e-324' has more than 18 decimal places (below a byte)"),
+        ("bytes", "9" * 26, "is more than 1,000,000,000,000,000 GB in one row"),
+    ],
+    ids=["1e400", "just-over", "5e-324", "bytes"],
+)
+def test_a_volume_outside_the_documented_range_is_refused(
+    tmp_path: Path, column: str, value: str, message: str
+) -> None:
+    traffic = tmp_path / "traffic.csv"
+    traffic.write_text(f"src,dst,{column}\na,internet,1\na,internet,{value}\n")
+    with pytest.raises(InputError, match=re.escape(message)) as refused:
+        load_traffic(traffic)
+    assert (refused.value.line, refused.value.field) == (3, column)
+
+
+def test_the_largest_volume_and_the_finest_are_read_exactly(tmp_path: Path) -> None:
+    # 34 significant digits: more than Python's default decimal context keeps (28)
+    traffic = tmp_path / "traffic.csv"
+    traffic.write_text("src,dst,gb\na,internet,1000000000000000\na,internet,0.000000000000000001\n")
+    loaded = load_traffic(traffic)
+    assert loaded.total_gb == Decimal("1000000000000000.000000000000000001")
+    assert list(loaded.to_frame()["gb"]) == [Decimal("1000000000000000.000000000000000001")]

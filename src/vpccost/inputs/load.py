@@ -97,6 +97,10 @@ def period_assumption(period_hours: Decimal, traffic: Traffic) -> str:
     )
 
 
+MAX_PERIOD_HOURS = Decimal(876_000)
+"""The longest period an estimate may cover [h]: a hundred years of 8,760 hours."""
+
+
 def period_hours_from(hours: Decimal | int | str) -> Decimal:
     """The period an estimate covers [h], checked: a positive, finite number."""
     try:
@@ -105,6 +109,11 @@ def period_hours_from(hours: Decimal | int | str) -> Decimal:
         raise InputError(f"'{hours}' is not a number of hours", field="hours") from None
     if not value.is_finite() or value <= 0:
         raise InputError(f"the period must be a positive number of hours, not '{hours}'", field="hours")
+    if value > MAX_PERIOD_HOURS:
+        raise InputError(
+            f"a period of {hours} hours is more than {MAX_PERIOD_HOURS:,} (a century): give the hours of one period",
+            field="hours",
+        )
     return value
 
 

@@ -33,7 +33,7 @@ from vpccost.inputs.period import RecordedPeriod, from_comments, from_metadata, 
 from vpccost.inputs.suggest import closest, did_you_mean
 from vpccost.model.aws_facts import is_region
 from vpccost.outputs.text import restore_formula
-from vpccost.units import GB_PER_BYTE
+from vpccost.units import GB_PER_BYTE, exact_arithmetic
 
 INTERNET = "internet"
 SERVICE_PREFIX = "aws:"
@@ -209,13 +209,15 @@ class Traffic:
 
     @property
     def total_gb(self) -> Decimal:
-        return Decimal(int(self.rows["volume"].sum())) * self.gb_per_unit
+        with exact_arithmetic():
+            return Decimal(int(self.rows["volume"].sum())) * self.gb_per_unit
 
     def to_frame(self) -> pd.DataFrame:
         """The rows, those with the same key summed, with their exact volume in GB (Decimal)."""
         summed = _sum_same_keys(self.rows, self.labels)
         frame = summed.drop(columns=["volume"])
-        frame["gb"] = summed["volume"].map(lambda units: Decimal(int(units)) * self.gb_per_unit)
+        with exact_arithmetic():
+            frame["gb"] = summed["volume"].map(lambda units: Decimal(int(units)) * self.gb_per_unit)
         return frame
 
 
@@ -490,6 +492,11 @@ def _choice_column(frame: pd.DataFrame, column: str, allowed: set[str], default:
     return values
 
 
+MAX_GB_PER_ROW = Decimal(10**15)
+"""The largest volume one traffic row may hold [GB per period]: a million PB, far beyond any estate."""
+MAX_GB_DECIMALS = 18
+"""The most decimal places a volume in GB may have (10^-18 GB is a billionth of a byte)."""
+
 _PLAIN_DECIMAL = re.compile(r"^\d+(\.\d*)?$|^\.\d+$")
 _MAX_EXACT_INT64_DIGITS = 18
 
@@ -504,9 +511,40 @@ def _volume_units(frame: pd.DataFrame, fail: _Fail) -> tuple[np.ndarray, Decimal
             position = int(np.flatnonzero(fractional.to_numpy())[0])
             raise fail(position, "bytes", f"'{frame['bytes'].iloc[position]}' is not a whole number of bytes")
         units, _ = _scaled_integers(texts)
+        _check_range(units, GB_PER_BYTE, frame[column], column, fail)
         return units, GB_PER_BYTE
+    fine = texts.astype(str).str.partition(".")[2].str.len() > MAX_GB_DECIMALS if _any_long(texts) else None
+    if fine is not None and fine.any():
+        position = int(np.flatnonzero(fine.to_numpy())[0])
+        raise fail(
+            position,
+            column,
+            f"'{frame[column].iloc[position]}' has more than {MAX_GB_DECIMALS} decimal places (below a byte): "
+            "give volumes in bytes, or round them",
+        )
     units, decimals = _scaled_integers(texts)
-    return units, Decimal(1).scaleb(-decimals)
+    gb_per_unit = Decimal(1).scaleb(-decimals)
+    _check_range(units, gb_per_unit, frame[column], column, fail)
+    return units, gb_per_unit
+
+
+def _any_long(texts: pd.Series) -> bool:
+    """Whether any volume text is long enough to have more decimals than `MAX_GB_DECIMALS` (cheap to rule out)."""
+    return bool(texts.empty is False and texts.str.len().max() > MAX_GB_DECIMALS + 1)
+
+
+def _check_range(units: np.ndarray, gb_per_unit: Decimal, raw: pd.Series, column: str, fail: _Fail) -> None:
+    """No row holds more than `MAX_GB_PER_ROW`: beyond it, a volume is a mistake (a unit, a column), and exact
+    arithmetic on it would need more digits than prices carry."""
+    if not len(units):
+        return
+    position = int(np.argmax(units))
+    if Decimal(int(units[position])) * gb_per_unit > MAX_GB_PER_ROW:
+        raise fail(
+            position,
+            column,
+            f"'{raw.iloc[position]}' is more than {MAX_GB_PER_ROW:,} GB in one row (the most vpccost prices)",
+        )
 
 
 def _scaled_integers(texts: pd.Series) -> tuple[np.ndarray, int]:

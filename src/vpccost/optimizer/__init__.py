@@ -172,8 +172,11 @@ OPTIMUM_TIME_LIMIT_S = 10.0
 
 def optimum(estate: Estate, catalog: Catalog, settings: Settings) -> Optimum | None:
     """The cheapest mix of every option for `estate`, as `compare`'s headline reads it; None when the solver finds
-    no feasible mix within `OPTIMUM_TIME_LIMIT_S`."""
-    _, solution, _, result = _solved(estate, catalog, settings, frozenset(ALLOW_TOKENS), None, OPTIMUM_TIME_LIMIT_S)
+    no feasible mix within `OPTIMUM_TIME_LIMIT_S` (the headline then points to `vpccost optimize`)."""
+    try:
+        _, solution, _, result = _solved(estate, catalog, settings, frozenset(ALLOW_TOKENS), None, OPTIMUM_TIME_LIMIT_S)
+    except InputError:  # the solver found no mix (e.g. volumes beyond its floating-point range): no check
+        return None
     if result.total_usd is None or not result.feasible:
         return None
     return Optimum(result.total_usd, solution.optimal, solution.gap)
