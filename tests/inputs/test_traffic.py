@@ -366,3 +366,25 @@ def test_the_largest_volume_and_the_finest_are_read_exactly(tmp_path: Path) -> N
     loaded = load_traffic(traffic)
     assert loaded.total_gb == Decimal("1000000000000000.000000000000000001")
     assert list(loaded.to_frame()["gb"]) == [Decimal("1000000000000000.000000000000000001")]
+
+
+@pytest.mark.parametrize("digits", ["٣", "１０", "²"], ids=["arabic-indic", "fullwidth", "superscript"])
+def test_a_volume_written_in_other_digits_is_bad_input_not_a_crash(digits: str) -> None:
+    frame = pd.DataFrame({"src": ["a"], "dst": ["internet"], "src_region": ["us-east-1"], "gb": [digits]})
+    with pytest.raises(InputError, match=f"row 0, field 'gb': '{digits}' is not a number"):
+        load_traffic(frame)
+
+
+def test_a_frame_filtered_to_no_rows_keeps_its_numeric_volume_column() -> None:
+    # compare(df[df.gb > 1e9]): no rows left, the volume column still float: an empty estimate, priced at $0
+    frame = pd.DataFrame({"src": ["a"], "dst": ["internet"], "src_region": ["us-east-1"], "gb": [5.0]})
+    empty = vpccost.compare(frame[frame.gb > 1e9], pricing=SNAPSHOT, optimize=False)
+    assert all(design.total_usd == 0 and not design.line_items for design in empty.designs)
+
+
+@pytest.mark.parametrize("suffix", [".zst", ".lz4"])
+def test_a_compression_with_no_decoder_is_named(tmp_path: Path, suffix: str) -> None:
+    traffic = tmp_path / f"traffic.csv{suffix}"
+    traffic.write_bytes(b"\x28\xb5\x2f\xfd")
+    with pytest.raises(InputError, match=f"a {suffix} file is not read: decompress it"):
+        load_traffic(traffic)

@@ -236,6 +236,11 @@ def load_traffic(source: str | Path | pd.DataFrame, *, name: str | None = None, 
         raise InputError(
             f"a sheet ('{sheet}') is named, but this is not an Excel workbook", source=label, field="sheet"
         )
+    if suffix in _UNREAD_COMPRESSIONS:
+        raise InputError(
+            f"a {suffix} file is not read: decompress it, or compress it with gzip (.gz), bzip2 (.bz2) or xz (.xz)",
+            source=label,
+        )
     if suffix in _EXCEL:
         frame, lines, period = _read_workbook(path, label, sheet)
         return _validate(frame, label, RowLocator(None, first_row=2, lines=lines), period)
@@ -258,6 +263,8 @@ def load_traffic(source: str | Path | pd.DataFrame, *, name: str | None = None, 
 
 
 _EXCEL = {".xlsx", ".xlsm"}
+_UNREAD_COMPRESSIONS = {".zst", ".zstd", ".lz4", ".7z", ".rar"}
+"""Compressions the traffic reader has no decoder for (pandas' zstd needs a package vpccost does not install)."""
 _DELIMITERS = (",", ";", "\t")
 
 
@@ -497,7 +504,7 @@ MAX_GB_PER_ROW = Decimal(10**15)
 MAX_GB_DECIMALS = 18
 """The most decimal places a volume in GB may have (10^-18 GB is a billionth of a byte)."""
 
-_PLAIN_DECIMAL = re.compile(r"^\d+(\.\d*)?$|^\.\d+$")
+_PLAIN_DECIMAL = re.compile(r"^[0-9]+(\.[0-9]*)?$|^\.[0-9]+$")
 _MAX_EXACT_INT64_DIGITS = 18
 
 
@@ -570,7 +577,7 @@ def _volume_texts(series: pd.Series, column: str, fail: _Fail) -> pd.Series:
     """Volumes as plain non-negative decimal strings. Numbers read as floats (a DataFrame or Parquet
     column) are taken at their shortest decimal form, which is the number as written."""
     if series.dtype.kind == "f":
-        texts = series.map(lambda value: "" if pd.isna(value) else repr(float(value)))
+        texts = series.map(lambda value: "" if pd.isna(value) else repr(float(value))).astype(object)
     elif pd.api.types.is_string_dtype(series.dtype) and series.dtype != object:
         texts = series.fillna("").str.strip()
     else:
@@ -582,6 +589,8 @@ def _volume_texts(series: pd.Series, column: str, fail: _Fail) -> pd.Series:
     for position in np.flatnonzero(~plain.to_numpy()):
         text = texts.iloc[position]
         try:
+            if not text.isascii():
+                raise InvalidOperation  # Decimal reads other scripts' digits; a traffic file writes 0-9
             value = Decimal(text)
         except InvalidOperation:
             comma = " (write decimals with a point and no thousands separators)" if "," in text else ""
