@@ -135,3 +135,15 @@ def test_forecast_refuses_a_matrix_that_covers_less_than_a_month(tmp_path: Path)
         forecast(window, topology, months=2, pricing=SNAPSHOT)
     periods = forecast(monthly, topology, months=2, pricing=SNAPSHOT).periods
     assert [period.comparison.settings.period_hours for period in periods] == [Decimal(730)] * 2
+
+
+def test_growth_past_a_million_times_month_one_is_refused(tmp_path: Path) -> None:
+    # 1.5^35 = 1.46 × 10^6: month 36 is the first past 10^6 (1.5^34 = 9.7 × 10^5)
+    with pytest.raises(InputError, match="growing 50% a month, month 36's traffic would be more than 1,000,000"):
+        forecast(*MULTI, months=600, growth="50%", pricing=SNAPSHOT)
+    rates = tmp_path / "growth.csv"
+    # 1,000 × month 1 in month 2, 10^6 in month 3, 10^9 in month 4
+    rates.write_text("month,growth\n2,99900%\n3,99900%\n4,99900%\n")
+    with pytest.raises(InputError, match="month 4's traffic would be more than 1,000,000 times") as refused:
+        forecast(*MULTI, months=4, growth_file=rates, pricing=SNAPSHOT)
+    assert refused.value.source == str(rates)

@@ -60,13 +60,7 @@ def parse_rate(text: str) -> Decimal:
 def constant_growth(rate: Decimal, months: int) -> Growth:
     with rounding_arithmetic():
         raw = [(1 + rate) ** month for month in range(months)]
-    too_much = next((month for month, factor in enumerate(raw, start=1) if factor > MAX_FACTOR), None)
-    if too_much is not None:
-        raise InputError(
-            f"growing {(rate * 100).normalize():f}% a month, month {too_much}'s traffic would be more than "
-            f"{MAX_FACTOR:,} times month 1's: give fewer months or a lower rate",
-            field="growth",
-        )
+    _check_factors(raw, f"growing {(rate * 100).normalize():f}% a month, ", field="growth")
     with rounding_arithmetic():
         factors = tuple(_factor(value) for value in raw)
     return Growth(factors, f"{(rate * 100).normalize():f}% per month, compounded from month 1")
@@ -128,12 +122,20 @@ def growth_from_file(path: Path, months: int) -> Growth:
                 factors.append(given.get(month, factors[-1] if factors else Decimal(1)))
             else:
                 factors.append(factors[-1] * (1 + given.get(month, Decimal(0))) if factors else Decimal(1))
+    _check_factors(factors, "", field=kind, source=source)
+    return Growth(tuple(_factor(value) for value in factors), f"monthly {kind}s from {path.name}")
+
+
+def _check_factors(factors: Sequence[Decimal], cause: str, *, field: str, source: str | None = None) -> None:
+    """No month's traffic may grow past `MAX_FACTOR` times month 1's (the numeric range exact arithmetic holds)."""
     too_much = next((month for month, factor in enumerate(factors, start=1) if factor > MAX_FACTOR), None)
     if too_much is not None:
         raise InputError(
-            f"month {too_much}'s traffic would be more than {MAX_FACTOR:,} times month 1's", source=source, field=kind
+            f"{cause}month {too_much}'s traffic would be more than {MAX_FACTOR:,} times month 1's: give fewer months "
+            "or less growth",
+            source=source,
+            field=field,
         )
-    return Growth(tuple(_factor(value) for value in factors), f"monthly {kind}s from {path.name}")
 
 
 def _growth_value(text: str, kind: str, source: str, line: int) -> Decimal:
