@@ -122,3 +122,16 @@ def test_azs_seen_in_the_traffic_are_the_vpcs_azs_without_a_topology_list() -> N
         ("b", ("use1-az1",), "topology"),
     ]
     assert built.assumptions == ["AZs taken from the traffic rows for a (no AZ list in a topology)."]
+
+
+def test_a_reference_that_is_one_vpcs_id_and_anothers_name_is_refused(
+    tmp_path: Path, write_estate: WriteEstate
+) -> None:
+    # vpc "a" and a VPC named "a": which one `a` in the traffic means is not for vpccost to guess
+    traffic, topology = write_estate([vpc("a"), vpc("vpc-0b", name="a")], "src,dst,gb\na,vpc-0b,1")
+    compare_fails(tmp_path, traffic, topology, "line 2", "field 'src'", "'a' is one VPC's id and another's name")
+
+
+def test_a_name_several_vpcs_share_is_refused(tmp_path: Path, write_estate: WriteEstate) -> None:
+    traffic, topology = write_estate([vpc("vpc-0a", name="web"), vpc("vpc-0b", name="web")], "src,dst,gb\nweb,vpc-0a,1")
+    compare_fails(tmp_path, traffic, topology, "line 2", "VPC name 'web' is ambiguous (vpc-0a, vpc-0b): use the id")

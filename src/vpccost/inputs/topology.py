@@ -608,11 +608,14 @@ class Topology(BaseModel):
         return {account.id: account for account in self.accounts}
 
     def find(self, reference: str) -> Vpc | list[Vpc] | None:
-        """The VPC with this id or name; a list when the name is ambiguous; None when absent."""
+        """The VPC with this id or name; a list when the reference is ambiguous (a name several VPCs share, or one
+        VPC's id that is another's name); None when absent."""
         by_id, by_name = self._index
-        if reference in by_id:
-            return by_id[reference]
         named = by_name.get(reference, [])
+        if reference in by_id:
+            found = by_id[reference]
+            others = [vpc for vpc in named if vpc is not found]
+            return [found, *others] if others else found
         if len(named) > 1:
             return named
         return named[0] if named else None

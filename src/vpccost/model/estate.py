@@ -352,6 +352,10 @@ class _Resolver:
                     raise self.fail(row, side, f"VPC '{reference}' is not in the topology")
                 if isinstance(found, list):
                     ids = ", ".join(vpc.id for vpc in found)
+                    if found[0].id == reference:
+                        raise self.fail(
+                            row, side, f"'{reference}' is one VPC's id and another's name ({ids}): rename the other"
+                        )
                     raise self.fail(row, side, f"VPC name '{reference}' is ambiguous ({ids}): use the id")
                 code = self.vpc_codes.code(found.id)
                 if code == len(vpcs):
