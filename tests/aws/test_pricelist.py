@@ -488,10 +488,10 @@ def test_pricing_update_writes_a_snapshot_only_when_nothing_is_missing(
     stubbed: tuple[Any, Any], tmp_path: Path, monkeypatch: pytest.MonkeyPatch
 ) -> None:
     from tests.conftest import run_cli
-    from vpccost.cli import pricing as pricing_commands
+    from vpccost.aws import clients
 
     pricing, stubber = stubbed
-    monkeypatch.setattr(pricing_commands, "pricing_client", lambda profile: pricing)
+    monkeypatch.setattr(clients, "pricing_client", lambda profile: pricing)
     bundled = vpccost.load_pricing(NEWEST_SNAPSHOT)  # it prices every item of the registry somewhere
     prefixes = {"us-east-1": bundled.snapshot.usage_type_prefixes["us-east-1"]}
     families = {NLB_HOURS: "Load Balancer-Network", NLB_NLCU_HOURS: "Load Balancer-Network"}

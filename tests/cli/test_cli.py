@@ -133,3 +133,16 @@ def test_a_signal_during_a_write_removes_the_temporary_file(tmp_path: Path) -> N
     finally:
         signal.signal(signal.SIGTERM, previous)
     assert list(tmp_path.iterdir()) == []
+
+
+def test_importing_the_command_line_loads_no_heavy_library() -> None:
+    # `vpccost --help` only declares the commands: the library behind them (pandas, pyarrow and DuckDB for
+    # traffic and flow logs, HiGHS and SciPy for the optimizer, plotly and openpyxl for reports, boto3 for AWS)
+    # loads when a command runs
+    code = (
+        "import vpccost.cli, sys\n"
+        "print(sorted(m for m in ('pandas', 'duckdb', 'highspy', 'scipy', 'plotly', 'boto3', 'pyarrow', 'openpyxl')"
+        " if m in sys.modules))"
+    )
+    completed = subprocess.run([sys.executable, "-c", code], capture_output=True, text=True, check=True, timeout=120)
+    assert completed.stdout.strip() == "[]"

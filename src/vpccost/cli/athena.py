@@ -6,8 +6,6 @@ from typing import Annotated
 
 import typer
 
-from vpccost.aws.athena import DOCUMENTED_TABLE, aggregate_athena
-from vpccost.aws.clients import athena_client
 from vpccost.cli.flowlogs import write_aggregate
 from vpccost.cli.options import (
     EndTimeOption,
@@ -18,7 +16,6 @@ from vpccost.cli.options import (
     StartTimeOption,
 )
 from vpccost.cli.output import check_outputs, run
-from vpccost.flowlogs.aggregate import parse_window
 from vpccost.outputs.paths import inputs
 
 
@@ -48,6 +45,11 @@ def athena(
     report: ReportOption = None,
 ) -> None:
     """Run the flow-log aggregation as SQL in Athena; only the grouped rows come back, counted here."""
+    # the library is imported when the command runs, so that `vpccost --help` stays quick
+    from vpccost.aws.athena import DOCUMENTED_TABLE, aggregate_athena
+    from vpccost.aws.clients import athena_client
+    from vpccost.flowlogs.aggregate import parse_window
+
     run(lambda: parse_window(start, end))
     check_outputs({"--output": output, "--report": report}, inputs("the topology", [topology]))
     result = run(

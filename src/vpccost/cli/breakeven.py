@@ -7,7 +7,6 @@ from typing import Annotated
 
 import typer
 
-from vpccost.analyses.breakeven import breakeven
 from vpccost.cli.options import (
     HoursOption,
     OutputOption,
@@ -18,10 +17,10 @@ from vpccost.cli.options import (
     parse_list,
 )
 from vpccost.cli.output import ResultOutput, check_outputs, fail, run
+from vpccost.outputs.formats import BREAKEVEN
 from vpccost.outputs.paths import inputs, snapshot_input
-from vpccost.results import BreakEven
 
-OUTPUT = ResultOutput("breakeven", BreakEven)
+OUTPUT = ResultOutput("breakeven", BREAKEVEN)
 FormatOption = Annotated[str | None, OUTPUT.option()]
 
 
@@ -41,6 +40,9 @@ def breakeven_command(
     output: OutputOption = None,
 ) -> None:
     """The volume where two options' monthly cost lines cross, for one VPC pair or one VPC and AWS service."""
+    # the library is imported when the command runs, so that `vpccost --help` stays quick
+    from vpccost.analyses.breakeven import breakeven
+
     chosen = OUTPUT.choose(output_format, output)
     check_outputs(
         {"--output": output, "--html": html},

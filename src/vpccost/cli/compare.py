@@ -7,7 +7,6 @@ from typing import Annotated
 
 import typer
 
-from vpccost.analyses.compare import compare
 from vpccost.cli.options import (
     DesignsOption,
     DetailOption,
@@ -26,10 +25,10 @@ from vpccost.cli.options import (
     parse_list,
 )
 from vpccost.cli.output import ResultOutput, check_outputs, run, warn
+from vpccost.outputs.formats import COMPARISON
 from vpccost.outputs.paths import inputs, snapshot_input
-from vpccost.results import Comparison
 
-OUTPUT = ResultOutput("compare", Comparison)
+OUTPUT = ResultOutput("compare", COMPARISON)
 FormatOption = Annotated[str | None, OUTPUT.option()]
 
 
@@ -60,6 +59,9 @@ def compare_command(
     ] = False,
 ) -> None:
     """Price the traffic under every design and rank them, cheapest feasible first."""
+    # the library is imported when the command runs, so that `vpccost --help` stays quick
+    from vpccost.analyses.compare import compare
+
     chosen = OUTPUT.choose(output_format, output, detail=detail)
     check_outputs(
         {"--output": output, "--html": html},

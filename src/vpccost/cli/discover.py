@@ -3,16 +3,15 @@
 from __future__ import annotations
 
 from collections.abc import Callable
-from typing import Annotated
+from typing import TYPE_CHECKING, Annotated
 
 import typer
-from rich.console import Console
-from rich.progress import BarColumn, MofNCompleteColumn, Progress, TextColumn, TimeElapsedColumn
 
-from vpccost.aws.discovery import Discovery, ProgressCallback, discover
 from vpccost.cli.options import OutputOption, parse_regions
 from vpccost.cli.output import check_outputs, emit, fail, run, say, warn
-from vpccost.inputs.topology import topology_json, topology_yaml
+
+if TYPE_CHECKING:
+    from vpccost.aws.discovery import Discovery, ProgressCallback
 
 
 def discover_command(
@@ -38,6 +37,10 @@ def discover_command(
 ) -> None:
     """Read VPCs, subnets, route tables, peerings, transit gateways, endpoints, NAT gateways, ENIs and flow logs
     from AWS and write them as a topology file (YAML; JSON when --output ends in .json)."""
+    # the library is imported when the command runs, so that `vpccost --help` stays quick
+    from vpccost.aws.discovery import discover
+    from vpccost.inputs.topology import topology_json, topology_yaml
+
     wanted = None if regions is None else run(lambda: parse_regions(regions))
     check_outputs({"--output": output})
     found = _with_progress(
@@ -77,6 +80,9 @@ def register(app: typer.Typer) -> None:
 
 def _with_progress(run: Callable[[ProgressCallback], Discovery]) -> Discovery:
     """A progress bar on stderr while `run(progress)` reads the accounts and regions."""
+    from rich.console import Console
+    from rich.progress import BarColumn, MofNCompleteColumn, Progress, TextColumn, TimeElapsedColumn
+
     console = Console(stderr=True)
     with Progress(
         TextColumn("discovering"),

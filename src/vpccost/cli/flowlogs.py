@@ -6,13 +6,10 @@ import json
 import sys
 import time
 from pathlib import Path
-from typing import Annotated, Any
+from typing import TYPE_CHECKING, Annotated, Any
 
 import typer
-from rich.console import Console
-from rich.progress import BarColumn, Progress, TaskProgressColumn, TextColumn, TimeRemainingColumn
 
-from vpccost.aws.clients import s3_client_for
 from vpccost.cli.options import (
     EndTimeOption,
     FlowLogTopologyOption,
@@ -22,12 +19,13 @@ from vpccost.cli.options import (
     StartTimeOption,
 )
 from vpccost.cli.output import check_outputs, run, say, write_files
-from vpccost.flowlogs import FlowLogAggregate, aggregate_flowlogs
-from vpccost.flowlogs import Progress as ProgressHooks
-from vpccost.flowlogs.aggregate import PARQUET_SUFFIXES, parse_window
-from vpccost.flowlogs.formats import parse_log_format
 from vpccost.outputs.files import Writer
 from vpccost.outputs.paths import inputs
+
+if TYPE_CHECKING:
+    from rich.progress import Progress
+
+    from vpccost.flowlogs import FlowLogAggregate
 
 flowlogs_app = typer.Typer(help="Turn VPC Flow Logs into a traffic matrix.", no_args_is_help=True)
 
@@ -56,6 +54,11 @@ def aggregate(
     profile: Annotated[str | None, typer.Option(help="AWS profile for s3:// locations.", envvar="AWS_PROFILE")] = None,
 ) -> None:
     """Count each byte of the flow logs once and write the traffic matrix (src, dst, AZs, initiator, volume)."""
+    # the library is imported when the command runs, so that `vpccost --help` stays quick
+    from vpccost.aws.clients import s3_client_for
+    from vpccost.flowlogs import Progress as ProgressHooks
+    from vpccost.flowlogs import aggregate_flowlogs
+
     run(lambda: _check_options(log_format, start, end))
     check_outputs(
         {"--output": output, "--report": report},
@@ -85,6 +88,8 @@ def write_aggregate(result: FlowLogAggregate, output: Path | None, report: Path 
     """The report's summary on stderr, the report (JSON) to `report`, the matrix to `output` (Parquet for a
     `.parquet` name, else CSV) or stdout (CSV); the matrix records the period its volumes cover. Both files
     are written together, at the end."""
+    from vpccost.flowlogs.aggregate import PARQUET_SUFFIXES
+
     say(result.report.summary())
     files: list[tuple[Path, str | bytes | Writer]] = []
     if report is not None:
@@ -114,6 +119,9 @@ def register(app: typer.Typer) -> None:
 
 def _check_options(log_format: str | None, start: str | None, end: str | None) -> None:
     """The options a user types, checked before any file is listed or read."""
+    from vpccost.flowlogs.aggregate import parse_window
+    from vpccost.flowlogs.formats import parse_log_format
+
     if log_format is not None:
         parse_log_format(log_format)
     parse_window(start, end)
@@ -144,6 +152,9 @@ class _LazyProgress:
         if self.progress is None:
             if time.monotonic() - self.began < PROGRESS_AFTER_S or not sys.stderr.isatty():
                 return
+            from rich.console import Console
+            from rich.progress import BarColumn, Progress, TaskProgressColumn, TextColumn, TimeRemainingColumn
+
             self.progress = Progress(
                 TextColumn("{task.description}"),
                 BarColumn(),

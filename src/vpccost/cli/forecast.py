@@ -7,7 +7,6 @@ from typing import Annotated
 
 import typer
 
-from vpccost.analyses.forecast import forecast
 from vpccost.cli.options import (
     DesignsOption,
     FreeTierOption,
@@ -23,11 +22,10 @@ from vpccost.cli.options import (
     parse_list,
 )
 from vpccost.cli.output import ResultOutput, check_outputs, run
-from vpccost.inputs.traffic import load_traffic
+from vpccost.outputs.formats import FORECAST
 from vpccost.outputs.paths import inputs, snapshot_input
-from vpccost.results import Forecast
 
-OUTPUT = ResultOutput("forecast", Forecast)
+OUTPUT = ResultOutput("forecast", FORECAST)
 FormatOption = Annotated[str | None, OUTPUT.option()]
 
 
@@ -53,6 +51,10 @@ def forecast_command(
     html: HtmlOption = None,
 ) -> None:
     """Price the traffic month by month as it grows, with tiers re-applied to each month's volume."""
+    # the library is imported when the command runs, so that `vpccost --help` stays quick
+    from vpccost.analyses.forecast import forecast
+    from vpccost.inputs.traffic import load_traffic
+
     chosen = OUTPUT.choose(output_format, output)
     check_outputs(
         {"--output": output, "--html": html},

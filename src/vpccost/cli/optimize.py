@@ -19,11 +19,11 @@ from vpccost.cli.options import (
     TopologyOption,
 )
 from vpccost.cli.output import ResultOutput, check_outputs, run, warn
-from vpccost.optimizer import ALLOW_TOKENS, PEERING_QUOTA_DEFAULT, optimize
+from vpccost.names import ALLOW_TOKENS, PEERING_QUOTA_DEFAULT
+from vpccost.outputs.formats import OPTIMIZATION
 from vpccost.outputs.paths import inputs, snapshot_input
-from vpccost.results import Optimization
 
-OUTPUT = ResultOutput("optimize", Optimization)
+OUTPUT = ResultOutput("optimize", OPTIMIZATION)
 FormatOption = Annotated[str | None, OUTPUT.option()]
 
 
@@ -54,6 +54,9 @@ def optimize_command(
     detail: DetailOption = False,
 ) -> None:
     """Choose the cheapest feasible mix of peering, Transit Gateway, PrivateLink, sharing, endpoints and NAT."""
+    # the library (and the solver) is imported when the command runs, so that `vpccost --help` stays quick
+    from vpccost.optimizer import optimize
+
     chosen = OUTPUT.choose(output_format, output, detail=detail)
     check_outputs(
         {"--output": output},

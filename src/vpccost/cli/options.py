@@ -8,14 +8,13 @@ from typing import Annotated
 
 import typer
 
-from vpccost.designs import DESIGNS
-from vpccost.designs.as_is import NAME as AS_IS
 from vpccost.errors import InputError
 from vpccost.model.aws_facts import is_region
+from vpccost.names import AS_IS, PURE_DESIGNS
 
 
 def _designs_help() -> str:
-    pure = [name for name in DESIGNS if name != AS_IS]
+    pure = [name for name in PURE_DESIGNS if name != AS_IS]
     return (
         f"Comma-separated designs to price (default: {','.join(pure)}, and {AS_IS} when the topology records "
         "existing connectivity)."

@@ -127,10 +127,12 @@ class ResultOutput:
     """How one command writes its result: in any format that fits the result's type, chosen with `--format`
     or by `--output`'s suffix (table otherwise)."""
 
-    def __init__(self, command: str, result: type) -> None:
+    def __init__(self, command: str, result: type | str) -> None:
         self.command = command
         """The command as typed after `vpccost`, e.g. `pricing show`."""
         self.result = result
+        """The result's type, or its "module:class" key (`vpccost.outputs.formats.COMPARISON`…), which needs no
+        import of the result: the CLI declares `--format` without loading the library."""
         self.formats = formats_for(result)
 
     def option(self) -> Any:

@@ -8,24 +8,15 @@ from pathlib import Path
 from typing import Annotated
 
 import typer
-from botocore.exceptions import BotoCoreError, ClientError  # type: ignore[import-untyped,unused-ignore]
 
-from vpccost.aws.clients import pricing_client
-from vpccost.aws.offer_files import snapshot_from_offer_files
-from vpccost.aws.pricelist import fetch_snapshot, price_list_gaps, write_snapshot
 from vpccost.cli.options import OutputOption, OverridesOption, PricingOption, check_region, parse_region_codes
 from vpccost.cli.output import ResultOutput, check_outputs, fail, run, say, write_file
+from vpccost.outputs import formats
 from vpccost.outputs.paths import inputs, snapshot_input
-from vpccost.pricing.coverage import Coverage
-from vpccost.pricing.coverage import coverage as price_coverage
-from vpccost.pricing.diff import diff_catalogs
-from vpccost.pricing.load import load_pricing
-from vpccost.pricing.merge import merge_snapshots
-from vpccost.results import PriceChanges, PriceList
 
-SHOW = ResultOutput("pricing show", PriceList)
-DIFF = ResultOutput("pricing diff", PriceChanges)
-COVERAGE = ResultOutput("pricing coverage", Coverage)
+SHOW = ResultOutput("pricing show", formats.PRICE_LIST)
+DIFF = ResultOutput("pricing diff", formats.PRICE_CHANGES)
+COVERAGE = ResultOutput("pricing coverage", formats.COVERAGE)
 ShowFormatOption = Annotated[str | None, SHOW.option()]
 DiffFormatOption = Annotated[str | None, DIFF.option()]
 CoverageFormatOption = Annotated[str | None, COVERAGE.option()]
@@ -39,6 +30,10 @@ def show(
     output: OutputOption = None,
 ) -> None:
     """List the prices of the snapshot, with their usage types and provenance."""
+    # the library is imported when the command runs, so that `vpccost --help` stays quick
+    from vpccost.pricing.load import load_pricing
+    from vpccost.results import PriceList
+
     chosen = SHOW.choose(output_format, output)
     check_outputs({"--output": output}, [*snapshot_input(pricing), *inputs("the overrides file", [overrides])])
     if region is not None:
@@ -57,6 +52,10 @@ def coverage(
     output: OutputOption = None,
 ) -> None:
     """Show which items the snapshot prices in each region: verified, unverified or missing."""
+    # the library is imported when the command runs, so that `vpccost --help` stays quick
+    from vpccost.pricing.coverage import coverage as price_coverage
+    from vpccost.pricing.load import load_pricing
+
     chosen = COVERAGE.choose(output_format, output)
     check_outputs({"--output": output}, [*snapshot_input(pricing), *inputs("the overrides file", [overrides])])
     catalog = run(lambda: load_pricing(pricing, overrides=overrides))
@@ -70,6 +69,11 @@ def diff(
     output: OutputOption = None,
 ) -> None:
     """Show what changed between two price snapshots, by item and region."""
+    # the library is imported when the command runs, so that `vpccost --help` stays quick
+    from vpccost.pricing.diff import diff_catalogs
+    from vpccost.pricing.load import load_pricing
+    from vpccost.results import PriceChanges
+
     chosen = DIFF.choose(output_format, output)
     check_outputs(
         {"--output": output},
@@ -101,6 +105,15 @@ def update(
     ] = None,
 ) -> None:
     """Build a new dated snapshot from the AWS Price List API; fails, writing nothing, if a price is missing."""
+    # the library (and boto3) is imported when the command runs, so that `vpccost --help` stays quick
+    from botocore.exceptions import BotoCoreError, ClientError  # type: ignore[import-untyped,unused-ignore]
+
+    from vpccost.aws.clients import pricing_client
+    from vpccost.aws.offer_files import snapshot_from_offer_files
+    from vpccost.aws.pricelist import fetch_snapshot, price_list_gaps, write_snapshot
+    from vpccost.pricing.load import load_pricing
+    from vpccost.pricing.merge import merge_snapshots
+
     wanted = run(lambda: parse_region_codes(regions))
     today = datetime.now(UTC).date().isoformat()
     directory = output_dir or Path("pricing") / "aws" / today

@@ -4,14 +4,12 @@ from __future__ import annotations
 
 import json
 from enum import StrEnum
-from typing import Annotated
+from typing import TYPE_CHECKING, Annotated
 
 import typer
-from pydantic import BaseModel
 
-from vpccost.inputs.topology import Topology
-from vpccost.inputs.traffic import TrafficRow
-from vpccost.pricing.snapshot import Snapshot
+if TYPE_CHECKING:
+    from pydantic import BaseModel
 
 
 class SchemaName(StrEnum):
@@ -20,18 +18,20 @@ class SchemaName(StrEnum):
     pricing = "pricing"
 
 
-MODELS: dict[SchemaName, type[BaseModel]] = {
-    SchemaName.topology: Topology,
-    SchemaName.traffic: TrafficRow,
-    SchemaName.pricing: Snapshot,
-}
+def models() -> dict[SchemaName, type[BaseModel]]:
+    """The model of each input file, imported when asked, so that `vpccost --help` stays quick."""
+    from vpccost.inputs.topology import Topology
+    from vpccost.inputs.traffic import TrafficRow
+    from vpccost.pricing.snapshot import Snapshot
+
+    return {SchemaName.topology: Topology, SchemaName.traffic: TrafficRow, SchemaName.pricing: Snapshot}
 
 
 def schema(
     name: Annotated[SchemaName, typer.Argument(help="topology, traffic (one row of a traffic file), or pricing.")],
 ) -> None:
     """Print the JSON Schema of an input file."""
-    typer.echo(json.dumps(MODELS[name].model_json_schema(), indent=2))
+    typer.echo(json.dumps(models()[name].model_json_schema(), indent=2))
 
 
 def register(app: typer.Typer) -> None:

@@ -30,8 +30,6 @@ from typing import TYPE_CHECKING, Any, Literal
 
 from vpccost.errors import InputError
 from vpccost.outputs.files import write_atomically
-from vpccost.pricing.coverage import Coverage
-from vpccost.results import BreakEven, Comparison, Forecast, Optimization, PriceChanges, PriceList
 
 if TYPE_CHECKING:
     from rich.console import Console
@@ -43,6 +41,26 @@ Kind = Literal["table", "text", "binary"]
 TABLE_WIDTH = 200
 """Tables written to a pipe or a file are laid out this wide, so that nothing is cut."""
 
+# The results the formats fit, each named "module:class" (`result_key`), so that importing the registry imports
+# neither them nor the estimate code behind them: `vpccost --help` lists the formats without loading pandas.
+COMPARISON = "vpccost.results:Comparison"
+FORECAST = "vpccost.results:Forecast"
+OPTIMIZATION = "vpccost.results:Optimization"
+BREAKEVEN = "vpccost.results:BreakEven"
+PRICE_LIST = "vpccost.results:PriceList"
+PRICE_CHANGES = "vpccost.results:PriceChanges"
+COVERAGE = "vpccost.pricing.coverage:Coverage"
+
+
+def result_key(klass: type) -> str:
+    """`klass` named as the registry names results: "module:class"."""
+    return f"{klass.__module__}:{klass.__qualname__}"
+
+
+def _keys(result: type | str) -> list[str]:
+    """The registry keys a result matches: a key as given, or a type's and its bases' names."""
+    return [result] if isinstance(result, str) else [result_key(klass) for klass in result.__mro__]
+
 
 @dataclass(frozen=True)
 class Format:
@@ -52,8 +70,8 @@ class Format:
     """The `--output` suffix this format is inferred from (None: never inferred, e.g. FOCUS, which is CSV)."""
     note: str
     """What the format is, in a few words, for `--format`'s help ("" when its name says it)."""
-    writers: Mapping[type, str]
-    """Result type -> "module:function" that renders it."""
+    writers: Mapping[str, str]
+    """Result ("module:class", `result_key`) -> "module:function" that renders it."""
     dated: bool = False
     """Its writers date an estimate (they take `start`)."""
 
@@ -62,82 +80,85 @@ class Format:
         """Written only to a file (`--output`)."""
         return self.kind == "binary"
 
-    def fits(self, result: type) -> bool:
-        return any(klass in self.writers for klass in result.__mro__)
+    def fits(self, result: type | str) -> bool:
+        """Whether the format writes a `result` (a type, or its "module:class" key)."""
+        return any(key in self.writers for key in _keys(result))
 
-    def writer(self, result: type) -> Callable[..., Any]:
-        """The function that renders a `result`; an `InputError` when the format does not fit it."""
-        for klass in result.__mro__:
-            if klass in self.writers:
-                module, _, function = self.writers[klass].partition(":")
+    def writer(self, result: type | str) -> Callable[..., Any]:
+        """The function that renders a `result` (a type, or its "module:class" key); an `InputError` when the
+        format does not fit it."""
+        for key in _keys(result):
+            if key in self.writers:
+                module, _, function = self.writers[key].partition(":")
                 found: Callable[..., Any] = getattr(importlib.import_module(module), function)
                 return found
         fitting = ", ".join(chosen.name for chosen in formats_for(result))
-        raise InputError(f"{self.name} does not fit a {result.__name__}; choose from {fitting}", field="format")
+        named = result.rpartition(":")[2] if isinstance(result, str) else result.__name__
+        raise InputError(f"{self.name} does not fit a {named}; choose from {fitting}", field="format")
 
 
 # fmt: off
 FORMATS: dict[str, Format] = {entry.name: entry for entry in (
     Format("table", "table", suffix=None, note="default", writers={
-        Comparison: "vpccost.outputs.table:render_comparison",
-        Forecast: "vpccost.outputs.table:render_forecast",
-        Optimization: "vpccost.outputs.table:render_optimization",
-        BreakEven: "vpccost.outputs.table:render_breakeven",
-        PriceList: "vpccost.outputs.table:render_pricing",
-        PriceChanges: "vpccost.outputs.table:render_price_changes",
-        Coverage: "vpccost.outputs.table:render_coverage",
+        COMPARISON: "vpccost.outputs.table:render_comparison",
+        FORECAST: "vpccost.outputs.table:render_forecast",
+        OPTIMIZATION: "vpccost.outputs.table:render_optimization",
+        BREAKEVEN: "vpccost.outputs.table:render_breakeven",
+        PRICE_LIST: "vpccost.outputs.table:render_pricing",
+        PRICE_CHANGES: "vpccost.outputs.table:render_price_changes",
+        COVERAGE: "vpccost.outputs.table:render_coverage",
     }),
     Format("json", "text", suffix=".json", note="", writers={
-        Comparison: "vpccost.outputs.documents:comparison_json",
-        Forecast: "vpccost.outputs.documents:forecast_json",
-        Optimization: "vpccost.outputs.documents:optimization_json",
-        BreakEven: "vpccost.outputs.documents:breakeven_json",
-        PriceList: "vpccost.outputs.documents:pricing_json",
-        PriceChanges: "vpccost.outputs.documents:price_changes_json",
-        Coverage: "vpccost.outputs.documents:coverage_json",
+        COMPARISON: "vpccost.outputs.documents:comparison_json",
+        FORECAST: "vpccost.outputs.documents:forecast_json",
+        OPTIMIZATION: "vpccost.outputs.documents:optimization_json",
+        BREAKEVEN: "vpccost.outputs.documents:breakeven_json",
+        PRICE_LIST: "vpccost.outputs.documents:pricing_json",
+        PRICE_CHANGES: "vpccost.outputs.documents:price_changes_json",
+        COVERAGE: "vpccost.outputs.documents:coverage_json",
     }),
     Format("csv", "text", suffix=".csv", note="", writers={
-        Comparison: "vpccost.outputs.frames:line_items_csv",
-        Forecast: "vpccost.outputs.frames:forecast_csv",
-        Optimization: "vpccost.outputs.frames:optimization_csv",
-        BreakEven: "vpccost.outputs.frames:breakeven_csv",
-        PriceList: "vpccost.outputs.frames:pricing_csv",
-        PriceChanges: "vpccost.outputs.frames:price_changes_csv",
-        Coverage: "vpccost.outputs.frames:coverage_csv",
+        COMPARISON: "vpccost.outputs.frames:line_items_csv",
+        FORECAST: "vpccost.outputs.frames:forecast_csv",
+        OPTIMIZATION: "vpccost.outputs.frames:optimization_csv",
+        BREAKEVEN: "vpccost.outputs.frames:breakeven_csv",
+        PRICE_LIST: "vpccost.outputs.frames:pricing_csv",
+        PRICE_CHANGES: "vpccost.outputs.frames:price_changes_csv",
+        COVERAGE: "vpccost.outputs.frames:coverage_csv",
     }),
     Format("parquet", "binary", suffix=".parquet", note="exact decimals", dated=True, writers={
-        Comparison: "vpccost.outputs.parquet:comparison_parquet",
-        Forecast: "vpccost.outputs.parquet:forecast_parquet",
-        Optimization: "vpccost.outputs.parquet:optimization_parquet",
+        COMPARISON: "vpccost.outputs.parquet:comparison_parquet",
+        FORECAST: "vpccost.outputs.parquet:forecast_parquet",
+        OPTIMIZATION: "vpccost.outputs.parquet:optimization_parquet",
     }),
     Format("xlsx", "binary", suffix=".xlsx", note="workbook for finance", dated=True, writers={
-        Comparison: "vpccost.outputs.xlsx:comparison_xlsx",
-        Forecast: "vpccost.outputs.xlsx:forecast_xlsx",
-        Optimization: "vpccost.outputs.xlsx:optimization_xlsx",
+        COMPARISON: "vpccost.outputs.xlsx:comparison_xlsx",
+        FORECAST: "vpccost.outputs.xlsx:forecast_xlsx",
+        OPTIMIZATION: "vpccost.outputs.xlsx:optimization_xlsx",
     }),
     Format("focus", "text", suffix=None, note="FOCUS 1.2 CSV", dated=True, writers={
-        Comparison: "vpccost.outputs.focus:comparison_focus",
-        Forecast: "vpccost.outputs.focus:forecast_focus",
-        Optimization: "vpccost.outputs.focus:optimization_focus",
+        COMPARISON: "vpccost.outputs.focus:comparison_focus",
+        FORECAST: "vpccost.outputs.focus:forecast_focus",
+        OPTIMIZATION: "vpccost.outputs.focus:optimization_focus",
     }),
     Format("html", "text", suffix=".html", note="self-contained page", writers={
-        Comparison: "vpccost.outputs.report_html:render_html",
-        Forecast: "vpccost.outputs.report_html:forecast_report",
-        Optimization: "vpccost.outputs.report_html:optimization_report",
-        BreakEven: "vpccost.outputs.report_html:breakeven_page",
+        COMPARISON: "vpccost.outputs.report_html:render_html",
+        FORECAST: "vpccost.outputs.report_html:forecast_report",
+        OPTIMIZATION: "vpccost.outputs.report_html:optimization_report",
+        BREAKEVEN: "vpccost.outputs.report_html:breakeven_page",
     }),
     Format("markdown", "text", suffix=".md", note="GitHub Markdown for pull requests", writers={
-        Comparison: "vpccost.outputs.markdown:comparison_markdown",
-        Forecast: "vpccost.outputs.markdown:forecast_markdown",
-        Optimization: "vpccost.outputs.markdown:optimization_markdown",
+        COMPARISON: "vpccost.outputs.markdown:comparison_markdown",
+        FORECAST: "vpccost.outputs.markdown:forecast_markdown",
+        OPTIMIZATION: "vpccost.outputs.markdown:optimization_markdown",
     }),
 )}
 # fmt: on
 """Every format, in the order `--format`'s help lists them."""
 
 
-def formats_for(result: type) -> list[Format]:
-    """The formats that fit a result of type `result`, in registry order."""
+def formats_for(result: type | str) -> list[Format]:
+    """The formats that fit a result of type `result` (or its "module:class" key), in registry order."""
     return [chosen for chosen in FORMATS.values() if chosen.fits(result)]
 
 
@@ -156,7 +177,7 @@ def inferred_from(path: Path | None) -> Format | None:
     return next((chosen for chosen in FORMATS.values() if chosen.suffix == suffix), None)
 
 
-def takes_detail(chosen: Format, result: type) -> bool:
+def takes_detail(chosen: Format, result: type | str) -> bool:
     """Whether `chosen`'s writer of a `result` can list every line item (`detail`)."""
     return chosen.fits(result) and "detail" in inspect.signature(chosen.writer(result)).parameters
 
