@@ -15,6 +15,7 @@ import boto3  # type: ignore[import-untyped,unused-ignore]
 import pytest
 from moto import mock_aws
 
+import vpccost
 from tests.flowlogs.builders import (
     A1,
     B1,
@@ -221,3 +222,23 @@ def test_other_deliveries_give_the_same_record(tmp_path: Path, data: bytes) -> N
     topology = write_topology(tmp_path / "topology.yaml", {"vpcs": [{**sample_vpc(), "interfaces": [eni]}]})
     result = aggregate_flowlogs(write(tmp_path / "delivery", data), topology)
     assert rows(result) == {("vpc-abcdefab012345678", "internet", "use1-az1", "", "src", 5000)}
+
+
+def test_a_byte_order_mark_before_the_header_is_not_part_of_it(tmp_path: Path) -> None:
+    # a custom field order: read from the header, so a header hidden behind a BOM would misread every record
+    header = (
+        "srcaddr dstaddr bytes version account-id interface-id srcport dstport protocol packets start end action "
+        "log-status"
+    )
+    record = "10.0.0.1 10.1.0.1 1000 2 111111111111 eni-0a 443 5000 6 10 1700000000 1700000060 ACCEPT OK"
+    logs = tmp_path / "logs"
+    logs.mkdir()
+    (logs / "a.log").write_bytes(b"\xef\xbb\xbf" + f"{header}\n{record}\n{record}\n".encode())
+    topology = tmp_path / "topology.yaml"
+    topology.write_text(
+        "vpcs:\n"
+        '  - {id: vpc-0a, account: "111111111111", region: us-east-1, azs: [use1-az1], cidrs: [10.0.0.0/16]}\n'
+        '  - {id: vpc-0b, account: "111111111111", region: us-east-1, azs: [use1-az1], cidrs: [10.1.0.0/16]}\n'
+    )
+    records = vpccost.aggregate_flowlogs(logs, topology).report.to_dict()["records"]
+    assert (records["read"], records["parsed"], records["skipped"]["malformed"]) == (2, 2, 0)

@@ -240,7 +240,9 @@ def _document_messages(document: Any) -> list[bytes]:
 
 def _text_content(data: bytes) -> Content:
     """Text records: a header line names the fields; a CloudWatch Logs export puts a timestamp before each
-    record, which is dropped."""
+    record, which is dropped. A UTF-8 byte-order mark (an editor's or a Windows tool's) is not part of the
+    header."""
+    data = data.removeprefix(b"\xef\xbb\xbf")
     if b"\r" in data[:4096]:
         data = data.replace(b"\r\n", b"\n").replace(b"\r", b"\n")
     first_end = data.find(b"\n")
