@@ -15,7 +15,7 @@ from typing import Any
 
 from vpccost._version import __version__
 from vpccost.model.aws_facts import region_name
-from vpccost.outputs.explain import headline, why
+from vpccost.outputs.explain import headline, saves, why
 from vpccost.pricing.cost_lines import CostLine
 from vpccost.pricing.coverage import Coverage
 from vpccost.pricing.snapshot import PriceEntry
@@ -220,7 +220,7 @@ def _recommendation(comparison: Comparison, cheapest: DesignResult | None) -> di
             "total_usd": format_usd(comparison.optimum.total_usd),
             "saving_usd": format_usd(mix_saving),
             "proven_optimal": comparison.optimum.optimal,
-            "already_optimal": mix_saving < Decimal("0.005"),
+            "already_optimal": not saves(mix_saving),
         }
     if comparison.as_is is not None:
         recommendation["saving_vs_as_is_usd"] = {

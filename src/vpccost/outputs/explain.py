@@ -19,6 +19,9 @@ WHY_CHARGES = 2
 
 HOURLY_UNITS = frozenset({"Hrs", "hour", "LCU-Hrs"})
 
+SAVING_FLOOR_USD = Decimal("0.005")
+"""Half a cent: a smaller saving rounds to $0.00, so the design is already optimal."""
+
 
 @dataclass(frozen=True)
 class ChargeDifference:
@@ -38,10 +41,16 @@ class ChargeDifference:
         return self.other_usd - self.winner_usd
 
 
-def runner_up(comparison: Comparison) -> DesignResult | None:
-    """The next design that is priced and feasible after the cheapest one."""
-    buildable = [result for result in comparison.ranked if result.priced and result.feasible]
-    return buildable[1] if len(buildable) > 1 else None
+def buildable(comparison: Comparison) -> list[DesignResult]:
+    """The designs that are priced and feasible, cheapest first (the ranking's head)."""
+    return [
+        result for result in comparison.ranked if result.priced and result.feasible and result.total_usd is not None
+    ]
+
+
+def saves(saving_usd: Decimal) -> bool:
+    """Whether a saving shows once rounded to the cent: less than half a cent is no saving."""
+    return saving_usd >= SAVING_FLOOR_USD
 
 
 def differences(winner: DesignResult, other: DesignResult) -> list[ChargeDifference]:
@@ -71,25 +80,19 @@ def per_period(comparison: Comparison) -> str:
 
 def why(comparison: Comparison) -> str:
     """One or two sentences: why the cheapest design wins, from the charges that differ against the runner-up."""
-    winner = comparison.cheapest
-    if winner is None or winner.total_usd is None:
+    built = buildable(comparison)
+    if not built:
         return "No design is both priced and feasible."
-    other = runner_up(comparison)
-    if other is None or other.total_usd is None:
-        return f"{winner.design} is the only design that is priced and feasible."
-    tied = [result for result in comparison.ranked
-            if result.priced and result.feasible and result.total_usd == winner.total_usd]  # fmt: skip
+    winner, least = built[0], built[0].total_usd or Decimal(0)
+    tied = [result for result in built if result.total_usd == least]
+    costlier = built[len(tied) :]
     period = per_period(comparison)
-    if len(tied) > 1:
-        costlier = next((result for result in comparison.ranked[len(tied):]
-                         if result.priced and result.feasible and result.total_usd is not None), None)  # fmt: skip
-        same = f"{_and([result.design for result in tied])} cost the same, ${cents_text(winner.total_usd)}{period}"
-        if costlier is None or costlier.total_usd is None:
-            return f"{same}."
-        other, head = costlier, f"{same}; {winner.design} wins by "  # against the first design that costs more
-    else:
-        head = f"{winner.design} wins by "
-    margin = (other.total_usd or Decimal(0)) - winner.total_usd
+    same = f"{_and([result.design for result in tied])} cost the same, ${cents_text(least)}{period}"
+    if not costlier:
+        return f"{same}." if len(tied) > 1 else f"{winner.design} is the only design that is priced and feasible."
+    other = costlier[0]  # the runner-up; for a tie, the first design that costs more
+    head = f"{same}; {winner.design} wins by " if len(tied) > 1 else f"{winner.design} wins by "
+    margin = (other.total_usd or Decimal(0)) - least
     head += f"${cents_text(margin)}{period} against {other.design}"
     found = differences(winner, other)
     avoided = [difference for difference in found if difference.saving_usd > 0][:WHY_CHARGES]
@@ -107,15 +110,15 @@ def why(comparison: Comparison) -> str:
 def headline(comparison: Comparison) -> str:
     """The recommendation in one line: the cheapest design and its total, and what the optimizer's mix saves
     against it (or that it is already optimal)."""
-    winner = comparison.cheapest
-    if winner is None or winner.total_usd is None:
+    built = buildable(comparison)
+    if not built:
         return "No design is both priced and feasible: see each design's problems and missing prices."
-    total = winner.total_usd
     mixed = next((result for result in comparison.designs if result.design == OPTIMIZED), None)
     if mixed is not None and mixed.total_usd is not None:
         return _optimized_headline(comparison, mixed.total_usd)
-    tied = [result.design for result in comparison.ranked
-            if result.priced and result.feasible and result.total_usd == total]  # fmt: skip
+    winner = built[0]
+    total = winner.total_usd or Decimal(0)
+    tied = [result.design for result in built if result.total_usd == total]
     named = f"Cheapest design: {winner.design}" if len(tied) == 1 else f"Cheapest designs, tied: {_and(tied)}"
     line = f"{named} at ${cents_text(total)}{per_period(comparison)}"
     found = comparison.optimum
@@ -123,7 +126,7 @@ def headline(comparison: Comparison) -> str:
         return f"{line}; run vpccost optimize to look for a cheaper mix of options."
     saving = total - found.total_usd
     proven = "" if found.optimal else f" (the solver stopped within {found.gap or 0:.2%} of the optimum)"
-    if saving >= Decimal("0.005"):
+    if saves(saving):
         return (
             f"{line}; a mix of options (vpccost optimize) costs ${cents_text(found.total_usd)}, "
             f"${cents_text(saving)} less{proven}."
@@ -134,13 +137,12 @@ def headline(comparison: Comparison) -> str:
 def _optimized_headline(comparison: Comparison, mixed_usd: Decimal) -> str:
     """`optimize`'s headline: the mix's total against the cheapest pure design it was allowed to rank against."""
     line = f"Optimized mix: ${cents_text(mixed_usd)}{per_period(comparison)}"
-    pure = [result for result in comparison.ranked
-            if result.design not in (OPTIMIZED, AS_IS) and result.priced and result.feasible]  # fmt: skip
-    if not pure or pure[0].total_usd is None:
+    pure = [result for result in buildable(comparison) if result.design not in (OPTIMIZED, AS_IS)]
+    if not pure:
         return f"{line}; no allowed pure design is both priced and feasible."
     best = pure[0]
     saving = (best.total_usd or Decimal(0)) - mixed_usd
-    if saving >= Decimal("0.005"):
+    if saves(saving):
         return f"{line}, ${cents_text(saving)} less than the cheapest allowed design, {best.design}."
     return f"{line}, the same as the cheapest allowed design, {best.design}: no mix of the allowed options costs less."
 

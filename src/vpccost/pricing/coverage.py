@@ -11,7 +11,7 @@ The core items are the ones every design in vpccost reads; `every_item=True` cov
 
 from __future__ import annotations
 
-from collections import Counter
+from collections import Counter, defaultdict
 from collections.abc import Iterable, Sequence
 from dataclasses import dataclass
 from typing import Final, Literal
@@ -99,7 +99,10 @@ def coverage(catalog: Catalog, *, every_item: bool = False, regions: Sequence[st
     keys = tuple(key for key, item in ITEMS.items() if item.scope != "global") if every_item else CORE_ITEMS
     entries = list(catalog.entries())
     chosen = tuple(regions) if regions is not None else _regions(entries)
-    cells = {(key, region): _cell(key, region, entries) for key in keys for region in chosen}
+    priced: dict[tuple[str, str], list[PriceEntry]] = defaultdict(list)
+    for entry in entries:
+        priced[(entry.item, entry.region)].append(entry)
+    cells = {(key, region): _cell(key, region, priced.get((key, region), [])) for key in keys for region in chosen}
     return Coverage(catalog.name, keys, chosen, cells)
 
 
@@ -109,8 +112,8 @@ def _regions(entries: Iterable[PriceEntry]) -> tuple[str, ...]:
     return (*REGIONS, *sorted(priced - set(REGIONS)))
 
 
-def _cell(key: str, region: str, entries: Sequence[PriceEntry]) -> Cell:
-    found = [entry for entry in entries if entry.item == key and entry.region == region]
+def _cell(key: str, region: str, found: Sequence[PriceEntry]) -> Cell:
+    """The cell of `key` in `region` from the snapshot's entries for that item and region."""
     if not found:
         return Cell(key, region, "missing")
     if ITEMS[key].scope != "inter-region":
